@@ -1,0 +1,69 @@
+package dev.asof.planner;
+
+import dev.asof.planner.catalog.Catalog;
+import dev.asof.planner.pit.PitRewriter;
+import dev.asof.planner.plan.GeneratedQuery;
+import dev.asof.planner.sql.EngineDialect;
+import dev.asof.planner.validate.QueryValidator;
+import java.util.List;
+import org.apache.calcite.sql.SqlDynamicParam;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.util.SqlString;
+
+/**
+ * Turns a parsed query into warehouse SQL: validate against the catalog, rewrite PIT constructs on
+ * the tree, unparse in the engine's dialect. Pure: the catalog answers name questions, nothing
+ * else is read or written.
+ */
+public final class QueryPlanner {
+    private final Catalog catalog;
+    private final EngineDialect dialect;
+
+    public QueryPlanner(Catalog catalog, EngineDialect dialect) {
+        this.catalog = catalog;
+        this.dialect = dialect;
+    }
+
+    /** True when the query names a registry object, so asof must plan it (else it passes through). */
+    public boolean usesRegistry(SqlNode query) {
+        boolean[] found = {false};
+        query.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlIdentifier id) {
+                if (id.names.size() == 1 && catalog.object(id.names.get(0)).isPresent()) {
+                    found[0] = true;
+                }
+                return null;
+            }
+        });
+        return found[0];
+    }
+
+    public GeneratedQuery plan(SqlNode query) {
+        int parameterCount = parameterCount(query);
+        QueryValidator validator = new QueryValidator(catalog);
+        SqlNode validated = validator.validate(query);
+        SqlNode rewritten = new PitRewriter(catalog, dialect, validator).rewrite(validated);
+        SqlString sql = rewritten.toSqlString(c -> c.withDialect(dialect.sqlDialect())
+                .withQuoteAllIdentifiers(true)
+                .withAlwaysUseParentheses(false)
+                .withIndentation(2));
+        List<Integer> order = sql.getDynamicParameters() == null ? List.of() : sql.getDynamicParameters();
+        return new GeneratedQuery(sql.getSql(), order, parameterCount, dialect.name());
+    }
+
+    /** Number of {@code ?} markers in a statement. */
+    public static int parameterCount(SqlNode node) {
+        int[] max = {-1};
+        node.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlDynamicParam param) {
+                max[0] = Math.max(max[0], param.getIndex());
+                return null;
+            }
+        });
+        return max[0] + 1;
+    }
+}

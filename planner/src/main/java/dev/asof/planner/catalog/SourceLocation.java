@@ -1,0 +1,34 @@
+package dev.asof.planner.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.asof.spi.warehouse.FileFormat;
+import java.util.List;
+
+/** Where a source's rows live. */
+public sealed interface SourceLocation {
+    /** A warehouse table, {@code catalog.schema.table} (a prefix may be omitted). */
+    record Table(List<String> path) implements SourceLocation {
+        public Table {
+            path = List.copyOf(path);
+        }
+
+        @Override
+        public String toString() {
+            return String.join(".", path);
+        }
+    }
+
+    /** A file the embedded warehouse reads directly (absolute path). */
+    record File(String path, FileFormat format) implements SourceLocation {
+        public File {
+            requireNonNull(path, "path");
+            requireNonNull(format, "format");
+        }
+
+        @Override
+        public String toString() {
+            return path;
+        }
+    }
+}

@@ -1,0 +1,422 @@
+package dev.asof.planner.pit;
+
+import static dev.asof.planner.sql.Nodes.POS;
+
+import dev.asof.planner.catalog.Catalog;
+import dev.asof.planner.catalog.CatalogObject;
+import dev.asof.planner.catalog.Entity;
+import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.Source;
+import dev.asof.planner.catalog.SourceLocation;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
+import dev.asof.planner.parser.SqlAsOf;
+import dev.asof.planner.sql.EngineDialect;
+import dev.asof.planner.sql.Nodes;
+import dev.asof.planner.validate.QueryValidator;
+import dev.asof.planner.validate.SqlTypes;
+import java.sql.JDBCType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.JoinType;
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlSnapshot;
+import org.apache.calcite.sql.SqlWith;
+import org.apache.calcite.sql.SqlWithItem;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.util.SqlShuttle;
+
+/**
+ * Rewrites a validated query that uses registry objects into plain warehouse SQL, on the tree:
+ *
+ * <ul>
+ *   <li>a source becomes its warehouse table or file reader;
+ *   <li>{@code JOIN view AS OF t alias ON alias.key = spine.key} becomes a join with the view's
+ *       {@link PitRelation} at the distinct (key, t) probe points of the spine, matched on key and
+ *       {@code t}: one relation row per probe point, so spine rows are never dropped (LEFT) nor
+ *       duplicated;
+ *   <li>{@code view AS OF t} on its own (t constant) is the view at t for every key;
+ *   <li>a view with no AS OF on its own is the view at {@code CURRENT_TIMESTAMP}; joined with
+ *       other rows without AS OF it is an error (it would leak future values).
+ * </ul>
+ */
+public final class PitRewriter {
+    private final Catalog catalog;
+    private final EngineDialect dialect;
+    private final QueryValidator validator;
+
+    public PitRewriter(Catalog catalog, EngineDialect dialect, QueryValidator validator) {
+        this.catalog = catalog;
+        this.dialect = dialect;
+        this.validator = validator;
+    }
+
+    public SqlNode rewrite(SqlNode query) {
+        return rewriteQuery(query);
+    }
+
+    private SqlNode rewriteQuery(SqlNode node) {
+        if (node instanceof SqlSelect select) {
+            if (select.getFrom() != null) {
+                select.setFrom(rewriteFrom(select.getFrom(), select, false));
+            }
+            rewriteNested(select.getSelectList());
+            rewriteNested(select.getWhere());
+            rewriteNested(select.getHaving());
+            return select;
+        }
+        if (node instanceof SqlOrderBy orderBy) {
+            rewriteQuery(orderBy.query);
+            return orderBy;
+        }
+        if (node instanceof SqlWith with) {
+            for (SqlNode item : with.withList) {
+                SqlWithItem w = (SqlWithItem) item;
+                w.query = rewriteQuery(w.query);
+            }
+            with.body = rewriteQuery(with.body);
+            return with;
+        }
+        if (node instanceof SqlCall call && call.getKind().belongsTo(SqlKind.SET_QUERY)) {
+            for (int i = 0; i < call.operandCount(); i++) {
+                call.setOperand(i, rewriteQuery(call.operand(i)));
+            }
+            return call;
+        }
+        return node;
+    }
+
+    /** Sub-queries in expressions (IN, EXISTS, scalar) may use registry objects too. */
+    private void rewriteNested(SqlNode expression) {
+        if (expression == null) {
+            return;
+        }
+        expression.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                if (call instanceof SqlSelect || call instanceof SqlOrderBy || call instanceof SqlWith) {
+                    rewriteQuery(call);
+                    return call;
+                }
+                return super.visit(call);
+            }
+        });
+    }
+
+    private SqlNode rewriteFrom(SqlNode from, SqlSelect select, boolean inJoin) {
+        switch (from.getKind()) {
+            case JOIN -> {
+                SqlJoin join = (SqlJoin) from;
+                join.setLeft(rewriteFrom(join.getLeft(), select, true));
+                Optional<AsOfRef> right = asOfRef(join.getRight());
+                if (right.isPresent() && right.get().view() != null) {
+                    rewritePitJoin(join, right.get(), select);
+                } else {
+                    join.setRight(rewriteFrom(join.getRight(), select, true));
+                }
+                return join;
+            }
+            case AS -> {
+                SqlCall as = (SqlCall) from;
+                SqlNode inner = as.operand(0);
+                String alias = ((SqlIdentifier) as.operand(1)).getSimple();
+                as.setOperand(0, rewriteRelation(inner, alias, select, inJoin));
+                return as;
+            }
+            case IDENTIFIER, SNAPSHOT -> {
+                String alias = defaultAlias(from);
+                return Nodes.as(rewriteRelation(from, alias, select, inJoin), alias);
+            }
+            default -> {
+                return rewriteQuery(from);
+            }
+        }
+    }
+
+    private SqlNode rewriteRelation(SqlNode relation, String alias, SqlSelect select, boolean inJoin) {
+        if (relation instanceof SqlIdentifier id) {
+            Optional<CatalogObject> object = registryObject(id);
+            if (object.isEmpty()) {
+                return relation;
+            }
+            CatalogObject o = object.get();
+            if (o instanceof Source s) {
+                return sourceRelation(s);
+            }
+            if (o instanceof Entity e) {
+                throw new AsofException(ErrorCode.INVALID_QUERY, position(id)
+                        + "entity '" + e.name() + "' has no rows of its own; query a feature view keyed by it");
+            }
+            FeatureView v = (FeatureView) o;
+            if (inJoin) {
+                throw leakage(id, v, alias);
+            }
+            return snapshot(v, SqlStdOperatorTable.CURRENT_TIMESTAMP.createCall(POS), JDBCType.TIMESTAMP_WITH_TIMEZONE, false);
+        }
+        if (relation instanceof SqlSnapshot snap) {
+            AsOfRef ref = asOfRef(snap).orElseThrow();
+            if (ref.view() == null) {
+                throw new AsofException(ErrorCode.INVALID_QUERY, position(snap)
+                        + "AS OF applies to feature views; '" + snap.getTableRef() + "' is not one");
+            }
+            if (!referencedAliases(ref.time()).isEmpty()) {
+                throw new AsofException(ErrorCode.INVALID_QUERY, position(ref.time())
+                        + "an AS OF time that refers to other rows needs a join: "
+                        + "LEFT JOIN " + ref.view().name() + " AS OF <spine time> " + alias + " ON " + alias + ".<key> = <spine key>");
+            }
+            return snapshot(ref.view(), ref.time(), timeType(ref.time()), ref.exclusive());
+        }
+        return rewriteQuery(relation);
+    }
+
+    private void rewritePitJoin(SqlJoin join, AsOfRef ref, SqlSelect select) {
+        FeatureView view = ref.view();
+        String alias = ref.alias();
+        if (join.getJoinType() != JoinType.LEFT && join.getJoinType() != JoinType.INNER) {
+            throw new AsofException(ErrorCode.INVALID_QUERY, position(join.getRight())
+                    + "an AS OF join must be LEFT JOIN or JOIN ... ON, not " + join.getJoinType());
+        }
+        SqlNode on = join.getCondition();
+        if (on == null) {
+            throw new AsofException(ErrorCode.INVALID_QUERY, position(join.getRight())
+                    + "an AS OF join needs ON " + alias + ".<key> = <spine key>");
+        }
+        Entity entity = entityOf(view);
+        Map<String, SqlNode> keyExprs = new HashMap<>();
+        for (SqlNode conjunct : conjuncts(on)) {
+            if (conjunct.getKind() != SqlKind.EQUALS) {
+                continue;
+            }
+            SqlCall eq = (SqlCall) conjunct;
+            for (int side = 0; side < 2; side++) {
+                SqlNode mine = eq.operand(side);
+                SqlNode other = eq.operand(1 - side);
+                if (mine instanceof SqlIdentifier id && id.names.size() == 2
+                        && id.names.get(0).equalsIgnoreCase(alias)
+                        && !referencedAliases(other).contains(alias.toLowerCase(Locale.ROOT))) {
+                    for (var key : entity.keys()) {
+                        if (key.name().equalsIgnoreCase(id.names.get(1))) {
+                            keyExprs.put(key.name().toLowerCase(Locale.ROOT), other);
+                        }
+                    }
+                }
+            }
+        }
+        List<SqlNode> spineKeys = new ArrayList<>();
+        for (var key : entity.keys()) {
+            SqlNode expr = keyExprs.get(key.name().toLowerCase(Locale.ROOT));
+            if (expr == null) {
+                throw new AsofException(ErrorCode.INVALID_QUERY, position(on)
+                        + "the ON clause of the AS OF join with '" + view.name() + "' must match every key of entity '"
+                        + entity.name() + "': add " + alias + "." + key.name() + " = <spine column>");
+            }
+            spineKeys.add(expr);
+        }
+        if (referencedAliases(ref.time()).contains(alias.toLowerCase(Locale.ROOT))) {
+            throw new AsofException(ErrorCode.INVALID_QUERY, position(ref.time())
+                    + "the AS OF time must come from the spine, not from '" + alias + "' itself");
+        }
+
+        // Probe points: distinct (key, t) of the smallest left part that defines what they use,
+        // filtered by the WHERE conjuncts that only concern that part.
+        Set<String> used = new LinkedHashSet<>(referencedAliases(ref.time()));
+        spineKeys.forEach(k -> used.addAll(referencedAliases(k)));
+        SqlNode probeFrom = join.getLeft();
+        while (probeFrom instanceof SqlJoin inner && aliasesOf(inner.getLeft()).containsAll(used)) {
+            probeFrom = inner.getLeft();
+        }
+        Set<String> probeAliases = aliasesOf(probeFrom);
+        List<SqlNode> pushed = new ArrayList<>();
+        if (select.getWhere() != null) {
+            for (SqlNode c : conjuncts(select.getWhere())) {
+                if (!containsQuery(c) && probeAliases.containsAll(referencedAliases(c))) {
+                    pushed.add(c.clone(POS));
+                }
+            }
+        }
+        PitRelation relation = new PitRelation(dialect, view, entity, sourceOf(view));
+        List<SqlNode> probeItems = new ArrayList<>();
+        List<String> keyAliases = relation.keyAliases();
+        for (int i = 0; i < spineKeys.size(); i++) {
+            probeItems.add(Nodes.as(Nodes.cast(spineKeys.get(i).clone(POS),
+                    SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType())), keyAliases.get(i)));
+        }
+        probeItems.add(Nodes.as(ref.time().clone(POS), PitRelation.probeTimeAlias()));
+        SqlNode probes = Nodes.select(probeItems, probeFrom.clone(POS), pushed.isEmpty() ? null : Nodes.and(pushed), true);
+
+        SqlNode pit = relation.build(probes, timeType(ref.time()), ref.exclusive());
+        join.setRight(Nodes.as(pit, alias));
+        join.setOperand(5, Nodes.and(List.of(on,
+                Nodes.eq(Nodes.id(alias, PitRelation.TIME_COLUMN), ref.time().clone(POS)))));
+    }
+
+    private SqlNode snapshot(FeatureView view, SqlNode time, JDBCType timeType, boolean exclusive) {
+        PitRelation relation = new PitRelation(dialect, view, entityOf(view), sourceOf(view));
+        return relation.build(relation.allKeysAt(time), timeType, exclusive);
+    }
+
+    private SqlNode sourceRelation(Source source) {
+        if (source.location() instanceof SourceLocation.Table t) {
+            return Nodes.id(t.path());
+        }
+        return dialect.fileRelation((SourceLocation.File) source.location());
+    }
+
+    /** A table reference, possibly under AS OF and an alias, that names a feature view. */
+    private record AsOfRef(FeatureView view, SqlNode time, boolean exclusive, String alias) {}
+
+    private Optional<AsOfRef> asOfRef(SqlNode node) {
+        String alias = null;
+        SqlNode inner = node;
+        if (node.getKind() == SqlKind.AS) {
+            alias = ((SqlIdentifier) ((SqlCall) node).operand(1)).getSimple();
+            inner = ((SqlCall) node).operand(0);
+        }
+        if (!(inner instanceof SqlSnapshot snap)) {
+            return Optional.empty();
+        }
+        SqlNode table = snap.getTableRef();
+        FeatureView view = null;
+        if (table instanceof SqlIdentifier id && registryObject(id).orElse(null) instanceof FeatureView v) {
+            view = v;
+        }
+        boolean exclusive = snap instanceof SqlAsOf a && a.exclusive();
+        return Optional.of(new AsOfRef(view, snap.getPeriod(), exclusive, alias != null ? alias : defaultAlias(table)));
+    }
+
+    private Optional<CatalogObject> registryObject(SqlIdentifier id) {
+        List<String> names = id.names.stream().filter(n -> !n.isEmpty()).toList();
+        if (names.size() != 1) {
+            return Optional.empty();
+        }
+        return catalog.object(names.get(0));
+    }
+
+    private Entity entityOf(FeatureView view) {
+        return catalog.object(view.entity())
+                .filter(Entity.class::isInstance)
+                .map(Entity.class::cast)
+                .orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
+                        "entity '" + view.entity() + "' of feature view '" + view.name() + "' no longer exists"));
+    }
+
+    private Source sourceOf(FeatureView view) {
+        return catalog.object(view.source())
+                .filter(Source.class::isInstance)
+                .map(Source.class::cast)
+                .orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
+                        "source '" + view.source() + "' of feature view '" + view.name() + "' no longer exists"));
+    }
+
+    private JDBCType timeType(SqlNode time) {
+        RelDataType type = validator.typeOf(time);
+        return switch (type.getSqlTypeName()) {
+            case TIMESTAMP -> JDBCType.TIMESTAMP;
+            case TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_TZ -> JDBCType.TIMESTAMP_WITH_TIMEZONE;
+            case DATE -> JDBCType.DATE;
+            default -> throw new AsofException(ErrorCode.INVALID_QUERY, position(time)
+                    + "AS OF needs a timestamp or date, not " + type.getSqlTypeName());
+        };
+    }
+
+    private AsofException leakage(SqlIdentifier id, FeatureView view, String alias) {
+        return new AsofException(ErrorCode.PIT_JOIN_REQUIRED, position(id)
+                + "feature view '" + view.name() + "' is joined without AS OF, which would leak values from after each "
+                + "row's time. Write: LEFT JOIN " + view.name() + " AS OF <spine>.<event time> " + alias
+                + " ON " + alias + ".<key> = <spine>.<key>");
+    }
+
+    private static String defaultAlias(SqlNode table) {
+        SqlNode t = table instanceof SqlSnapshot s ? s.getTableRef() : table;
+        if (t instanceof SqlIdentifier id) {
+            return id.names.get(id.names.size() - 1);
+        }
+        return "t";
+    }
+
+    static List<SqlNode> conjuncts(SqlNode condition) {
+        List<SqlNode> out = new ArrayList<>();
+        if (condition.getKind() == SqlKind.AND) {
+            for (SqlNode operand : ((SqlCall) condition).getOperandList()) {
+                out.addAll(conjuncts(operand));
+            }
+        } else {
+            out.add(condition);
+        }
+        return out;
+    }
+
+    /** Lower-cased first parts of qualified column references in an expression. */
+    static Set<String> referencedAliases(SqlNode expression) {
+        Set<String> aliases = new LinkedHashSet<>();
+        expression.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlIdentifier id) {
+                if (id.names.size() >= 2) {
+                    aliases.add(id.names.get(0).toLowerCase(Locale.ROOT));
+                }
+                return null;
+            }
+
+            @Override
+            public Void visit(SqlNodeList list) {
+                return super.visit(list);
+            }
+        });
+        return aliases;
+    }
+
+    /** Lower-cased aliases a FROM item defines. */
+    static Set<String> aliasesOf(SqlNode from) {
+        Set<String> aliases = new LinkedHashSet<>();
+        switch (from.getKind()) {
+            case JOIN -> {
+                aliases.addAll(aliasesOf(((SqlJoin) from).getLeft()));
+                aliases.addAll(aliasesOf(((SqlJoin) from).getRight()));
+            }
+            case AS -> aliases.add(((SqlIdentifier) ((SqlCall) from).operand(1)).getSimple().toLowerCase(Locale.ROOT));
+            case IDENTIFIER, SNAPSHOT -> aliases.add(defaultAlias(from).toLowerCase(Locale.ROOT));
+            default -> {}
+        }
+        return aliases;
+    }
+
+    private static boolean containsQuery(SqlNode expression) {
+        boolean[] found = {false};
+        expression.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                if (call instanceof SqlSelect || call.getKind() == SqlKind.SCALAR_QUERY) {
+                    found[0] = true;
+                    return call;
+                }
+                return super.visit(call);
+            }
+        });
+        return found[0];
+    }
+
+    private static String position(SqlNode node) {
+        if (node == null || node.getParserPosition() == null || node.getParserPosition().getLineNum() <= 0) {
+            return "";
+        }
+        return "line " + node.getParserPosition().getLineNum() + ", column " + node.getParserPosition().getColumnNum() + ": ";
+    }
+
+}

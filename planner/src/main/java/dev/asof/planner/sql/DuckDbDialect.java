@@ -1,0 +1,50 @@
+package dev.asof.planner.sql;
+
+import dev.asof.planner.catalog.SourceLocation;
+import java.sql.JDBCType;
+import java.util.List;
+import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.dialect.DuckDBSqlDialect;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/** DuckDB spellings. Connections run with {@code TimeZone = 'UTC'}, so plain TIMESTAMP is UTC. */
+public final class DuckDbDialect implements EngineDialect {
+    @Override
+    public String name() {
+        return "duckdb";
+    }
+
+    @Override
+    public SqlDialect sqlDialect() {
+        return DuckDBSqlDialect.DEFAULT;
+    }
+
+    @Override
+    public SqlNode epochMicros(SqlNode value, JDBCType type) {
+        SqlNode v = type == JDBCType.DATE ? Nodes.cast(value, SqlTypeName.TIMESTAMP) : value;
+        return Nodes.function("EPOCH_US", v);
+    }
+
+    @Override
+    public SqlNode argMax(SqlNode value, SqlNode key) {
+        // ARG_MAX skips NULL values; a NULL feature in the latest row must stay NULL.
+        return Nodes.function("ARG_MAX_NULL", value, key);
+    }
+
+    @Override
+    public SqlNode orderingKey(List<SqlNode> fields) {
+        return SqlStdOperatorTable.ROW.createCall(Nodes.POS, fields);
+    }
+
+    @Override
+    public SqlNode fileRelation(SourceLocation.File file) {
+        String function = switch (file.format()) {
+            case CSV -> "READ_CSV";
+            case PARQUET -> "READ_PARQUET";
+        };
+        return Nodes.function(function, SqlLiteral.createCharString(file.path(), Nodes.POS));
+    }
+}

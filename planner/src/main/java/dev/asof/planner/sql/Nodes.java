@@ -1,0 +1,84 @@
+package dev.asof.planner.sql;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.calcite.sql.SqlBasicTypeNameSpec;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlSelectKeyword;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/** Small constructors for the SQL trees the planner generates. Positions are ZERO: generated. */
+public final class Nodes {
+    public static final SqlParserPos POS = SqlParserPos.ZERO;
+
+    private Nodes() {}
+
+    public static SqlIdentifier id(String... names) {
+        return new SqlIdentifier(Arrays.asList(names), POS);
+    }
+
+    public static SqlIdentifier id(List<String> names) {
+        return new SqlIdentifier(names, POS);
+    }
+
+    public static SqlNode as(SqlNode node, String alias) {
+        return SqlStdOperatorTable.AS.createCall(POS, node, id(alias));
+    }
+
+    public static SqlNode and(List<SqlNode> conjuncts) {
+        SqlNode result = null;
+        for (SqlNode c : conjuncts) {
+            result = result == null ? c : SqlStdOperatorTable.AND.createCall(POS, result, c);
+        }
+        return result == null ? SqlLiteral.createBoolean(true, POS) : result;
+    }
+
+    public static SqlNode eq(SqlNode a, SqlNode b) {
+        return SqlStdOperatorTable.EQUALS.createCall(POS, a, b);
+    }
+
+    public static SqlNode isNotNull(SqlNode a) {
+        return SqlStdOperatorTable.IS_NOT_NULL.createCall(POS, a);
+    }
+
+    public static SqlNode nullLiteral() {
+        return SqlLiteral.createNull(POS);
+    }
+
+    public static SqlNode number(long value) {
+        return SqlLiteral.createExactNumeric(Long.toString(value), POS);
+    }
+
+    public static SqlNode cast(SqlNode value, SqlTypeName type) {
+        return SqlStdOperatorTable.CAST.createCall(POS, value, new SqlDataTypeSpec(new SqlBasicTypeNameSpec(type, POS), POS));
+    }
+
+    /** A call of an engine function by name, unparsed as {@code NAME(args)}. */
+    public static SqlNode function(String name, SqlNode... args) {
+        SqlFunction f = new SqlFunction(name, SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0, null,
+                OperandTypes.VARIADIC, SqlFunctionCategory.SYSTEM);
+        return f.createCall(POS, args);
+    }
+
+    public static SqlSelect select(List<SqlNode> items, SqlNode from, SqlNode where, boolean distinct) {
+        return new SqlSelect(POS,
+                distinct ? SqlNodeList.of(SqlSelectKeyword.DISTINCT.symbol(POS)) : SqlNodeList.EMPTY,
+                new SqlNodeList(items, POS), from, where, null, null, null, null, null, null, null);
+    }
+
+    public static SqlNode subquery(SqlNode query, String alias) {
+        return as(query, alias);
+    }
+}

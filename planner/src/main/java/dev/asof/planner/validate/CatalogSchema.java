@@ -1,0 +1,143 @@
+package dev.asof.planner.validate;
+
+import dev.asof.planner.catalog.Catalog;
+import dev.asof.planner.catalog.CatalogObject;
+import dev.asof.planner.catalog.FeatureView;
+import dev.asof.spi.ColumnMetadata;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.Schema;
+import org.apache.calcite.schema.Table;
+import org.apache.calcite.schema.TemporalTable;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.schema.impl.AbstractTable;
+
+/**
+ * Presents a {@link Catalog} to Calcite's validator: registry objects at the root, warehouse
+ * tables under {@code catalog.schema}. Feature views are temporal tables, so that
+ * {@code FOR SYSTEM_TIME AS OF} validates against them. Warehouse columns are fetched only for
+ * tables a statement uses.
+ */
+final class CatalogSchema extends AbstractSchema {
+    private final Catalog catalog;
+
+    CatalogSchema(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @Override
+    protected Map<String, Table> getTableMap() {
+        Map<String, Table> tables = new LinkedHashMap<>();
+        for (CatalogObject o : catalog.objects()) {
+            tables.put(o.name(), o instanceof FeatureView ? new FeatureViewTable(o) : new ColumnsTable(o.columns()));
+        }
+        return tables;
+    }
+
+    @Override
+    protected Map<String, Schema> getSubSchemaMap() {
+        Map<String, Map<String, List<String>>> byCatalog = new TreeMap<>();
+        for (List<String> t : catalog.warehouseTables()) {
+            byCatalog.computeIfAbsent(t.get(0), k -> new TreeMap<>()).put(t.get(1) + "\u0000" + t.get(2), t);
+        }
+        Map<String, Schema> schemas = new LinkedHashMap<>();
+        byCatalog.forEach((name, tables) -> schemas.put(name, new WarehouseCatalogSchema(catalog, List.copyOf(tables.values()))));
+        return schemas;
+    }
+
+    /** One warehouse catalog: its schemas. */
+    private static final class WarehouseCatalogSchema extends AbstractSchema {
+        private final Catalog catalog;
+        private final List<List<String>> tables;
+
+        WarehouseCatalogSchema(Catalog catalog, List<List<String>> tables) {
+            this.catalog = catalog;
+            this.tables = tables;
+        }
+
+        @Override
+        protected Map<String, Schema> getSubSchemaMap() {
+            Map<String, List<List<String>>> bySchema = new TreeMap<>();
+            for (List<String> t : tables) {
+                bySchema.computeIfAbsent(t.get(1), k -> new ArrayList<>()).add(t);
+            }
+            Map<String, Schema> schemas = new LinkedHashMap<>();
+            bySchema.forEach((name, ts) -> schemas.put(name, new WarehouseSchema(catalog, ts)));
+            return schemas;
+        }
+    }
+
+    /** One warehouse schema: its tables, columns fetched when first used. */
+    private static final class WarehouseSchema extends AbstractSchema {
+        private final Catalog catalog;
+        private final List<List<String>> tables;
+
+        WarehouseSchema(Catalog catalog, List<List<String>> tables) {
+            this.catalog = catalog;
+            this.tables = tables;
+        }
+
+        @Override
+        protected Map<String, Table> getTableMap() {
+            Map<String, Table> map = new LinkedHashMap<>();
+            for (List<String> path : tables) {
+                map.put(path.get(2), new LazyWarehouseTable(catalog, path));
+            }
+            return map;
+        }
+    }
+
+    private static final class LazyWarehouseTable extends AbstractTable {
+        private final Catalog catalog;
+        private final List<String> path;
+        private List<ColumnMetadata> columns;
+
+        LazyWarehouseTable(Catalog catalog, List<String> path) {
+            this.catalog = catalog;
+            this.path = path;
+        }
+
+        @Override
+        public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+            if (columns == null) {
+                columns = catalog.warehouseColumns(path).orElse(List.of());
+            }
+            return SqlTypes.rowType(typeFactory, columns);
+        }
+    }
+
+    private static class ColumnsTable extends AbstractTable {
+        private final List<ColumnMetadata> columns;
+
+        ColumnsTable(List<ColumnMetadata> columns) {
+            this.columns = columns;
+        }
+
+        @Override
+        public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+            return SqlTypes.rowType(typeFactory, columns);
+        }
+    }
+
+    /** A feature view: temporal, so that it may stand under AS OF. */
+    private static final class FeatureViewTable extends ColumnsTable implements TemporalTable {
+        FeatureViewTable(CatalogObject view) {
+            super(view.columns());
+        }
+
+        @Override
+        public String getSysStartFieldName() {
+            return "__asof_valid_from";
+        }
+
+        @Override
+        public String getSysEndFieldName() {
+            return "__asof_valid_to";
+        }
+    }
+}

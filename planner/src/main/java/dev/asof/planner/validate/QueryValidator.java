@@ -1,0 +1,131 @@
+package dev.asof.planner.validate;
+
+import dev.asof.planner.catalog.Catalog;
+import dev.asof.planner.catalog.CatalogObject;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
+import dev.asof.spi.ColumnMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.runtime.CalciteException;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.fun.SqlLibrary;
+import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+
+/**
+ * Validates a query that uses registry objects with Calcite's validator: names resolve (ignoring
+ * case), types check, {@code *} expands and identifiers become qualified, so that the PIT rewrite
+ * works on a fully resolved tree. Errors carry line:column and close candidates.
+ */
+public final class QueryValidator {
+    private static final Pattern NOT_FOUND =
+            Pattern.compile("(Object|Table|Column) '([^']+)' not found(?: in (?:table|any table)(?: '([^']+)')?)?");
+
+    private final Catalog catalog;
+    private final SqlValidator validator;
+
+    public QueryValidator(Catalog catalog) {
+        this.catalog = catalog;
+        JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl();
+        CalciteSchema root = CalciteSchema.createRootSchema(false, false, "", new CatalogSchema(catalog));
+        Properties props = new Properties();
+        props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
+        CalciteCatalogReader reader = new CalciteCatalogReader(
+                root, catalog.defaultSchema(), typeFactory, new CalciteConnectionConfigImpl(props));
+        this.validator = SqlValidatorUtil.newValidator(
+                SqlOperatorTables.chain(
+                        SqlStdOperatorTable.instance(),
+                        SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
+                                SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL, SqlLibrary.BIG_QUERY, SqlLibrary.SPARK)),
+                reader,
+                typeFactory,
+                SqlValidator.Config.DEFAULT
+                        .withIdentifierExpansion(true)
+                        .withColumnReferenceExpansion(true)
+                        // LENIENT: LIMIT/OFFSET, != and the other spellings users bring from engines.
+                        .withConformance(SqlConformanceEnum.LENIENT));
+    }
+
+    /** Validates in place and returns the validated (expanded) tree. */
+    public SqlNode validate(SqlNode query) {
+        try {
+            return validator.validate(query);
+        } catch (CalciteContextException e) {
+            throw translate(e);
+        } catch (CalciteException e) {
+            throw new AsofException(ErrorCode.INVALID_QUERY, firstLine(e.getMessage()));
+        }
+    }
+
+    /** Type of an expression in a validated query. */
+    public RelDataType typeOf(SqlNode node) {
+        return validator.getValidatedNodeType(node);
+    }
+
+    public SqlValidator validator() {
+        return validator;
+    }
+
+    private AsofException translate(CalciteContextException e) {
+        String message = e.getCause() != null && e.getCause().getMessage() != null
+                ? e.getCause().getMessage()
+                : e.getMessage();
+        String where = e.getPosLine() > 0 ? "line " + e.getPosLine() + ", column " + e.getPosColumn() + ": " : "";
+        Matcher m = NOT_FOUND.matcher(message);
+        if (m.find()) {
+            boolean column = m.group(1).equals("Column");
+            String name = m.group(2);
+            List<String> known = column ? columnNames() : objectNames();
+            return new AsofException(ErrorCode.UNKNOWN_OBJECT,
+                    where + (column ? "column" : "table or view") + " '" + name + "' not found"
+                            + NameSuggestions.hint(name, known));
+        }
+        return new AsofException(ErrorCode.INVALID_QUERY, where + firstLine(message));
+    }
+
+    private List<String> objectNames() {
+        List<String> names = new ArrayList<>();
+        for (CatalogObject o : catalog.objects()) {
+            names.add(o.name());
+        }
+        for (List<String> t : catalog.warehouseTables()) {
+            names.add(t.get(2));
+            names.add(String.join(".", t));
+            names.add(t.get(1) + "." + t.get(2));
+        }
+        return names;
+    }
+
+    private List<String> columnNames() {
+        List<String> names = new ArrayList<>();
+        for (CatalogObject o : catalog.objects()) {
+            for (ColumnMetadata c : o.columns()) {
+                names.add(c.name());
+            }
+        }
+        return names;
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "invalid query";
+        }
+        int nl = s.indexOf('\n');
+        return nl > 0 ? s.substring(0, nl) : s;
+    }
+}
