@@ -1,0 +1,279 @@
+<#--
+  asof grammar: productions added to Calcite's core Parser.jj.
+  The build (planner/pom.xml) renames Calcite's own Snapshot() production to CalciteSnapshot()
+  and adds LOOKAHEAD(2) at its call site in TableRef3, so the Snapshot() below replaces it.
+-->
+
+/**
+ * Parses a temporal clause following a table reference (replaces Calcite's Snapshot()):
+ * <pre>( FOR SYSTEM_TIME AS OF | AS OF ) expression [ EXCLUSIVE ]</pre>
+ */
+SqlSnapshot Snapshot(SqlNode tableRef) :
+{
+    final Span s;
+    final SqlNode e;
+    final boolean shortForm;
+    boolean exclusive = false;
+}
+{
+    { s = span(); }
+    (
+        <FOR> <SYSTEM_TIME> <AS> <OF> { shortForm = false; }
+    |
+        <AS> <OF> { shortForm = true; }
+    )
+    e = Expression(ExprContext.ACCEPT_NON_QUERY)
+    [ LOOKAHEAD(1) <EXCLUSIVE> { exclusive = true; } ]
+    {
+        return new SqlAsOf(s.end(this), tableRef, e, exclusive, shortForm);
+    }
+}
+
+/** Parses an optional IF NOT EXISTS. */
+boolean AsofIfNotExists() :
+{
+}
+{
+    LOOKAHEAD(3) <IF> <NOT> <EXISTS> { return true; }
+|
+    { return false; }
+}
+
+/** Parses an optional IF EXISTS. */
+boolean AsofIfExists() :
+{
+}
+{
+    LOOKAHEAD(2) <IF> <EXISTS> { return true; }
+|
+    { return false; }
+}
+
+/** Parses one column of CREATE ENTITY: name type. */
+SqlEntityColumn AsofEntityColumn() :
+{
+    final SqlIdentifier name;
+    final SqlDataTypeSpec type;
+}
+{
+    name = SimpleIdentifier()
+    type = DataType()
+    {
+        return new SqlEntityColumn(Span.of(name).end(type), name, type);
+    }
+}
+
+/**
+ * CREATE ENTITY [ IF NOT EXISTS ] name ( column type [, column type ]* )
+ */
+SqlCreate SqlCreateEntity(Span s, boolean replace) :
+{
+    final boolean ifNotExists;
+    final SqlIdentifier name;
+    final List<SqlEntityColumn> columns = new ArrayList<SqlEntityColumn>();
+    SqlEntityColumn column;
+}
+{
+    <ENTITY> { AsofParserSupport.checkNoReplace(s, replace, "ENTITY"); }
+    ifNotExists = AsofIfNotExists()
+    name = SimpleIdentifier()
+    <LPAREN>
+    column = AsofEntityColumn() { columns.add(column); }
+    (
+        <COMMA> column = AsofEntityColumn() { columns.add(column); }
+    )*
+    <RPAREN>
+    {
+        return new SqlCreateEntity(s.end(this), name, columns, ifNotExists);
+    }
+}
+
+/**
+ * CREATE SOURCE [ IF NOT EXISTS ] name
+ *   FROM ( TABLE compound.name | FILE 'path' )
+ *   EVENT TIME column [ CREATED TIME column ]
+ */
+SqlCreate SqlCreateSource(Span s, boolean replace) :
+{
+    final boolean ifNotExists;
+    final SqlIdentifier name;
+    SqlIdentifier table = null;
+    String filePath = null;
+    final SqlIdentifier eventTime;
+    SqlIdentifier createdTime = null;
+}
+{
+    <SOURCE> { AsofParserSupport.checkNoReplace(s, replace, "SOURCE"); }
+    ifNotExists = AsofIfNotExists()
+    name = SimpleIdentifier()
+    <FROM>
+    (
+        <TABLE> table = CompoundIdentifier()
+    |
+        <FILE> filePath = SimpleStringLiteral()
+    )
+    <EVENT> <TIME> eventTime = SimpleIdentifier()
+    [ <CREATED> <TIME> createdTime = SimpleIdentifier() ]
+    {
+        return new SqlCreateSource(s.end(this), name, table, filePath, eventTime, createdTime,
+            ifNotExists);
+    }
+}
+
+/**
+ * One item of a feature view's select list: an expression (including a windowed aggregate)
+ * with an optional alias. An alias without AS may not be TTL, HOP or ONLINE, so that those
+ * words start the clauses that follow the list.
+ */
+SqlNode AsofFeatureSelectItem() :
+{
+    final SqlNode e;
+    final SqlIdentifier id;
+}
+{
+    e = SelectExpression()
+    (
+        <AS> id = SimpleIdentifier()
+        {
+            return SqlStdOperatorTable.AS.createCall(Span.of(e).end(this), e, id);
+        }
+    |
+        LOOKAHEAD(SimpleIdentifier(), {
+            getToken(1).kind != TTL && getToken(1).kind != HOP && getToken(1).kind != ONLINE })
+        id = SimpleIdentifier()
+        {
+            return SqlStdOperatorTable.AS.createCall(Span.of(e).end(this), e, id);
+        }
+    |
+        { return e; }
+    )
+}
+
+/** SELECT item [, item ]* (no FROM: the source is named before AS). */
+SqlNodeList AsofFeatureSelectList() :
+{
+    final Span s;
+    final List<SqlNode> list = new ArrayList<SqlNode>();
+    SqlNode item;
+}
+{
+    <SELECT> { s = span(); }
+    item = AsofFeatureSelectItem() { list.add(item); }
+    (
+        <COMMA> item = AsofFeatureSelectItem() { list.add(item); }
+    )*
+    {
+        return new SqlNodeList(list, s.end(this));
+    }
+}
+
+/**
+ * CREATE FEATURE VIEW [ IF NOT EXISTS ] name ENTITY entity FROM source
+ *   AS SELECT item [, item ]*
+ *   [ TTL interval ] [ HOP interval ] [ ONLINE ]
+ */
+SqlCreate SqlCreateFeatureView(Span s, boolean replace) :
+{
+    final boolean ifNotExists;
+    final SqlIdentifier name;
+    final SqlIdentifier entity;
+    final SqlIdentifier source;
+    final SqlNodeList selectList;
+    SqlLiteral ttl = null;
+    SqlLiteral hop = null;
+    boolean online = false;
+}
+{
+    <FEATURE> <VIEW> { AsofParserSupport.checkNoReplace(s, replace, "FEATURE VIEW"); }
+    ifNotExists = AsofIfNotExists()
+    name = SimpleIdentifier()
+    <ENTITY> entity = SimpleIdentifier()
+    <FROM> source = SimpleIdentifier()
+    <AS> selectList = AsofFeatureSelectList()
+    [ <TTL> ttl = IntervalLiteral() ]
+    [ <HOP> hop = IntervalLiteral() ]
+    [ <ONLINE> { online = true; } ]
+    {
+        return new SqlCreateFeatureView(s.end(this), name, entity, source, selectList,
+            AsofParserSupport.dayTimeInterval(ttl, "TTL"),
+            AsofParserSupport.dayTimeInterval(hop, "HOP"),
+            online, ifNotExists);
+    }
+}
+
+/** DROP ( ENTITY | SOURCE | FEATURE VIEW ) [ IF EXISTS ] name */
+SqlDrop SqlDropAsofObject(Span s, boolean replace) :
+{
+    final ObjectKind kind;
+    final boolean ifExists;
+    final SqlIdentifier name;
+}
+{
+    (
+        <ENTITY> { kind = ObjectKind.ENTITY; }
+    |
+        <SOURCE> { kind = ObjectKind.SOURCE; }
+    |
+        <FEATURE> <VIEW> { kind = ObjectKind.FEATURE_VIEW; }
+    )
+    ifExists = AsofIfExists()
+    name = SimpleIdentifier()
+    {
+        return new SqlDropObject(s.end(this), kind, name, ifExists);
+    }
+}
+
+/** SHOW ( ENTITIES | SOURCES | FEATURE VIEWS ) */
+SqlNode SqlShowObjects() :
+{
+    final Span s;
+    final ObjectKind kind;
+}
+{
+    <SHOW> { s = span(); }
+    (
+        <ENTITIES> { kind = ObjectKind.ENTITY; }
+    |
+        <SOURCES> { kind = ObjectKind.SOURCE; }
+    |
+        <FEATURE> <VIEWS> { kind = ObjectKind.FEATURE_VIEW; }
+    )
+    {
+        return new SqlShowObjects(s.end(this), kind);
+    }
+}
+
+/** MATERIALIZE name [ FROM expression TO expression ] */
+SqlNode SqlMaterialize() :
+{
+    final Span s;
+    final SqlIdentifier name;
+    SqlNode from = null;
+    SqlNode to = null;
+}
+{
+    <MATERIALIZE> { s = span(); }
+    name = SimpleIdentifier()
+    [
+        <FROM> from = Expression(ExprContext.ACCEPT_NON_QUERY)
+        <TO> to = Expression(ExprContext.ACCEPT_NON_QUERY)
+    ]
+    {
+        return new SqlMaterialize(s.end(this), name, from, to);
+    }
+}
+
+/** EXPLAIN [ PLAN FOR ] query-or-DML (replaces Calcite's EXPLAIN PLAN options). */
+SqlNode SqlExplainQuery() :
+{
+    final Span s;
+    final SqlNode stmt;
+}
+{
+    <EXPLAIN> { s = span(); }
+    [ LOOKAHEAD(2) <PLAN> <FOR> ]
+    stmt = SqlQueryOrDml()
+    {
+        return new SqlExplainQuery(s.end(this), stmt);
+    }
+}
