@@ -1,0 +1,200 @@
+package dev.asof.gateway.execution;
+
+import dev.asof.gateway.registry.Registry;
+import dev.asof.planner.Planner;
+import dev.asof.planner.catalog.CatalogObject;
+import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.Source;
+import dev.asof.planner.catalog.SourceLocation;
+import dev.asof.planner.ddl.DefinitionPlanner;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
+import dev.asof.planner.plan.PlannedStatement;
+import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.ConnectorException;
+import dev.asof.spi.warehouse.QueryControl;
+import dev.asof.spi.warehouse.WarehouseConnector;
+import java.sql.JDBCType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Plans and runs statements for every protocol endpoint: the one place where a planned statement
+ * meets the registry and the engines. Thread-safe; holds no per-session state.
+ */
+public final class StatementExecutor {
+    private static final ColumnMetadata TEXT = ColumnMetadata.of("plan", JDBCType.VARCHAR);
+
+    private final Registry registry;
+    private final WarehouseConnector warehouse;
+    private final EngineDialect dialect;
+    private final List<String> defaultSchema;
+
+    public StatementExecutor(Registry registry, WarehouseConnector warehouse, EngineDialect dialect, List<String> defaultSchema) {
+        this.registry = registry;
+        this.warehouse = warehouse;
+        this.dialect = dialect;
+        this.defaultSchema = List.copyOf(defaultSchema);
+    }
+
+    public Registry registry() {
+        return registry;
+    }
+
+    /** Plans a statement and works out its result columns, without running it. */
+    public PreparedQuery prepare(String sql) {
+        PlannedStatement plan = engine(() -> new Planner(catalog(), dialect).plan(sql));
+        return new PreparedQuery(sql, plan, engine(() -> columnsOf(plan)));
+    }
+
+    /** Runs a prepared statement with the given parameter values. */
+    public StatementResult execute(PreparedQuery prepared, List<Object> parameters, QueryControl control) {
+        if (parameters.size() != prepared.parameterCount()) {
+            throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
+                    + " parameter(s) but " + parameters.size() + " value(s) were given");
+        }
+        return engine(() -> run(prepared.plan(), parameters, control));
+    }
+
+    private Optional<List<ColumnMetadata>> columnsOf(PlannedStatement plan) {
+        if (plan instanceof PlannedStatement.Query q) {
+            return Optional.of(warehouse.describeQuery(q.query().sql()));
+        }
+        if (plan instanceof PlannedStatement.PassThrough p) {
+            return p.query() ? Optional.of(warehouse.describeQuery(p.sql())) : Optional.empty();
+        }
+        if (plan instanceof PlannedStatement.Explain) {
+            return Optional.of(List.of(TEXT));
+        }
+        if (plan instanceof PlannedStatement.Show s) {
+            return Optional.of(RegistryListings.showColumns(s.kind()));
+        }
+        if (plan instanceof PlannedStatement.Describe) {
+            return Optional.of(RegistryListings.DESCRIBE_COLUMNS);
+        }
+        return Optional.empty();
+    }
+
+    private StatementResult run(PlannedStatement plan, List<Object> parameters, QueryControl control) {
+        if (plan instanceof PlannedStatement.Query q) {
+            return new StatementResult.Rows(warehouse.executeQuery(q.query().sql(), q.query().bind(parameters), control));
+        }
+        if (plan instanceof PlannedStatement.PassThrough p) {
+            if (p.query()) {
+                return new StatementResult.Rows(warehouse.executeQuery(p.sql(), parameters, control));
+            }
+            if (!parameters.isEmpty()) {
+                throw new AsofException(ErrorCode.NOT_SUPPORTED, "parameters are supported in queries only");
+            }
+            return new StatementResult.UpdateCount(warehouse.executeUpdate(p.sql(), control));
+        }
+        if (plan instanceof PlannedStatement.Explain e) {
+            return new StatementResult.Rows(new ListCursor(List.of(TEXT), explain(e.statement())));
+        }
+        if (plan instanceof PlannedStatement.Show s) {
+            return new StatementResult.Rows(RegistryListings.show(s.kind(), registry.objects()));
+        }
+        if (plan instanceof PlannedStatement.Describe d) {
+            return new StatementResult.Rows(describe(d.name()));
+        }
+        if (plan instanceof PlannedStatement.CreateEntity c) {
+            registry.create(c.entity(), c.ifNotExists());
+            return new StatementResult.UpdateCount(0);
+        }
+        if (plan instanceof PlannedStatement.CreateSource c) {
+            List<ColumnMetadata> columns = sourceColumns(c);
+            Source source = new DefinitionPlanner(catalog(), dialect).source(c, columns);
+            registry.create(source, c.ifNotExists());
+            return new StatementResult.UpdateCount(0);
+        }
+        if (plan instanceof PlannedStatement.CreateFeatureView c) {
+            List<ColumnMetadata> types = warehouse.describeQuery(c.describeSql());
+            FeatureView view = new DefinitionPlanner(catalog(), dialect).featureView(c.draft(), types);
+            registry.create(view, c.ifNotExists());
+            return new StatementResult.UpdateCount(0);
+        }
+        if (plan instanceof PlannedStatement.Drop d) {
+            registry.drop(d.kind(), d.name(), d.ifExists());
+            return new StatementResult.UpdateCount(0);
+        }
+        throw new AsofException(ErrorCode.INTERNAL_ERROR, "no executor for " + plan.getClass().getSimpleName());
+    }
+
+    private List<ColumnMetadata> sourceColumns(PlannedStatement.CreateSource c) {
+        if (c.location() instanceof SourceLocation.File f) {
+            try {
+                return warehouse.describeFile(f.path(), f.format());
+            } catch (ConnectorException e) {
+                throw new AsofException(ErrorCode.INVALID_SOURCE, e.getMessage());
+            }
+        }
+        List<String> path = ((SourceLocation.Table) c.location()).path();
+        return warehouse.describeTable(path).orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
+                "table '" + String.join(".", path) + "' not found in " + warehouse.engineName()
+                        + dev.asof.planner.validate.NameSuggestions.hint(String.join(".", path),
+                                warehouse.listTables().stream().map(t -> String.join(".", t)).toList())));
+    }
+
+    private List<List<Object>> explain(PlannedStatement statement) {
+        List<List<Object>> rows = new ArrayList<>();
+        if (statement instanceof PlannedStatement.Query q) {
+            rows.add(List.of("offline: " + q.query().engine() + " (warehouse SQL below; point-in-time plan)"));
+            for (String line : q.query().sql().split("\n")) {
+                rows.add(List.of(line));
+            }
+            if (!q.query().parameterOrder().isEmpty()) {
+                rows.add(List.of("parameters (by marker): " + q.query().parameterOrder().stream().map(i -> "?" + (i + 1)).toList()));
+            }
+        } else if (statement instanceof PlannedStatement.PassThrough p) {
+            rows.add(List.of("offline: " + warehouse.engineName() + " (statement sent as written)"));
+            for (String line : p.sql().split("\n")) {
+                rows.add(List.of(line));
+            }
+        }
+        return rows;
+    }
+
+    private ListCursor describe(List<String> name) {
+        if (name.size() == 1) {
+            Optional<CatalogObject> o = registry.get(name.get(0));
+            if (o.isPresent()) {
+                return RegistryListings.describe(o.get(), registry.objects());
+            }
+        }
+        Optional<List<ColumnMetadata>> table = warehouse.describeTable(name);
+        if (table.isPresent()) {
+            List<List<Object>> rows = new ArrayList<>();
+            for (ColumnMetadata c : table.get()) {
+                rows.add(List.of(c.name(), c.typeName(), "column"));
+            }
+            return new ListCursor(RegistryListings.DESCRIBE_COLUMNS, rows);
+        }
+        String joined = String.join(".", name);
+        List<String> known = new ArrayList<>(registry.objects().stream().map(CatalogObject::name).toList());
+        warehouse.listTables().forEach(t -> known.add(t.get(2)));
+        throw new AsofException(ErrorCode.UNKNOWN_OBJECT, "'" + joined + "' not found"
+                + dev.asof.planner.validate.NameSuggestions.hint(joined, known));
+    }
+
+    private GatewayCatalog catalog() {
+        return new GatewayCatalog(registry, warehouse, defaultSchema);
+    }
+
+    private interface Work<T> {
+        T run();
+    }
+
+    /** Engine failures become asof errors that name the engine and keep its message. */
+    private <T> T engine(Work<T> work) {
+        try {
+            return work.run();
+        } catch (ConnectorException e) {
+            if (e.cancelled()) {
+                throw new AsofException(ErrorCode.CANCELLED, "statement cancelled or timed out");
+            }
+            throw new AsofException(ErrorCode.ENGINE_ERROR, warehouse.engineName() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package dev.asof.gateway.registry;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.asof.planner.catalog.CatalogObject;
+import dev.asof.planner.catalog.Entity;
+import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.Source;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
+import dev.asof.planner.parser.ObjectKind;
+import dev.asof.planner.validate.NameSuggestions;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Feature definitions (entities, sources, feature views), persisted through JDBC in an embedded
+ * H2 file database under the data directory. Every change is one transaction that also checks
+ * references (a view's entity and source exist; nothing still uses what is dropped), so two
+ * connections issuing DDL at once cannot leave a dangling or half-written definition. Reads come
+ * from an immutable in-memory snapshot replaced after each change.
+ */
+public final class Registry implements AutoCloseable {
+    private final HikariDataSource pool;
+    private volatile Map<String, CatalogObject> snapshot = Map.of();
+
+    private Registry(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    /** Opens (creating if needed) the registry database in {@code directory}. */
+    public static Registry open(Path directory) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("registry");
+        // FILE_LOCK=FS: a second gateway on the same directory fails fast instead of sharing it.
+        config.setJdbcUrl("jdbc:h2:file:" + directory.toAbsolutePath().resolve("registry") + ";FILE_LOCK=FS");
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(1);
+        Registry registry = new Registry(new HikariDataSource(config));
+        registry.createSchema();
+        registry.reload();
+        return registry;
+    }
+
+    private void createSchema() {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS asof_definition ("
+                    + " name_key VARCHAR(512) PRIMARY KEY,"
+                    + " kind VARCHAR(32) NOT NULL,"
+                    + " definition CLOB NOT NULL,"
+                    + " created_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot initialise the registry: " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<CatalogObject> get(String name) {
+        return Optional.ofNullable(snapshot.get(key(name)));
+    }
+
+    public Collection<CatalogObject> objects() {
+        return snapshot.values();
+    }
+
+    /**
+     * Adds a definition. Returns false (and changes nothing) if the name exists and
+     * {@code ifNotExists} is set; fails with {@link ErrorCode#ALREADY_EXISTS} otherwise.
+     */
+    public boolean create(CatalogObject object, boolean ifNotExists) {
+        return inTransaction(c -> {
+            if (exists(c, object.name())) {
+                if (ifNotExists) {
+                    return false;
+                }
+                throw new AsofException(ErrorCode.ALREADY_EXISTS, kindOf(object) + " '" + object.name()
+                        + "' already exists; DROP it first or use CREATE ... IF NOT EXISTS");
+            }
+            if (object instanceof FeatureView v) {
+                requireKind(c, v.entity(), "ENTITY", "entity");
+                requireKind(c, v.source(), "SOURCE", "source");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO asof_definition (name_key, kind, definition) VALUES (?, ?, ?)")) {
+                ps.setString(1, key(object.name()));
+                ps.setString(2, object.tableType());
+                ps.setString(3, DefinitionCodec.encode(object));
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** Removes a definition; false if absent and {@code ifExists}. Refuses while a view uses it. */
+    public boolean drop(ObjectKind kind, String name, boolean ifExists) {
+        return inTransaction(c -> {
+            Optional<CatalogObject> current = load(c, name);
+            if (current.isEmpty() || !current.get().tableType().equals(kind.keyword())) {
+                if (ifExists) {
+                    return false;
+                }
+                List<String> known = objects().stream()
+                        .filter(o -> o.tableType().equals(kind.keyword()))
+                        .map(CatalogObject::name)
+                        .toList();
+                throw new AsofException(ErrorCode.UNKNOWN_OBJECT, kind.keyword().toLowerCase(Locale.ROOT) + " '" + name
+                        + "' not found" + NameSuggestions.hint(name, known));
+            }
+            if (kind != ObjectKind.FEATURE_VIEW) {
+                List<String> users = new ArrayList<>();
+                for (CatalogObject o : loadAll(c).values()) {
+                    if (o instanceof FeatureView v && (v.entity().equalsIgnoreCase(name) || v.source().equalsIgnoreCase(name))) {
+                        users.add(v.name());
+                    }
+                }
+                if (!users.isEmpty()) {
+                    throw new AsofException(ErrorCode.INVALID_DEFINITION, kind.keyword().toLowerCase(Locale.ROOT) + " '" + name
+                            + "' is used by feature view(s) " + String.join(", ", users) + "; drop them first");
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM asof_definition WHERE name_key = ?")) {
+                ps.setString(1, key(name));
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private synchronized <T> T inTransaction(Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+                reload();
+            }
+        } catch (SQLException e) {
+            throw new AsofException(ErrorCode.INTERNAL_ERROR, "registry update failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Re-reads every definition into a new snapshot. */
+    public void reload() {
+        try (Connection c = pool.getConnection()) {
+            snapshot = loadAll(c);
+        } catch (SQLException e) {
+            throw new AsofException(ErrorCode.INTERNAL_ERROR, "cannot read the registry: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, CatalogObject> loadAll(Connection c) throws SQLException {
+        Map<String, CatalogObject> objects = new LinkedHashMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT name_key, definition FROM asof_definition ORDER BY created_at, name_key")) {
+            while (rs.next()) {
+                objects.put(rs.getString(1), DefinitionCodec.decode(rs.getString(2)));
+            }
+        }
+        return java.util.Collections.unmodifiableMap(objects);
+    }
+
+    private static Optional<CatalogObject> load(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT definition FROM asof_definition WHERE name_key = ? FOR UPDATE")) {
+            ps.setString(1, key(name));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(DefinitionCodec.decode(rs.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String name) throws SQLException {
+        return load(c, name).isPresent();
+    }
+
+    private static void requireKind(Connection c, String name, String kind, String what) throws SQLException {
+        Optional<CatalogObject> o = load(c, name);
+        if (o.isEmpty() || !o.get().tableType().equals(kind)) {
+            throw new AsofException(ErrorCode.UNKNOWN_OBJECT, what + " '" + name + "' not found");
+        }
+    }
+
+    private static String kindOf(CatalogObject o) {
+        return o instanceof Entity ? "entity" : o instanceof Source ? "source" : "feature view";
+    }
+
+    private static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

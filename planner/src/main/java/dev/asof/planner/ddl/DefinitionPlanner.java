@@ -1,0 +1,263 @@
+package dev.asof.planner.ddl;
+
+import dev.asof.planner.catalog.Catalog;
+import dev.asof.planner.catalog.CatalogObject;
+import dev.asof.planner.catalog.Entity;
+import dev.asof.planner.catalog.Feature;
+import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.Source;
+import dev.asof.planner.catalog.SourceLocation;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
+import dev.asof.planner.parser.SqlCreateEntity;
+import dev.asof.planner.parser.SqlCreateFeatureView;
+import dev.asof.planner.parser.SqlCreateSource;
+import dev.asof.planner.parser.SqlEntityColumn;
+import dev.asof.planner.plan.FeatureViewDraft;
+import dev.asof.planner.plan.PlannedStatement;
+import dev.asof.planner.sql.EngineDialect;
+import dev.asof.planner.sql.Expressions;
+import dev.asof.planner.sql.Nodes;
+import dev.asof.planner.validate.NameSuggestions;
+import dev.asof.planner.validate.QueryValidator;
+import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.warehouse.FileFormat;
+import java.nio.file.Path;
+import java.sql.JDBCType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.util.SqlShuttle;
+
+/** Checks CREATE statements against the catalog and turns them into registry definitions. */
+public final class DefinitionPlanner {
+    private final Catalog catalog;
+    private final EngineDialect dialect;
+
+    public DefinitionPlanner(Catalog catalog, EngineDialect dialect) {
+        this.catalog = catalog;
+        this.dialect = dialect;
+    }
+
+    public PlannedStatement.CreateEntity entity(SqlCreateEntity node) {
+        List<ColumnMetadata> keys = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (SqlEntityColumn c : node.columns()) {
+            String name = c.name().getSimple();
+            if (!seen.add(name.toLowerCase(Locale.ROOT))) {
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, "key column '" + name + "' is declared twice");
+            }
+            SqlTypeName type = SqlTypeName.get(c.type().getTypeName().getSimple().toUpperCase(Locale.ROOT));
+            JDBCType jdbc = type == null ? null : jdbcType(type);
+            if (jdbc == null) {
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, "key column '" + name + "' has type "
+                        + c.type().getTypeName().getSimple() + "; entity keys are BIGINT, INTEGER, SMALLINT, VARCHAR, DATE or DECIMAL");
+            }
+            keys.add(new ColumnMetadata(name, jdbc, type.getName(), 0, 0));
+        }
+        return new PlannedStatement.CreateEntity(new Entity(node.name().getSimple(), keys, ddl(node)), node.ifNotExists());
+    }
+
+    public PlannedStatement.CreateSource source(SqlCreateSource node) {
+        SourceLocation location;
+        if (node.table() != null) {
+            location = new SourceLocation.Table(node.table().names);
+        } else {
+            String path = node.filePath();
+            FileFormat format = FileFormat.fromPath(path).orElseThrow(() -> new AsofException(ErrorCode.INVALID_SOURCE,
+                    "cannot tell the format of '" + path + "': use a .csv, .csv.gz, .tsv or .parquet file"));
+            location = new SourceLocation.File(Path.of(path).toAbsolutePath().normalize().toString(), format);
+        }
+        return new PlannedStatement.CreateSource(node.name().getSimple(), location, node.eventTime().getSimple(),
+                Optional.ofNullable(node.createdTime()).map(SqlIdentifier::getSimple), ddl(node), node.ifNotExists());
+    }
+
+    /** A source once the warehouse has described its columns: the time columns must exist and be times. */
+    public Source source(PlannedStatement.CreateSource s, List<ColumnMetadata> columns) {
+        checkTimeColumn(s, columns, s.eventTime(), "EVENT TIME");
+        s.createdTime().ifPresent(c -> checkTimeColumn(s, columns, c, "CREATED TIME"));
+        ColumnMetadata event = find(columns, s.eventTime()).orElseThrow();
+        return new Source(s.name(), s.location(), event.name(),
+                s.createdTime().map(c -> find(columns, c).orElseThrow().name()), columns, s.ddl());
+    }
+
+    private static void checkTimeColumn(PlannedStatement.CreateSource s, List<ColumnMetadata> columns, String name, String clause) {
+        Optional<ColumnMetadata> column = find(columns, name);
+        if (column.isEmpty()) {
+            throw new AsofException(ErrorCode.INVALID_SOURCE, clause + " column '" + name + "' is not a column of "
+                    + s.location() + NameSuggestions.hint(name, columns.stream().map(ColumnMetadata::name).toList()));
+        }
+        if (!column.get().isTemporal()) {
+            throw new AsofException(ErrorCode.INVALID_SOURCE, clause + " column '" + name + "' of " + s.location()
+                    + " has type " + column.get().typeName() + "; it must be a TIMESTAMP, TIMESTAMP WITH TIME ZONE or DATE");
+        }
+    }
+
+    public PlannedStatement.CreateFeatureView featureView(SqlCreateFeatureView node) {
+        String name = node.name().getSimple();
+        Entity entity = lookup(node.entity(), Entity.class, "entity");
+        Source source = lookup(node.source(), Source.class, "source");
+        if (node.hop() != null) {
+            throw new AsofException(ErrorCode.NOT_SUPPORTED, "HOP applies to windowed aggregates, which this view has none of");
+        }
+        List<String> names = new ArrayList<>();
+        List<SqlNode> expressions = new ArrayList<>();
+        for (SqlNode item : node.selectList()) {
+            SqlNode expr = item;
+            String column;
+            if (item.getKind() == SqlKind.AS) {
+                expr = ((SqlCall) item).operand(0);
+                column = ((SqlIdentifier) ((SqlCall) item).operand(1)).getSimple();
+            } else if (item instanceof SqlIdentifier id && !id.isStar()) {
+                column = id.names.get(id.names.size() - 1);
+            } else {
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, position(item)
+                        + "give this feature a name: <expression> AS <name>");
+            }
+            if (containsWindow(expr)) {
+                throw new AsofException(ErrorCode.NOT_SUPPORTED, position(item)
+                        + "windowed aggregates (OVER ...) are not supported yet; this view can hold latest values only");
+            }
+            if (names.stream().anyMatch(column::equalsIgnoreCase)) {
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, position(item) + "column '" + column + "' appears twice");
+            }
+            names.add(column);
+            expressions.add(expr);
+        }
+        for (ColumnMetadata key : entity.keys()) {
+            if (names.stream().noneMatch(key.name()::equalsIgnoreCase)) {
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, "feature view '" + name + "' must select the key '"
+                        + key.name() + "' of entity '" + entity.name() + "'");
+            }
+        }
+        // Names and types resolve against the source, with the validator's messages and candidates.
+        List<SqlNode> items = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            items.add(Nodes.as(expressions.get(i), names.get(i)));
+        }
+        new QueryValidator(catalog).validate(Nodes.select(items, Nodes.id(source.name()), null, false));
+
+        List<String> canonical = expressions.stream().map(DefinitionPlanner::unqualified).map(Expressions::print).toList();
+        List<SqlNode> describeItems = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            describeItems.add(Nodes.as(Expressions.parse(canonical.get(i)), names.get(i)));
+        }
+        SqlNode relation = source.location() instanceof SourceLocation.Table t
+                ? Nodes.id(t.path())
+                : dialect.fileRelation((SourceLocation.File) source.location());
+        String describe = Nodes.select(describeItems, relation, SqlLiteral.createBoolean(false, Nodes.POS), false)
+                .toSqlString(c -> c.withDialect(dialect.sqlDialect()).withQuoteAllIdentifiers(true)).getSql();
+        Optional<Duration> ttl = Optional.ofNullable(node.ttlMillis()).map(Duration::ofMillis);
+        if (ttl.isPresent() && (ttl.get().isNegative() || ttl.get().isZero())) {
+            throw new AsofException(ErrorCode.INVALID_DEFINITION, "TTL must be positive");
+        }
+        FeatureViewDraft draft = new FeatureViewDraft(name, entity.name(), source.name(), names, canonical, ttl,
+                node.online(), ddl(node));
+        return new PlannedStatement.CreateFeatureView(draft, describe, node.ifNotExists());
+    }
+
+    /** The view once the warehouse has typed its columns (in draft order). */
+    public FeatureView featureView(FeatureViewDraft draft, List<ColumnMetadata> types) {
+        Entity entity = lookup(Nodes.id(draft.entity()), Entity.class, "entity");
+        List<Feature> features = new ArrayList<>();
+        // Key columns first, in entity order, then features in definition order.
+        for (ColumnMetadata key : entity.keys()) {
+            int i = indexOf(draft.columnNames(), key.name());
+            features.add(new Feature(draft.expressions().get(i), rename(types.get(i), draft.columnNames().get(i))));
+        }
+        for (int i = 0; i < draft.columnNames().size(); i++) {
+            String column = draft.columnNames().get(i);
+            if (entity.keys().stream().noneMatch(k -> k.name().equalsIgnoreCase(column))) {
+                features.add(new Feature(draft.expressions().get(i), rename(types.get(i), column)));
+            }
+        }
+        return new FeatureView(draft.name(), draft.entity(), draft.source(), features, draft.ttl(), draft.online(), draft.ddl());
+    }
+
+    private static ColumnMetadata rename(ColumnMetadata c, String name) {
+        return new ColumnMetadata(name, c.jdbcType(), c.typeName(), c.precision(), c.scale());
+    }
+
+    private static int indexOf(List<String> names, String name) {
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(name);
+    }
+
+    private <T extends CatalogObject> T lookup(SqlIdentifier id, Class<T> type, String what) {
+        String name = id.getSimple();
+        Optional<CatalogObject> o = catalog.object(name);
+        if (o.isPresent() && type.isInstance(o.get())) {
+            return type.cast(o.get());
+        }
+        List<String> known = catalog.objects().stream().filter(type::isInstance).map(CatalogObject::name).toList();
+        throw new AsofException(ErrorCode.UNKNOWN_OBJECT, position(id) + what + " '" + name + "' not found"
+                + NameSuggestions.hint(name, known));
+    }
+
+    private static boolean containsWindow(SqlNode expr) {
+        boolean[] found = {false};
+        expr.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                if (call.getKind() == SqlKind.OVER) {
+                    found[0] = true;
+                }
+                return super.visit(call);
+            }
+        });
+        return found[0];
+    }
+
+    /** Drops a qualifier on column references: expressions are stored over the source's own columns. */
+    private static SqlNode unqualified(SqlNode expr) {
+        return expr.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlIdentifier id) {
+                return id.names.size() > 1 && !id.isStar() ? Nodes.id(id.names.get(id.names.size() - 1)) : id;
+            }
+        });
+    }
+
+    private static Optional<ColumnMetadata> find(List<ColumnMetadata> columns, String name) {
+        return columns.stream().filter(c -> c.name().equalsIgnoreCase(name)).findFirst();
+    }
+
+    private static JDBCType jdbcType(SqlTypeName type) {
+        return switch (type) {
+            case BIGINT -> JDBCType.BIGINT;
+            case INTEGER -> JDBCType.INTEGER;
+            case SMALLINT -> JDBCType.SMALLINT;
+            case TINYINT -> JDBCType.TINYINT;
+            case VARCHAR, CHAR -> JDBCType.VARCHAR;
+            case DATE -> JDBCType.DATE;
+            case DECIMAL -> JDBCType.DECIMAL;
+            default -> null;
+        };
+    }
+
+    static String ddl(SqlNode node) {
+        return node.toSqlString(c -> c.withDialect(org.apache.calcite.sql.dialect.AnsiSqlDialect.DEFAULT)
+                .withQuoteAllIdentifiers(false)).getSql();
+    }
+
+    static String position(SqlNode node) {
+        if (node == null || node.getParserPosition() == null || node.getParserPosition().getLineNum() <= 0) {
+            return "";
+        }
+        return "line " + node.getParserPosition().getLineNum() + ", column " + node.getParserPosition().getColumnNum() + ": ";
+    }
+}

@@ -1,0 +1,61 @@
+package dev.asof.planner.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.asof.planner.catalog.Entity;
+import dev.asof.planner.catalog.SourceLocation;
+import dev.asof.planner.parser.ObjectKind;
+import java.util.List;
+import java.util.Optional;
+
+/** What a statement asks for, as the planner understood it. The gateway executes it. */
+public sealed interface PlannedStatement {
+    /** Number of {@code ?} parameters the user's statement has. */
+    default int parameterCount() {
+        return 0;
+    }
+
+    /** A query over registry objects, rewritten to warehouse SQL. */
+    record Query(GeneratedQuery query) implements PlannedStatement {
+        @Override
+        public int parameterCount() {
+            return query.parameterCount();
+        }
+    }
+
+    /**
+     * A statement that is not asof's: the user's own SQL for the warehouse, sent as written.
+     *
+     * @param query whether it returns rows (SELECT, WITH, VALUES …) rather than an update count
+     */
+    record PassThrough(String sql, boolean query, int parameterCount) implements PlannedStatement {}
+
+    /** EXPLAIN: how the statement would run. */
+    record Explain(PlannedStatement statement) implements PlannedStatement {}
+
+    record CreateEntity(Entity entity, boolean ifNotExists) implements PlannedStatement {}
+
+    /** CREATE SOURCE; the gateway reads the columns from the warehouse, then {@code DefinitionPlanner#source} checks them. */
+    record CreateSource(String name, SourceLocation location, String eventTime, Optional<String> createdTime,
+            String ddl, boolean ifNotExists) implements PlannedStatement {
+        public CreateSource {
+            requireNonNull(name, "name");
+            requireNonNull(location, "location");
+            requireNonNull(eventTime, "eventTime");
+            requireNonNull(createdTime, "createdTime");
+            requireNonNull(ddl, "ddl");
+        }
+    }
+
+    /**
+     * CREATE FEATURE VIEW, checked against the catalog; the gateway types its columns by asking the
+     * warehouse to describe {@code describeSql}, then builds the view with {@code DefinitionPlanner#featureView}.
+     */
+    record CreateFeatureView(FeatureViewDraft draft, String describeSql, boolean ifNotExists) implements PlannedStatement {}
+
+    record Drop(ObjectKind kind, String name, boolean ifExists) implements PlannedStatement {}
+
+    record Show(ObjectKind kind) implements PlannedStatement {}
+
+    record Describe(List<String> name) implements PlannedStatement {}
+}
