@@ -32,6 +32,8 @@ final class AsofUrl {
   /** Avatica's wire-format property; the gateway serves protobuf. */
   static final String AVATICA_SERIALIZATION = "serialization";
   static final String DEFAULT_SERIALIZATION = "PROTOBUF";
+  /** Avatica's service-factory property; always {@link AsofServiceFactory}. */
+  static final String AVATICA_FACTORY = "factory";
 
   private final String host;
   private final int port;
@@ -135,7 +137,9 @@ final class AsofUrl {
   /**
    * The properties handed to Avatica: {@code info}, overridden by the URL's properties, plus
    * Avatica's {@code url} (always derived from host and port) and {@code serialization}
-   * ({@value #DEFAULT_SERIALIZATION} unless given).
+   * ({@value #DEFAULT_SERIALIZATION} unless given), and {@code factory} (always
+   * {@link AsofServiceFactory}, which keeps the protobuf wire names standard when Avatica is
+   * relocated).
    */
   Properties toAvaticaProperties(Properties info) {
     Properties result = new Properties();
@@ -146,6 +150,7 @@ final class AsofUrl {
     }
     properties.forEach(result::setProperty);
     result.setProperty(AVATICA_URL, serverUrl(result));
+    result.setProperty(AVATICA_FACTORY, AsofServiceFactory.class.getName());
     if (result.getProperty(AVATICA_SERIALIZATION) == null) {
       result.setProperty(AVATICA_SERIALIZATION, DEFAULT_SERIALIZATION);
     }

@@ -64,6 +64,7 @@ class AsofUrlTest {
     Properties p = AsofUrl.parse("jdbc:asof://gw:1234?user=from-url").toAvaticaProperties(info);
     assertThat(p.getProperty("url")).isEqualTo("http://gw:1234");
     assertThat(p.getProperty("serialization")).isEqualTo("PROTOBUF");
+    assertThat(p.getProperty("factory")).isEqualTo(AsofServiceFactory.class.getName());
     assertThat(p.getProperty("user")).isEqualTo("from-url");
     assertThat(p.getProperty("password")).isEqualTo("secret");
     assertThat(info.getProperty("url")).as("caller's Properties untouched")

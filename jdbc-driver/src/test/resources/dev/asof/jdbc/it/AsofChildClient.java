@@ -4,6 +4,7 @@ import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,13 +28,20 @@ public final class AsofChildClient {
       System.out.println("driverName=" + md.getDriverName());
       System.out.println("driverVersion=" + md.getDriverVersion());
       System.out.println("url=" + md.getURL());
-      try (PreparedStatement ps = c.prepareStatement("SELECT ? + 1, 'x' || ?")) {
+      // The casts are for the test server: DuckDB cannot type "? + 1" at prepare time and
+      // reports one UNKNOWN column, and Avatica's client reads results with the prepare-time
+      // signature (stock Avatica behaves the same). The gateway types parameters itself.
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT CAST(? AS INTEGER) + 1, 'x' || CAST(? AS VARCHAR)")) {
         int[] ints = {41, 1};
         String[] strings = {"yz", "a"};
         for (int i = 0; i < ints.length; i++) {
           ps.setInt(1, ints[i]);
           ps.setString(2, strings[i]);
           try (ResultSet rs = ps.executeQuery()) {
+            ResultSetMetaData rmd = rs.getMetaData();
+            System.out.println("columns=" + rmd.getColumnCount() + ":" + rmd.getColumnTypeName(1)
+                + "," + rmd.getColumnTypeName(2));
             while (rs.next()) {
               System.out.println("row=" + rs.getLong(1) + "|" + rs.getString(2));
             }
