@@ -576,7 +576,7 @@ public abstract class PitSemanticsSuite extends ConformanceSupport {
                 row(4L, "k", 4.0));
         // identical in PIT join and snapshot, key by key
         Map<Object, List<Object>> fromJoin = new HashMap<>();
-        for (List<Object> r : joined.subList(0, joined.size())) {
+        for (List<Object> r : joined) {
             if (!r.get(0).equals(5L)) {
                 fromJoin.put(r.get(1), r.subList(2, 4));
             }
