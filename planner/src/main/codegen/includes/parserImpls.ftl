@@ -228,6 +228,7 @@ SqlNode SqlShowObjects() :
 {
     final Span s;
     final ObjectKind kind;
+    final SqlIdentifier other;
 }
 {
     <SHOW> { s = span(); }
@@ -237,6 +238,12 @@ SqlNode SqlShowObjects() :
         <SOURCES> { kind = ObjectKind.SOURCE; }
     |
         <FEATURE> <VIEWS> { kind = ObjectKind.FEATURE_VIEW; }
+    |
+        // Anything else after SHOW: a clear, positioned error rather than a failure at SHOW.
+        other = SimpleIdentifier() {
+            throw AsofParserSupport.error(other.getParserPosition(),
+                "unexpected \"" + other + "\"; expected one of: ENTITIES, SOURCES, FEATURE VIEWS");
+        }
     )
     {
         return new SqlShowObjects(s.end(this), kind);
