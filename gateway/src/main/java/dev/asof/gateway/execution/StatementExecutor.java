@@ -43,6 +43,16 @@ public final class StatementExecutor {
         return registry;
     }
 
+    /** Warehouse tables as {@code [catalog, schema, table]}, for JDBC metadata. */
+    public List<List<String>> warehouseTables() {
+        return engine(warehouse::listTables);
+    }
+
+    /** Columns of a warehouse table, for JDBC metadata. */
+    public Optional<List<ColumnMetadata>> warehouseColumns(List<String> table) {
+        return engine(() -> warehouse.describeTable(table));
+    }
+
     /** Plans a statement and works out its result columns, without running it. */
     public PreparedQuery prepare(String sql) {
         PlannedStatement plan = engine(() -> new Planner(catalog(), dialect).plan(sql));

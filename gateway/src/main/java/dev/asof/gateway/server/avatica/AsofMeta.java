@@ -1,0 +1,541 @@
+package dev.asof.gateway.server.avatica;
+
+import dev.asof.gateway.execution.PreparedQuery;
+import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.execution.StatementResult;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
+import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.RowCursor;
+import dev.asof.spi.warehouse.QueryControl;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.ConnectionPropertiesImpl;
+import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.MissingResultsException;
+import org.apache.calcite.avatica.NoSuchStatementException;
+import org.apache.calcite.avatica.QueryState;
+import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
+import org.apache.calcite.avatica.remote.ProtobufMeta;
+import org.apache.calcite.avatica.remote.TypedValue;
+import org.apache.calcite.avatica.proto.Requests;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Avatica's server-side {@link Meta} for asof: the protocol half of the JDBC endpoint. It keeps
+ * per-connection and per-statement state (prepared plans, open cursors) and translates between
+ * Avatica's frames and the gateway's {@link StatementExecutor}; planning and execution live there.
+ *
+ * <p>Errors reach clients as their asof message and SQLSTATE, with no server stack trace.
+ */
+final class AsofMeta implements ProtobufMeta {
+    private static final Logger LOG = LoggerFactory.getLogger(AsofMeta.class);
+    /** Rows per frame when the client does not ask for a size: few round trips, bounded memory. */
+    private static final int DEFAULT_FRAME_ROWS = 1000;
+
+    private final StatementExecutor executor;
+    private final JdbcCatalogMetadata metadata;
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<Integer, Statement> statements = new ConcurrentHashMap<>();
+    private final AtomicInteger statementIds = new AtomicInteger();
+
+    AsofMeta(StatementExecutor executor) {
+        this.executor = executor;
+        this.metadata = new JdbcCatalogMetadata(executor);
+    }
+
+    private static final class Connection {
+        final ConnectionPropertiesImpl properties = new ConnectionPropertiesImpl();
+    }
+
+    private static final class Statement {
+        final String connectionId;
+        final int id;
+        volatile PreparedQuery prepared;
+        volatile RowCursor cursor;
+        volatile List<ColumnMetadata> columns = List.of();
+        volatile QueryControl control = QueryControl.none();
+        volatile long maxRowCount;
+        volatile long rowsSent;
+
+        Statement(String connectionId, int id) {
+            this.connectionId = connectionId;
+            this.id = id;
+        }
+
+        synchronized void closeCursor() {
+            if (cursor != null) {
+                cursor.close();
+                cursor = null;
+            }
+        }
+    }
+
+    // Connections and statements.
+
+    @Override
+    public void openConnection(ConnectionHandle ch, Map<String, String> info) {
+        connections.put(ch.id, new Connection());
+    }
+
+    @Override
+    public void closeConnection(ConnectionHandle ch) {
+        connections.remove(ch.id);
+        statements.values().removeIf(s -> {
+            if (s.connectionId.equals(ch.id)) {
+                s.control.cancel();
+                s.closeCursor();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    @Override
+    public ConnectionProperties connectionSync(ConnectionHandle ch, ConnectionProperties props) {
+        Connection c = connection(ch.id);
+        c.properties.merge(props);
+        return c.properties;
+    }
+
+    @Override
+    public StatementHandle createStatement(ConnectionHandle ch) {
+        connection(ch.id);
+        Statement s = new Statement(ch.id, statementIds.incrementAndGet());
+        statements.put(s.id, s);
+        return new StatementHandle(ch.id, s.id, null);
+    }
+
+    @Override
+    public void closeStatement(StatementHandle h) {
+        Statement s = statements.remove(h.id);
+        if (s != null) {
+            s.control.cancel();
+            s.closeCursor();
+        }
+    }
+
+    // Prepare and execute.
+
+    @Override
+    public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
+        StatementHandle h = createStatement(ch);
+        Statement s = statements.get(h.id);
+        try {
+            s.prepared = executor.prepare(sql);
+            s.maxRowCount = maxRowCount;
+            h.signature = signature(s.prepared);
+            return h;
+        } catch (RuntimeException e) {
+            statements.remove(h.id);
+            throw clientError(e, sql);
+        }
+    }
+
+    @Override
+    public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount, PrepareCallback callback)
+            throws NoSuchStatementException {
+        return prepareAndExecute(h, sql, maxRowCount, -1, callback);
+    }
+
+    @Override
+    public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount, int maxRowsInFirstFrame,
+            PrepareCallback callback) throws NoSuchStatementException {
+        Statement s = statement(h);
+        try {
+            s.prepared = executor.prepare(sql);
+            s.maxRowCount = maxRowCount;
+            return run(s, List.of(), maxRowsInFirstFrame);
+        } catch (RuntimeException e) {
+            throw clientError(e, sql);
+        }
+    }
+
+    @Override
+    public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, long maxRowCount)
+            throws NoSuchStatementException {
+        Statement s = statement(h);
+        s.maxRowCount = maxRowCount;
+        return execute(h, parameterValues, -1);
+    }
+
+    @Override
+    public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
+            throws NoSuchStatementException {
+        Statement s = statement(h);
+        if (s.prepared == null) {
+            throw clientError(new AsofException(ErrorCode.INVALID_QUERY, "statement was not prepared"), null);
+        }
+        try {
+            List<Object> params = new ArrayList<>(parameterValues.size());
+            for (TypedValue v : parameterValues) {
+                params.add(AvaticaTypes.parameter(v));
+            }
+            return run(s, params, maxRowsInFirstFrame);
+        } catch (RuntimeException e) {
+            throw clientError(e, s.prepared.sql());
+        }
+    }
+
+    private ExecuteResult run(Statement s, List<Object> params, int maxRowsInFirstFrame) {
+        s.closeCursor();
+        s.control = new QueryControl(Optional.empty());
+        StatementResult result = executor.execute(s.prepared, params, s.control);
+        if (result instanceof StatementResult.UpdateCount count) {
+            return new ExecuteResult(List.of(MetaResultSet.count(s.connectionId, s.id, Math.max(count.count(), 0))));
+        }
+        RowCursor cursor = ((StatementResult.Rows) result).cursor();
+        s.cursor = cursor;
+        s.columns = cursor.columns();
+        s.rowsSent = 0;
+        Signature signature = Signature.create(AvaticaTypes.columns(s.columns), s.prepared.sql(),
+                AvaticaTypes.parameters(s.prepared.parameterCount()), CursorFactory.ARRAY, StatementType.SELECT);
+        Frame first = nextFrame(s, 0, maxRowsInFirstFrame);
+        return new ExecuteResult(List.of(MetaResultSet.create(s.connectionId, s.id, true, signature, first)));
+    }
+
+    @Override
+    public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
+            throws NoSuchStatementException, MissingResultsException {
+        Statement s = statement(h);
+        if (s.cursor == null) {
+            return Frame.create(offset, true, List.of());
+        }
+        try {
+            return nextFrame(s, offset, fetchMaxRowCount);
+        } catch (RuntimeException e) {
+            s.closeCursor();
+            throw clientError(e, null);
+        }
+    }
+
+    private Frame nextFrame(Statement s, long offset, int requested) {
+        int limit = requested > 0 ? Math.max(requested, 100) : DEFAULT_FRAME_ROWS;
+        if (s.maxRowCount > 0) {
+            limit = (int) Math.min(limit, s.maxRowCount - s.rowsSent);
+        }
+        RowCursor cursor = s.cursor;
+        List<ColumnMetadata> columns = s.columns;
+        List<Object> rows = new ArrayList<>(Math.min(limit, 1024));
+        boolean done = false;
+        synchronized (s) {
+            while (rows.size() < limit) {
+                if (!cursor.next()) {
+                    done = true;
+                    break;
+                }
+                Object[] row = new Object[columns.size()];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = AvaticaTypes.wireValue(cursor.value(i), columns.get(i).jdbcType());
+                }
+                rows.add(row);
+            }
+            s.rowsSent += rows.size();
+            if (s.maxRowCount > 0 && s.rowsSent >= s.maxRowCount) {
+                done = true;
+            }
+            if (done) {
+                s.closeCursor();
+            }
+        }
+        return Frame.create(offset, done, rows);
+    }
+
+    private Signature signature(PreparedQuery prepared) {
+        List<ColumnMetadata> columns = prepared.columns().orElse(List.of());
+        StatementType type = prepared.columns().isPresent() ? StatementType.SELECT : StatementType.OTHER_DDL;
+        return Signature.create(AvaticaTypes.columns(columns), prepared.sql(),
+                AvaticaTypes.parameters(prepared.parameterCount()), CursorFactory.ARRAY, type);
+    }
+
+    // Batches.
+
+    @Override
+    public ExecuteBatchResult prepareAndExecuteBatch(StatementHandle h, List<String> sqlCommands)
+            throws NoSuchStatementException {
+        Statement s = statement(h);
+        long[] counts = new long[sqlCommands.size()];
+        for (int i = 0; i < counts.length; i++) {
+            try {
+                s.prepared = executor.prepare(sqlCommands.get(i));
+                counts[i] = updateCount(executor.execute(s.prepared, List.of(), QueryControl.none()));
+            } catch (RuntimeException e) {
+                throw clientError(e, sqlCommands.get(i));
+            }
+        }
+        return new ExecuteBatchResult(counts);
+    }
+
+    @Override
+    public ExecuteBatchResult executeBatch(StatementHandle h, List<List<TypedValue>> parameterValues)
+            throws NoSuchStatementException {
+        Statement s = statement(h);
+        long[] counts = new long[parameterValues.size()];
+        for (int i = 0; i < counts.length; i++) {
+            List<Object> params = new ArrayList<>();
+            parameterValues.get(i).forEach(v -> params.add(AvaticaTypes.parameter(v)));
+            try {
+                counts[i] = updateCount(executor.execute(s.prepared, params, QueryControl.none()));
+            } catch (RuntimeException e) {
+                throw clientError(e, s.prepared.sql());
+            }
+        }
+        return new ExecuteBatchResult(counts);
+    }
+
+    @Override
+    public ExecuteBatchResult executeBatchProtobuf(StatementHandle h, List<Requests.UpdateBatch> parameterValues)
+            throws NoSuchStatementException {
+        List<List<TypedValue>> values = new ArrayList<>();
+        for (Requests.UpdateBatch batch : parameterValues) {
+            List<TypedValue> row = new ArrayList<>();
+            batch.getParameterValuesList().forEach(p -> row.add(TypedValue.fromProto(p)));
+            values.add(row);
+        }
+        return executeBatch(h, values);
+    }
+
+    private static long updateCount(StatementResult result) {
+        if (result instanceof StatementResult.Rows rows) {
+            rows.cursor().close();
+            return 0;
+        }
+        return Math.max(0, ((StatementResult.UpdateCount) result).count());
+    }
+
+    // Transactions: the gateway is read-mostly and autocommit; nothing to do.
+
+    @Override
+    public void commit(ConnectionHandle ch) {}
+
+    @Override
+    public void rollback(ConnectionHandle ch) {}
+
+    @Override
+    public boolean syncResults(StatementHandle sh, QueryState state, long offset) {
+        return false;
+    }
+
+    @Override
+    public Iterable<Object> createIterable(StatementHandle stmt, QueryState state, Signature signature,
+            List<TypedValue> parameters, Frame firstFrame) {
+        throw new UnsupportedOperationException("client-side iteration is not used by the remote protocol");
+    }
+
+    // Metadata.
+
+    @Override
+    public Map<DatabaseProperty, Object> getDatabaseProperties(ConnectionHandle ch) {
+        return metadata.databaseProperties();
+    }
+
+    @Override
+    public MetaResultSet getTables(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
+            List<String> typeList) {
+        return guarded(() -> metadata.tables(ch.id, statementIds.incrementAndGet(), catalog, schemaPattern,
+                tableNamePattern, typeList));
+    }
+
+    @Override
+    public MetaResultSet getColumns(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
+            Pat columnNamePattern) {
+        return guarded(() -> metadata.columns(ch.id, statementIds.incrementAndGet(), catalog, schemaPattern,
+                tableNamePattern, columnNamePattern));
+    }
+
+    @Override
+    public MetaResultSet getSchemas(ConnectionHandle ch, String catalog, Pat schemaPattern) {
+        return guarded(() -> metadata.schemas(ch.id, statementIds.incrementAndGet(), catalog, schemaPattern));
+    }
+
+    @Override
+    public MetaResultSet getCatalogs(ConnectionHandle ch) {
+        return guarded(() -> metadata.catalogs(ch.id, statementIds.incrementAndGet()));
+    }
+
+    @Override
+    public MetaResultSet getTableTypes(ConnectionHandle ch) {
+        return metadata.tableTypes(ch.id, statementIds.incrementAndGet());
+    }
+
+    @Override
+    public MetaResultSet getProcedures(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat procedureNamePattern) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getProcedureColumns(ConnectionHandle ch, String catalog, Pat schemaPattern,
+            Pat procedureNamePattern, Pat columnNamePattern) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getColumnPrivileges(ConnectionHandle ch, String catalog, String schema, String table,
+            Pat columnNamePattern) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getTablePrivileges(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getBestRowIdentifier(ConnectionHandle ch, String catalog, String schema, String table,
+            int scope, boolean nullable) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getVersionColumns(ConnectionHandle ch, String catalog, String schema, String table) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getPrimaryKeys(ConnectionHandle ch, String catalog, String schema, String table) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getImportedKeys(ConnectionHandle ch, String catalog, String schema, String table) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getExportedKeys(ConnectionHandle ch, String catalog, String schema, String table) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getCrossReference(ConnectionHandle ch, String parentCatalog, String parentSchema,
+            String parentTable, String foreignCatalog, String foreignSchema, String foreignTable) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getTypeInfo(ConnectionHandle ch) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getIndexInfo(ConnectionHandle ch, String catalog, String schema, String table, boolean unique,
+            boolean approximate) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getUDTs(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat typeNamePattern,
+            int[] types) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getSuperTypes(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat typeNamePattern) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getSuperTables(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getAttributes(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat typeNamePattern,
+            Pat attributeNamePattern) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getClientInfoProperties(ConnectionHandle ch) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getFunctions(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat functionNamePattern) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getFunctionColumns(ConnectionHandle ch, String catalog, Pat schemaPattern,
+            Pat functionNamePattern, Pat columnNamePattern) {
+        return empty(ch);
+    }
+
+    @Override
+    public MetaResultSet getPseudoColumns(ConnectionHandle ch, String catalog, Pat schemaPattern,
+            Pat tableNamePattern, Pat columnNamePattern) {
+        return empty(ch);
+    }
+
+    private MetaResultSet empty(ConnectionHandle ch) {
+        return metadata.empty(ch.id, statementIds.incrementAndGet());
+    }
+
+    // Helpers.
+
+    private Connection connection(String id) {
+        Connection c = connections.get(id);
+        if (c == null) {
+            // Avatica clients open connections explicitly; a missing one was closed or the gateway restarted.
+            throw clientError(new AsofException(ErrorCode.INVALID_QUERY, "connection " + id + " is closed"), null);
+        }
+        return c;
+    }
+
+    private Statement statement(StatementHandle h) throws NoSuchStatementException {
+        Statement s = statements.get(h.id);
+        if (s == null) {
+            throw new NoSuchStatementException(h);
+        }
+        return s;
+    }
+
+    private interface Work<T> {
+        T run();
+    }
+
+    private static <T> T guarded(Work<T> work) {
+        try {
+            return work.run();
+        } catch (RuntimeException e) {
+            throw clientError(e, null);
+        }
+    }
+
+    /**
+     * The exception Avatica turns into an error response: the asof message and SQLSTATE, and an
+     * empty stack trace so that none is serialized to the client.
+     */
+    static AvaticaRuntimeException clientError(RuntimeException e, String sql) {
+        if (e instanceof AvaticaRuntimeException are) {
+            return are;
+        }
+        AsofException error;
+        if (e instanceof AsofException ae) {
+            error = ae;
+        } else {
+            LOG.error("internal error{}", sql == null ? "" : " in: " + sql, e);
+            error = new AsofException(ErrorCode.INTERNAL_ERROR,
+                    "internal error (" + e.getClass().getSimpleName() + "); details are in the gateway log");
+        }
+        AvaticaRuntimeException out = new AvaticaRuntimeException(error.getMessage(), error.code().ordinal() + 1,
+                error.code().sqlState(), AvaticaSeverity.ERROR);
+        out.setStackTrace(new StackTraceElement[0]);
+        return out;
+    }
+
+    void close() {
+        statements.values().forEach(s -> {
+            s.control.cancel();
+            s.closeCursor();
+        });
+        statements.clear();
+        connections.clear();
+    }
+}
