@@ -85,7 +85,9 @@ public abstract class ErrorSuite extends ConformanceSupport {
 
     /**
      * Line 4 is {@code WHERE l.id = = 3}: W is column 1, the first '=' column 12, the second '='
-     * (the unexpected token) column 14. Columns are 1-based, as Calcite counts them.
+     * column 14. The parser cannot continue the comparison {@code = =}, so the first token it
+     * rejects is the '=' at column 12 (it then lists what may follow {@code WHERE l.id}).
+     * Columns are 1-based, as Calcite counts them.
      */
     @Test
     void syntaxErrorReportsLineAndColumn() throws SQLException {
@@ -96,7 +98,7 @@ public abstract class ErrorSuite extends ConformanceSupport {
                 + "FROM " + labels + " l\n"
                 + "WHERE l.id = = 3");
         assertThat(e.getSQLState()).isEqualTo("42000");
-        assertThat(e.getMessage()).contains("line 4, column 14");
+        assertThat(e.getMessage()).contains("line 4, column 12");
     }
 
     /**

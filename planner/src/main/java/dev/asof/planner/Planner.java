@@ -25,16 +25,16 @@ import org.apache.calcite.sql.SqlNode;
  * Entry point of the planner: statement text in, {@link PlannedStatement} out.
  *
  * <p>asof parses every statement that is its own (its DDL, SHOW, DESCRIBE, EXPLAIN, MATERIALIZE)
- * and every query. A query that names no registry object is the user's own warehouse SQL and is
- * sent as written; so is any other statement (CREATE TABLE, INSERT, …), and a query asof cannot
- * parse that names no registry object (engine-specific syntax). Everything else is rewritten on
- * the tree and unparsed in the engine's dialect.
+ * and every query, so that one query text means the same on every engine and syntax errors have
+ * one format. A query that names no registry object and has no AS OF is the user's own warehouse
+ * SQL: its names are checked, then it is sent as written; so is any statement that is not a query
+ * nor asof's (CREATE TABLE, INSERT, …). Everything else is rewritten on the tree and unparsed in
+ * the engine's dialect.
  */
 public final class Planner {
     private static final Pattern FIRST_WORDS = Pattern.compile(
             "^(?:\\s|--[^\\n]*\\n|/\\*.*?\\*/|\\()*([A-Za-z]+)(?:\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?([A-Za-z]+))?",
             Pattern.DOTALL);
-    private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final Catalog catalog;
     private final EngineDialect dialect;
@@ -49,16 +49,7 @@ public final class Planner {
         if (kind == Kind.WAREHOUSE) {
             return new PlannedStatement.PassThrough(sql, false, countMarkers(sql));
         }
-        SqlNode node;
-        try {
-            node = AsofParser.parse(sql);
-        } catch (AsofException e) {
-            if (kind == Kind.QUERY && !mentionsRegistry(sql)) {
-                return new PlannedStatement.PassThrough(sql, true, countMarkers(sql));
-            }
-            throw e;
-        }
-        return plan(node, sql);
+        return plan(AsofParser.parse(sql), sql);
     }
 
     private PlannedStatement plan(SqlNode node, String sql) {
@@ -98,7 +89,8 @@ public final class Planner {
     /** A query: rewritten when it uses registry objects, else the user's text as written. */
     private PlannedStatement planQuery(SqlNode query, String originalText) {
         QueryPlanner planner = new QueryPlanner(catalog, dialect);
-        if (!planner.usesRegistry(query)) {
+        if (!planner.usesRegistry(query) && !QueryPlanner.usesAsOf(query)) {
+            planner.checkNames(query);
             String text = originalText != null ? originalText : query.toSqlString(c -> c.withDialect(dialect.sqlDialect())
                     .withQuoteAllIdentifiers(true)).getSql();
             return new PlannedStatement.PassThrough(text, true, QueryPlanner.parameterCount(query));
@@ -124,16 +116,6 @@ public final class Planner {
                     ? Kind.ASOF : Kind.WAREHOUSE;
             default -> Kind.WAREHOUSE;
         };
-    }
-
-    private boolean mentionsRegistry(String sql) {
-        Matcher m = WORD.matcher(sql);
-        while (m.find()) {
-            if (catalog.object(m.group()).isPresent()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Counts {@code ?} outside quotes, for statements asof does not parse. */

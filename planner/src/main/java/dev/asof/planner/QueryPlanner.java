@@ -1,15 +1,20 @@
 package dev.asof.planner;
 
 import dev.asof.planner.catalog.Catalog;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.pit.PitRewriter;
 import dev.asof.planner.plan.GeneratedQuery;
 import dev.asof.planner.sql.EngineDialect;
 import dev.asof.planner.validate.QueryValidator;
 import java.util.List;
+import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDynamicParam;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.util.SqlShuttle;
 import org.apache.calcite.sql.util.SqlString;
 
 /**
@@ -39,6 +44,36 @@ public final class QueryPlanner {
             }
         });
         return found[0];
+    }
+
+    /** True when the query has an AS OF clause (which only feature views take). */
+    public static boolean usesAsOf(SqlNode query) {
+        boolean[] found = {false};
+        query.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                if (call.getKind() == SqlKind.SNAPSHOT) {
+                    found[0] = true;
+                }
+                return super.visit(call);
+            }
+        });
+        return found[0];
+    }
+
+    /**
+     * For a query that goes to the warehouse as written: report unknown tables and columns with
+     * close candidates, as for asof's own queries. Other validation problems are left to the
+     * engine, whose functions and typing rules may differ from Calcite's.
+     */
+    public void checkNames(SqlNode query) {
+        try {
+            new QueryValidator(catalog).validate(query.clone(query.getParserPosition()));
+        } catch (AsofException e) {
+            if (e.code() == ErrorCode.UNKNOWN_OBJECT) {
+                throw e;
+            }
+        }
     }
 
     public GeneratedQuery plan(SqlNode query) {

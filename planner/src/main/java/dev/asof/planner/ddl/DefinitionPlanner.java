@@ -250,7 +250,7 @@ public final class DefinitionPlanner {
     }
 
     static String ddl(SqlNode node) {
-        return node.toSqlString(c -> c.withDialect(org.apache.calcite.sql.dialect.AnsiSqlDialect.DEFAULT)
+        return node.toSqlString(c -> c.withDialect(org.apache.calcite.sql.dialect.CalciteSqlDialect.DEFAULT)
                 .withQuoteAllIdentifiers(false)).getSql();
     }
 

@@ -203,8 +203,7 @@ final class PitRelation {
         SqlNodeList order = SqlNodeList.of(Nodes.id(TU), kindOrder);
         SqlWindow window = SqlWindow.create(null, null, partition, order,
                 SqlLiteral.createBoolean(true, POS),
-                SqlWindow.createUnboundedPreceding(POS), SqlWindow.createCurrentRow(POS),
-                SqlLiteral.createBoolean(false, POS), POS);
+                SqlWindow.createUnboundedPreceding(POS), SqlWindow.createCurrentRow(POS), null, POS);
         return SqlStdOperatorTable.OVER.createCall(POS, aggregate, window);
     }
 

@@ -173,7 +173,7 @@ public final class PitRewriter {
             AsOfRef ref = asOfRef(snap).orElseThrow();
             if (ref.view() == null) {
                 throw new AsofException(ErrorCode.INVALID_QUERY, position(snap)
-                        + "AS OF applies to feature views; '" + snap.getTableRef() + "' is not one");
+                        + "AS OF applies to feature views; '" + defaultAlias(snap) + "' is not one");
             }
             if (!referencedAliases(ref.time()).isEmpty()) {
                 throw new AsofException(ErrorCode.INVALID_QUERY, position(ref.time())
@@ -292,6 +292,9 @@ public final class PitRewriter {
             return Optional.empty();
         }
         SqlNode table = snap.getTableRef();
+        if (table.getKind() == SqlKind.AS) {
+            table = ((SqlCall) table).operand(0); // the validator names the table inside AS OF
+        }
         FeatureView view = null;
         if (table instanceof SqlIdentifier id && registryObject(id).orElse(null) instanceof FeatureView v) {
             view = v;
@@ -344,6 +347,9 @@ public final class PitRewriter {
 
     private static String defaultAlias(SqlNode table) {
         SqlNode t = table instanceof SqlSnapshot s ? s.getTableRef() : table;
+        if (t.getKind() == SqlKind.AS) {
+            t = ((SqlCall) t).operand(0);
+        }
         if (t instanceof SqlIdentifier id) {
             return id.names.get(id.names.size() - 1);
         }

@@ -27,7 +27,7 @@ public final class Expressions {
     }
 
     public static String print(SqlNode expression) {
-        return expression.toSqlString(c -> c.withDialect(org.apache.calcite.sql.dialect.AnsiSqlDialect.DEFAULT)
+        return expression.toSqlString(c -> c.withDialect(org.apache.calcite.sql.dialect.CalciteSqlDialect.DEFAULT)
                 .withQuoteAllIdentifiers(true)).getSql();
     }
 }

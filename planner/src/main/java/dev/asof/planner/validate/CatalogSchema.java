@@ -45,18 +45,26 @@ final class CatalogSchema extends AbstractSchema {
         for (List<String> t : catalog.warehouseTables()) {
             byCatalog.computeIfAbsent(t.get(0), k -> new TreeMap<>()).put(t.get(1) + "\u0000" + t.get(2), t);
         }
+        // The default schema exists even while it has no tables, so that an unknown name is
+        // reported as itself rather than as a missing schema on the search path.
+        List<String> defaultSchema = catalog.defaultSchema();
+        if (defaultSchema.size() == 2) {
+            byCatalog.computeIfAbsent(defaultSchema.get(0), k -> new TreeMap<>());
+        }
         Map<String, Schema> schemas = new LinkedHashMap<>();
-        byCatalog.forEach((name, tables) -> schemas.put(name, new WarehouseCatalogSchema(catalog, List.copyOf(tables.values()))));
+        byCatalog.forEach((name, tables) -> schemas.put(name, new WarehouseCatalogSchema(catalog, name, List.copyOf(tables.values()))));
         return schemas;
     }
 
     /** One warehouse catalog: its schemas. */
     private static final class WarehouseCatalogSchema extends AbstractSchema {
         private final Catalog catalog;
+        private final String name;
         private final List<List<String>> tables;
 
-        WarehouseCatalogSchema(Catalog catalog, List<List<String>> tables) {
+        WarehouseCatalogSchema(Catalog catalog, String name, List<List<String>> tables) {
             this.catalog = catalog;
+            this.name = name;
             this.tables = tables;
         }
 
@@ -65,6 +73,10 @@ final class CatalogSchema extends AbstractSchema {
             Map<String, List<List<String>>> bySchema = new TreeMap<>();
             for (List<String> t : tables) {
                 bySchema.computeIfAbsent(t.get(1), k -> new ArrayList<>()).add(t);
+            }
+            List<String> defaultSchema = catalog.defaultSchema();
+            if (defaultSchema.size() == 2 && defaultSchema.get(0).equals(name)) {
+                bySchema.computeIfAbsent(defaultSchema.get(1), k -> new ArrayList<>());
             }
             Map<String, Schema> schemas = new LinkedHashMap<>();
             bySchema.forEach((name, ts) -> schemas.put(name, new WarehouseSchema(catalog, ts)));
