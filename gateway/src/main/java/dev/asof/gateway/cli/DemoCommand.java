@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code asof demo}: a gateway with the demo scenario installed, until interrupted. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs a gateway with a generated demo lake (customers, profile updates, transactions,",
-                "fraud labels) and its feature views; the first run installs them (a few seconds)."})
+        description = {"Runs a gateway on a generated demo lake (customers, profile updates,",
+                "transactions, fraud labels) with its feature views; the first run installs",
+                "them (a few seconds). Default data directory: ./data/demo."})
 final class DemoCommand implements Callable<Integer> {
     static final Path DEFAULT_DATA_DIR = Path.of("data", "demo");
 
