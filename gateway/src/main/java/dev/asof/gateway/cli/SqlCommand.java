@@ -48,9 +48,41 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        checkConnection();
         prepareTerminal(System.console());
         SqlLine.Status status = SqlLine.start(sqllineArguments().toArray(String[]::new), System.in, true);
         return status == SqlLine.Status.OK ? 0 : 1;
+    }
+
+    /**
+     * Connects once before sqlline does, so an unreachable gateway is one clear line (sqlline would
+     * print the driver's whole stack trace and then open a shell with no connection).
+     */
+    void checkConnection() {
+        try {
+            Class.forName(DRIVER);
+        } catch (ClassNotFoundException e) {
+            throw new StartupException("the asof JDBC driver (" + DRIVER + ") is not on the class path;"
+                    + " rebuild with `mvn install`");
+        }
+        java.util.Properties props = new java.util.Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        try (java.sql.Connection ignored = java.sql.DriverManager.getConnection(url, props)) {
+            // reachable
+        } catch (java.sql.SQLException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String why = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+            throw new StartupException("cannot connect to " + url + ": " + GatewayLauncher.firstLine(why)
+                    + " (is `asof serve` or `asof demo` running there?)");
+        }
     }
 
     List<String> sqllineArguments() {
@@ -61,6 +93,10 @@ final class SqlCommand implements Callable<Integer> {
         args.add(url);
         // Never prompt for credentials: the gateway does not require them unless configured.
         args.add("--connectInteractionMode=notAskCredentials");
+        // The gateway has no transactions: do not ask for sqlline's default REPEATABLE_READ (it
+        // would print a warning on every start). Show SQL NULL as NULL, not as an empty cell.
+        addDefault(args, "--isolation", "TRANSACTION_NONE");
+        addDefault(args, "--nullValue", "NULL");
         if (user != null) {
             args.add("-n");
             args.add(user);
@@ -87,6 +123,12 @@ final class SqlCommand implements Callable<Integer> {
         return args;
     }
 
+    private void addDefault(List<String> args, String option, String value) {
+        if (sqllineArgs.stream().noneMatch(a -> a.startsWith(option))) {
+            args.add(option + "=" + value);
+        }
+    }
+
     /**
      * JLine picks a system terminal when stdin/stdout are a TTY. Without one (pipes, scripts, CI) it
      * would log a warning and fall back to a dumb terminal: ask for the dumb one directly.
@@ -94,6 +136,10 @@ final class SqlCommand implements Callable<Integer> {
     static void prepareTerminal(Console console) {
         if (console == null && System.getProperty("org.jline.terminal.dumb") == null) {
             System.setProperty("org.jline.terminal.dumb", "true");
+            if (System.getProperty("org.jline.terminal.type") == null) {
+                // Not $TERM's capabilities: no keypad/bracketed-paste escapes in piped output.
+                System.setProperty("org.jline.terminal.type", "dumb");
+            }
         }
         // JLine reports terminal fallbacks through java.util.logging; keep them off the screen.
         Logger.getLogger("org.jline").setLevel(Level.SEVERE);
