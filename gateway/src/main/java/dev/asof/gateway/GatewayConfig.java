@@ -2,7 +2,14 @@ package dev.asof.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * How a gateway process is set up.
@@ -14,6 +21,16 @@ import java.nio.file.Path;
  */
 public record GatewayConfig(Path dataDir, String host, int jdbcPort) {
     public static final int DEFAULT_JDBC_PORT = 8765;
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final Path DEFAULT_DATA_DIR = Path.of("data");
+
+    /** Properties-file key of {@link #dataDir}; a relative path is resolved against the file's directory. */
+    public static final String DATA_DIR_KEY = "asof.data-dir";
+    /** Properties-file key of {@link #host}. */
+    public static final String HOST_KEY = "asof.jdbc.host";
+    /** Properties-file key of {@link #jdbcPort}. */
+    public static final String PORT_KEY = "asof.jdbc.port";
+    private static final Set<String> KEYS = Set.of(DATA_DIR_KEY, HOST_KEY, PORT_KEY);
 
     public GatewayConfig {
         requireNonNull(dataDir, "dataDir");
@@ -21,6 +38,96 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort) {
         if (jdbcPort < 0 || jdbcPort > 65535) {
             throw new IllegalArgumentException("jdbcPort out of range: " + jdbcPort);
         }
+    }
+
+    /** {@code ./data}, {@code 127.0.0.1}, port {@value #DEFAULT_JDBC_PORT}. */
+    public static GatewayConfig defaults() {
+        return new GatewayConfig(DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_JDBC_PORT);
+    }
+
+    /**
+     * Reads a Java properties file ({@value #DATA_DIR_KEY}, {@value #HOST_KEY}, {@value #PORT_KEY});
+     * keys it does not set keep their value from {@code base}. A relative data directory is resolved
+     * against the directory that holds the file. Unknown {@code asof.*} keys are rejected, so a typo
+     * does not pass silently.
+     *
+     * @throws IllegalArgumentException when the file cannot be read or a value is invalid; the
+     *     message names the file and the key
+     */
+    public static GatewayConfig load(Path file, GatewayConfig base) {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("config file " + file + " does not exist");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        return fromProperties(p, base, parent, file.toString());
+    }
+
+    /**
+     * Applies {@code properties} over {@code base}; relative data directories are resolved against
+     * {@code baseDir} (when not null). {@code origin} names where the properties came from in errors.
+     */
+    public static GatewayConfig fromProperties(Properties properties, GatewayConfig base, Path baseDir, String origin) {
+        Set<String> unknown = new TreeSet<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (key.startsWith("asof.") && !KEYS.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(origin + ": unknown key(s) " + unknown + "; known keys are "
+                    + new TreeSet<>(KEYS));
+        }
+        Path dataDir = base.dataDir();
+        String dir = trimmed(properties, DATA_DIR_KEY);
+        if (dir != null) {
+            Path p = Path.of(dir);
+            dataDir = p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
+        }
+        String host = trimmed(properties, HOST_KEY);
+        int port = base.jdbcPort();
+        String portText = trimmed(properties, PORT_KEY);
+        if (portText != null) {
+            port = parsePort(portText, origin + ": " + PORT_KEY);
+        }
+        return new GatewayConfig(dataDir, host != null ? host : base.host(), port);
+    }
+
+    /** Parses a TCP port (0..65535); {@code what} names the setting in the error message. */
+    public static int parsePort(String text, String what) {
+        try {
+            int port = Integer.parseInt(text.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(what + " must be a port number 0..65535, not '" + text.trim() + "'");
+    }
+
+    public GatewayConfig withDataDir(Path dir) {
+        return new GatewayConfig(dir, host, jdbcPort);
+    }
+
+    public GatewayConfig withHost(String h) {
+        return new GatewayConfig(dataDir, h, jdbcPort);
+    }
+
+    public GatewayConfig withJdbcPort(int port) {
+        return new GatewayConfig(dataDir, host, port);
+    }
+
+    private static String trimmed(Properties p, String key) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        return v.trim();
     }
 
     /** Embedded engines (DuckDB, file registry) under {@code dataDir}, on a free loopback port. */

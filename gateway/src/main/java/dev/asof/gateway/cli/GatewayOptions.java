@@ -1,0 +1,33 @@
+package dev.asof.gateway.cli;
+
+import dev.asof.gateway.GatewayConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Flags shared by {@code serve} and {@code demo}; null when not given. */
+final class GatewayOptions {
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Directory for the registry and the embedded DuckDB warehouse (lake.duckdb).")
+    Path dataDir;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Address the JDBC endpoint binds to (default 127.0.0.1).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "JDBC port (default 8765; 0 picks a free port).")
+    Integer port;
+
+    /** Flags over {@code base}. */
+    GatewayConfig applyTo(GatewayConfig base) {
+        GatewayConfig c = base;
+        if (dataDir != null) {
+            c = c.withDataDir(dataDir);
+        }
+        if (host != null) {
+            c = c.withHost(host);
+        }
+        if (port != null) {
+            c = c.withJdbcPort(GatewayConfig.parsePort(port.toString(), "--port"));
+        }
+        return c;
+    }
+}
