@@ -93,6 +93,10 @@ final class SqlCommand implements Callable<Integer> {
         args.add(url);
         // Never prompt for credentials: the gateway does not require them unless configured.
         args.add("--connectInteractionMode=notAskCredentials");
+        // Errors are one line with asof's message; stack traces are for ASOF_DEBUG=1.
+        boolean debug = "1".equals(System.getenv("ASOF_DEBUG"));
+        args.add("--verbose=" + debug);
+        args.add("--showNestedErrs=" + debug);
         // The gateway has no transactions: do not ask for sqlline's default REPEATABLE_READ (it
         // would print a warning on every start). Show SQL NULL as NULL, not as an empty cell.
         addDefault(args, "--isolation", "TRANSACTION_NONE");
