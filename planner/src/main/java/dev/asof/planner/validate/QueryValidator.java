@@ -21,8 +21,6 @@ import org.apache.calcite.runtime.CalciteException;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
-import org.apache.calcite.sql.fun.SqlStdOperatorTable;
-import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
@@ -48,15 +46,14 @@ public final class QueryValidator {
         CalciteCatalogReader reader = new CalciteCatalogReader(
                 root, catalog.defaultSchema(), typeFactory, new CalciteConnectionConfigImpl(props));
         this.validator = SqlValidatorUtil.newValidator(
-                SqlOperatorTables.chain(
-                        SqlStdOperatorTable.instance(),
-                        SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
-                                SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL, SqlLibrary.BIG_QUERY, SqlLibrary.SPARK)),
+                // STANDARD already holds every standard operator; chaining SqlStdOperatorTable as
+                // well makes each built-in ambiguous and no function resolves.
+                SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
+                        SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL, SqlLibrary.BIG_QUERY, SqlLibrary.SPARK),
                 reader,
                 typeFactory,
                 SqlValidator.Config.DEFAULT
                         .withIdentifierExpansion(true)
-                        .withColumnReferenceExpansion(true)
                         // LENIENT: LIMIT/OFFSET, != and the other spellings users bring from engines.
                         .withConformance(SqlConformanceEnum.LENIENT));
     }
