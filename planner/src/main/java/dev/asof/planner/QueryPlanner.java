@@ -6,15 +6,14 @@ import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.pit.PitRewriter;
 import dev.asof.planner.plan.GeneratedQuery;
 import dev.asof.planner.sql.EngineDialect;
+import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.validate.QueryValidator;
 import java.util.List;
-import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
-import org.apache.calcite.sql.util.SqlShuttle;
 import org.apache.calcite.sql.util.SqlString;
 
 /**
@@ -48,17 +47,7 @@ public final class QueryPlanner {
 
     /** True when the query has an AS OF clause (which only feature views take). */
     public static boolean usesAsOf(SqlNode query) {
-        boolean[] found = {false};
-        query.accept(new SqlShuttle() {
-            @Override
-            public SqlNode visit(SqlCall call) {
-                if (call.getKind() == SqlKind.SNAPSHOT) {
-                    found[0] = true;
-                }
-                return super.visit(call);
-            }
-        });
-        return found[0];
+        return Nodes.contains(query, call -> call.getKind() == SqlKind.SNAPSHOT);
     }
 
     /**

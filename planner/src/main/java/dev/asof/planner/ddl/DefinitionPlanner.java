@@ -121,15 +121,15 @@ public final class DefinitionPlanner {
             } else if (item instanceof SqlIdentifier id && !id.isStar()) {
                 column = id.names.get(id.names.size() - 1);
             } else {
-                throw new AsofException(ErrorCode.INVALID_DEFINITION, position(item)
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(item)
                         + "give this feature a name: <expression> AS <name>");
             }
-            if (containsWindow(expr)) {
-                throw new AsofException(ErrorCode.NOT_SUPPORTED, position(item)
+            if (Nodes.contains(expr, call -> call.getKind() == SqlKind.OVER)) {
+                throw new AsofException(ErrorCode.NOT_SUPPORTED, Nodes.position(item)
                         + "windowed aggregates (OVER ...) are not supported yet; this view can hold latest values only");
             }
             if (names.stream().anyMatch(column::equalsIgnoreCase)) {
-                throw new AsofException(ErrorCode.INVALID_DEFINITION, position(item) + "column '" + column + "' appears twice");
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(item) + "column '" + column + "' appears twice");
             }
             names.add(column);
             expressions.add(expr);
@@ -204,22 +204,8 @@ public final class DefinitionPlanner {
             return type.cast(o.get());
         }
         List<String> known = catalog.objects().stream().filter(type::isInstance).map(CatalogObject::name).toList();
-        throw new AsofException(ErrorCode.UNKNOWN_OBJECT, position(id) + what + " '" + name + "' not found"
+        throw new AsofException(ErrorCode.UNKNOWN_OBJECT, Nodes.position(id) + what + " '" + name + "' not found"
                 + NameSuggestions.hint(name, known));
-    }
-
-    private static boolean containsWindow(SqlNode expr) {
-        boolean[] found = {false};
-        expr.accept(new SqlShuttle() {
-            @Override
-            public SqlNode visit(SqlCall call) {
-                if (call.getKind() == SqlKind.OVER) {
-                    found[0] = true;
-                }
-                return super.visit(call);
-            }
-        });
-        return found[0];
     }
 
     /** Drops a qualifier on column references: expressions are stored over the source's own columns. */
@@ -252,12 +238,5 @@ public final class DefinitionPlanner {
     static String ddl(SqlNode node) {
         return node.toSqlString(c -> c.withDialect(org.apache.calcite.sql.dialect.CalciteSqlDialect.DEFAULT)
                 .withQuoteAllIdentifiers(false)).getSql();
-    }
-
-    static String position(SqlNode node) {
-        if (node == null || node.getParserPosition() == null || node.getParserPosition().getLineNum() <= 0) {
-            return "";
-        }
-        return "line " + node.getParserPosition().getLineNum() + ", column " + node.getParserPosition().getColumnNum() + ": ";
     }
 }

@@ -160,7 +160,7 @@ public final class PitRewriter {
                 return sourceRelation(s);
             }
             if (o instanceof Entity e) {
-                throw new AsofException(ErrorCode.INVALID_QUERY, position(id)
+                throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(id)
                         + "entity '" + e.name() + "' has no rows of its own; query a feature view keyed by it");
             }
             FeatureView v = (FeatureView) o;
@@ -172,11 +172,11 @@ public final class PitRewriter {
         if (relation instanceof SqlSnapshot snap) {
             AsOfRef ref = asOfRef(snap).orElseThrow();
             if (ref.view() == null) {
-                throw new AsofException(ErrorCode.INVALID_QUERY, position(snap)
+                throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(snap)
                         + "AS OF applies to feature views; '" + defaultAlias(snap) + "' is not one");
             }
             if (!referencedAliases(ref.time()).isEmpty()) {
-                throw new AsofException(ErrorCode.INVALID_QUERY, position(ref.time())
+                throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(ref.time())
                         + "an AS OF time that refers to other rows needs a join: "
                         + "LEFT JOIN " + ref.view().name() + " AS OF <spine time> " + alias + " ON " + alias + ".<key> = <spine key>");
             }
@@ -189,12 +189,12 @@ public final class PitRewriter {
         FeatureView view = ref.view();
         String alias = ref.alias();
         if (join.getJoinType() != JoinType.LEFT && join.getJoinType() != JoinType.INNER) {
-            throw new AsofException(ErrorCode.INVALID_QUERY, position(join.getRight())
+            throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(join.getRight())
                     + "an AS OF join must be LEFT JOIN or JOIN ... ON, not " + join.getJoinType());
         }
         SqlNode on = join.getCondition();
         if (on == null) {
-            throw new AsofException(ErrorCode.INVALID_QUERY, position(join.getRight())
+            throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(join.getRight())
                     + "an AS OF join needs ON " + alias + ".<key> = <spine key>");
         }
         Entity entity = entityOf(view);
@@ -222,14 +222,14 @@ public final class PitRewriter {
         for (var key : entity.keys()) {
             SqlNode expr = keyExprs.get(key.name().toLowerCase(Locale.ROOT));
             if (expr == null) {
-                throw new AsofException(ErrorCode.INVALID_QUERY, position(on)
+                throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(on)
                         + "the ON clause of the AS OF join with '" + view.name() + "' must match every key of entity '"
                         + entity.name() + "': add " + alias + "." + key.name() + " = <spine column>");
             }
             spineKeys.add(expr);
         }
         if (referencedAliases(ref.time()).contains(alias.toLowerCase(Locale.ROOT))) {
-            throw new AsofException(ErrorCode.INVALID_QUERY, position(ref.time())
+            throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(ref.time())
                     + "the AS OF time must come from the spine, not from '" + alias + "' itself");
         }
 
@@ -245,7 +245,7 @@ public final class PitRewriter {
         List<SqlNode> pushed = new ArrayList<>();
         if (select.getWhere() != null) {
             for (SqlNode c : conjuncts(select.getWhere())) {
-                if (!containsQuery(c) && probeAliases.containsAll(referencedAliases(c))) {
+                if (!Nodes.contains(c, call -> call instanceof SqlSelect || call.getKind() == SqlKind.SCALAR_QUERY) && probeAliases.containsAll(referencedAliases(c))) {
                     pushed.add(c.clone(POS));
                 }
             }
@@ -333,13 +333,13 @@ public final class PitRewriter {
             case TIMESTAMP -> JDBCType.TIMESTAMP;
             case TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_TZ -> JDBCType.TIMESTAMP_WITH_TIMEZONE;
             case DATE -> JDBCType.DATE;
-            default -> throw new AsofException(ErrorCode.INVALID_QUERY, position(time)
+            default -> throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(time)
                     + "AS OF needs a timestamp or date, not " + type.getSqlTypeName());
         };
     }
 
     private AsofException leakage(SqlIdentifier id, FeatureView view, String alias) {
-        return new AsofException(ErrorCode.PIT_JOIN_REQUIRED, position(id)
+        return new AsofException(ErrorCode.PIT_JOIN_REQUIRED, Nodes.position(id)
                 + "feature view '" + view.name() + "' is joined without AS OF, which would leak values from after each "
                 + "row's time. Write: LEFT JOIN " + view.name() + " AS OF <spine>.<event time> " + alias
                 + " ON " + alias + ".<key> = <spine>.<key>");
@@ -401,28 +401,6 @@ public final class PitRewriter {
             default -> {}
         }
         return aliases;
-    }
-
-    private static boolean containsQuery(SqlNode expression) {
-        boolean[] found = {false};
-        expression.accept(new SqlShuttle() {
-            @Override
-            public SqlNode visit(SqlCall call) {
-                if (call instanceof SqlSelect || call.getKind() == SqlKind.SCALAR_QUERY) {
-                    found[0] = true;
-                    return call;
-                }
-                return super.visit(call);
-            }
-        });
-        return found[0];
-    }
-
-    private static String position(SqlNode node) {
-        if (node == null || node.getParserPosition() == null || node.getParserPosition().getLineNum() <= 0) {
-            return "";
-        }
-        return "line " + node.getParserPosition().getLineNum() + ", column " + node.getParserPosition().getColumnNum() + ": ";
     }
 
 }

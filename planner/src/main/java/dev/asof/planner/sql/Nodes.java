@@ -3,6 +3,7 @@ package dev.asof.planner.sql;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
+import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
@@ -18,6 +19,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.OperandTypes;
 import org.apache.calcite.sql.type.ReturnTypes;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.util.SqlShuttle;
 
 /** Small constructors for the SQL trees the planner generates. Positions are ZERO: generated. */
 public final class Nodes {
@@ -78,7 +80,27 @@ public final class Nodes {
                 new SqlNodeList(items, POS), from, where, null, null, null, null, null, null, null);
     }
 
-    public static SqlNode subquery(SqlNode query, String alias) {
-        return as(query, alias);
+    /** True when any call in the tree (the root included) satisfies {@code test}. */
+    public static boolean contains(SqlNode tree, java.util.function.Predicate<SqlCall> test) {
+        boolean[] found = {false};
+        tree.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                if (test.test(call)) {
+                    found[0] = true;
+                    return call;
+                }
+                return super.visit(call);
+            }
+        });
+        return found[0];
+    }
+
+    /** {@code "line L, column C: "} for a node the user wrote; empty for generated nodes. */
+    public static String position(SqlNode node) {
+        if (node == null || node.getParserPosition() == null || node.getParserPosition().getLineNum() <= 0) {
+            return "";
+        }
+        return "line " + node.getParserPosition().getLineNum() + ", column " + node.getParserPosition().getColumnNum() + ": ";
     }
 }
