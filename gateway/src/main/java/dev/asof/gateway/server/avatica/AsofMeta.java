@@ -8,16 +8,21 @@ import dev.asof.planner.error.ErrorCode;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.RowCursor;
 import dev.asof.spi.warehouse.QueryControl;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.ConnectionPropertiesImpl;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.MissingResultsException;
+import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
@@ -48,10 +53,31 @@ final class AsofMeta implements ProtobufMeta {
     AsofMeta(StatementExecutor executor) {
         this.executor = executor;
         this.metadata = new JdbcCatalogMetadata(executor);
+        sweeper.scheduleWithFixedDelay(this::closeIdleConnections, 1, 1, TimeUnit.MINUTES);
     }
+
+    private void closeIdleConnections() {
+        long now = System.nanoTime();
+        connections.forEach((id, c) -> {
+            if (now - c.lastUsedNanos > IDLE_CONNECTION_TIMEOUT.toNanos()) {
+                LOG.info("closing JDBC connection {} after {} idle", id, IDLE_CONNECTION_TIMEOUT);
+                closeConnection(new ConnectionHandle(id));
+            }
+        });
+    }
+
+    /** Connections idle this long are closed: a client that died leaves no open cursors behind. */
+    private static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofMinutes(30);
+
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "asof-jdbc-idle-sweeper");
+        t.setDaemon(true);
+        return t;
+    });
 
     private static final class Connection {
         final ConnectionPropertiesImpl properties = new ConnectionPropertiesImpl();
+        volatile long lastUsedNanos = System.nanoTime();
     }
 
     private static final class Statement {
@@ -482,9 +508,10 @@ final class AsofMeta implements ProtobufMeta {
     private Connection connection(String id) {
         Connection c = connections.get(id);
         if (c == null) {
-            // Avatica clients open connections explicitly; a missing one was closed or the gateway restarted.
-            throw clientError(new AsofException(ErrorCode.INVALID_QUERY, "connection " + id + " is closed"), null);
+            // Closed for idleness or the gateway restarted: Avatica's client may reopen it.
+            throw new NoSuchConnectionException(id);
         }
+        c.lastUsedNanos = System.nanoTime();
         return c;
     }
 
@@ -493,6 +520,7 @@ final class AsofMeta implements ProtobufMeta {
         if (s == null) {
             throw new NoSuchStatementException(h);
         }
+        connection(s.connectionId);
         return s;
     }
 
@@ -512,9 +540,9 @@ final class AsofMeta implements ProtobufMeta {
      * The exception Avatica turns into an error response: the asof message and SQLSTATE, and an
      * empty stack trace so that none is serialized to the client.
      */
-    static AvaticaRuntimeException clientError(RuntimeException e, String sql) {
-        if (e instanceof AvaticaRuntimeException are) {
-            return are;
+    static RuntimeException clientError(RuntimeException e, String sql) {
+        if (e instanceof AvaticaRuntimeException || e instanceof NoSuchConnectionException) {
+            return e; // already what Avatica's protocol expects
         }
         AsofException error;
         if (e instanceof AsofException ae) {
@@ -531,6 +559,7 @@ final class AsofMeta implements ProtobufMeta {
     }
 
     void close() {
+        sweeper.shutdownNow();
         statements.values().forEach(s -> {
             s.control.cancel();
             s.closeCursor();
