@@ -48,7 +48,7 @@ final class JdbcCatalogMetadata {
         Map<Meta.DatabaseProperty, Object> props = new EnumMap<>(Meta.DatabaseProperty.class);
         props.put(Meta.DatabaseProperty.GET_DATABASE_PRODUCT_NAME, "asof");
         props.put(Meta.DatabaseProperty.GET_DATABASE_PRODUCT_VERSION,
-                String.valueOf(JdbcCatalogMetadata.class.getPackage().getImplementationVersion()));
+                java.util.Objects.requireNonNullElse(JdbcCatalogMetadata.class.getPackage().getImplementationVersion(), "development"));
         return props;
     }
 
