@@ -226,7 +226,6 @@ public final class PitRewriter {
                         + "the ON clause of the AS OF join with '" + view.name() + "' must match every key of entity '"
                         + entity.name() + "': add " + alias + "." + key.name() + " = <spine column>");
             }
-            checkKeyType(expr, key, view);
             spineKeys.add(expr);
         }
         if (referencedAliases(ref.time()).contains(alias.toLowerCase(Locale.ROOT))) {
@@ -265,19 +264,6 @@ public final class PitRewriter {
         join.setRight(Nodes.as(pit, alias));
         join.setOperand(5, Nodes.and(List.of(on,
                 Nodes.eq(Nodes.id(alias, PitRelation.TIME_COLUMN), ref.time().clone(POS)))));
-    }
-
-    /** A spine key of another type family (text against a number) would fail or mismatch in the engine. */
-    private void checkKeyType(SqlNode spineKey, dev.asof.spi.ColumnMetadata key, FeatureView view) {
-        RelDataType type = validator.typeOf(spineKey);
-        org.apache.calcite.sql.type.SqlTypeFamily spineFamily = type.getSqlTypeName().getFamily();
-        org.apache.calcite.sql.type.SqlTypeFamily keyFamily = SqlTypes.sqlTypeName(key.jdbcType()).getFamily();
-        if (spineFamily != null && keyFamily != null && spineFamily != keyFamily
-                && type.getSqlTypeName() != org.apache.calcite.sql.type.SqlTypeName.NULL) {
-            throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(spineKey)
-                    + "the spine key has type " + type.getSqlTypeName() + " but key '" + key.name()
-                    + "' of feature view '" + view.name() + "' is " + key.typeName() + "; CAST one to the other");
-        }
     }
 
     private SqlNode snapshot(FeatureView view, SqlNode time, JDBCType timeType, boolean exclusive) {
