@@ -130,6 +130,43 @@ public abstract class PitSemanticsSuite extends ConformanceSupport {
                 .containsExactlyInAnyOrderElementsOf(UPDATE_EXPECTED);
     }
 
+    /**
+     * A NULL feature in the latest visible row is the value: it never lets an older value through.
+     * Customer 1: a/1.0@01-01, then (NULL, 2.0)@01-05. Customer 2: x/10.0@01-01, then (y, NULL)@01-05.
+     * Customer 3: (NULL, NULL)@01-05 only. Spine at 01-06: 1 → (NULL, 2.0), 2 → (y, NULL), 3 → (NULL,
+     * NULL); at 01-02 (control): 1 → (a, 1.0), 2 → (x, 10.0). An aggregate that skips NULLs would
+     * give (a, 2.0) and (y, 10.0). The snapshot at 01-06 lists all three keys with the same values.
+     */
+    @Test
+    void nullFeatureInLatestRowStaysNull() throws SQLException {
+        String events = createEvents(conn, schema, "events", List.of(
+                Ev.of(1, "2025-01-01", "a", 1.0),
+                new Ev(1L, ts("2025-01-05"), null, null, 2.0),
+                Ev.of(2, "2025-01-01", "x", 10.0),
+                new Ev(2L, ts("2025-01-05"), null, "y", null),
+                new Ev(3L, ts("2025-01-05"), null, null, null)));
+        String labels = createLabels(conn, schema, "labels", List.of(
+                Lbl.of(1, 1L, "2025-01-06"),
+                Lbl.of(2, 2L, "2025-01-06"),
+                Lbl.of(3, 3L, "2025-01-06"),
+                Lbl.of(4, 1L, "2025-01-02"),
+                Lbl.of(5, 2L, "2025-01-02")));
+        Profile p = defineProfile(conn, events, false, null);
+
+        assertThat(query(conn, pit(labels, p.view()))).containsExactlyInAnyOrder(
+                row(1L, null, 2.0),
+                row(2L, "y", null),
+                row(3L, null, null),
+                row(4L, "a", 1.0),
+                row(5L, "x", 10.0));
+        assertThat(query(conn, "SELECT customer_id, segment, score FROM " + p.view()
+                        + " AS OF TIMESTAMP '2025-01-06 00:00:00'"))
+                .containsExactlyInAnyOrder(
+                        row(1L, null, 2.0),
+                        row(2L, "y", null),
+                        row(3L, null, null));
+    }
+
     // ------------------------------------------------------------------ TTL
 
     /**
@@ -414,6 +451,41 @@ public abstract class PitSemanticsSuite extends ConformanceSupport {
                 row(3L, "at9", 9.0),
                 row(4L, null, null),
                 row(5L, "at7", 7.0));
+    }
+
+    /**
+     * A plain TIMESTAMP is an instant in UTC wherever it meets a zoned time, whatever the session's
+     * or server's time zone: here a plain literal filters a zoned spine (in the outer query and in
+     * the probe points pushed down). Same data as {@link #zonedSpineAgainstPlainTimestampSource};
+     * {@code WHERE l.event_ts >= TIMESTAMP '2025-01-01 08:00:00'} keeps the spine rows at or after
+     * 08:00Z: ids 1, 2 (08:00Z), 3 (09:00Z), 5 (08:59:59Z), not 4 (07:59:59Z). Read in Europe/Berlin
+     * (UTC+1 in January) the literal would be 07:00Z and keep id 4 too.
+     */
+    @Test
+    void plainTimestampLiteralIsUtcAgainstZonedSpine() throws SQLException {
+        String events = createEvents(conn, schema, "events", List.of(
+                Ev.of(1, "2025-01-01 08:00:00", "at8", 8.0),
+                Ev.of(2, "2025-01-01 07:00:00", "at7", 7.0),
+                Ev.of(2, "2025-01-01 09:00:00", "at9", 9.0)));
+        ConformanceEngine en = engine();
+        String labels = schema + ".labels_tz";
+        exec(conn, "CREATE TABLE " + labels + " (id " + en.sqlType(JDBCType.BIGINT)
+                + ", customer_id " + en.sqlType(JDBCType.BIGINT)
+                + ", event_ts " + en.sqlType(JDBCType.TIMESTAMP_WITH_TIMEZONE) + ")");
+        insert(conn, labels, List.of(
+                List.of(1L, 1L, OffsetDateTime.parse("2025-01-01T10:00:00+02:00")),
+                List.of(2L, 2L, OffsetDateTime.parse("2025-01-01T10:00:00+02:00")),
+                List.of(3L, 2L, OffsetDateTime.parse("2025-01-01T04:00:00-05:00")),
+                List.of(4L, 1L, OffsetDateTime.parse("2025-01-01T07:59:59+00:00")),
+                List.of(5L, 2L, OffsetDateTime.parse("2025-01-01T08:59:59+00:00"))));
+        Profile p = defineProfile(conn, events, false, null);
+
+        assertThat(query(conn, pit(labels, p.view()) + "\nWHERE l.event_ts >= TIMESTAMP '2025-01-01 08:00:00'"))
+                .containsExactlyInAnyOrder(
+                        row(1L, "at8", 8.0),
+                        row(2L, "at7", 7.0),
+                        row(3L, "at9", 9.0),
+                        row(5L, "at7", 7.0));
     }
 
     // ------------------------------------------------------------------ several views
