@@ -91,8 +91,9 @@ class PlannerTest {
         GeneratedQuery q = query(PIT_JOIN + "WHERE l.name = 'O''Brien'");
         Lexed sql = lex(q.sql());
 
-        // The user's literal arrives once in the probe pushdown and once in the outer WHERE, escaped.
-        assertThat(sql.literals()).containsExactly("'O''Brien'", "'O''Brien'");
+        // The user's literal arrives in the probe points (twice: the source rows are restricted to
+        // the probes' keys) and once in the outer WHERE, escaped every time.
+        assertThat(sql.literals()).containsExactly("'O''Brien'", "'O''Brien'", "'O''Brien'");
         // Every user name is a quoted identifier, the one with a double quote escaped by doubling.
         assertThat(sql.identifiers()).contains("\"lake\"", "\"ml\"", "\"labels\"", "\"l\"", "\"p\"", "\"id\"",
                 "\"name\"", "\"event_ts\"", "\"customer_id\"", "\"segment\"", "\"credit_limit\"", "\"odd\"\"col\"",
@@ -118,7 +119,7 @@ class PlannerTest {
         GeneratedQuery q = query(PIT_JOIN + "WHERE l.name = 'x''; DROP TABLE lake.ml.labels; --'");
         Lexed sql = lex(q.sql());
 
-        assertThat(sql.literals()).containsExactly(
+        assertThat(sql.literals()).containsExactly("'x''; DROP TABLE lake.ml.labels; --'",
                 "'x''; DROP TABLE lake.ml.labels; --'", "'x''; DROP TABLE lake.ml.labels; --'");
         assertThat(words(sql.bare())).doesNotContain("DROP", "TABLE");
         assertThat(sql.bare()).doesNotContain("--", ";");
@@ -130,11 +131,12 @@ class PlannerTest {
     void parameterInWhereOfPitJoinIsBoundInProbesAndOuterQuery() {
         GeneratedQuery q = query(PIT_JOIN + "WHERE l.id > ?");
 
-        // One marker in the probe points (pushed down: it only concerns the spine), one in the outer WHERE.
-        assertThat(lex(q.sql()).bare().chars().filter(c -> c == '?').count()).isEqualTo(2);
-        assertThat(q.parameterOrder()).containsExactly(0, 0);
+        // Pushed into the probe points (it only concerns the spine), which appear twice (the probe
+        // rows and the key restriction of the source rows), and kept in the outer WHERE.
+        assertThat(lex(q.sql()).bare().chars().filter(c -> c == '?').count()).isEqualTo(3);
+        assertThat(q.parameterOrder()).containsExactly(0, 0, 0);
         assertThat(q.parameterCount()).isEqualTo(1);
-        assertThat(q.bind(List.of(42L))).containsExactly(42L, 42L);
+        assertThat(q.bind(List.of(42L))).containsExactly(42L, 42L, 42L);
     }
 
     @Test
@@ -142,10 +144,10 @@ class PlannerTest {
         // l.id > ? concerns the spine (pushed down and kept); p.segment = ? only the view (outer only).
         GeneratedQuery q = query(PIT_JOIN + "WHERE p.segment = ? AND l.id > ?");
 
-        assertThat(lex(q.sql()).bare().chars().filter(c -> c == '?').count()).isEqualTo(3);
-        assertThat(q.parameterOrder()).containsExactly(1, 0, 1);
+        assertThat(lex(q.sql()).bare().chars().filter(c -> c == '?').count()).isEqualTo(4);
+        assertThat(q.parameterOrder()).containsExactly(1, 1, 0, 1);
         assertThat(q.parameterCount()).isEqualTo(2);
-        assertThat(q.bind(List.of("gold", 7L))).containsExactly(7L, "gold", 7L);
+        assertThat(q.bind(List.of("gold", 7L))).containsExactly(7L, 7L, "gold", 7L);
     }
 
     // ---------------------------------------------------------------- leakage guard and join shape

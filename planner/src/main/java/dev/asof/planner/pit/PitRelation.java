@@ -69,8 +69,10 @@ final class PitRelation {
      *     the key types) and {@code __t} (the probe time)
      * @param probeTimeType type of {@code __t}
      * @param exclusive whether visibility is {@code < T} rather than {@code <= T}
+     * @param restrictToProbeKeys read only source rows whose key some probe has (worth it when the
+     *     probes are a subset of the keys; not for "every key")
      */
-    SqlNode build(SqlNode probes, JDBCType probeTimeType, boolean exclusive) {
+    SqlNode build(SqlNode probes, JDBCType probeTimeType, boolean exclusive, boolean restrictToProbeKeys) {
         List<String> keys = keyAliases();
         List<Feature> features = nonKeyFeatures();
 
@@ -113,6 +115,18 @@ final class PitRelation {
         sourceItems.add(Nodes.as(dialect.orderingKey(orderFields), ORDER));
         for (int i = 0; i < features.size(); i++) {
             sourceItems.add(Nodes.as(Expressions.parse(features.get(i).expression()), featureAlias(i)));
+        }
+        if (restrictToProbeKeys) {
+            // Only keys some probe asks for: a selective spine (one customer) then sorts a few
+            // source rows instead of all of them. A semi-join, so it never multiplies rows.
+            List<SqlNode> match = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i++) {
+                SqlNode keyExpr = Expressions.parse(keyFeature(entity.keys().get(i).name()).expression());
+                match.add(Nodes.eq(Nodes.id("__pk", keys.get(i)),
+                        Nodes.cast(keyExpr, SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType()))));
+            }
+            SqlNode probeKeys = Nodes.select(List.of(Nodes.number(1)), Nodes.as(probes.clone(POS), "__pk"), Nodes.and(match), false);
+            sourceWhere.add(SqlStdOperatorTable.EXISTS.createCall(POS, probeKeys));
         }
         SqlNode sourceRows = Nodes.select(sourceItems, Nodes.as(sourceRelation(), "__src"), Nodes.and(sourceWhere), false);
 

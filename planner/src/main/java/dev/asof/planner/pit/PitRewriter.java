@@ -260,7 +260,7 @@ public final class PitRewriter {
         probeItems.add(Nodes.as(ref.time().clone(POS), PitRelation.probeTimeAlias()));
         SqlNode probes = Nodes.select(probeItems, probeFrom.clone(POS), pushed.isEmpty() ? null : Nodes.and(pushed), true);
 
-        SqlNode pit = relation.build(probes, timeType(ref.time()), ref.exclusive());
+        SqlNode pit = relation.build(probes, timeType(ref.time()), ref.exclusive(), true);
         join.setRight(Nodes.as(pit, alias));
         join.setOperand(5, Nodes.and(List.of(on,
                 Nodes.eq(Nodes.id(alias, PitRelation.TIME_COLUMN), ref.time().clone(POS)))));
@@ -268,7 +268,7 @@ public final class PitRewriter {
 
     private SqlNode snapshot(FeatureView view, SqlNode time, JDBCType timeType, boolean exclusive) {
         PitRelation relation = new PitRelation(dialect, view, entityOf(view), sourceOf(view));
-        return relation.build(relation.allKeysAt(time), timeType, exclusive);
+        return relation.build(relation.allKeysAt(time), timeType, exclusive, false);
     }
 
     private SqlNode sourceRelation(Source source) {
