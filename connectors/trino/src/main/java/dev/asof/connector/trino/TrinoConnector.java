@@ -10,6 +10,7 @@ import dev.asof.spi.RowCursor;
 import dev.asof.spi.warehouse.FileFormat;
 import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;
+import io.trino.jdbc.TrinoResultSet;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -28,12 +30,15 @@ import java.util.stream.Collectors;
  * {@code DESCRIBE OUTPUT} (prepared-statement metadata) and {@code system.jdbc.tables}; only a
  * user's own statement ({@link #executeUpdate}) may change the warehouse.
  *
- * <p>Cancel: {@link QueryControl#cancel()} calls trino-jdbc's {@code Statement.cancel()}, which
- * kills the Trino query (it ends FAILED with {@code USER_CANCELED}). Timeout: the smaller of the
+ * <p>Cancel: {@link QueryControl#cancel()} stops the Trino query: trino-jdbc's
+ * {@code Statement.cancel()} while it is being submitted, {@code system.runtime.kill_query} once it
+ * runs (see {@link #cancel}); it ends FAILED. Timeout: the smaller of the
  * statement's and the configured limit is set with {@code setQueryTimeout}; trino-jdbc enforces
  * it by cancelling the query.
  */
 public final class TrinoConnector implements WarehouseConnector {
+    private static final java.util.regex.Pattern QUERY_ID = java.util.regex.Pattern.compile("[0-9a-z_]+");
+
     private final TrinoSettings settings;
     private final HikariDataSource pool;
 
@@ -94,14 +99,10 @@ public final class TrinoConnector implements WarehouseConnector {
     public List<List<String>> listTables() {
         String sql = "SELECT table_cat, table_schem, table_name FROM system.jdbc.tables"
                 + " WHERE table_cat <> 'system' AND table_schem <> 'information_schema'"
-                + (settings.catalog().isPresent() ? " AND table_cat = ?" : "")
                 + " ORDER BY 1, 2, 3";
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            if (settings.catalog().isPresent()) {
-                s.setString(1, settings.catalog().get());
-            }
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             List<List<String>> tables = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
+            try (ResultSet rs = s.executeQuery(sql)) {
                 while (rs.next()) {
                     tables.add(List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
                 }
@@ -127,22 +128,27 @@ public final class TrinoConnector implements WarehouseConnector {
         try {
             c = pool.getConnection();
             Statement st;
-            ResultSet rs;
             if (parameters.isEmpty()) {
                 st = c.createStatement();
-                applyTimeout(st, control);
-                Statement fst = st;
-                control.onCancel(() -> cancelQuietly(fst));
-                rs = st.executeQuery(sql);
             } else {
                 PreparedStatement ps = c.prepareStatement(sql);
                 for (int i = 0; i < parameters.size(); i++) {
                     ps.setObject(i + 1, parameters.get(i));
                 }
-                applyTimeout(ps, control);
-                control.onCancel(() -> cancelQuietly(ps));
                 st = ps;
-                rs = ps.executeQuery();
+            }
+            applyTimeout(st, control);
+            AtomicReference<String> queryId = new AtomicReference<>();
+            control.onCancel(() -> cancel(st, queryId.get()));
+            checkNotCancelled(control);
+            ResultSet rs = st instanceof PreparedStatement ps ? ps.executeQuery() : st.executeQuery(sql);
+            queryId.set(queryId(rs));
+            if (control.isCancelled()) {
+                // cancelled between the check and the start of the Trino query: stop it now
+                cancel(st, queryId.get());
+                closeQuietly(rs);
+                closeQuietly(st);
+                checkNotCancelled(control);
             }
             return new TrinoRowCursor(c, st, rs, control);
         } catch (SQLException e) {
@@ -151,11 +157,40 @@ public final class TrinoConnector implements WarehouseConnector {
         }
     }
 
+    /**
+     * Stops a running query. Before trino-jdbc's {@code executeQuery} returns, its
+     * {@code Statement.cancel()} aborts the query; afterwards it would wait for the result set's
+     * lock, which a reader blocked in {@code next()} holds until the query ends. So once the query
+     * id is known the query is killed with {@code CALL system.runtime.kill_query} on another pooled
+     * connection (a procedure, not DDL/DML; Trino lets a user kill their own queries).
+     */
+    private void cancel(Statement st, String queryId) {
+        if (queryId == null || !QUERY_ID.matcher(queryId).matches()) {
+            cancelQuietly(st);
+            return;
+        }
+        try (Connection c = pool.getConnection(); Statement kill = c.createStatement()) {
+            kill.execute("CALL system.runtime.kill_query(query_id => '" + queryId
+                    + "', message => 'cancelled through the asof gateway')");
+        } catch (SQLException e) {
+            // the query already ended
+        }
+    }
+
+    private static String queryId(ResultSet rs) {
+        try {
+            return rs.unwrap(TrinoResultSet.class).getQueryId();
+        } catch (SQLException | RuntimeException e) {
+            return null;
+        }
+    }
+
     @Override
     public long executeUpdate(String sql, QueryControl control) {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             applyTimeout(s, control);
             control.onCancel(() -> cancelQuietly(s));
+            checkNotCancelled(control);
             if (s.execute(sql)) {
                 try (ResultSet rs = s.getResultSet()) {
                     while (rs.next()) {
@@ -193,6 +228,12 @@ public final class TrinoConnector implements WarehouseConnector {
         }
     }
 
+    private static void checkNotCancelled(QueryControl control) throws SQLException {
+        if (control.isCancelled()) {
+            throw new SQLException("statement cancelled before Trino started it");
+        }
+    }
+
     static String quoteIdentifier(String name) {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
@@ -202,7 +243,7 @@ public final class TrinoConnector implements WarehouseConnector {
         return m.contains("does not exist") || m.contains("not found");
     }
 
-    private static boolean isCancellation(SQLException e) {
+    static boolean isCancellation(SQLException e) {
         String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
         return m.contains("cancel") || m.contains("exceeded maximum time limit") || m.contains("timed out")
                 || m.contains("exceeded_time_limit");

@@ -45,11 +45,16 @@ final class TrinoRowCursor implements RowCursor {
             boolean more = rs.next();
             if (!more) {
                 close();
+                if (control.isCancelled()) {
+                    // a cancelled query's rows may just stop: never report them as a complete result
+                    throw new ConnectorException("statement cancelled", null, true);
+                }
             }
             return more;
         } catch (SQLException e) {
             close();
-            throw new ConnectorException(TrinoConnector.message(e), e, control.isCancelled());
+            throw new ConnectorException(TrinoConnector.message(e), e,
+                    control.isCancelled() || TrinoConnector.isCancellation(e));
         }
     }
 
@@ -89,6 +94,7 @@ final class TrinoRowCursor implements RowCursor {
             return;
         }
         closed = true;
+        control.onCancel(() -> {}); // finished: a later cancel has nothing to stop
         // Closing a Trino result set before its end cancels the query on the server.
         TrinoConnector.closeQuietly(rs);
         TrinoConnector.closeQuietly(statement);
