@@ -2,9 +2,6 @@ package dev.asof.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -16,12 +13,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input: errors name what is wrong and where, never carry stack traces, and leave the session
  * usable. ONE connection serves every test of the class; after each expected error the same
  * connection must still answer {@code SELECT 1}, and it is checked once more after the last test.
+ *
+ * <p>File sources are a feature of the embedded warehouse only; their errors are checked in
+ * {@code DuckDbFileSourceTest}.
  *
  * <p>SQLSTATEs are the ones of {@code dev.asof.planner.error.ErrorCode}: 42000 syntax, 42S02
  * unknown object, 42P19 PIT join required, 22P02 invalid source.
@@ -31,9 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class ErrorSuite extends ConformanceSupport {
     private Connection conn;
     private final List<SQLException> seen = new ArrayList<>();
-
-    @TempDir
-    Path tmp;
 
     @BeforeAll
     void openSharedConnection() throws SQLException {
@@ -168,45 +164,6 @@ public abstract class ErrorSuite extends ConformanceSupport {
             assertThat(e.getSQLState()).as(join).isEqualTo("42P19");
             assertThat(e.getMessage()).as(join).contains("AS OF");
         }
-    }
-
-    // ------------------------------------------------------------------ file sources
-
-    /** The error comes at CREATE (not at first use), names the path, and registers nothing. */
-    @Test
-    void fileSourceWithMissingPathFailsAtCreate() throws SQLException {
-        String source = unique("missing");
-        String path = tmp.resolve("no-such-dir").resolve("labels.csv").toAbsolutePath().toString();
-        SQLException e = fails("CREATE SOURCE " + source + " FROM FILE '" + path.replace("'", "''")
-                + "' EVENT TIME event_ts");
-        assertThat(e.getSQLState()).isEqualTo("22P02");
-        assertThat(e.getMessage()).contains(path);
-        assertThat(listed("SHOW SOURCES", source)).isFalse();
-    }
-
-    /**
-     * event_ts holds words, so the CSV reader types it as text: CREATE fails naming the column.
-     * SQLSTATE 22P02 (wrong column types) or 42P17 (invalid definition) are both accepted. Control:
-     * the same file with real timestamps is accepted and listed.
-     */
-    @Test
-    void csvEventTimeThatIsNotATimestampFailsAtCreate() throws SQLException, IOException {
-        Path bad = tmp.resolve("bad_labels.csv");
-        Files.writeString(bad, "customer_id,event_ts,segment\n1,hello,a\n2,world,b\n");
-        String badSource = unique("bad_csv");
-        SQLException e = fails("CREATE SOURCE " + badSource + " FROM FILE '"
-                + bad.toAbsolutePath() + "' EVENT TIME event_ts");
-        assertThat(e.getSQLState()).isIn("22P02", "42P17");
-        assertThat(lower(e)).contains("event_ts");
-        assertThat(listed("SHOW SOURCES", badSource)).isFalse();
-
-        Path good = tmp.resolve("good_labels.csv");
-        Files.writeString(good, "customer_id,event_ts,segment\n1,2025-01-01 10:00:00,a\n"
-                + "2,2025-01-02 11:30:00,b\n");
-        String goodSource = unique("good_csv");
-        exec(conn, "CREATE SOURCE " + goodSource + " FROM FILE '" + good.toAbsolutePath()
-                + "' EVENT TIME event_ts");
-        assertThat(listed("SHOW SOURCES", goodSource)).isTrue();
     }
 
     // ------------------------------------------------------------------ DROP

@@ -3,10 +3,13 @@ package dev.asof.gateway;
 import static java.util.Objects.requireNonNull;
 
 import dev.asof.connector.duckdb.DuckDbConnector;
+import dev.asof.connector.trino.TrinoConnector;
+import dev.asof.connector.trino.TrinoSettings;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.server.avatica.AvaticaEndpoint;
 import dev.asof.planner.sql.DuckDbDialect;
+import dev.asof.planner.sql.TrinoDialect;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,10 +50,20 @@ public final class AsofGateway implements AutoCloseable {
         Registry registry = Registry.open(config.dataDir());
         WarehouseConnector warehouse = null;
         try {
-            warehouse = DuckDbConnector.open(config.dataDir().resolve(EMBEDDED_CATALOG + ".duckdb"),
-                    Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
-            StatementExecutor executor = new StatementExecutor(registry, warehouse, new DuckDbDialect(),
-                    List.of(EMBEDDED_CATALOG, "main"));
+            StatementExecutor executor;
+            if (config.trino().isPresent()) {
+                TrinoSettings trino = config.trino().get();
+                warehouse = TrinoConnector.open(trino);
+                List<String> defaultSchema = trino.catalog().isEmpty() ? List.of()
+                        : trino.schema().isEmpty() ? List.of(trino.catalog().get())
+                        : List.of(trino.catalog().get(), trino.schema().get());
+                executor = new StatementExecutor(registry, warehouse, new TrinoDialect(), defaultSchema);
+            } else {
+                warehouse = DuckDbConnector.open(config.dataDir().resolve(EMBEDDED_CATALOG + ".duckdb"),
+                        Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+                executor = new StatementExecutor(registry, warehouse, new DuckDbDialect(),
+                        List.of(EMBEDDED_CATALOG, "main"));
+            }
             AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, config.host(), config.jdbcPort());
             return new AsofGateway(config, registry, warehouse, executor, endpoint);
         } catch (RuntimeException e) {

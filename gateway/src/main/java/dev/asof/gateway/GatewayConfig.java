@@ -2,11 +2,18 @@ package dev.asof.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.connector.trino.TrinoSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,8 +25,9 @@ import java.util.TreeSet;
  *     warehouse file); nothing is written outside it
  * @param host address the JDBC (Avatica) endpoint binds to
  * @param jdbcPort TCP port of the JDBC endpoint; 0 picks a free port
+ * @param trino the Trino cluster used as warehouse; empty for the embedded warehouse (DuckDB)
  */
-public record GatewayConfig(Path dataDir, String host, int jdbcPort) {
+public record GatewayConfig(Path dataDir, String host, int jdbcPort, Optional<TrinoSettings> trino) {
     public static final int DEFAULT_JDBC_PORT = 8765;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -30,14 +38,33 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort) {
     public static final String HOST_KEY = "asof.jdbc.host";
     /** Properties-file key of {@link #jdbcPort}. */
     public static final String PORT_KEY = "asof.jdbc.port";
-    private static final Set<String> KEYS = Set.of(DATA_DIR_KEY, HOST_KEY, PORT_KEY);
+    /** Properties-file key of the warehouse: {@code duckdb} (embedded, default) or {@code trino}. */
+    public static final String WAREHOUSE_KEY = "asof.warehouse";
+    /** {@code jdbc:trino://host:port}. */
+    public static final String TRINO_URL_KEY = "asof.trino.url";
+    public static final String TRINO_USER_KEY = "asof.trino.user";
+    public static final String TRINO_CATALOG_KEY = "asof.trino.catalog";
+    public static final String TRINO_SCHEMA_KEY = "asof.trino.schema";
+    public static final String TRINO_POOL_SIZE_KEY = "asof.trino.pool-size";
+    /** A duration: {@code 30s}, {@code 10m}, {@code 2h}, or ISO-8601 ({@code PT30S}). */
+    public static final String TRINO_QUERY_TIMEOUT_KEY = "asof.trino.query-timeout";
+    /** Prefix of Trino session properties: {@code asof.trino.session.query_max_memory=4GB}. */
+    public static final String TRINO_SESSION_PREFIX = "asof.trino.session.";
+    private static final Set<String> KEYS = Set.of(DATA_DIR_KEY, HOST_KEY, PORT_KEY, WAREHOUSE_KEY, TRINO_URL_KEY,
+            TRINO_USER_KEY, TRINO_CATALOG_KEY, TRINO_SCHEMA_KEY, TRINO_POOL_SIZE_KEY, TRINO_QUERY_TIMEOUT_KEY);
 
     public GatewayConfig {
         requireNonNull(dataDir, "dataDir");
         requireNonNull(host, "host");
+        requireNonNull(trino, "trino");
         if (jdbcPort < 0 || jdbcPort > 65535) {
             throw new IllegalArgumentException("jdbcPort out of range: " + jdbcPort);
         }
+    }
+
+    /** The embedded warehouse (DuckDB under {@code dataDir}). */
+    public GatewayConfig(Path dataDir, String host, int jdbcPort) {
+        this(dataDir, host, jdbcPort, Optional.empty());
     }
 
     /** {@code ./data}, {@code 127.0.0.1}, port {@value #DEFAULT_JDBC_PORT}. */
@@ -74,7 +101,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort) {
     public static GatewayConfig fromProperties(Properties properties, GatewayConfig base, Path baseDir, String origin) {
         Set<String> unknown = new TreeSet<>();
         for (String key : properties.stringPropertyNames()) {
-            if (key.startsWith("asof.") && !KEYS.contains(key)) {
+            if (key.startsWith("asof.") && !KEYS.contains(key) && !key.startsWith(TRINO_SESSION_PREFIX)) {
                 unknown.add(key);
             }
         }
@@ -94,7 +121,104 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort) {
         if (portText != null) {
             port = parsePort(portText, origin + ": " + PORT_KEY);
         }
-        return new GatewayConfig(dataDir, host != null ? host : base.host(), port);
+        return new GatewayConfig(dataDir, host != null ? host : base.host(), port, trino(properties, base, origin));
+    }
+
+    private static Optional<TrinoSettings> trino(Properties p, GatewayConfig base, String origin) {
+        String warehouse = trimmed(p, WAREHOUSE_KEY);
+        boolean anyTrinoKey = p.stringPropertyNames().stream().anyMatch(k -> k.startsWith("asof.trino."));
+        if (warehouse == null) {
+            if (base.trino().isPresent() && !anyTrinoKey) {
+                return base.trino();
+            }
+            warehouse = base.trino().isPresent() ? "trino" : "duckdb";
+        }
+        switch (warehouse.toLowerCase(Locale.ROOT)) {
+            case "duckdb" -> {
+                if (anyTrinoKey) {
+                    throw new IllegalArgumentException(origin + ": asof.trino.* keys are set but " + WAREHOUSE_KEY
+                            + " is duckdb; set " + WAREHOUSE_KEY + "=trino");
+                }
+                return Optional.empty();
+            }
+            case "trino" -> {
+                // not handled below
+            }
+            default -> throw new IllegalArgumentException(origin + ": " + WAREHOUSE_KEY
+                    + " must be duckdb or trino, not '" + warehouse + "'");
+        }
+        Optional<TrinoSettings> b = base.trino();
+        String url = trimmed(p, TRINO_URL_KEY);
+        if (url == null) {
+            url = b.map(TrinoSettings::url).orElseThrow(() -> new IllegalArgumentException(
+                    origin + ": " + WAREHOUSE_KEY + "=trino needs " + TRINO_URL_KEY + " (jdbc:trino://host:port)"));
+        }
+        String user = Optional.ofNullable(trimmed(p, TRINO_USER_KEY)).or(() -> b.map(TrinoSettings::user)).orElse("asof");
+        Optional<String> catalog = Optional.ofNullable(trimmed(p, TRINO_CATALOG_KEY)).or(() -> b.flatMap(TrinoSettings::catalog));
+        Optional<String> schema = Optional.ofNullable(trimmed(p, TRINO_SCHEMA_KEY)).or(() -> b.flatMap(TrinoSettings::schema));
+        int poolSize = b.map(TrinoSettings::poolSize).orElse(8);
+        String pool = trimmed(p, TRINO_POOL_SIZE_KEY);
+        if (pool != null) {
+            try {
+                poolSize = Integer.parseInt(pool);
+            } catch (NumberFormatException e) {
+                poolSize = 0;
+            }
+            if (poolSize < 1) {
+                throw new IllegalArgumentException(origin + ": " + TRINO_POOL_SIZE_KEY
+                        + " must be a positive number, not '" + pool + "'");
+            }
+        }
+        Optional<Duration> timeout = b.flatMap(TrinoSettings::queryTimeout);
+        String t = trimmed(p, TRINO_QUERY_TIMEOUT_KEY);
+        if (t != null) {
+            timeout = Optional.of(parseDuration(t, origin + ": " + TRINO_QUERY_TIMEOUT_KEY));
+        }
+        Map<String, String> session = new HashMap<>(b.map(TrinoSettings::sessionProperties).orElse(Map.of()));
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith(TRINO_SESSION_PREFIX)) {
+                String name = key.substring(TRINO_SESSION_PREFIX.length());
+                if (name.equalsIgnoreCase("time_zone")) {
+                    throw new IllegalArgumentException(origin + ": " + key
+                            + " cannot be set: asof runs Trino sessions in UTC (plain TIMESTAMP is UTC)");
+                }
+                session.put(name, p.getProperty(key).trim());
+            }
+        }
+        try {
+            return Optional.of(new TrinoSettings(url, user, catalog, schema, session, poolSize, timeout));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code 30s}, {@code 500ms}, {@code 10m}, {@code 2h}, {@code 1d} or ISO-8601 {@code PT30S}. */
+    public static Duration parseDuration(String text, String what) {
+        String v = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (v.startsWith("p")) {
+                return Duration.parse(v.toUpperCase(Locale.ROOT));
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(v);
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            }
+        } catch (DateTimeParseException | NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(what + " must be a duration such as 30s, 10m or PT30S, not '" + text.trim() + "'");
+    }
+
+    /** Same gateway with Trino as warehouse. */
+    public GatewayConfig withTrino(TrinoSettings settings) {
+        return new GatewayConfig(dataDir, host, jdbcPort, Optional.of(settings));
     }
 
     /** Parses a TCP port (0..65535); {@code what} names the setting in the error message. */
@@ -111,15 +235,15 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort) {
     }
 
     public GatewayConfig withDataDir(Path dir) {
-        return new GatewayConfig(dir, host, jdbcPort);
+        return new GatewayConfig(dir, host, jdbcPort, trino);
     }
 
     public GatewayConfig withHost(String h) {
-        return new GatewayConfig(dataDir, h, jdbcPort);
+        return new GatewayConfig(dataDir, h, jdbcPort, trino);
     }
 
     public GatewayConfig withJdbcPort(int port) {
-        return new GatewayConfig(dataDir, host, port);
+        return new GatewayConfig(dataDir, host, port, trino);
     }
 
     private static String trimmed(Properties p, String key) {

@@ -51,6 +51,14 @@ public final class AsofDriver extends org.apache.calcite.avatica.remote.Driver {
     super();
   }
 
+  /**
+   * Avatica's factory with asof's statements, whose {@code cancel()} and query timeout reach the
+   * gateway (see {@link ServerCancel}).
+   */
+  @Override protected org.apache.calcite.avatica.AvaticaFactory createFactory() {
+    return new AsofJdbcFactory(instantiateFactory(getFactoryClassName(JdbcVersion.current())));
+  }
+
   @Override protected String getConnectStringPrefix() {
     return URL_PREFIX;
   }

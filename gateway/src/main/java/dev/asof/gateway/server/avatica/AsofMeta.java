@@ -5,6 +5,7 @@ import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
+import dev.asof.spi.ConnectorException;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.RowCursor;
 import dev.asof.spi.warehouse.QueryControl;
@@ -89,6 +90,8 @@ final class AsofMeta implements ProtobufMeta {
         volatile QueryControl control = QueryControl.none();
         volatile long maxRowCount;
         volatile long rowsSent;
+        /** Set when the client closed (or cancelled) the statement; a running execute then stops. */
+        volatile boolean closed;
 
         Statement(String connectionId, int id) {
             this.connectionId = connectionId;
@@ -142,6 +145,9 @@ final class AsofMeta implements ProtobufMeta {
     public void closeStatement(StatementHandle h) {
         Statement s = statements.remove(h.id);
         if (s != null) {
+            // The JDBC driver also sends this on Statement.cancel() (a separate HTTP call while the
+            // execute call waits): the running warehouse query is cancelled.
+            s.closed = true;
             s.control.cancel();
             s.closeCursor();
         }
@@ -211,8 +217,18 @@ final class AsofMeta implements ProtobufMeta {
 
     private ExecuteResult run(Statement s, List<Object> params, int maxRowsInFirstFrame) {
         s.closeCursor();
-        s.control = new QueryControl(Optional.empty());
-        StatementResult result = executor.execute(s.prepared, params, s.control);
+        QueryControl control = new QueryControl(Optional.empty());
+        s.control = control;
+        if (s.closed) {
+            control.cancel(); // cancelled while it was being planned
+        }
+        StatementResult result = executor.execute(s.prepared, params, control);
+        if (control.isCancelled()) {
+            if (result instanceof StatementResult.Rows rows) {
+                rows.cursor().close();
+            }
+            throw new AsofException(ErrorCode.CANCELLED, "statement cancelled or timed out");
+        }
         if (result instanceof StatementResult.UpdateCount count) {
             return new ExecuteResult(List.of(MetaResultSet.count(s.connectionId, s.id, Math.max(count.count(), 0))));
         }
@@ -547,6 +563,11 @@ final class AsofMeta implements ProtobufMeta {
         AsofException error;
         if (e instanceof AsofException ae) {
             error = ae;
+        } else if (e instanceof ConnectorException ce) {
+            // an engine failure while rows are fetched (after execute returned)
+            error = ce.cancelled()
+                    ? new AsofException(ErrorCode.CANCELLED, "statement cancelled or timed out")
+                    : new AsofException(ErrorCode.ENGINE_ERROR, ce.getMessage());
         } else {
             LOG.error("internal error{}", sql == null ? "" : " in: " + sql, e);
             error = new AsofException(ErrorCode.INTERNAL_ERROR,

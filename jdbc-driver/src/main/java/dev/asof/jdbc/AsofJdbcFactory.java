@@ -1,0 +1,70 @@
+package dev.asof.jdbc;
+
+import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.AvaticaFactory;
+import org.apache.calcite.avatica.AvaticaPreparedStatement;
+import org.apache.calcite.avatica.AvaticaResultSet;
+import org.apache.calcite.avatica.AvaticaSpecificDatabaseMetaData;
+import org.apache.calcite.avatica.AvaticaStatement;
+import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.QueryState;
+import org.apache.calcite.avatica.UnregisteredDriver;
+
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.TimeZone;
+
+/**
+ * Avatica's JDBC 4.1 factory, except that statements are asof's ({@link AsofStatement},
+ * {@link AsofPreparedStatement}): their {@code cancel()} and query timeout reach the gateway.
+ */
+final class AsofJdbcFactory implements AvaticaFactory {
+  private final AvaticaFactory avatica;
+
+  AsofJdbcFactory(AvaticaFactory avatica) {
+    this.avatica = avatica;
+  }
+
+  @Override public int getJdbcMajorVersion() {
+    return avatica.getJdbcMajorVersion();
+  }
+
+  @Override public int getJdbcMinorVersion() {
+    return avatica.getJdbcMinorVersion();
+  }
+
+  @Override public AvaticaConnection newConnection(UnregisteredDriver driver, AvaticaFactory factory,
+      String url, Properties info) throws SQLException {
+    return avatica.newConnection(driver, factory, url, info);
+  }
+
+  @Override public AvaticaStatement newStatement(AvaticaConnection connection,
+      Meta.StatementHandle h, int resultSetType, int resultSetConcurrency,
+      int resultSetHoldability) throws SQLException {
+    return new AsofStatement(connection, h, resultSetType, resultSetConcurrency,
+        resultSetHoldability);
+  }
+
+  @Override public AvaticaPreparedStatement newPreparedStatement(AvaticaConnection connection,
+      Meta.StatementHandle h, Meta.Signature signature, int resultSetType,
+      int resultSetConcurrency, int resultSetHoldability) throws SQLException {
+    return new AsofPreparedStatement(connection, h, signature, resultSetType,
+        resultSetConcurrency, resultSetHoldability);
+  }
+
+  @Override public AvaticaResultSet newResultSet(AvaticaStatement statement, QueryState state,
+      Meta.Signature signature, TimeZone timeZone, Meta.Frame firstFrame) throws SQLException {
+    return avatica.newResultSet(statement, state, signature, timeZone, firstFrame);
+  }
+
+  @Override public AvaticaSpecificDatabaseMetaData newDatabaseMetaData(
+      AvaticaConnection connection) {
+    return avatica.newDatabaseMetaData(connection);
+  }
+
+  @Override public ResultSetMetaData newResultSetMetaData(AvaticaStatement statement,
+      Meta.Signature signature) throws SQLException {
+    return avatica.newResultSetMetaData(statement, signature);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.asof.planner.sql;
+
+import static dev.asof.planner.sql.Nodes.POS;
+
+import dev.asof.planner.catalog.SourceLocation;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
+import java.sql.JDBCType;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.sql.SqlBasicTypeNameSpec;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.dialect.TrinoSqlDialect;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * Trino spellings. Sessions run with time zone {@code UTC}, so a plain TIMESTAMP is a UTC wall
+ * clock, as asof reads it.
+ *
+ * <ul>
+ *   <li>Epoch microseconds must be exact integers; Trino has no timestamp-to-integer cast and
+ *       {@code to_unixtime} is a double (not exact at microsecond precision), so the value is
+ *       {@code date_diff('second', epoch, date_trunc('second', v)) * 1e6} plus the six fraction
+ *       digits of {@code CAST(v AS TIMESTAMP(6))}'s text (the last six characters, whatever the
+ *       year's width). A zoned value is first moved to UTC ({@code at_timezone}).
+ *   <li>{@code max_by(value, key)} keeps NULL values (only NULL keys are skipped) and runs as a
+ *       window function with a ROWS frame.
+ *   <li>Trino refuses to order ROWs whose fields are NULL, so every nullable field of the
+ *       ordering key is wrapped as an array of zero or one element ({@code ARRAY[]} for NULL):
+ *       arrays compare element by element and a shorter prefix is smaller, which is exactly
+ *       "NULL lowest, then by value" and never compares a NULL.
+ * </ul>
+ */
+public final class TrinoDialect implements EngineDialect {
+    @Override
+    public String name() {
+        return "trino";
+    }
+
+    @Override
+    public SqlDialect sqlDialect() {
+        return TrinoSqlDialect.DEFAULT;
+    }
+
+    @Override
+    public SqlNode epochMicros(SqlNode value, JDBCType type) {
+        if (type == JDBCType.DATE) {
+            SqlNode days = Nodes.function("date_diff", literal("day"), dateLiteral(), value);
+            return SqlStdOperatorTable.MULTIPLY.createCall(POS, days, Nodes.number(86_400_000_000L));
+        }
+        SqlNode utc = type == JDBCType.TIMESTAMP_WITH_TIMEZONE
+                ? Nodes.function("at_timezone", value, literal("UTC"))
+                : value;
+        SqlNode micros6 = cast6(utc);
+        SqlNode seconds = Nodes.function("date_diff", literal("second"), epochLiteral(),
+                Nodes.function("date_trunc", literal("second"), micros6));
+        SqlNode fraction = Nodes.cast(Nodes.function("substr", Nodes.cast(micros6.clone(POS), SqlTypeName.VARCHAR),
+                Nodes.number(-6)), SqlTypeName.BIGINT);
+        return SqlStdOperatorTable.PLUS.createCall(POS,
+                SqlStdOperatorTable.MULTIPLY.createCall(POS, seconds, Nodes.number(1_000_000L)), fraction);
+    }
+
+    @Override
+    public SqlNode argMax(SqlNode value, SqlNode key) {
+        return Nodes.function("max_by", value, key);
+    }
+
+    @Override
+    public SqlNode orderingKey(List<SqlNode> fields) {
+        List<SqlNode> encoded = new ArrayList<>(fields.size());
+        for (SqlNode f : fields) {
+            // ARRAY[] when NULL, ARRAY[f] otherwise: orderable without comparing a NULL.
+            SqlNode empty = SqlStdOperatorTable.ARRAY_VALUE_CONSTRUCTOR.createCall(POS);
+            SqlNode one = SqlStdOperatorTable.ARRAY_VALUE_CONSTRUCTOR.createCall(POS, f.clone(POS));
+            encoded.add(SqlStdOperatorTable.CASE.createCall(POS, null,
+                    new org.apache.calcite.sql.SqlNodeList(List.of(Nodes.isNotNull(f)), POS),
+                    new org.apache.calcite.sql.SqlNodeList(List.of(one), POS), empty));
+        }
+        return SqlStdOperatorTable.ROW.createCall(POS, encoded);
+    }
+
+    @Override
+    public SqlNode fileRelation(SourceLocation.File file) {
+        throw new AsofException(ErrorCode.NOT_SUPPORTED,
+                "file sources need the embedded warehouse (DuckDB); on Trino, use a Trino table");
+    }
+
+    private static SqlNode cast6(SqlNode value) {
+        return SqlStdOperatorTable.CAST.createCall(POS, value,
+                new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, 6, POS), POS));
+    }
+
+    private static SqlNode literal(String text) {
+        return SqlLiteral.createCharString(text, POS);
+    }
+
+    private static SqlNode epochLiteral() {
+        return SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP,
+                new org.apache.calcite.util.TimestampString(1970, 1, 1, 0, 0, 0), 6, POS);
+    }
+
+    private static SqlNode dateLiteral() {
+        return SqlLiteral.createDate(new org.apache.calcite.util.DateString(1970, 1, 1), POS);
+    }
+}
