@@ -13,6 +13,8 @@ import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.util.SqlString;
 
@@ -69,13 +71,26 @@ public final class QueryPlanner {
         int parameterCount = parameterCount(query);
         QueryValidator validator = new QueryValidator(catalog);
         SqlNode validated = validator.validate(query);
-        SqlNode rewritten = new PitRewriter(catalog, dialect, validator).rewrite(validated);
+        SqlNode rewritten = hoistOrderBy(new PitRewriter(catalog, dialect, validator).rewrite(validated));
         SqlString sql = rewritten.toSqlString(c -> c.withDialect(dialect.sqlDialect())
                 .withQuoteAllIdentifiers(true)
                 .withAlwaysUseParentheses(false)
                 .withIndentation(2));
         List<Integer> order = sql.getDynamicParameters() == null ? List.of() : sql.getDynamicParameters();
         return new GeneratedQuery(sql.getSql(), order, parameterCount, dialect.name());
+    }
+
+    /**
+     * {@code WITH w AS (…) <query ORDER BY …>} unparses with the body in parentheses, and engines
+     * may ignore ORDER BY inside parentheses (Trino does). Lifting ORDER BY/OFFSET/FETCH over the
+     * WITH gives {@code WITH w AS (…) SELECT … ORDER BY …}, the same query without that ambiguity.
+     */
+    private static SqlNode hoistOrderBy(SqlNode query) {
+        if (query instanceof SqlWith with && with.body instanceof SqlOrderBy orderBy) {
+            with.body = orderBy.query;
+            return new SqlOrderBy(orderBy.getParserPosition(), with, orderBy.orderList, orderBy.offset, orderBy.fetch);
+        }
+        return query;
     }
 
     /** Number of {@code ?} markers in a statement. */
