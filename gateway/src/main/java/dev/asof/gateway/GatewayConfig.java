@@ -18,9 +18,15 @@ import java.util.TreeSet;
  *     warehouse file); nothing is written outside it
  * @param host address the JDBC (Avatica) endpoint binds to
  * @param jdbcPort TCP port of the JDBC endpoint; 0 picks a free port
+ * @param flightPort TCP port of the Arrow Flight SQL endpoint (same host), when the flight-server
+ *     module is on the class path; 0 picks a free port
+ * @param flightTlsCert PEM certificate chain for Flight SQL over TLS; null serves plaintext
+ * @param flightTlsKey PEM private key (PKCS#8) for {@code flightTlsCert}; null exactly when it is null
  */
-public record GatewayConfig(Path dataDir, String host, int jdbcPort) {
+public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightPort, Path flightTlsCert,
+        Path flightTlsKey) {
     public static final int DEFAULT_JDBC_PORT = 8765;
+    public static final int DEFAULT_FLIGHT_PORT = 8815;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
 
@@ -30,7 +36,14 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort) {
     public static final String HOST_KEY = "asof.jdbc.host";
     /** Properties-file key of {@link #jdbcPort}. */
     public static final String PORT_KEY = "asof.jdbc.port";
-    private static final Set<String> KEYS = Set.of(DATA_DIR_KEY, HOST_KEY, PORT_KEY);
+    /** Properties-file key of {@link #flightPort}. */
+    public static final String FLIGHT_PORT_KEY = "asof.flight.port";
+    /** Properties-file key of {@link #flightTlsCert}; relative paths resolve against the file's directory. */
+    public static final String FLIGHT_TLS_CERT_KEY = "asof.flight.tls.cert";
+    /** Properties-file key of {@link #flightTlsKey}; relative paths resolve against the file's directory. */
+    public static final String FLIGHT_TLS_KEY_KEY = "asof.flight.tls.key";
+    private static final Set<String> KEYS = Set.of(DATA_DIR_KEY, HOST_KEY, PORT_KEY, FLIGHT_PORT_KEY,
+            FLIGHT_TLS_CERT_KEY, FLIGHT_TLS_KEY_KEY);
 
     public GatewayConfig {
         requireNonNull(dataDir, "dataDir");
@@ -38,6 +51,18 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort) {
         if (jdbcPort < 0 || jdbcPort > 65535) {
             throw new IllegalArgumentException("jdbcPort out of range: " + jdbcPort);
         }
+        if (flightPort < 0 || flightPort > 65535) {
+            throw new IllegalArgumentException("flightPort out of range: " + flightPort);
+        }
+        if ((flightTlsCert == null) != (flightTlsKey == null)) {
+            throw new IllegalArgumentException("Flight SQL TLS needs both " + FLIGHT_TLS_CERT_KEY + " and "
+                    + FLIGHT_TLS_KEY_KEY);
+        }
+    }
+
+    /** Flight SQL on the default port {@value #DEFAULT_FLIGHT_PORT}, without TLS. */
+    public GatewayConfig(Path dataDir, String host, int jdbcPort) {
+        this(dataDir, host, jdbcPort, DEFAULT_FLIGHT_PORT, null, null);
     }
 
     /** {@code ./data}, {@code 127.0.0.1}, port {@value #DEFAULT_JDBC_PORT}. */
@@ -94,7 +119,26 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort) {
         if (portText != null) {
             port = parsePort(portText, origin + ": " + PORT_KEY);
         }
-        return new GatewayConfig(dataDir, host != null ? host : base.host(), port);
+        int flightPort = base.flightPort();
+        String flightPortText = trimmed(properties, FLIGHT_PORT_KEY);
+        if (flightPortText != null) {
+            flightPort = parsePort(flightPortText, origin + ": " + FLIGHT_PORT_KEY);
+        }
+        Path cert = pathOf(trimmed(properties, FLIGHT_TLS_CERT_KEY), baseDir, base.flightTlsCert());
+        Path key = pathOf(trimmed(properties, FLIGHT_TLS_KEY_KEY), baseDir, base.flightTlsKey());
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException(origin + ": Flight SQL TLS needs both " + FLIGHT_TLS_CERT_KEY
+                    + " and " + FLIGHT_TLS_KEY_KEY);
+        }
+        return new GatewayConfig(dataDir, host != null ? host : base.host(), port, flightPort, cert, key);
+    }
+
+    private static Path pathOf(String text, Path baseDir, Path fallback) {
+        if (text == null) {
+            return fallback;
+        }
+        Path p = Path.of(text);
+        return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
     }
 
     /** Parses a TCP port (0..65535); {@code what} names the setting in the error message. */
@@ -111,15 +155,24 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort) {
     }
 
     public GatewayConfig withDataDir(Path dir) {
-        return new GatewayConfig(dir, host, jdbcPort);
+        return new GatewayConfig(dir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey);
     }
 
     public GatewayConfig withHost(String h) {
-        return new GatewayConfig(dataDir, h, jdbcPort);
+        return new GatewayConfig(dataDir, h, jdbcPort, flightPort, flightTlsCert, flightTlsKey);
     }
 
     public GatewayConfig withJdbcPort(int port) {
-        return new GatewayConfig(dataDir, host, port);
+        return new GatewayConfig(dataDir, host, port, flightPort, flightTlsCert, flightTlsKey);
+    }
+
+    public GatewayConfig withFlightPort(int port) {
+        return new GatewayConfig(dataDir, host, jdbcPort, port, flightTlsCert, flightTlsKey);
+    }
+
+    /** Flight SQL over TLS with this PEM certificate chain and PKCS#8 key; nulls turn TLS off. */
+    public GatewayConfig withFlightTls(Path cert, Path key) {
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key);
     }
 
     private static String trimmed(Properties p, String key) {
@@ -130,8 +183,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort) {
         return v.trim();
     }
 
-    /** Embedded engines (DuckDB, file registry) under {@code dataDir}, on a free loopback port. */
+    /** Embedded engines (DuckDB, file registry) under {@code dataDir}, on free loopback ports. */
     public static GatewayConfig embedded(Path dataDir) {
-        return new GatewayConfig(dataDir, "127.0.0.1", 0);
+        return new GatewayConfig(dataDir, "127.0.0.1", 0, 0, null, null);
     }
 }

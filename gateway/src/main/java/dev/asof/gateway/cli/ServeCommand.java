@@ -51,6 +51,7 @@ final class ServeCommand implements Callable<Integer> {
         AsofGateway gateway = GatewayLauncher.start(cfg);
         out.println("asof gateway running; data directory " + cfg.dataDir().toAbsolutePath().normalize());
         out.println("JDBC URL: " + gateway.jdbcUrl());
+        gateway.endpoints().forEach(e -> out.println(e.describe()));
         out.println("Press Ctrl-C to stop.");
         out.flush();
         serveUntilStopped(gateway, out, exitAfterStart);

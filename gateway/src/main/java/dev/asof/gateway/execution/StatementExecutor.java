@@ -55,7 +55,15 @@ public final class StatementExecutor {
 
     /** Plans a statement and works out its result columns, without running it. */
     public PreparedQuery prepare(String sql) {
-        PlannedStatement plan = engine(() -> new Planner(catalog(), dialect).plan(sql));
+        return prepare(sql, List.of());
+    }
+
+    /**
+     * Plans a statement for a session that owns warehouse schemas (e.g. tables a Flight SQL client
+     * uploaded): unqualified table names resolve in {@code sessionSchemas} first, in order.
+     */
+    public PreparedQuery prepare(String sql, List<List<String>> sessionSchemas) {
+        PlannedStatement plan = engine(() -> new Planner(catalog(sessionSchemas), dialect).plan(sql));
         return new PreparedQuery(sql, plan, engine(() -> columnsOf(plan)));
     }
 
@@ -189,7 +197,52 @@ public final class StatementExecutor {
     }
 
     private GatewayCatalog catalog() {
-        return new GatewayCatalog(registry, warehouse, defaultSchema);
+        return catalog(List.of());
+    }
+
+    private GatewayCatalog catalog(List<List<String>> sessionSchemas) {
+        return new GatewayCatalog(registry, warehouse, defaultSchema, List.copyOf(sessionSchemas));
+    }
+
+    /** The warehouse, for endpoints that load data into it (bulk ingest) or manage session schemas. */
+    public WarehouseConnector warehouse() {
+        return warehouse;
+    }
+
+    /** The warehouse catalog that unqualified names resolve in, e.g. {@code lake}. */
+    public String defaultCatalog() {
+        return defaultSchema.get(0);
+    }
+
+    /**
+     * Parameter types of a prepared statement in the user's marker order, when the engine can tell
+     * them; {@code JDBCType.OTHER} where it cannot.
+     */
+    public List<JDBCType> parameterTypes(PreparedQuery prepared) {
+        int n = prepared.parameterCount();
+        List<JDBCType> types = new ArrayList<>(java.util.Collections.nCopies(n, JDBCType.OTHER));
+        if (n == 0) {
+            return types;
+        }
+        try {
+            if (prepared.plan() instanceof PlannedStatement.Query q) {
+                List<JDBCType> engineTypes = warehouse.describeParameters(q.query().sql());
+                List<Integer> order = q.query().parameterOrder();
+                for (int k = 0; k < order.size() && k < engineTypes.size(); k++) {
+                    if (types.get(order.get(k)) == JDBCType.OTHER) {
+                        types.set(order.get(k), engineTypes.get(k));
+                    }
+                }
+            } else if (prepared.plan() instanceof PlannedStatement.PassThrough p && p.query()) {
+                List<JDBCType> engineTypes = warehouse.describeParameters(p.sql());
+                for (int k = 0; k < n && k < engineTypes.size(); k++) {
+                    types.set(k, engineTypes.get(k));
+                }
+            }
+        } catch (ConnectorException e) {
+            // unknown types: callers fall back to a generic type
+        }
+        return types;
     }
 
     private interface Work<T> {

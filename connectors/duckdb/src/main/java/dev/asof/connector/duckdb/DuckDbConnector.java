@@ -8,17 +8,21 @@ import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
 import dev.asof.spi.RowCursor;
 import dev.asof.spi.warehouse.FileFormat;
+import dev.asof.spi.warehouse.LoadMode;
 import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.JDBCType;
+import java.sql.ParameterMetaData;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -163,6 +167,53 @@ public final class DuckDbConnector implements WarehouseConnector {
             throw new ConnectorException("cannot read " + format.name().toLowerCase() + " file " + path + ": "
                     + message(e), e);
         }
+    }
+
+    @Override
+    public List<JDBCType> describeParameters(String sql) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ParameterMetaData md = ps.getParameterMetaData();
+            List<JDBCType> types = new ArrayList<>();
+            for (int i = 1; i <= md.getParameterCount(); i++) {
+                JDBCType t;
+                try {
+                    t = JDBCType.valueOf(md.getParameterType(i));
+                } catch (IllegalArgumentException | SQLException e) {
+                    t = JDBCType.OTHER;
+                }
+                types.add(t);
+            }
+            return types;
+        } catch (SQLException e) {
+            throw new ConnectorException(message(e), e);
+        }
+    }
+
+    @Override
+    public void createSchema(List<String> path) {
+        ddl("CREATE SCHEMA IF NOT EXISTS " + relation(path));
+    }
+
+    @Override
+    public void dropSchema(List<String> path) {
+        ddl("DROP SCHEMA IF EXISTS " + relation(path) + " CASCADE");
+    }
+
+    @Override
+    public long bulkLoad(List<String> table, List<ColumnMetadata> columns, LoadMode mode, Iterator<Object[]> rows) {
+        return DuckDbLoader.load(root, table, columns, mode, rows);
+    }
+
+    private void ddl(String sql) {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new ConnectorException(message(e), e);
+        }
+    }
+
+    private static String relation(List<String> path) {
+        return path.stream().map(DuckDbConnector::quoteIdentifier).collect(Collectors.joining("."));
     }
 
     /** The table function that reads a file source, with the path as a quoted literal. */
