@@ -127,7 +127,7 @@ class ArrowJdbcDriverTest {
         try (Connection c = DriverManager.getConnection(url("")); Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.executeQuery("SELECT FROM WHERE"))
                     .isInstanceOf(SQLException.class)
-                    .hasMessageContaining("line 1, column 1");
+                    .hasMessageContaining("line 1, column 8");
             try (ResultSet rs = s.executeQuery("SELECT 2 AS n")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(2);
