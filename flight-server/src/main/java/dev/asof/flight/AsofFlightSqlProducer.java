@@ -11,6 +11,7 @@ import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.RowCursor;
+import dev.asof.spi.warehouse.ArrowExport;
 import dev.asof.spi.warehouse.LoadMode;
 import dev.asof.spi.warehouse.QueryControl;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.WriteChannel;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -516,8 +518,81 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         Schema schema = resultSchema(h.query);
         BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
         backpressure.register(listener);
-        try (BufferAllocator streamAllocator = allocator.newChildAllocator("stream", 0, allocator.getLimit());
-                VectorSchemaRoot root = VectorSchemaRoot.create(schema, streamAllocator)) {
+        try (BufferAllocator streamAllocator = allocator.newChildAllocator("stream", 0, allocator.getLimit())) {
+            if (parameterRows.size() == 1 && arrowExportFits(schema)
+                    && streamArrow(h, parameterRows.get(0), schema, streamAllocator, control, listener, backpressure)) {
+                return;
+            }
+            streamRows(h, parameterRows, schema, streamAllocator, control, listener, backpressure);
+        } catch (RuntimeException e) {
+            listener.error(toFlight(e, h.query.sql()));
+        }
+    }
+
+    /** The export is worth trying for result sets with columns (types are checked once it runs). */
+    private static boolean arrowExportFits(Schema schema) {
+        return !schema.getFields().isEmpty();
+    }
+
+    /**
+     * The fast path: the engine exports Arrow batches and they go out as they are. Returns false
+     * (having sent nothing) when the engine cannot export or its types differ from the declared
+     * schema; the caller then converts row by row.
+     */
+    private boolean streamArrow(Handle h, List<Object> params, Schema schema, BufferAllocator streamAllocator,
+            QueryControl control, ServerStreamListener listener, BackpressureStrategy backpressure) {
+        Optional<ArrowExport.ArrowBatches> export = executor.executeArrow(h.query, params, control, streamAllocator,
+                BATCH_ROWS);
+        if (export.isEmpty()) {
+            return false;
+        }
+        try (ArrowExport.ArrowBatches batches = export.get()) {
+            ArrowReader reader = (ArrowReader) batches.reader();
+            VectorSchemaRoot root;
+            try {
+                root = reader.getVectorSchemaRoot();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (!sameTypes(root.getSchema(), schema)) {
+                LOG.debug("engine Arrow types {} differ from declared {}; converting rows", root.getSchema(), schema);
+                return false;
+            }
+            listener.start(root);
+            try {
+                while (reader.loadNextBatch()) {
+                    if (root.getRowCount() == 0) {
+                        continue;
+                    }
+                    if (!send(root, root.getRowCount(), listener, backpressure, control)) {
+                        return true;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new AsofException(ErrorCode.ENGINE_ERROR, "reading the engine's Arrow result: " + e.getMessage());
+            }
+            listener.completed();
+            return true;
+        }
+    }
+
+    private static boolean sameTypes(Schema actual, Schema declared) {
+        if (actual.getFields().size() != declared.getFields().size()) {
+            return false;
+        }
+        for (int i = 0; i < actual.getFields().size(); i++) {
+            Field a = actual.getFields().get(i);
+            Field d = declared.getFields().get(i);
+            if (!a.getType().equals(d.getType()) || !a.getName().equals(d.getName()) || !a.getChildren().isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void streamRows(Handle h, List<List<Object>> parameterRows, Schema schema, BufferAllocator streamAllocator,
+            QueryControl control, ServerStreamListener listener, BackpressureStrategy backpressure) {
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, streamAllocator)) {
             listener.start(root);
             List<FieldVector> vectors = root.getFieldVectors();
             ArrowTypes.ColumnWriter[] writers = new ArrowTypes.ColumnWriter[vectors.size()];
@@ -550,8 +625,6 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
                 }
             }
             listener.completed();
-        } catch (RuntimeException e) {
-            listener.error(toFlight(e, h.query.sql()));
         }
     }
 

@@ -13,6 +13,7 @@ import dev.asof.planner.plan.PlannedStatement;
 import dev.asof.planner.sql.EngineDialect;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
+import dev.asof.spi.warehouse.ArrowExport;
 import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import java.sql.JDBCType;
@@ -74,6 +75,31 @@ public final class StatementExecutor {
                     + " parameter(s) but " + parameters.size() + " value(s) were given");
         }
         return engine(() -> run(prepared.plan(), parameters, control));
+    }
+
+    /**
+     * Runs a warehouse query and returns its result as Arrow batches when the warehouse can export
+     * them ({@link ArrowExport}); empty when it cannot or the statement is not a warehouse query,
+     * and the caller then uses {@link #execute}. {@code allocator} is an Arrow
+     * {@code BufferAllocator}; the batches' reader is an Arrow {@code ArrowReader}.
+     */
+    public Optional<ArrowExport.ArrowBatches> executeArrow(PreparedQuery prepared, List<Object> parameters,
+            QueryControl control, Object allocator, int batchRows) {
+        if (!(warehouse instanceof ArrowExport export) || !export.arrowExportAvailable()) {
+            return Optional.empty();
+        }
+        if (parameters.size() != prepared.parameterCount()) {
+            throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
+                    + " parameter(s) but " + parameters.size() + " value(s) were given");
+        }
+        if (prepared.plan() instanceof PlannedStatement.Query q) {
+            return Optional.of(engine(() -> export.executeArrow(q.query().sql(), q.query().bind(parameters), control,
+                    allocator, batchRows)));
+        }
+        if (prepared.plan() instanceof PlannedStatement.PassThrough p && p.query()) {
+            return Optional.of(engine(() -> export.executeArrow(p.sql(), parameters, control, allocator, batchRows)));
+        }
+        return Optional.empty();
     }
 
     private Optional<List<ColumnMetadata>> columnsOf(PlannedStatement plan) {

@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
 import dev.asof.spi.RowCursor;
+import dev.asof.spi.warehouse.ArrowExport;
 import dev.asof.spi.warehouse.FileFormat;
 import dev.asof.spi.warehouse.LoadMode;
 import dev.asof.spi.warehouse.QueryControl;
@@ -33,7 +34,7 @@ import org.duckdb.DuckDBConnection;
  * catalog ({@code lake.duckdb} is catalog {@code lake}). Every connection runs with
  * {@code TimeZone = 'UTC'} so that plain {@code TIMESTAMP} values are read as UTC instants.
  */
-public final class DuckDbConnector implements WarehouseConnector {
+public final class DuckDbConnector implements WarehouseConnector, ArrowExport {
     private final DuckDBConnection root;
     private final HikariDataSource pool;
 
@@ -52,8 +53,13 @@ public final class DuckDbConnector implements WarehouseConnector {
         requireNonNull(databaseFile, "databaseFile");
         try {
             Files.createDirectories(databaseFile.toAbsolutePath().getParent());
+            // Stream results: rows are produced as the consumer reads them instead of being
+            // materialized whole in native memory first (a large extract would otherwise hold
+            // every row at once).
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("jdbc_stream_results", "true");
             DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection(
-                    "jdbc:duckdb:" + databaseFile.toAbsolutePath());
+                    "jdbc:duckdb:" + databaseFile.toAbsolutePath(), props);
             HikariConfig config = new HikariConfig();
             config.setPoolName("duckdb");
             config.setDataSource(new DuplicatingDataSource(root));
@@ -127,6 +133,56 @@ public final class DuckDbConnector implements WarehouseConnector {
         } catch (SQLException e) {
             closeQuietly(c);
             throw new ConnectorException(message(e), e, control.isCancelled() || isInterrupt(e));
+        }
+    }
+
+    @Override
+    public boolean arrowExportAvailable() {
+        try {
+            Class.forName("org.apache.arrow.c.ArrowArrayStream");
+            Class.forName("org.apache.arrow.memory.BufferAllocator");
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Uses DuckDB's Arrow export (the C data interface; needs {@code arrow-c-data} on the class path). */
+    @Override
+    public ArrowBatches executeArrow(String sql, List<Object> parameters, QueryControl control, Object allocator,
+            int batchRows) {
+        Connection c = null;
+        try {
+            c = pool.getConnection();
+            PreparedStatement ps = c.prepareStatement(sql);
+            for (int i = 0; i < parameters.size(); i++) {
+                ps.setObject(i + 1, parameters.get(i));
+            }
+            control.timeout().ifPresent(t -> setTimeout(ps, t.toSeconds()));
+            control.onCancel(() -> cancelQuietly(ps));
+            org.duckdb.DuckDBResultSet rs = (org.duckdb.DuckDBResultSet) ps.executeQuery();
+            Object reader = rs.arrowExportStream(allocator, batchRows);
+            Connection owned = c;
+            return new ArrowBatches() {
+                @Override
+                public Object reader() {
+                    return reader;
+                }
+
+                @Override
+                public void close() {
+                    closeQuietly((AutoCloseable) reader);
+                    closeQuietly(rs);
+                    closeQuietly(ps);
+                    closeQuietly(owned);
+                }
+            };
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new ConnectorException(message(e), e, control.isCancelled() || isInterrupt(e));
+        } catch (RuntimeException e) {
+            closeQuietly(c);
+            throw new ConnectorException(message(e), e);
         }
     }
 
