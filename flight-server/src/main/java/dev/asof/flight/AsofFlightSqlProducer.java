@@ -628,18 +628,29 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         }
     }
 
-    /** Sends one batch once the client is ready; false if the client went away. */
+    /**
+     * Sends one batch once the client can take it; false if the client went away.
+     *
+     * <p>The handler runs on the call's gRPC executor, so the transport's on-ready callback may not
+     * be delivered while we wait here: the wait re-checks {@code isReady()} every few milliseconds
+     * instead of relying on the callback alone (otherwise a stream can stall until the timeout).
+     */
     private static boolean send(VectorSchemaRoot root, int rows, ServerStreamListener listener,
             BackpressureStrategy backpressure, QueryControl control) {
         root.setRowCount(rows);
-        BackpressureStrategy.WaitResult wait = backpressure.waitForListener(CLIENT_WAIT_MILLIS);
-        if (wait != BackpressureStrategy.WaitResult.READY) {
-            control.cancel();
-            if (wait == BackpressureStrategy.WaitResult.TIMEOUT) {
+        long deadline = System.nanoTime() + CLIENT_WAIT_MILLIS * 1_000_000L;
+        while (!listener.isReady()) {
+            if (listener.isCancelled()) {
+                control.cancel();
+                return false;
+            }
+            if (System.nanoTime() > deadline) {
+                control.cancel();
                 listener.error(CallStatus.TIMED_OUT.withDescription("client did not read results for "
                         + CLIENT_WAIT_MILLIS / 1000 + " s").toRuntimeException());
+                return false;
             }
-            return false;
+            backpressure.waitForListener(2);
         }
         listener.putNext();
         return true;

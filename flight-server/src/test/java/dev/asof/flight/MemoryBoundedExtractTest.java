@@ -75,6 +75,9 @@ class MemoryBoundedExtractTest {
             assertThat(idSum).isEqualTo(ROWS * (ROWS - 1) / 2);
             assertThat(child.isAlive()).as("child JVM alive; log: %s", Files.readString(log)).isTrue();
             assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
+        } catch (Exception | AssertionError e) {
+            System.err.println("child log:\n" + (Files.exists(log) ? Files.readString(log) : "(none)"));
+            throw e;
         } finally {
             child.getOutputStream().close();
             if (!child.waitFor(20, TimeUnit.SECONDS)) {

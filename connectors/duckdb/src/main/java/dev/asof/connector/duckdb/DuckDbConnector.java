@@ -160,8 +160,8 @@ public final class DuckDbConnector implements WarehouseConnector, ArrowExport {
             }
             control.timeout().ifPresent(t -> setTimeout(ps, t.toSeconds()));
             control.onCancel(() -> cancelQuietly(ps));
-            org.duckdb.DuckDBResultSet rs = (org.duckdb.DuckDBResultSet) ps.executeQuery();
-            Object reader = rs.arrowExportStream(allocator, batchRows);
+            ResultSet rs = ps.executeQuery();
+            Object reader = rs.unwrap(org.duckdb.DuckDBResultSet.class).arrowExportStream(allocator, batchRows);
             Connection owned = c;
             return new ArrowBatches() {
                 @Override
