@@ -59,10 +59,7 @@ public final class FlightSqlEndpoint implements ProtocolEndpoint {
             server = builder.build().start();
         } catch (IOException | RuntimeException e) {
             allocator.close();
-            String reason = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
-                    : String.valueOf(e.getMessage());
-            throw new IllegalStateException("cannot start the Flight SQL endpoint on " + config.host() + ":"
-                    + config.flightPort() + ": " + reason + " (set --flight-port or asof.flight.port)");
+            throw startError(config, e);
         }
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "asof-flight-sweeper");
@@ -72,6 +69,23 @@ public final class FlightSqlEndpoint implements ProtocolEndpoint {
         sweeper.scheduleWithFixedDelay(producer::sweep, 1, 1, TimeUnit.MINUTES);
         String url = (tls ? "grpc+tls://" : "grpc://") + config.host() + ":" + server.getPort();
         return new FlightSqlEndpoint(allocator, server, producer, sessions, sweeper, url);
+    }
+
+    /** One clear line; worded so that the CLI does not mistake it for a locked data directory. */
+    private static IllegalStateException startError(GatewayConfig config, Exception e) {
+        String where = "cannot start the Flight SQL endpoint on " + config.host() + ":" + config.flightPort() + ": ";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return new IllegalStateException(where + "the port is taken (is another asof running? choose another"
+                        + " with --flight-port or asof.flight.port)");
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return new IllegalStateException(where + (root.getMessage() != null ? root.getMessage()
+                : root.getClass().getSimpleName()));
     }
 
     public int port() {

@@ -215,6 +215,23 @@ class FlightSqlClientTest {
         assertThat(rows(client.execute("SELECT 1 AS n"))).containsExactly(List.of(1));
     }
 
+    /** Types the engine's Arrow export gives differently (lists) go through row conversion, same schema. */
+    @Test
+    void nonArrowNativeTypesAreConvertedToTheDeclaredSchema() throws Exception {
+        client.executeUpdate("CREATE TABLE lake.main.odd AS SELECT [1, 2] AS l, TIMESTAMPTZ '2025-01-01 02:00:00+02' AS tz,"
+                + " DATE '2025-03-04' AS d, TIME '01:02:03' AS t, true AS b");
+        FlightInfo info = client.execute("SELECT l, tz, d, t, b FROM lake.main.odd");
+        assertThat(info.getSchemaOptional().orElseThrow().getFields()).extracting(f -> f.getType().toString())
+                .containsExactly("Utf8", "Timestamp(MICROSECOND, UTC)", "Date(DAY)", "Time(MICROSECOND, 64)", "Bool");
+        List<List<Object>> rows = rows(info);
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get(0)).isEqualTo("[1, 2]");
+        assertThat(rows.get(0).get(1)).isEqualTo(1735689600000000L); // 2025-01-01T00:00:00Z in micros
+        assertThat(rows.get(0).get(2)).isEqualTo((int) java.time.LocalDate.parse("2025-03-04").toEpochDay());
+        assertThat(rows.get(0).get(3)).isEqualTo(3_723_000_000L); // 01:02:03 in micros
+        assertThat(rows.get(0).get(4)).isEqualTo(true);
+    }
+
     @Test
     void updateStatement() {
         assertThat(client.executeUpdate("CREATE TABLE lake.main.scratch (x INTEGER)")).isLessThanOrEqualTo(0);
