@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.asof.connector.duckdb.DuckDbConnector;
 import dev.asof.connector.trino.TrinoConnector;
 import dev.asof.connector.trino.TrinoSettings;
+import dev.asof.gateway.endpoint.ProtocolEndpoint;
+import dev.asof.gateway.endpoint.ProtocolEndpointFactory;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.server.avatica.AvaticaEndpoint;
@@ -14,7 +16,9 @@ import dev.asof.spi.warehouse.WarehouseConnector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
  * A running gateway: registry, engines and protocol endpoints. Start one with {@link #start}; close
@@ -29,14 +33,16 @@ public final class AsofGateway implements AutoCloseable {
     private final WarehouseConnector warehouse;
     private final StatementExecutor executor;
     private final AvaticaEndpoint jdbcEndpoint;
+    private final List<ProtocolEndpoint> endpoints;
 
     private AsofGateway(GatewayConfig config, Registry registry, WarehouseConnector warehouse,
-            StatementExecutor executor, AvaticaEndpoint jdbcEndpoint) {
+            StatementExecutor executor, AvaticaEndpoint jdbcEndpoint, List<ProtocolEndpoint> endpoints) {
         this.config = config;
         this.registry = registry;
         this.warehouse = warehouse;
         this.executor = executor;
         this.jdbcEndpoint = jdbcEndpoint;
+        this.endpoints = List.copyOf(endpoints);
     }
 
     /** Starts a gateway and returns once its endpoints accept connections. */
@@ -65,7 +71,18 @@ public final class AsofGateway implements AutoCloseable {
                         List.of(EMBEDDED_CATALOG, "main"));
             }
             AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, config.host(), config.jdbcPort());
-            return new AsofGateway(config, registry, warehouse, executor, endpoint);
+            List<ProtocolEndpoint> others = new ArrayList<>();
+            try {
+                // Endpoints from other modules on the class path (e.g. Arrow Flight SQL).
+                for (ProtocolEndpointFactory factory : ServiceLoader.load(ProtocolEndpointFactory.class)) {
+                    others.add(factory.start(executor, config));
+                }
+            } catch (RuntimeException e) {
+                others.forEach(ProtocolEndpoint::close);
+                endpoint.close();
+                throw e;
+            }
+            return new AsofGateway(config, registry, warehouse, executor, endpoint, others);
         } catch (RuntimeException e) {
             if (warehouse != null) {
                 warehouse.close();
@@ -78,6 +95,11 @@ public final class AsofGateway implements AutoCloseable {
     /** The JDBC URL clients use: {@code jdbc:asof://host:port}. */
     public String jdbcUrl() {
         return "jdbc:asof://" + config.host() + ":" + jdbcEndpoint.port();
+    }
+
+    /** Endpoints started from {@link ProtocolEndpointFactory} services (empty when none is on the class path). */
+    public List<ProtocolEndpoint> endpoints() {
+        return endpoints;
     }
 
     public int jdbcPort() {
@@ -95,6 +117,9 @@ public final class AsofGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        for (int i = endpoints.size() - 1; i >= 0; i--) {
+            endpoints.get(i).close();
+        }
         jdbcEndpoint.close();
         warehouse.close();
         registry.close();

@@ -25,10 +25,16 @@ import java.util.TreeSet;
  *     warehouse file); nothing is written outside it
  * @param host address the JDBC (Avatica) endpoint binds to
  * @param jdbcPort TCP port of the JDBC endpoint; 0 picks a free port
+ * @param flightPort TCP port of the Arrow Flight SQL endpoint (same host), when the flight-server
+ *     module is on the class path; 0 picks a free port
+ * @param flightTlsCert PEM certificate chain for Flight SQL over TLS; null serves plaintext
+ * @param flightTlsKey PEM private key (PKCS#8) for {@code flightTlsCert}; null exactly when it is null
  * @param trino the Trino cluster used as warehouse; empty for the embedded warehouse (DuckDB)
  */
-public record GatewayConfig(Path dataDir, String host, int jdbcPort, Optional<TrinoSettings> trino) {
+public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightPort, Path flightTlsCert,
+        Path flightTlsKey, Optional<TrinoSettings> trino) {
     public static final int DEFAULT_JDBC_PORT = 8765;
+    public static final int DEFAULT_FLIGHT_PORT = 8815;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
 
@@ -50,8 +56,15 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, Optional<Tr
     public static final String TRINO_QUERY_TIMEOUT_KEY = "asof.trino.query-timeout";
     /** Prefix of Trino session properties: {@code asof.trino.session.query_max_memory=4GB}. */
     public static final String TRINO_SESSION_PREFIX = "asof.trino.session.";
-    private static final Set<String> KEYS = Set.of(DATA_DIR_KEY, HOST_KEY, PORT_KEY, WAREHOUSE_KEY, TRINO_URL_KEY,
-            TRINO_USER_KEY, TRINO_CATALOG_KEY, TRINO_SCHEMA_KEY, TRINO_POOL_SIZE_KEY, TRINO_QUERY_TIMEOUT_KEY);
+    /** Properties-file key of {@link #flightPort}. */
+    public static final String FLIGHT_PORT_KEY = "asof.flight.port";
+    /** Properties-file key of {@link #flightTlsCert}; relative paths resolve against the file's directory. */
+    public static final String FLIGHT_TLS_CERT_KEY = "asof.flight.tls.cert";
+    /** Properties-file key of {@link #flightTlsKey}; relative paths resolve against the file's directory. */
+    public static final String FLIGHT_TLS_KEY_KEY = "asof.flight.tls.key";
+    private static final Set<String> KEYS = Set.of(DATA_DIR_KEY, HOST_KEY, PORT_KEY, FLIGHT_PORT_KEY,
+            FLIGHT_TLS_CERT_KEY, FLIGHT_TLS_KEY_KEY, WAREHOUSE_KEY, TRINO_URL_KEY, TRINO_USER_KEY, TRINO_CATALOG_KEY,
+            TRINO_SCHEMA_KEY, TRINO_POOL_SIZE_KEY, TRINO_QUERY_TIMEOUT_KEY);
 
     public GatewayConfig {
         requireNonNull(dataDir, "dataDir");
@@ -60,11 +73,19 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, Optional<Tr
         if (jdbcPort < 0 || jdbcPort > 65535) {
             throw new IllegalArgumentException("jdbcPort out of range: " + jdbcPort);
         }
+        if (flightPort < 0 || flightPort > 65535) {
+            throw new IllegalArgumentException("flightPort out of range: " + flightPort);
+        }
+        if ((flightTlsCert == null) != (flightTlsKey == null)) {
+            throw new IllegalArgumentException("Flight SQL TLS needs both " + FLIGHT_TLS_CERT_KEY + " and "
+                    + FLIGHT_TLS_KEY_KEY);
+        }
+        requireNonNull(trino, "trino");
     }
 
-    /** The embedded warehouse (DuckDB under {@code dataDir}). */
+    /** The embedded warehouse (DuckDB under {@code dataDir}); Flight SQL on the default port {@value #DEFAULT_FLIGHT_PORT}, without TLS. */
     public GatewayConfig(Path dataDir, String host, int jdbcPort) {
-        this(dataDir, host, jdbcPort, Optional.empty());
+        this(dataDir, host, jdbcPort, DEFAULT_FLIGHT_PORT, null, null, Optional.empty());
     }
 
     /** {@code ./data}, {@code 127.0.0.1}, port {@value #DEFAULT_JDBC_PORT}. */
@@ -121,8 +142,29 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, Optional<Tr
         if (portText != null) {
             port = parsePort(portText, origin + ": " + PORT_KEY);
         }
-        return new GatewayConfig(dataDir, host != null ? host : base.host(), port, trino(properties, base, origin));
+        int flightPort = base.flightPort();
+        String flightPortText = trimmed(properties, FLIGHT_PORT_KEY);
+        if (flightPortText != null) {
+            flightPort = parsePort(flightPortText, origin + ": " + FLIGHT_PORT_KEY);
+        }
+        Path cert = pathOf(trimmed(properties, FLIGHT_TLS_CERT_KEY), baseDir, base.flightTlsCert());
+        Path key = pathOf(trimmed(properties, FLIGHT_TLS_KEY_KEY), baseDir, base.flightTlsKey());
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException(origin + ": Flight SQL TLS needs both " + FLIGHT_TLS_CERT_KEY
+                    + " and " + FLIGHT_TLS_KEY_KEY);
+        }
+        return new GatewayConfig(dataDir, host != null ? host : base.host(), port, flightPort, cert, key,
+                trino(properties, base, origin));
     }
+
+    private static Path pathOf(String text, Path baseDir, Path fallback) {
+        if (text == null) {
+            return fallback;
+        }
+        Path p = Path.of(text);
+        return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
+    }
+
 
     private static Optional<TrinoSettings> trino(Properties p, GatewayConfig base, String origin) {
         String warehouse = trimmed(p, WAREHOUSE_KEY);
@@ -218,7 +260,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, Optional<Tr
 
     /** Same gateway with Trino as warehouse. */
     public GatewayConfig withTrino(TrinoSettings settings) {
-        return new GatewayConfig(dataDir, host, jdbcPort, Optional.of(settings));
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, Optional.of(settings));
     }
 
     /** Parses a TCP port (0..65535); {@code what} names the setting in the error message. */
@@ -235,15 +277,24 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, Optional<Tr
     }
 
     public GatewayConfig withDataDir(Path dir) {
-        return new GatewayConfig(dir, host, jdbcPort, trino);
+        return new GatewayConfig(dir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, trino);
     }
 
     public GatewayConfig withHost(String h) {
-        return new GatewayConfig(dataDir, h, jdbcPort, trino);
+        return new GatewayConfig(dataDir, h, jdbcPort, flightPort, flightTlsCert, flightTlsKey, trino);
     }
 
     public GatewayConfig withJdbcPort(int port) {
-        return new GatewayConfig(dataDir, host, port, trino);
+        return new GatewayConfig(dataDir, host, port, flightPort, flightTlsCert, flightTlsKey, trino);
+    }
+
+    public GatewayConfig withFlightPort(int port) {
+        return new GatewayConfig(dataDir, host, jdbcPort, port, flightTlsCert, flightTlsKey, trino);
+    }
+
+    /** Flight SQL over TLS with this PEM certificate chain and PKCS#8 key; nulls turn TLS off. */
+    public GatewayConfig withFlightTls(Path cert, Path key) {
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key, trino);
     }
 
     private static String trimmed(Properties p, String key) {
@@ -254,8 +305,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, Optional<Tr
         return v.trim();
     }
 
-    /** Embedded engines (DuckDB, file registry) under {@code dataDir}, on a free loopback port. */
+    /** Embedded engines (DuckDB, file registry) under {@code dataDir}, on free loopback ports. */
     public static GatewayConfig embedded(Path dataDir) {
-        return new GatewayConfig(dataDir, "127.0.0.1", 0);
+        return new GatewayConfig(dataDir, "127.0.0.1", 0, 0, null, null, Optional.empty());
     }
 }

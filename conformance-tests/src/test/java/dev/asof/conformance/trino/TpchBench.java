@@ -23,9 +23,9 @@ class TpchBench {
     private static final int RUNS = 5;
 
     /** Hand-written: previous order of the same customer (strictly earlier date), one window. */
-    static final String HAND = "SELECT count(*) AS n, count(prev) AS with_prev, count(DISTINCT prev) AS d FROM ("
+    static final String HAND = "SELECT count(*) AS n, count(prev_priority) AS with_prev, count(DISTINCT prev_priority) AS d FROM ("
             + " SELECT o.orderkey, max_by(o.orderpriority, o.orderdate) OVER (PARTITION BY o.custkey ORDER BY o.orderdate"
-            + " RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL '1' DAY PRECEDING) AS prev FROM tpch.sf1.orders o) t";
+            + " RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL '1' DAY PRECEDING) AS prev_priority FROM tpch.sf1.orders o) t";
 
     @Test
     void latestPreviousOrderPriority() throws Exception {

@@ -47,6 +47,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println();
         out.println("JDBC URL: " + gateway.jdbcUrl());
+        gateway.endpoints().forEach(e -> out.println(e.describe()));
         out.println();
         out.println("Open a SQL shell in another terminal:");
         out.println("  " + launcher() + " sql" + (isDefault(gateway) ? "" : " " + gateway.jdbcUrl()));

@@ -16,6 +16,10 @@ final class GatewayOptions {
     @Option(names = "--port", paramLabel = "PORT", description = "JDBC port (default 8765; 0 picks a free port).")
     Integer port;
 
+    @Option(names = "--flight-port", paramLabel = "PORT",
+            description = "Arrow Flight SQL port, same host (default 8815; 0 picks a free port).")
+    Integer flightPort;
+
     /** Flags over {@code base}. */
     GatewayConfig applyTo(GatewayConfig base) {
         GatewayConfig c = base;
@@ -27,6 +31,9 @@ final class GatewayOptions {
         }
         if (port != null) {
             c = c.withJdbcPort(GatewayConfig.parsePort(port.toString(), "--port"));
+        }
+        if (flightPort != null) {
+            c = c.withFlightPort(GatewayConfig.parsePort(flightPort.toString(), "--flight-port"));
         }
         return c;
     }

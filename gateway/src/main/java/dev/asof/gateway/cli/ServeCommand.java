@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Runs the gateway until interrupted (Ctrl-C / SIGTERM).",
                 "Settings: flags override the config file, which overrides the defaults"
-                        + " (data dir ./data, host 127.0.0.1, port 8765)."})
+                        + " (data dir ./data, host 127.0.0.1, port 8765, Flight SQL port 8815)."})
 final class ServeCommand implements Callable<Integer> {
     static final String EXAMPLE_CONFIG = "asof.example.properties";
 
@@ -26,7 +26,8 @@ final class ServeCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Java properties file with asof.data-dir, asof.jdbc.host, asof.jdbc.port.")
+            description = "Java properties file with asof.data-dir, asof.jdbc.host, asof.jdbc.port, asof.flight.port,"
+                    + " asof.flight.tls.cert, asof.flight.tls.key.")
     Path config;
 
     @Mixin
@@ -51,6 +52,7 @@ final class ServeCommand implements Callable<Integer> {
         AsofGateway gateway = GatewayLauncher.start(cfg);
         out.println("asof gateway running; data directory " + cfg.dataDir().toAbsolutePath().normalize());
         out.println("JDBC URL: " + gateway.jdbcUrl());
+        gateway.endpoints().forEach(e -> out.println(e.describe()));
         out.println("Press Ctrl-C to stop.");
         out.flush();
         serveUntilStopped(gateway, out, exitAfterStart);

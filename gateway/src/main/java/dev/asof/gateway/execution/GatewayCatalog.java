@@ -20,13 +20,21 @@ final class GatewayCatalog implements Catalog {
     private final Registry registry;
     private final WarehouseConnector warehouse;
     private final List<String> defaultSchema;
+    private final List<List<String>> sessionSchemas;
     private List<List<String>> tables;
     private final Map<List<String>, Optional<List<ColumnMetadata>>> columns = new HashMap<>();
 
-    GatewayCatalog(Registry registry, WarehouseConnector warehouse, List<String> defaultSchema) {
+    GatewayCatalog(Registry registry, WarehouseConnector warehouse, List<String> defaultSchema,
+            List<List<String>> sessionSchemas) {
         this.registry = registry;
         this.warehouse = warehouse;
         this.defaultSchema = defaultSchema;
+        this.sessionSchemas = sessionSchemas;
+    }
+
+    @Override
+    public List<List<String>> sessionSchemas() {
+        return sessionSchemas;
     }
 
     @Override

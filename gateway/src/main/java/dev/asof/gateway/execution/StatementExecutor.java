@@ -13,6 +13,7 @@ import dev.asof.planner.plan.PlannedStatement;
 import dev.asof.planner.sql.EngineDialect;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
+import dev.asof.spi.warehouse.ArrowExport;
 import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import java.sql.JDBCType;
@@ -55,7 +56,15 @@ public final class StatementExecutor {
 
     /** Plans a statement and works out its result columns, without running it. */
     public PreparedQuery prepare(String sql) {
-        PlannedStatement plan = engine(() -> new Planner(catalog(), dialect).plan(sql));
+        return prepare(sql, List.of());
+    }
+
+    /**
+     * Plans a statement for a session that owns warehouse schemas (e.g. tables a Flight SQL client
+     * uploaded): unqualified table names resolve in {@code sessionSchemas} first, in order.
+     */
+    public PreparedQuery prepare(String sql, List<List<String>> sessionSchemas) {
+        PlannedStatement plan = engine(() -> new Planner(catalog(sessionSchemas), dialect).plan(sql));
         return new PreparedQuery(sql, plan, engine(() -> columnsOf(plan)));
     }
 
@@ -66,6 +75,31 @@ public final class StatementExecutor {
                     + " parameter(s) but " + parameters.size() + " value(s) were given");
         }
         return engine(() -> run(prepared.plan(), parameters, control));
+    }
+
+    /**
+     * Runs a warehouse query and returns its result as Arrow batches when the warehouse can export
+     * them ({@link ArrowExport}); empty when it cannot or the statement is not a warehouse query,
+     * and the caller then uses {@link #execute}. {@code allocator} is an Arrow
+     * {@code BufferAllocator}; the batches' reader is an Arrow {@code ArrowReader}.
+     */
+    public Optional<ArrowExport.ArrowBatches> executeArrow(PreparedQuery prepared, List<Object> parameters,
+            QueryControl control, Object allocator, int batchRows) {
+        if (!(warehouse instanceof ArrowExport export) || !export.arrowExportAvailable()) {
+            return Optional.empty();
+        }
+        if (parameters.size() != prepared.parameterCount()) {
+            throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
+                    + " parameter(s) but " + parameters.size() + " value(s) were given");
+        }
+        if (prepared.plan() instanceof PlannedStatement.Query q) {
+            return Optional.of(engine(() -> export.executeArrow(q.query().sql(), q.query().bind(parameters), control,
+                    allocator, batchRows)));
+        }
+        if (prepared.plan() instanceof PlannedStatement.PassThrough p && p.query()) {
+            return Optional.of(engine(() -> export.executeArrow(p.sql(), parameters, control, allocator, batchRows)));
+        }
+        return Optional.empty();
     }
 
     private Optional<List<ColumnMetadata>> columnsOf(PlannedStatement plan) {
@@ -189,7 +223,52 @@ public final class StatementExecutor {
     }
 
     private GatewayCatalog catalog() {
-        return new GatewayCatalog(registry, warehouse, defaultSchema);
+        return catalog(List.of());
+    }
+
+    private GatewayCatalog catalog(List<List<String>> sessionSchemas) {
+        return new GatewayCatalog(registry, warehouse, defaultSchema, List.copyOf(sessionSchemas));
+    }
+
+    /** The warehouse, for endpoints that load data into it (bulk ingest) or manage session schemas. */
+    public WarehouseConnector warehouse() {
+        return warehouse;
+    }
+
+    /** The warehouse catalog that unqualified names resolve in, e.g. {@code lake}. */
+    public String defaultCatalog() {
+        return defaultSchema.get(0);
+    }
+
+    /**
+     * Parameter types of a prepared statement in the user's marker order, when the engine can tell
+     * them; {@code JDBCType.OTHER} where it cannot.
+     */
+    public List<JDBCType> parameterTypes(PreparedQuery prepared) {
+        int n = prepared.parameterCount();
+        List<JDBCType> types = new ArrayList<>(java.util.Collections.nCopies(n, JDBCType.OTHER));
+        if (n == 0) {
+            return types;
+        }
+        try {
+            if (prepared.plan() instanceof PlannedStatement.Query q) {
+                List<JDBCType> engineTypes = warehouse.describeParameters(q.query().sql());
+                List<Integer> order = q.query().parameterOrder();
+                for (int k = 0; k < order.size() && k < engineTypes.size(); k++) {
+                    if (types.get(order.get(k)) == JDBCType.OTHER) {
+                        types.set(order.get(k), engineTypes.get(k));
+                    }
+                }
+            } else if (prepared.plan() instanceof PlannedStatement.PassThrough p && p.query()) {
+                List<JDBCType> engineTypes = warehouse.describeParameters(p.sql());
+                for (int k = 0; k < n && k < engineTypes.size(); k++) {
+                    types.set(k, engineTypes.get(k));
+                }
+            }
+        } catch (ConnectorException e) {
+            // unknown types: callers fall back to a generic type
+        }
+        return types;
     }
 
     private interface Work<T> {

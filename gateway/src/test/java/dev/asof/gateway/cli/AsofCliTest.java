@@ -67,6 +67,24 @@ class AsofCliTest {
     }
 
     @Test
+    void flightSettingsFromFileAndFlag() throws IOException {
+        Path file = dir.resolve("flight.properties");
+        Files.writeString(file, "asof.flight.port=9815\nasof.flight.tls.cert=tls/cert.pem\nasof.flight.tls.key=tls/key.pem\n");
+        GatewayConfig c = GatewayConfig.load(file, GatewayConfig.defaults());
+        assertThat(c.flightPort()).isEqualTo(9815);
+        assertThat(c.flightTlsCert()).isEqualTo(dir.resolve("tls/cert.pem").toAbsolutePath().normalize());
+        assertThat(c.flightTlsKey()).isEqualTo(dir.resolve("tls/key.pem").toAbsolutePath().normalize());
+        assertThat(GatewayConfig.defaults().flightPort()).isEqualTo(8815);
+
+        ServeCommand withFlag = parseServe("serve", "--flight-port", "0");
+        assertThat(ServeCommand.resolve(withFlag.config, withFlag.options).flightPort()).isZero();
+
+        Files.writeString(file, "asof.flight.tls.cert=cert.pem\n");
+        assertThatThrownBy(() -> GatewayConfig.load(file, GatewayConfig.defaults()))
+                .hasMessageContaining("asof.flight.tls.key");
+    }
+
+    @Test
     void partialFileKeepsDefaults() throws IOException {
         Path file = dir.resolve("asof.properties");
         Files.writeString(file, "asof.jdbc.port=7000\n");

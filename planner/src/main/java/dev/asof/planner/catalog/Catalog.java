@@ -25,4 +25,12 @@ public interface Catalog {
 
     /** The warehouse schema that unqualified table names resolve in, e.g. {@code [lake, main]}. */
     List<String> defaultSchema();
+
+    /**
+     * Warehouse schemas searched, in order, before {@link #defaultSchema()} for unqualified table
+     * names: e.g. a Flight SQL session's own schema, which holds the tables it uploaded.
+     */
+    default List<List<String>> sessionSchemas() {
+        return List.of();
+    }
 }

@@ -22,6 +22,7 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlNameMatchers;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 
@@ -43,8 +44,12 @@ public final class QueryValidator {
         CalciteSchema root = CalciteSchema.createRootSchema(false, false, "", new CatalogSchema(catalog));
         Properties props = new Properties();
         props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
-        CalciteCatalogReader reader = new CalciteCatalogReader(
-                root, catalog.defaultSchema(), typeFactory, new CalciteConnectionConfigImpl(props));
+        // Search path: the session's schemas, the default schema, then the root (registry objects).
+        List<List<String>> paths = new ArrayList<>(catalog.sessionSchemas());
+        paths.add(catalog.defaultSchema());
+        paths.add(List.of());
+        CalciteCatalogReader reader = new CalciteCatalogReader(root, SqlNameMatchers.withCaseSensitive(false),
+                paths, typeFactory, new CalciteConnectionConfigImpl(props)) {};
         this.validator = SqlValidatorUtil.newValidator(
                 // STANDARD already holds every standard operator; chaining SqlStdOperatorTable as
                 // well makes each built-in ambiguous and no function resolves.

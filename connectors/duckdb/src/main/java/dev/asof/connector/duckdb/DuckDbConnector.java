@@ -7,18 +7,23 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
 import dev.asof.spi.RowCursor;
+import dev.asof.spi.warehouse.ArrowExport;
 import dev.asof.spi.warehouse.FileFormat;
+import dev.asof.spi.warehouse.LoadMode;
 import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.JDBCType;
+import java.sql.ParameterMetaData;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -29,7 +34,7 @@ import org.duckdb.DuckDBConnection;
  * catalog ({@code lake.duckdb} is catalog {@code lake}). Every connection runs with
  * {@code TimeZone = 'UTC'} so that plain {@code TIMESTAMP} values are read as UTC instants.
  */
-public final class DuckDbConnector implements WarehouseConnector {
+public final class DuckDbConnector implements WarehouseConnector, ArrowExport {
     private final DuckDBConnection root;
     private final HikariDataSource pool;
 
@@ -48,8 +53,13 @@ public final class DuckDbConnector implements WarehouseConnector {
         requireNonNull(databaseFile, "databaseFile");
         try {
             Files.createDirectories(databaseFile.toAbsolutePath().getParent());
+            // Stream results: rows are produced as the consumer reads them instead of being
+            // materialized whole in native memory first (a large extract would otherwise hold
+            // every row at once).
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("jdbc_stream_results", "true");
             DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection(
-                    "jdbc:duckdb:" + databaseFile.toAbsolutePath());
+                    "jdbc:duckdb:" + databaseFile.toAbsolutePath(), props);
             HikariConfig config = new HikariConfig();
             config.setPoolName("duckdb");
             config.setDataSource(new DuplicatingDataSource(root));
@@ -127,6 +137,56 @@ public final class DuckDbConnector implements WarehouseConnector {
     }
 
     @Override
+    public boolean arrowExportAvailable() {
+        try {
+            Class.forName("org.apache.arrow.c.ArrowArrayStream");
+            Class.forName("org.apache.arrow.memory.BufferAllocator");
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Uses DuckDB's Arrow export (the C data interface; needs {@code arrow-c-data} on the class path). */
+    @Override
+    public ArrowBatches executeArrow(String sql, List<Object> parameters, QueryControl control, Object allocator,
+            int batchRows) {
+        Connection c = null;
+        try {
+            c = pool.getConnection();
+            PreparedStatement ps = c.prepareStatement(sql);
+            for (int i = 0; i < parameters.size(); i++) {
+                ps.setObject(i + 1, parameters.get(i));
+            }
+            control.timeout().ifPresent(t -> setTimeout(ps, t.toSeconds()));
+            control.onCancel(() -> cancelQuietly(ps));
+            ResultSet rs = ps.executeQuery();
+            Object reader = rs.unwrap(org.duckdb.DuckDBResultSet.class).arrowExportStream(allocator, batchRows);
+            Connection owned = c;
+            return new ArrowBatches() {
+                @Override
+                public Object reader() {
+                    return reader;
+                }
+
+                @Override
+                public void close() {
+                    closeQuietly((AutoCloseable) reader);
+                    closeQuietly(rs);
+                    closeQuietly(ps);
+                    closeQuietly(owned);
+                }
+            };
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new ConnectorException(message(e), e, control.isCancelled() || isInterrupt(e));
+        } catch (RuntimeException e) {
+            closeQuietly(c);
+            throw new ConnectorException(message(e), e);
+        }
+    }
+
+    @Override
     public long executeUpdate(String sql, QueryControl control) {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             control.onCancel(() -> cancelQuietly(s));
@@ -163,6 +223,53 @@ public final class DuckDbConnector implements WarehouseConnector {
             throw new ConnectorException("cannot read " + format.name().toLowerCase() + " file " + path + ": "
                     + message(e), e);
         }
+    }
+
+    @Override
+    public List<JDBCType> describeParameters(String sql) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ParameterMetaData md = ps.getParameterMetaData();
+            List<JDBCType> types = new ArrayList<>();
+            for (int i = 1; i <= md.getParameterCount(); i++) {
+                JDBCType t;
+                try {
+                    t = JDBCType.valueOf(md.getParameterType(i));
+                } catch (IllegalArgumentException | SQLException e) {
+                    t = JDBCType.OTHER;
+                }
+                types.add(t);
+            }
+            return types;
+        } catch (SQLException e) {
+            throw new ConnectorException(message(e), e);
+        }
+    }
+
+    @Override
+    public void createSchema(List<String> path) {
+        ddl("CREATE SCHEMA IF NOT EXISTS " + relation(path));
+    }
+
+    @Override
+    public void dropSchema(List<String> path) {
+        ddl("DROP SCHEMA IF EXISTS " + relation(path) + " CASCADE");
+    }
+
+    @Override
+    public long bulkLoad(List<String> table, List<ColumnMetadata> columns, LoadMode mode, Iterator<Object[]> rows) {
+        return DuckDbLoader.load(root, table, columns, mode, rows);
+    }
+
+    private void ddl(String sql) {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new ConnectorException(message(e), e);
+        }
+    }
+
+    private static String relation(List<String> path) {
+        return path.stream().map(DuckDbConnector::quoteIdentifier).collect(Collectors.joining("."));
     }
 
     /** The table function that reads a file source, with the path as a quoted literal. */

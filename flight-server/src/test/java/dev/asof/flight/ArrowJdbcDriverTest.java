@@ -1,0 +1,189 @@
+package dev.asof.flight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.asof.gateway.AsofGateway;
+import dev.asof.gateway.GatewayConfig;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.flight.FlightCallHeaders;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.HeaderCallOption;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.TimeStampMicroVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Arrow's own Flight SQL JDBC driver ({@code jdbc:arrow-flight-sql://}) against the gateway. */
+class ArrowJdbcDriverTest {
+    @TempDir
+    static Path dir;
+
+    static AsofGateway gateway;
+    static int port;
+
+    @BeforeAll
+    static void start() {
+        gateway = AsofGateway.start(GatewayConfig.embedded(dir));
+        TestGateway.install(gateway);
+        port = TestGateway.flight(gateway).port();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    static String url(String extra) {
+        return "jdbc:arrow-flight-sql://127.0.0.1:" + port + "?useEncryption=false" + extra;
+    }
+
+    @Test
+    void query() throws SQLException {
+        try (Connection c = DriverManager.getConnection(url(""));
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT customer_id, segment, credit, updated_ts FROM lake.main.profile_updates"
+                        + " ORDER BY customer_id, updated_ts")) {
+            assertThat(rs.getMetaData().getColumnCount()).isEqualTo(4);
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(1L);
+            assertThat(rs.getString(2)).isEqualTo("bronze");
+            assertThat(rs.getBigDecimal(3)).isEqualByComparingTo(new BigDecimal("100.00"));
+            assertThat(rs.getTimestamp(4).toInstant().toString()).isEqualTo("2025-01-01T00:00:00Z");
+            int n = 1;
+            while (rs.next()) {
+                n++;
+            }
+            assertThat(n).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void preparedQueryWithParameters() throws SQLException {
+        try (Connection c = DriverManager.getConnection(url(""));
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT segment FROM customer_profile AS OF TIMESTAMP '2025-02-15 00:00:00' WHERE customer_id = ?")) {
+            ps.setLong(1, 1L);
+            assertThat(strings(ps.executeQuery())).containsExactly("gold");
+            ps.setLong(1, 2L);
+            assertThat(strings(ps.executeQuery())).containsExactly("silver");
+        }
+    }
+
+    @Test
+    void metadata() throws SQLException {
+        try (Connection c = DriverManager.getConnection(url(""))) {
+            DatabaseMetaData md = c.getMetaData();
+            List<String> views = new ArrayList<>();
+            try (ResultSet rs = md.getTables(null, null, "%", new String[] {"FEATURE VIEW"})) {
+                while (rs.next()) {
+                    views.add(rs.getString("TABLE_NAME"));
+                }
+            }
+            assertThat(views).containsExactly("customer_profile");
+            List<String> columns = new ArrayList<>();
+            try (ResultSet rs = md.getColumns(null, null, "customer_profile", "%")) {
+                while (rs.next()) {
+                    columns.add(rs.getString("COLUMN_NAME"));
+                }
+            }
+            assertThat(columns).contains("customer_id", "segment", "credit");
+            List<String> catalogs = new ArrayList<>();
+            try (ResultSet rs = md.getCatalogs()) {
+                while (rs.next()) {
+                    catalogs.add(rs.getString(1));
+                }
+            }
+            assertThat(catalogs).contains("lake");
+        }
+    }
+
+    @Test
+    void badSqlIsAnSqlExceptionAndConnectionStaysUsable() throws SQLException {
+        try (Connection c = DriverManager.getConnection(url("")); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeQuery("SELECT FROM WHERE"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("line 1, column 8");
+            try (ResultSet rs = s.executeQuery("SELECT 2 AS n")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+            }
+        }
+    }
+
+    /** Upload with the Flight client, join with the JDBC driver: both name the session with a header. */
+    @Test
+    void ingestThenPitJoinThroughJdbcInTheSameSession() throws Exception {
+        String session = "jdbc-test-session";
+        HeaderCallOption header = sessionHeader(session);
+        Schema schema = new Schema(List.of(
+                new Field("customer_id", FieldType.nullable(new ArrowType.Int(64, true)), null),
+                new Field("event_ts", FieldType.nullable(new ArrowType.Timestamp(TimeUnit.MICROSECOND, null)), null)));
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightClient flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port)).build();
+                FlightSqlClient client = new FlightSqlClient(flight);
+                VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+            ((BigIntVector) root.getVector(0)).setSafe(0, 1L);
+            ((TimeStampMicroVector) root.getVector(1)).setSafe(0, java.time.LocalDateTime.parse("2025-02-02T00:00")
+                    .toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000L);
+            ((BigIntVector) root.getVector(0)).setSafe(1, 2L);
+            ((TimeStampMicroVector) root.getVector(1)).setSafe(1, java.time.LocalDateTime.parse("2025-01-16T00:00")
+                    .toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000L);
+            root.setRowCount(2);
+            assertThat(client.executeIngest(root, new FlightSqlClient.ExecuteIngestOptions("spine",
+                    TableDefinitionOptions.getDefaultInstance(), true, null, null, Map.of()), header)).isEqualTo(2);
+        }
+        try (Connection c = DriverManager.getConnection(url("&x-asof-session=" + session));
+                PreparedStatement ps = c.prepareStatement("""
+                        SELECT s.customer_id, p.segment FROM spine s
+                        LEFT JOIN customer_profile AS OF s.event_ts p ON p.customer_id = s.customer_id
+                        WHERE s.customer_id >= ? ORDER BY s.customer_id""")) {
+            ps.setLong(1, 0L);
+            assertThat(strings(ps.executeQuery(), 2)).containsExactly("gold", "silver");
+        }
+    }
+
+    static HeaderCallOption sessionHeader(String session) {
+        FlightCallHeaders h = new FlightCallHeaders();
+        h.insert("x-asof-session", session);
+        return new HeaderCallOption(h);
+    }
+
+    private static List<String> strings(ResultSet rs) throws SQLException {
+        return strings(rs, 1);
+    }
+
+    private static List<String> strings(ResultSet rs, int column) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (rs) {
+            while (rs.next()) {
+                out.add(rs.getString(column));
+            }
+        }
+        return out;
+    }
+}
