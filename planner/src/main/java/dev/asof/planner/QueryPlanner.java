@@ -13,7 +13,9 @@ import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.util.SqlString;
@@ -89,6 +91,16 @@ public final class QueryPlanner {
         if (query instanceof SqlWith with && with.body instanceof SqlOrderBy orderBy) {
             with.body = orderBy.query;
             return new SqlOrderBy(orderBy.getParserPosition(), with, orderBy.orderList, orderBy.offset, orderBy.fetch);
+        }
+        // The validator folds ORDER BY/OFFSET/FETCH into the SELECT itself.
+        if (query instanceof SqlWith with && with.body instanceof SqlSelect select
+                && (select.getOrderList() != null || select.getFetch() != null || select.getOffset() != null)) {
+            SqlNodeList order = select.getOrderList() == null ? SqlNodeList.EMPTY : select.getOrderList();
+            SqlOrderBy lifted = new SqlOrderBy(select.getParserPosition(), with, order, select.getOffset(), select.getFetch());
+            select.setOrderBy(null);
+            select.setOffset(null);
+            select.setFetch(null);
+            return lifted;
         }
         return query;
     }

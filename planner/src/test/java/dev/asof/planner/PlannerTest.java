@@ -125,6 +125,20 @@ class PlannerTest {
         assertThat(sql.bare()).doesNotContain("--", ";");
     }
 
+    /**
+     * Calcite prints {@code WITH … (SELECT … ORDER BY …)} with the body in parentheses, and Trino
+     * drops ORDER BY inside parentheses; the planner lifts ORDER BY/FETCH over the WITH.
+     */
+    @Test
+    void orderByOfAWithQueryStaysOutsideParentheses() {
+        GeneratedQuery q = query("WITH s AS (SELECT id, customer_id, event_ts FROM lake.ml.labels)\n"
+                + "SELECT s.id, p.segment FROM s LEFT JOIN customer_profile AS OF s.event_ts p ON p.customer_id = s.customer_id\n"
+                + "ORDER BY s.id LIMIT 5");
+        String sql = q.sql().replaceAll("\\s+", " ");
+        assertThat(sql).startsWith("WITH ").doesNotContain(") (SELECT");
+        assertThat(sql).endsWith("ORDER BY \"s\".\"id\" FETCH NEXT 5 ROWS ONLY");
+    }
+
     // ---------------------------------------------------------------- parameters
 
     @Test
