@@ -3,6 +3,8 @@ package dev.asof.flight;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import dev.asof.gateway.catalog.LikePattern;
+import dev.asof.gateway.execution.ClientErrors;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
@@ -39,7 +41,6 @@ import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
-import org.apache.arrow.flight.sql.FlightSqlProducer;
 import org.apache.arrow.flight.sql.NoOpFlightSqlProducer;
 import org.apache.arrow.flight.sql.SqlInfoBuilder;
 import org.apache.arrow.flight.sql.impl.FlightSql;
@@ -397,7 +398,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     public void getStreamSchemas(FlightSql.CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
         String session = session(context);
         String catalog = command.hasCatalog() ? command.getCatalog() : null;
-        Pattern schemaPattern = like(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null);
+        Pattern schemaPattern = LikePattern.compile(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null);
         streamMetadata(listener, Schemas.GET_SCHEMAS_SCHEMA, root -> {
             TreeSet<List<String>> seen = new TreeSet<>((a, b) -> (a.get(0) + "\u0000" + a.get(1)).compareTo(b.get(0) + "\u0000" + b.get(1)));
             for (List<String> t : executor.warehouseTables()) {
@@ -433,8 +434,8 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         String session = session(context);
         String catalog = command.hasCatalog() ? command.getCatalog() : null;
         String schemaFilter = command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null;
-        Pattern schemaPattern = like(schemaFilter);
-        Pattern tablePattern = like(command.hasTableNameFilterPattern() ? command.getTableNameFilterPattern() : null);
+        Pattern schemaPattern = LikePattern.compile(schemaFilter);
+        Pattern tablePattern = LikePattern.compile(command.hasTableNameFilterPattern() ? command.getTableNameFilterPattern() : null);
         List<String> types = command.getTableTypesCount() == 0 ? null : command.getTableTypesList();
         boolean includeSchema = command.getIncludeSchema();
         Schema schema = includeSchema ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA;
@@ -795,22 +796,6 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         return types == null || types.stream().anyMatch(type::equalsIgnoreCase);
     }
 
-    /** A Flight SQL LIKE pattern ({@code %}, {@code _}; null = any) as a case-insensitive regex. */
-    static Pattern like(String pattern) {
-        if (pattern == null) {
-            return Pattern.compile(".*", Pattern.DOTALL);
-        }
-        StringBuilder regex = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
-            switch (c) {
-                case '%' -> regex.append(".*");
-                case '_' -> regex.append('.');
-                default -> regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    }
-
     private interface Work<T> {
         T run();
     }
@@ -832,14 +817,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         if (e instanceof FlightRuntimeException f) {
             return f;
         }
-        AsofException error;
-        if (e instanceof AsofException ae) {
-            error = ae;
-        } else {
-            LOG.error("internal error{}", sql == null ? "" : " in: " + sql, e);
-            error = new AsofException(ErrorCode.INTERNAL_ERROR,
-                    "internal error (" + e.getClass().getSimpleName() + "); details are in the gateway log");
-        }
+        AsofException error = ClientErrors.of(e, sql);
         CallStatus status = switch (error.code()) {
             case SYNTAX_ERROR, INVALID_QUERY, PIT_JOIN_REQUIRED, INVALID_PARAMETER, INVALID_DEFINITION, INVALID_SOURCE ->
                     CallStatus.INVALID_ARGUMENT;

@@ -1,11 +1,11 @@
 package dev.asof.gateway.server.avatica;
 
+import dev.asof.gateway.execution.ClientErrors;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
-import dev.asof.spi.ConnectorException;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.RowCursor;
 import dev.asof.spi.warehouse.QueryControl;
@@ -563,19 +563,7 @@ final class AsofMeta implements ProtobufMeta {
         if (e instanceof AvaticaRuntimeException || e instanceof NoSuchConnectionException) {
             return e; // already what Avatica's protocol expects
         }
-        AsofException error;
-        if (e instanceof AsofException ae) {
-            error = ae;
-        } else if (e instanceof ConnectorException ce) {
-            // an engine failure while rows are fetched (after execute returned)
-            error = ce.cancelled()
-                    ? new AsofException(ErrorCode.CANCELLED, "statement cancelled or timed out")
-                    : new AsofException(ErrorCode.ENGINE_ERROR, ce.getMessage());
-        } else {
-            LOG.error("internal error{}", sql == null ? "" : " in: " + sql, e);
-            error = new AsofException(ErrorCode.INTERNAL_ERROR,
-                    "internal error (" + e.getClass().getSimpleName() + "); details are in the gateway log");
-        }
+        AsofException error = ClientErrors.of(e, sql);
         AvaticaRuntimeException out = new AvaticaRuntimeException(error.getMessage(), error.code().ordinal() + 1,
                 error.code().sqlState(), AvaticaSeverity.ERROR);
         out.setStackTrace(new StackTraceElement[0]);

@@ -1,5 +1,6 @@
 package dev.asof.gateway.server.avatica;
 
+import dev.asof.gateway.catalog.LikePattern;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.spi.ColumnMetadata;
@@ -157,22 +158,6 @@ final class JdbcCatalogMetadata {
         return types == null || types.stream().anyMatch(type::equalsIgnoreCase);
     }
 
-    /** A JDBC LIKE pattern ({@code %}, {@code _}, null = any) as a case-insensitive regex. */
-    static Pattern like(Meta.Pat pat) {
-        if (pat == null || pat.s == null) {
-            return Pattern.compile(".*", Pattern.DOTALL);
-        }
-        StringBuilder regex = new StringBuilder();
-        for (char ch : pat.s.toCharArray()) {
-            switch (ch) {
-                case '%' -> regex.append(".*");
-                case '_' -> regex.append('.');
-                default -> regex.append(Pattern.quote(String.valueOf(ch)));
-            }
-        }
-        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    }
-
     private static List<ColumnMetadata> columns(String... names) {
         List<ColumnMetadata> columns = new ArrayList<>();
         for (String n : names) {
@@ -187,5 +172,10 @@ final class JdbcCatalogMetadata {
 
     private static ColumnMetadata integer(String name) {
         return ColumnMetadata.of(name.toUpperCase(Locale.ROOT), JDBCType.INTEGER);
+    }
+
+    /** A JDBC name pattern; null (or a null pattern) matches every name. */
+    static Pattern like(Meta.Pat pat) {
+        return LikePattern.compile(pat == null ? null : pat.s);
     }
 }

@@ -1,0 +1,35 @@
+package dev.asof.gateway.execution;
+
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
+import dev.asof.spi.ConnectorException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What every protocol endpoint reports for a failure: an asof error, never a stack trace. */
+public final class ClientErrors {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientErrors.class);
+
+    private ClientErrors() {}
+
+    /**
+     * The asof error a client is shown. Engine failures that surface while rows are read (after
+     * execution started) keep the engine's message; anything unexpected is logged here with its
+     * stack trace and reported as an internal error without it.
+     *
+     * @param sql the statement, for the log; may be null
+     */
+    public static AsofException of(RuntimeException e, String sql) {
+        if (e instanceof AsofException ae) {
+            return ae;
+        }
+        if (e instanceof ConnectorException ce) {
+            return ce.cancelled()
+                    ? new AsofException(ErrorCode.CANCELLED, "statement cancelled or timed out")
+                    : new AsofException(ErrorCode.ENGINE_ERROR, ce.getMessage());
+        }
+        LOG.error("internal error{}", sql == null ? "" : " in: " + sql, e);
+        return new AsofException(ErrorCode.INTERNAL_ERROR,
+                "internal error (" + e.getClass().getSimpleName() + "); details are in the gateway log");
+    }
+}
