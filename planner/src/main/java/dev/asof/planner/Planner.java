@@ -114,7 +114,12 @@ public final class Planner {
                     ? Kind.ASOF : Kind.WAREHOUSE;
             case "CREATE", "DROP" -> second.equals("ENTITY") || second.equals("SOURCE") || second.equals("FEATURE")
                     ? Kind.ASOF : Kind.WAREHOUSE;
-            default -> Kind.WAREHOUSE;
+            // The warehouse's own statements; any other first word is a typo asof reports itself.
+            case "INSERT", "UPDATE", "DELETE", "MERGE", "ALTER", "TRUNCATE", "COPY", "SET", "RESET", "USE",
+                    "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "CALL", "GRANT", "REVOKE", "COMMENT",
+                    "ANALYZE", "VACUUM", "CHECKPOINT", "EXPORT", "IMPORT", "BEGIN", "COMMIT", "ROLLBACK",
+                    "START", "PREPARE", "EXECUTE", "DEALLOCATE", "SUMMARIZE", "FROM", "PIVOT", "UNPIVOT" -> Kind.WAREHOUSE;
+            default -> Kind.ASOF;
         };
     }
 

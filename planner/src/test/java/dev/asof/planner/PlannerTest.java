@@ -139,6 +139,14 @@ class PlannerTest {
         assertThat(sql).endsWith("ORDER BY \"s\".\"id\" FETCH NEXT 5 ROWS ONLY");
     }
 
+    /** A misspelled first word is asof's syntax error with a position, not the engine's. */
+    @Test
+    void unknownFirstWordIsASyntaxError() {
+        AsofException e = planError(planner, "SELEC 1");
+        assertThat(e.code()).isEqualTo(ErrorCode.SYNTAX_ERROR);
+        assertThat(e.getMessage()).startsWith("line 1, column 1");
+    }
+
     // ---------------------------------------------------------------- parameters
 
     @Test
