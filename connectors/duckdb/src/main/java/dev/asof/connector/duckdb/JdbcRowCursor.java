@@ -3,8 +3,7 @@ package dev.asof.connector.duckdb;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
 import dev.asof.spi.RowCursor;
-import java.math.BigDecimal;
-import java.math.BigInteger;
+import dev.asof.spi.RowValues;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -64,14 +63,7 @@ final class JdbcRowCursor implements RowCursor {
                 case TIME -> rs.getObject(i, LocalTime.class);
                 default -> rs.getObject(i);
             };
-            if (v instanceof BigInteger b) {
-                return new BigDecimal(b);
-            }
-            if (v != null && !(v instanceof Number || v instanceof String || v instanceof Boolean
-                    || v instanceof java.time.temporal.Temporal)) {
-                return v.toString(); // lists, structs, maps, UUIDs: their text form
-            }
-            return v;
+            return RowValues.normalize(v);
         } catch (SQLException e) {
             throw new ConnectorException(DuckDbConnector.message(e), e);
         }

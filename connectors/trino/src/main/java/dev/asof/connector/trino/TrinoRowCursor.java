@@ -3,8 +3,8 @@ package dev.asof.connector.trino;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
 import dev.asof.spi.RowCursor;
+import dev.asof.spi.RowValues;
 import dev.asof.spi.warehouse.QueryControl;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
@@ -72,17 +71,7 @@ final class TrinoRowCursor implements RowCursor {
                 case TIME -> rs.getObject(i, LocalTime.class);
                 default -> rs.getObject(i);
             };
-            if (v instanceof OffsetDateTime o) {
-                return o.withOffsetSameInstant(ZoneOffset.UTC);
-            }
-            if (v instanceof java.math.BigInteger b) {
-                return new BigDecimal(b);
-            }
-            if (v != null && !(v instanceof Number || v instanceof String || v instanceof Boolean
-                    || v instanceof java.time.temporal.Temporal)) {
-                return v.toString(); // arrays, rows, maps, UUIDs: their text form
-            }
-            return v;
+            return RowValues.normalize(v);
         } catch (SQLException e) {
             throw new ConnectorException(TrinoConnector.message(e), e);
         }
