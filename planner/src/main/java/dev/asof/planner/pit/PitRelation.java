@@ -79,18 +79,18 @@ final class PitRelation {
         // Source rows.
         SqlNode e = Nodes.id(source.eventTime());
         JDBCType eType = source.column(source.eventTime()).map(ColumnMetadata::jdbcType).orElse(JDBCType.TIMESTAMP);
-        SqlNode eMicros = dialect.epochMicros(e, eType);
+        SqlNode eMicros = dialect.instant(e, eType);
         SqlNode visibleMicros = eMicros;
         List<SqlNode> orderFields = new ArrayList<>();
-        orderFields.add(dialect.epochMicros(Nodes.id(source.eventTime()), eType));
+        orderFields.add(dialect.instant(Nodes.id(source.eventTime()), eType));
         if (source.createdTime().isPresent()) {
             String c = source.createdTime().get();
             JDBCType cType = source.column(c).map(ColumnMetadata::jdbcType).orElse(JDBCType.TIMESTAMP);
             // A NULL created time counts as the event time: known as soon as it happened.
             SqlNode cMicros = SqlStdOperatorTable.COALESCE.createCall(POS,
-                    dialect.epochMicros(Nodes.id(c), cType), dialect.epochMicros(Nodes.id(source.eventTime()), eType));
+                    dialect.instant(Nodes.id(c), cType), dialect.instant(Nodes.id(source.eventTime()), eType));
             visibleMicros = SqlLibraryOperators.GREATEST.createCall(POS,
-                    dialect.epochMicros(Nodes.id(source.eventTime()), eType), cMicros);
+                    dialect.instant(Nodes.id(source.eventTime()), eType), cMicros);
             orderFields.add(cMicros.clone(POS));
         }
         for (Feature f : features) {
@@ -140,7 +140,7 @@ final class PitRelation {
         }
         probeWhere.add(Nodes.isNotNull(Nodes.id(T)));
         probeItems.add(Nodes.id(T));
-        probeItems.add(Nodes.as(dialect.epochMicros(Nodes.id(T), probeTimeType), TU));
+        probeItems.add(Nodes.as(dialect.instant(Nodes.id(T), probeTimeType), TU));
         probeItems.add(Nodes.as(Nodes.nullLiteral(), E));
         probeItems.add(Nodes.as(Nodes.nullLiteral(), ORDER));
         for (int i = 0; i < features.size(); i++) {
@@ -177,7 +177,7 @@ final class PitRelation {
         outWhere.add(Nodes.isNotNull(Nodes.id(E)));
         view.ttl().ifPresent(ttl -> outWhere.add(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(POS,
                 Nodes.id(E),
-                SqlStdOperatorTable.MINUS.createCall(POS, Nodes.id(TU), Nodes.number(ttlMicros(ttl))))));
+                dialect.instantMinus(Nodes.id(TU), ttl))));
         return Nodes.select(outItems, Nodes.as(windowed, "__w"), Nodes.and(outWhere), false);
     }
 
@@ -250,9 +250,5 @@ final class PitRelation {
 
     private static String featureAlias(int i) {
         return "__f" + i;
-    }
-
-    private static long ttlMicros(java.time.Duration ttl) {
-        return Math.multiplyExact(ttl.getSeconds(), 1_000_000L) + ttl.getNano() / 1_000L;
     }
 }

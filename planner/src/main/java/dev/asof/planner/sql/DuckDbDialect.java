@@ -23,9 +23,15 @@ public final class DuckDbDialect implements EngineDialect {
     }
 
     @Override
-    public SqlNode epochMicros(SqlNode value, JDBCType type) {
+    public SqlNode instant(SqlNode value, JDBCType type) {
         SqlNode v = type == JDBCType.DATE ? Nodes.cast(value, SqlTypeName.TIMESTAMP) : value;
         return Nodes.function("EPOCH_US", v);
+    }
+
+    @Override
+    public SqlNode instantMinus(SqlNode instant, java.time.Duration duration) {
+        long micros = Math.multiplyExact(duration.getSeconds(), 1_000_000L) + duration.getNano() / 1_000L;
+        return org.apache.calcite.sql.fun.SqlStdOperatorTable.MINUS.createCall(Nodes.POS, instant, Nodes.number(micros));
     }
 
     @Override

@@ -17,11 +17,16 @@ public interface EngineDialect {
     SqlDialect sqlDialect();
 
     /**
-     * Microseconds since 1970-01-01T00:00:00Z of a time value, as an exact integer.
+     * A time value as an instant that orders exactly (microsecond precision, no rounding), in a
+     * form every instant this dialect produces compares with: epoch microseconds on DuckDB,
+     * {@code TIMESTAMP WITH TIME ZONE} on Trino.
      *
      * @param type the value's type: {@code TIMESTAMP} is read as UTC, {@code DATE} as its midnight UTC
      */
-    SqlNode epochMicros(SqlNode value, JDBCType type);
+    SqlNode instant(SqlNode value, JDBCType type);
+
+    /** The instant {@code duration} before {@code instant} (an expression made by {@link #instant}). */
+    SqlNode instantMinus(SqlNode instant, java.time.Duration duration);
 
     /** Aggregate: the {@code value} of the row with the greatest {@code key}. */
     SqlNode argMax(SqlNode value, SqlNode key);
