@@ -147,6 +147,22 @@ class PlannerTest {
         assertThat(e.getMessage()).startsWith("line 1, column 1");
     }
 
+    /**
+     * A snapshot lookup by key selects its probe keys with the key filter (in the probe points and
+     * in the key restriction of the source rows) and keeps it in the outer WHERE; a filter on a
+     * feature stays outside only, since it must see the latest value.
+     */
+    @Test
+    void snapshotKeyFilterSelectsProbeKeysButFeatureFilterDoesNot() {
+        GeneratedQuery byKey = query("SELECT segment FROM customer_profile AS OF TIMESTAMP '2025-03-01 00:00:00'"
+                + " WHERE customer_id = ?");
+        assertThat(byKey.parameterOrder()).containsExactly(0, 0, 0);
+
+        GeneratedQuery byFeature = query("SELECT customer_id FROM customer_profile AS OF TIMESTAMP '2025-03-01 00:00:00'"
+                + " WHERE segment = ?");
+        assertThat(byFeature.parameterOrder()).containsExactly(0);
+    }
+
     // ---------------------------------------------------------------- parameters
 
     @Test

@@ -181,8 +181,12 @@ final class PitRelation {
         return Nodes.select(outItems, Nodes.as(windowed, "__w"), Nodes.and(outWhere), false);
     }
 
-    /** Probe query for "every key that has a source row", all at the same time {@code t}. */
-    SqlNode allKeysAt(SqlNode t) {
+    /**
+     * Probe query for "every key that has a source row", all at the same time {@code t}.
+     *
+     * @param keyFilters conditions over {@link #sourceKey} expressions that probe keys must meet
+     */
+    SqlNode allKeysAt(SqlNode t, List<SqlNode> keyFilters) {
         List<String> keys = keyAliases();
         List<SqlNode> items = new ArrayList<>();
         List<SqlNode> where = new ArrayList<>();
@@ -192,7 +196,19 @@ final class PitRelation {
             where.add(Nodes.isNotNull(keyExpr.clone(POS)));
         }
         items.add(Nodes.as(t, T));
+        where.addAll(keyFilters);
         return Nodes.select(items, Nodes.as(sourceRelation(), "__src"), Nodes.and(where), true);
+    }
+
+    /** The source's expression for one entity key column, in the key's type. */
+    SqlNode sourceKey(String keyColumn) {
+        for (int i = 0; i < entity.keys().size(); i++) {
+            if (entity.keys().get(i).name().equalsIgnoreCase(keyColumn)) {
+                SqlNode keyExpr = Expressions.parse(keyFeature(entity.keys().get(i).name()).expression());
+                return Nodes.cast(keyExpr, SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType()));
+            }
+        }
+        throw new IllegalArgumentException("not a key of " + entity.name() + ": " + keyColumn);
     }
 
     /** Aliases of the key columns in probe queries: {@code __k0 .. __kn}. */

@@ -167,7 +167,8 @@ public final class PitRewriter {
             if (inJoin) {
                 throw leakage(id, v, alias);
             }
-            return snapshot(v, SqlStdOperatorTable.CURRENT_TIMESTAMP.createCall(POS), JDBCType.TIMESTAMP_WITH_TIMEZONE, false);
+            return snapshot(v, SqlStdOperatorTable.CURRENT_TIMESTAMP.createCall(POS), JDBCType.TIMESTAMP_WITH_TIMEZONE, false,
+                    alias, select, inJoin);
         }
         if (relation instanceof SqlSnapshot snap) {
             AsOfRef ref = asOfRef(snap).orElseThrow();
@@ -180,7 +181,7 @@ public final class PitRewriter {
                         + "an AS OF time that refers to other rows needs a join: "
                         + "LEFT JOIN " + ref.view().name() + " AS OF <spine time> " + alias + " ON " + alias + ".<key> = <spine key>");
             }
-            return snapshot(ref.view(), ref.time(), timeType(ref.time()), ref.exclusive());
+            return snapshot(ref.view(), ref.time(), timeType(ref.time()), ref.exclusive(), alias, select, inJoin);
         }
         return rewriteQuery(relation);
     }
@@ -266,9 +267,50 @@ public final class PitRewriter {
                 Nodes.eq(Nodes.id(alias, PitRelation.TIME_COLUMN), ref.time().clone(POS)))));
     }
 
-    private SqlNode snapshot(FeatureView view, SqlNode time, JDBCType timeType, boolean exclusive) {
+    /**
+     * The view at a fixed time for every key. When the view is the query's only relation, WHERE
+     * conjuncts that test nothing but its key columns ({@code customer_id = ?}, {@code IN (…)})
+     * also select the probe keys, so a lookup reads that key's source rows only. (Inside a join a
+     * predicate such as {@code p.k IS NULL} can hold on null-extended rows, so nothing is pushed.)
+     */
+    private SqlNode snapshot(FeatureView view, SqlNode time, JDBCType timeType, boolean exclusive,
+            String alias, SqlSelect select, boolean inJoin) {
         PitRelation relation = new PitRelation(dialect, view, entityOf(view), sourceOf(view));
-        return relation.build(relation.allKeysAt(time), timeType, exclusive, false);
+        List<SqlNode> keyFilters = new ArrayList<>();
+        if (!inJoin && select != null && select.getWhere() != null) {
+            Entity entity = entityOf(view);
+            for (SqlNode c : conjuncts(select.getWhere())) {
+                if (onlyKeysOf(c, alias, entity)) {
+                    keyFilters.add(c.clone(POS).accept(new SqlShuttle() {
+                        @Override
+                        public SqlNode visit(SqlIdentifier id) {
+                            return relation.sourceKey(id.names.get(1));
+                        }
+                    }));
+                }
+            }
+        }
+        return relation.build(relation.allKeysAt(time, keyFilters), timeType, exclusive, !keyFilters.isEmpty());
+    }
+
+    /** True when every column the conjunct reads is a key column of {@code alias}, and it has no sub-query. */
+    private static boolean onlyKeysOf(SqlNode conjunct, String alias, Entity entity) {
+        if (Nodes.contains(conjunct, call -> call instanceof SqlSelect || call.getKind() == SqlKind.SCALAR_QUERY)) {
+            return false;
+        }
+        boolean[] ok = {true};
+        boolean[] any = {false};
+        conjunct.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlIdentifier id) {
+                boolean key = id.names.size() == 2 && id.names.get(0).equalsIgnoreCase(alias)
+                        && entity.keys().stream().anyMatch(k -> k.name().equalsIgnoreCase(id.names.get(1)));
+                ok[0] &= key;
+                any[0] = true;
+                return null;
+            }
+        });
+        return ok[0] && any[0];
     }
 
     private SqlNode sourceRelation(Source source) {
