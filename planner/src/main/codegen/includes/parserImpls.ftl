@@ -250,7 +250,7 @@ SqlNode SqlShowObjects() :
     }
 }
 
-/** MATERIALIZE name [ FROM expression TO expression ] */
+/** MATERIALIZE name [ FROM expression ] [ TO expression ] */
 SqlNode SqlMaterialize() :
 {
     final Span s;
@@ -261,10 +261,8 @@ SqlNode SqlMaterialize() :
 {
     <MATERIALIZE> { s = span(); }
     name = SimpleIdentifier()
-    [
-        <FROM> from = Expression(ExprContext.ACCEPT_NON_QUERY)
-        <TO> to = Expression(ExprContext.ACCEPT_NON_QUERY)
-    ]
+    [ <FROM> from = Expression(ExprContext.ACCEPT_NON_QUERY) ]
+    [ <TO> to = Expression(ExprContext.ACCEPT_NON_QUERY) ]
     {
         return new SqlMaterialize(s.end(this), name, from, to);
     }

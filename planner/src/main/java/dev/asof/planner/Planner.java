@@ -14,12 +14,29 @@ import dev.asof.planner.parser.SqlMaterialize;
 import dev.asof.planner.parser.SqlShowObjects;
 import dev.asof.planner.plan.PlannedStatement;
 import dev.asof.planner.sql.EngineDialect;
+import dev.asof.planner.catalog.CatalogObject;
+import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.online.LookupPlanner;
+import dev.asof.planner.plan.LookupPlan;
+import dev.asof.planner.sql.Nodes;
+import dev.asof.planner.validate.NameSuggestions;
+import dev.asof.planner.validate.QueryValidator;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.calcite.sql.SqlCharStringLiteral;
 import org.apache.calcite.sql.SqlDescribeTable;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.util.TimestampString;
 
 /**
  * Entry point of the planner: statement text in, {@link PlannedStatement} out.
@@ -75,9 +92,8 @@ public final class Planner {
         if (node instanceof SqlExplainQuery n) {
             return new PlannedStatement.Explain(planQuery(n.query(), null));
         }
-        if (node instanceof SqlMaterialize) {
-            throw new AsofException(ErrorCode.NOT_SUPPORTED,
-                    "MATERIALIZE needs the online store, which this gateway does not have yet");
+        if (node instanceof SqlMaterialize n) {
+            return materialize(n);
         }
         if (node.getKind().belongsTo(SqlKind.QUERY)) {
             return planQuery(node, sql);
@@ -95,7 +111,58 @@ public final class Planner {
                     .withQuoteAllIdentifiers(true)).getSql();
             return new PlannedStatement.PassThrough(text, true, QueryPlanner.parameterCount(query));
         }
+        if (!QueryPlanner.usesAsOf(query)) {
+            QueryValidator validator = new QueryValidator(catalog);
+            Optional<LookupPlan> lookup = new LookupPlanner(catalog).plan(validator.validate(query.clone(query.getParserPosition())));
+            if (lookup.isPresent()) {
+                return new PlannedStatement.Lookup(lookup.get(), planner.plan(query));
+            }
+        }
         return new PlannedStatement.Query(planner.plan(query));
+    }
+
+    private PlannedStatement materialize(SqlMaterialize n) {
+        String name = n.name().getSimple();
+        CatalogObject object = catalog.object(name).orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
+                Nodes.position(n.name()) + "feature view '" + name + "' not found" + NameSuggestions.hint(name,
+                        catalog.objects().stream().filter(FeatureView.class::isInstance).map(CatalogObject::name).toList())));
+        if (!(object instanceof FeatureView view)) {
+            throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(n.name()) + "'" + object.name()
+                    + "' is " + article(object.tableType()) + ", not a feature view; only feature views are materialized");
+        }
+        if (!view.online()) {
+            throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(n.name()) + "feature view '" + view.name()
+                    + "' is not ONLINE; define it with ONLINE at the end of CREATE FEATURE VIEW to serve it online");
+        }
+        Optional<Instant> from = Optional.ofNullable(n.from()).map(Planner::instant);
+        Optional<Instant> to = Optional.ofNullable(n.to()).map(Planner::instant);
+        if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
+            throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(n.from())
+                    + "MATERIALIZE FROM " + from.get() + " is after TO " + to.get());
+        }
+        return new PlannedStatement.Materialize(view.name(), from, to);
+    }
+
+    private static String article(String kind) {
+        return (kind.startsWith("E") ? "an " : "a ") + kind.toLowerCase(Locale.ROOT);
+    }
+
+    /** A MATERIALIZE bound: a TIMESTAMP literal (UTC) or a string with an explicit offset. */
+    private static Instant instant(SqlNode node) {
+        if (node instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.TIMESTAMP) {
+            String text = literal.getValueAs(TimestampString.class).toString();
+            return LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+        }
+        if (node instanceof SqlCharStringLiteral s) {
+            try {
+                return OffsetDateTime.parse(s.getValueAs(String.class).trim().replace(' ', 'T')).toInstant();
+            } catch (DateTimeParseException e) {
+                // fall through to the error below
+            }
+        }
+        throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(node)
+                + "MATERIALIZE bounds are TIMESTAMP literals (UTC), e.g. TIMESTAMP '2025-03-01 00:00:00', "
+                + "or strings with an offset, e.g. '2025-03-01T00:00:00+01:00'");
     }
 
     private enum Kind { ASOF, QUERY, WAREHOUSE }

@@ -33,7 +33,10 @@ import java.util.Optional;
  */
 public final class Registry implements AutoCloseable {
     private final HikariDataSource pool;
-    private volatile Map<String, CatalogObject> snapshot = Map.of();
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+
+    /** Definitions and their ids by lower-case name, replaced together. */
+    private record Snapshot(Map<String, CatalogObject> objects, Map<String, Long> ids) {}
 
     private Registry(HikariDataSource pool) {
         this.pool = pool;
@@ -60,17 +63,36 @@ public final class Registry implements AutoCloseable {
                     + " kind VARCHAR(32) NOT NULL,"
                     + " definition CLOB NOT NULL,"
                     + " created_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
+            // Each definition gets an id that is never reused, so state kept elsewhere under it (online
+            // records) cannot be mistaken for a later definition with the same name.
+            s.execute("CREATE SEQUENCE IF NOT EXISTS asof_object_id");
+            s.execute("ALTER TABLE asof_definition ADD COLUMN IF NOT EXISTS object_id BIGINT"
+                    + " DEFAULT NEXT VALUE FOR asof_object_id NOT NULL");
+            MaterializationLog.createSchema(s);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot initialise the registry: " + e.getMessage(), e);
         }
     }
 
     public Optional<CatalogObject> get(String name) {
-        return Optional.ofNullable(snapshot.get(key(name)));
+        return Optional.ofNullable(snapshot.objects().get(key(name)));
     }
 
     public Collection<CatalogObject> objects() {
-        return snapshot.values();
+        return snapshot.objects().values();
+    }
+
+    /**
+     * The id of the current definition named {@code name}: unique over the registry's life, so a
+     * view dropped and created again gets a new one.
+     */
+    public Optional<Long> objectId(String name) {
+        return Optional.ofNullable(snapshot.ids().get(key(name)));
+    }
+
+    /** Where materialization runs are recorded, in the same database. */
+    public MaterializationLog materializations() {
+        return new MaterializationLog(pool);
     }
 
     /**
@@ -163,7 +185,14 @@ public final class Registry implements AutoCloseable {
     /** Re-reads every definition into a new snapshot. */
     public void reload() {
         try (Connection c = pool.getConnection()) {
-            snapshot = loadAll(c);
+            Map<String, Long> loadedIds = new LinkedHashMap<>();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT name_key, object_id FROM asof_definition")) {
+                while (rs.next()) {
+                    loadedIds.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            snapshot = new Snapshot(loadAll(c), java.util.Collections.unmodifiableMap(loadedIds));
         } catch (SQLException e) {
             throw new AsofException(ErrorCode.INTERNAL_ERROR, "cannot read the registry: " + e.getMessage(), e);
         }

@@ -15,8 +15,8 @@ import org.apache.calcite.util.ImmutableNullableList;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * {@code MATERIALIZE name [FROM expr TO expr]}: computes a feature view into the online store.
- * {@link #from()} and {@link #to()} are both null or both non-null.
+ * {@code MATERIALIZE name [FROM expr] [TO expr]}: computes a feature view into the online store.
+ * Either bound may be absent: FROM defaults to the last complete run's watermark, TO to now.
  */
 public final class SqlMaterialize extends SqlCall {
     /** The operator of MATERIALIZE. */
@@ -32,9 +32,6 @@ public final class SqlMaterialize extends SqlCall {
             @Nullable SqlNode to) {
         super(requireNonNull(pos, "pos"));
         this.name = requireNonNull(name, "name");
-        if ((from == null) != (to == null)) {
-            throw new IllegalArgumentException("FROM and TO go together");
-        }
         this.from = from;
         this.to = to;
     }
@@ -44,12 +41,12 @@ public final class SqlMaterialize extends SqlCall {
         return name;
     }
 
-    /** Start of the time range, or null for the whole history. */
+    /** Start of the range of changes to apply, or null for "since the last complete run". */
     public @Nullable SqlNode from() {
         return from;
     }
 
-    /** End of the time range, or null for the whole history. */
+    /** Time the view is computed as of, or null for now. */
     public @Nullable SqlNode to() {
         return to;
     }
@@ -68,9 +65,11 @@ public final class SqlMaterialize extends SqlCall {
     public void unparse(SqlWriter writer, int leftPrec, int rightPrec) {
         writer.keyword("MATERIALIZE");
         name.unparse(writer, 0, 0);
-        if (from != null && to != null) {
+        if (from != null) {
             writer.keyword("FROM");
             from.unparse(writer, 0, 0);
+        }
+        if (to != null) {
             writer.keyword("TO");
             to.unparse(writer, 0, 0);
         }

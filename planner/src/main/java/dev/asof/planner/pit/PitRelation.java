@@ -3,11 +3,14 @@ package dev.asof.planner.pit;
 import static dev.asof.planner.sql.Nodes.POS;
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.Feature;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.catalog.Source;
 import dev.asof.planner.catalog.SourceLocation;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.sql.EngineDialect;
 import dev.asof.planner.sql.Expressions;
 import dev.asof.planner.sql.Nodes;
@@ -16,6 +19,7 @@ import dev.asof.spi.ColumnMetadata;
 import java.sql.JDBCType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -43,6 +47,8 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 final class PitRelation {
     /** Column of the PIT relation holding the probe time it answers for. */
     static final String TIME_COLUMN = "__asof_t";
+    /** Column with the event instant of the row a value comes from (online store materialization). */
+    static final String EVENT_COLUMN = "__asof_e";
 
     private static final String KIND = "__kind";
     private static final String T = "__t";
@@ -62,6 +68,24 @@ final class PitRelation {
         this.source = requireNonNull(source, "source");
     }
 
+    /** The entity a view is keyed by; fails if it was dropped under the view. */
+    static Entity entityOf(Catalog catalog, FeatureView view) {
+        return catalog.object(view.entity())
+                .filter(Entity.class::isInstance)
+                .map(Entity.class::cast)
+                .orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
+                        "entity '" + view.entity() + "' of feature view '" + view.name() + "' no longer exists"));
+    }
+
+    /** The source a view reads; fails if it was dropped under the view. */
+    static Source sourceOf(Catalog catalog, FeatureView view) {
+        return catalog.object(view.source())
+                .filter(Source.class::isInstance)
+                .map(Source.class::cast)
+                .orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
+                        "source '" + view.source() + "' of feature view '" + view.name() + "' no longer exists"));
+    }
+
     /**
      * The view's rows at the probe points.
      *
@@ -73,6 +97,16 @@ final class PitRelation {
      *     probes are a subset of the keys; not for "every key")
      */
     SqlNode build(SqlNode probes, JDBCType probeTimeType, boolean exclusive, boolean restrictToProbeKeys) {
+        return build(probes, probeTimeType, exclusive, restrictToProbeKeys, false);
+    }
+
+    /**
+     * As {@link #build(SqlNode, JDBCType, boolean, boolean)}; with {@code forOnlineStore} the TTL
+     * is not applied and the chosen row's event instant is returned as {@link #EVENT_COLUMN}, so
+     * that the online store can apply the TTL at lookup time.
+     */
+    SqlNode build(SqlNode probes, JDBCType probeTimeType, boolean exclusive, boolean restrictToProbeKeys,
+            boolean forOnlineStore) {
         List<String> keys = keyAliases();
         List<Feature> features = nonKeyFeatures();
 
@@ -80,19 +114,10 @@ final class PitRelation {
         SqlNode e = Nodes.id(source.eventTime());
         JDBCType eType = source.column(source.eventTime()).map(ColumnMetadata::jdbcType).orElse(JDBCType.TIMESTAMP);
         SqlNode eMicros = dialect.instant(e, eType);
-        SqlNode visibleMicros = eMicros;
+        SqlNode visibleMicros = visibleInstant();
         List<SqlNode> orderFields = new ArrayList<>();
         orderFields.add(dialect.instant(Nodes.id(source.eventTime()), eType));
-        if (source.createdTime().isPresent()) {
-            String c = source.createdTime().get();
-            JDBCType cType = source.column(c).map(ColumnMetadata::jdbcType).orElse(JDBCType.TIMESTAMP);
-            // A NULL created time counts as the event time: known as soon as it happened.
-            SqlNode cMicros = SqlStdOperatorTable.COALESCE.createCall(POS,
-                    dialect.instant(Nodes.id(c), cType), dialect.instant(Nodes.id(source.eventTime()), eType));
-            visibleMicros = SqlLibraryOperators.GREATEST.createCall(POS,
-                    dialect.instant(Nodes.id(source.eventTime()), eType), cMicros);
-            orderFields.add(cMicros.clone(POS));
-        }
+        createdInstant().ifPresent(orderFields::add);
         for (Feature f : features) {
             // Tie rule: among rows tied on (event, created) time, the greatest feature tuple wins, NULL lowest.
             orderFields.add(Nodes.isNotNull(Expressions.parse(f.expression())));
@@ -172,19 +197,46 @@ final class PitRelation {
             outItems.add(Nodes.as(value, f.name()));
         }
         outItems.add(Nodes.as(Nodes.id(T), TIME_COLUMN));
+        if (forOnlineStore) {
+            outItems.add(Nodes.as(Nodes.id(E), EVENT_COLUMN));
+        }
         List<SqlNode> outWhere = new ArrayList<>();
         outWhere.add(Nodes.eq(Nodes.id(KIND), Nodes.number(1)));
         outWhere.add(Nodes.isNotNull(Nodes.id(E)));
-        view.ttl().ifPresent(ttl -> outWhere.add(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(POS,
+        view.ttl().filter(ttl -> !forOnlineStore).ifPresent(ttl -> outWhere.add(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(POS,
                 Nodes.id(E),
                 dialect.instantMinus(Nodes.id(TU), ttl))));
         return Nodes.select(outItems, Nodes.as(windowed, "__w"), Nodes.and(outWhere), false);
     }
 
     /**
+     * The instant a source row becomes visible: its event time, or its created time when that is
+     * later.
+     */
+    SqlNode visibleInstant() {
+        JDBCType eType = source.column(source.eventTime()).map(ColumnMetadata::jdbcType).orElse(JDBCType.TIMESTAMP);
+        SqlNode e = dialect.instant(Nodes.id(source.eventTime()), eType);
+        return createdInstant().<SqlNode>map(c -> SqlLibraryOperators.GREATEST.createCall(POS, e, c)).orElse(e);
+    }
+
+    /** The source's created time as an instant, NULL counting as the event time; empty when it has none. */
+    private Optional<SqlNode> createdInstant() {
+        if (source.createdTime().isEmpty()) {
+            return Optional.empty();
+        }
+        JDBCType eType = source.column(source.eventTime()).map(ColumnMetadata::jdbcType).orElse(JDBCType.TIMESTAMP);
+        String c = source.createdTime().get();
+        JDBCType cType = source.column(c).map(ColumnMetadata::jdbcType).orElse(JDBCType.TIMESTAMP);
+        // A NULL created time counts as the event time: known as soon as it happened.
+        return Optional.of(SqlStdOperatorTable.COALESCE.createCall(POS,
+                dialect.instant(Nodes.id(c), cType), dialect.instant(Nodes.id(source.eventTime()), eType)));
+    }
+
+    /**
      * Probe query for "every key that has a source row", all at the same time {@code t}.
      *
-     * @param keyFilters conditions over {@link #sourceKey} expressions that probe keys must meet
+     * @param keyFilters conditions over the source's columns (e.g. {@link #sourceKey} expressions,
+     *     {@link #visibleInstant()}) that a row must meet for its key to be probed
      */
     SqlNode allKeysAt(SqlNode t, List<SqlNode> keyFilters) {
         List<String> keys = keyAliases();

@@ -123,6 +123,12 @@ public final class PitRewriter {
         switch (from.getKind()) {
             case JOIN -> {
                 SqlJoin join = (SqlJoin) from;
+                if (!inJoin && onlyViewsNow(join)) {
+                    // Views joined with views, none AS OF: all are read at the same "now", which
+                    // leaks nothing (a key lookup over several views).
+                    rewriteViewsNow(join);
+                    return join;
+                }
                 join.setLeft(rewriteFrom(join.getLeft(), select, true));
                 Optional<AsOfRef> right = asOfRef(join.getRight());
                 if (right.isPresent() && right.get().view() != null) {
@@ -145,6 +151,35 @@ public final class PitRewriter {
             }
             default -> {
                 return rewriteQuery(from);
+            }
+        }
+    }
+
+    /** True when every relation of the join is a feature view without AS OF. */
+    private boolean onlyViewsNow(SqlNode from) {
+        if (from instanceof SqlJoin join) {
+            return onlyViewsNow(join.getLeft()) && onlyViewsNow(join.getRight());
+        }
+        SqlNode relation = from.getKind() == SqlKind.AS ? ((SqlCall) from).operand(0) : from;
+        return relation instanceof SqlIdentifier id && registryObject(id).filter(FeatureView.class::isInstance).isPresent();
+    }
+
+    private void rewriteViewsNow(SqlJoin join) {
+        for (int side = 0; side < 2; side++) {
+            SqlNode from = side == 0 ? join.getLeft() : join.getRight();
+            SqlNode rewritten;
+            if (from instanceof SqlJoin inner) {
+                rewriteViewsNow(inner);
+                rewritten = inner;
+            } else {
+                String alias = defaultAlias(from);
+                SqlNode relation = from.getKind() == SqlKind.AS ? ((SqlCall) from).operand(0) : from;
+                rewritten = Nodes.as(rewriteRelation(relation, alias, null, false), alias);
+            }
+            if (side == 0) {
+                join.setLeft(rewritten);
+            } else {
+                join.setRight(rewritten);
             }
         }
     }
@@ -354,19 +389,11 @@ public final class PitRewriter {
     }
 
     private Entity entityOf(FeatureView view) {
-        return catalog.object(view.entity())
-                .filter(Entity.class::isInstance)
-                .map(Entity.class::cast)
-                .orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
-                        "entity '" + view.entity() + "' of feature view '" + view.name() + "' no longer exists"));
+        return PitRelation.entityOf(catalog, view);
     }
 
     private Source sourceOf(FeatureView view) {
-        return catalog.object(view.source())
-                .filter(Source.class::isInstance)
-                .map(Source.class::cast)
-                .orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
-                        "source '" + view.source() + "' of feature view '" + view.name() + "' no longer exists"));
+        return PitRelation.sourceOf(catalog, view);
     }
 
     private JDBCType timeType(SqlNode time) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.SourceLocation;
 import dev.asof.planner.parser.ObjectKind;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,6 +30,48 @@ public sealed interface PlannedStatement {
      * @param query whether it returns rows (SELECT, WITH, VALUES …) rather than an update count
      */
     record PassThrough(String sql, boolean query, int parameterCount) implements PlannedStatement {}
+
+    /**
+     * A query the online store can answer: key lookups on ONLINE feature views with no AS OF
+     * (values now). {@code offline} computes the same rows in the warehouse; it serves the query
+     * while the views have no complete materialization.
+     */
+    record Lookup(LookupPlan lookup, GeneratedQuery offline) implements PlannedStatement {
+        public Lookup {
+            requireNonNull(lookup, "lookup");
+            requireNonNull(offline, "offline");
+        }
+
+        @Override
+        public int parameterCount() {
+            return offline.parameterCount();
+        }
+    }
+
+    /**
+     * MATERIALIZE: compute an ONLINE view into the online store.
+     *
+     * @param from apply changes that became visible after this instant; empty means since the last
+     *     complete run (everything on the first run)
+     * @param to compute the view as of this instant; empty means now
+     */
+    record Materialize(String view, Optional<Instant> from, Optional<Instant> to) implements PlannedStatement {
+        public Materialize {
+            requireNonNull(view, "view");
+            requireNonNull(from, "from");
+            requireNonNull(to, "to");
+        }
+    }
+
+    /**
+     * A query over asof's system tables ({@code asof.materializations}, …), answered by the gateway
+     * itself; {@code sql} is the user's text.
+     */
+    record SystemQuery(String sql, int parameterCount) implements PlannedStatement {
+        public SystemQuery {
+            requireNonNull(sql, "sql");
+        }
+    }
 
     /** EXPLAIN: how the statement would run. */
     record Explain(PlannedStatement statement) implements PlannedStatement {}

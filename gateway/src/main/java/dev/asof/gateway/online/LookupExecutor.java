@@ -1,0 +1,145 @@
+package dev.asof.gateway.online;
+
+import dev.asof.gateway.registry.Registry;
+import dev.asof.planner.catalog.CatalogObject;
+import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
+import dev.asof.planner.online.KeyTypes;
+import dev.asof.planner.plan.LookupPlan;
+import dev.asof.spi.online.OnlineStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs a {@link LookupPlan}: binds the key values, reads every (view, key) record in one batched
+ * round trip, and applies the TTL at the time of the lookup, exactly as the warehouse path does
+ * AS OF that time: a value whose event time is before {@code now - ttl} is not served.
+ */
+final class LookupExecutor {
+    private final OnlineStore store;
+    private final OnlineState state;
+    private final Registry registry;
+    private final Clock clock;
+
+    LookupExecutor(OnlineStore store, OnlineState state, Registry registry, Clock clock) {
+        this.store = store;
+        this.state = state;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    /**
+     * The lookup's rows, or empty when a view has no complete materialization yet (the caller
+     * then asks the warehouse).
+     */
+    Optional<List<List<Object>>> execute(LookupPlan plan, List<Object> parameters) {
+        List<FeatureView> views = plan.views();
+        long[] viewIds = new long[views.size()];
+        ViewRuns[] runs = new ViewRuns[views.size()];
+        for (int v = 0; v < views.size(); v++) {
+            viewIds[v] = currentId(views.get(v));
+            runs[v] = state.runs(viewIds[v]);
+            if (!runs[v].hasCompleteRun()) {
+                return Optional.empty();
+            }
+        }
+        List<List<Object>> tuples = bind(plan, parameters, views.get(0));
+        List<byte[]> keys = new ArrayList<>(tuples.size() * views.size());
+        for (List<Object> tuple : tuples) {
+            for (long viewId : viewIds) {
+                keys.add(OnlineRecords.key(viewId, tuple));
+            }
+        }
+        List<byte[]> records = store.getAll(keys);
+        long nowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant());
+
+        List<List<Object>> rows = new ArrayList<>(tuples.size());
+        List<LookupPlan.Output> outputs = plan.outputs();
+        for (int t = 0; t < tuples.size(); t++) {
+            List<List<Object>> values = new ArrayList<>(views.size());
+            boolean keep = true;
+            for (int v = 0; v < views.size(); v++) {
+                List<Object> row = liveValues(records.get(t * views.size() + v), runs[v], views.get(v), nowMicros);
+                values.add(row);
+                if (row == null && (v == 0 || !plan.leftJoin())) {
+                    keep = false;
+                }
+            }
+            if (!keep) {
+                continue;
+            }
+            Object[] out = new Object[outputs.size()];
+            for (int o = 0; o < out.length; o++) {
+                List<Object> row = values.get(outputs.get(o).viewIndex());
+                out[o] = row == null ? null : row.get(outputs.get(o).featureIndex());
+            }
+            rows.add(Arrays.asList(out));
+        }
+        return Optional.of(rows);
+    }
+
+    /** The view's columns for a record, or null when it has no served, unexpired value. */
+    private static List<Object> liveValues(byte[] record, ViewRuns runs, FeatureView view, long nowMicros) {
+        if (record == null) {
+            return null;
+        }
+        Optional<byte[]> payload = OnlineRecords.served(record, runs);
+        if (payload.isEmpty()) {
+            return null;
+        }
+        if (view.ttl().isPresent()) {
+            long ttlMicros = view.ttl().get().toNanos() / 1_000;
+            // Same rule as offline: expired when e < T - ttl.
+            if (OnlineRecords.eventMicros(payload.get()) < nowMicros - ttlMicros) {
+                return null;
+            }
+        }
+        return OnlineRecords.readLatestValue(payload.get()).values();
+    }
+
+    /** Distinct key tuples in the order written, each value in its canonical key form. */
+    private static List<List<Object>> bind(LookupPlan plan, List<Object> parameters, FeatureView view) {
+        Set<List<Object>> tuples = new LinkedHashSet<>();
+        for (List<LookupPlan.KeyValue> tuple : plan.keys()) {
+            List<Object> bound = new ArrayList<>(tuple.size());
+            for (int k = 0; k < tuple.size(); k++) {
+                Object raw = tuple.get(k) instanceof LookupPlan.Parameter p
+                        ? parameters.get(p.index())
+                        : ((LookupPlan.Constant) tuple.get(k)).value();
+                if (raw == null) {
+                    // key = NULL is never true: no row for this tuple.
+                    bound = null;
+                    break;
+                }
+                try {
+                    bound.add(KeyTypes.canonical(raw, view.features().get(k).type().jdbcType()));
+                } catch (IllegalArgumentException e) {
+                    throw new AsofException(ErrorCode.INVALID_PARAMETER, "key " + view.features().get(k).name()
+                            + ": " + e.getMessage());
+                }
+            }
+            if (bound != null) {
+                tuples.add(bound);
+            }
+        }
+        return new ArrayList<>(tuples);
+    }
+
+    /** The registry id of the view definition the plan was made for; fails if it changed since. */
+    private long currentId(FeatureView planned) {
+        Optional<CatalogObject> current = registry.get(planned.name());
+        if (current.isEmpty() || !(current.get() == planned || current.get().equals(planned))) {
+            throw new AsofException(ErrorCode.INVALID_QUERY, "feature view '" + planned.name()
+                    + "' was dropped or redefined after this statement was prepared; prepare it again");
+        }
+        return registry.objectId(planned.name()).orElseThrow();
+    }
+}

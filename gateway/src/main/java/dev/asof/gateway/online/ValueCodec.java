@@ -1,0 +1,143 @@
+package dev.asof.gateway.online;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Writes and reads feature values in online records: a tag byte then the value, so a lookup gives
+ * back exactly the Java value (and class) the warehouse produced at materialization, the forms
+ * {@code RowCursor} promises.
+ */
+final class ValueCodec {
+    private static final int NULL = 0;
+    private static final int LONG = 1;
+    private static final int INT = 2;
+    private static final int DOUBLE = 3;
+    private static final int FLOAT = 4;
+    private static final int DECIMAL = 5;
+    private static final int STRING = 6;
+    private static final int BOOLEAN = 7;
+    private static final int DATE = 8;
+    private static final int TIMESTAMP = 9;
+    private static final int TIMESTAMP_TZ = 10;
+    private static final int SHORT = 11;
+    private static final int BYTE = 12;
+    private static final int BYTES = 13;
+    private static final int TIME = 14;
+
+    private ValueCodec() {}
+
+    static void write(DataOutputStream out, Object value) throws IOException {
+        if (value == null) {
+            out.writeByte(NULL);
+        } else if (value instanceof Long v) {
+            out.writeByte(LONG);
+            out.writeLong(v);
+        } else if (value instanceof Integer v) {
+            out.writeByte(INT);
+            out.writeInt(v);
+        } else if (value instanceof Double v) {
+            out.writeByte(DOUBLE);
+            out.writeDouble(v);
+        } else if (value instanceof Float v) {
+            out.writeByte(FLOAT);
+            out.writeFloat(v);
+        } else if (value instanceof BigDecimal v) {
+            out.writeByte(DECIMAL);
+            out.writeInt(v.scale());
+            writeBytes(out, v.unscaledValue().toByteArray());
+        } else if (value instanceof String v) {
+            out.writeByte(STRING);
+            writeBytes(out, v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } else if (value instanceof Boolean v) {
+            out.writeByte(BOOLEAN);
+            out.writeBoolean(v);
+        } else if (value instanceof LocalDate v) {
+            out.writeByte(DATE);
+            out.writeLong(v.toEpochDay());
+        } else if (value instanceof LocalDateTime v) {
+            out.writeByte(TIMESTAMP);
+            out.writeLong(v.toEpochSecond(ZoneOffset.UTC));
+            out.writeInt(v.getNano());
+        } else if (value instanceof OffsetDateTime v) {
+            out.writeByte(TIMESTAMP_TZ);
+            out.writeLong(v.toEpochSecond());
+            out.writeInt(v.getNano());
+        } else if (value instanceof Short v) {
+            out.writeByte(SHORT);
+            out.writeShort(v);
+        } else if (value instanceof Byte v) {
+            out.writeByte(BYTE);
+            out.writeByte(v);
+        } else if (value instanceof byte[] v) {
+            out.writeByte(BYTES);
+            writeBytes(out, v);
+        } else if (value instanceof LocalTime v) {
+            out.writeByte(TIME);
+            out.writeLong(v.toNanoOfDay());
+        } else {
+            // RowCursor values are the forms above; anything else is kept as its text.
+            write(out, value.toString());
+        }
+    }
+
+    static Object read(DataInputStream in) throws IOException {
+        int tag = in.readUnsignedByte();
+        return switch (tag) {
+            case NULL -> null;
+            case LONG -> in.readLong();
+            case INT -> in.readInt();
+            case DOUBLE -> in.readDouble();
+            case FLOAT -> in.readFloat();
+            case DECIMAL -> {
+                int scale = in.readInt();
+                yield new BigDecimal(new BigInteger(readBytes(in)), scale);
+            }
+            case STRING -> new String(readBytes(in), java.nio.charset.StandardCharsets.UTF_8);
+            case BOOLEAN -> in.readBoolean();
+            case DATE -> LocalDate.ofEpochDay(in.readLong());
+            case TIMESTAMP -> LocalDateTime.ofEpochSecond(in.readLong(), in.readInt(), ZoneOffset.UTC);
+            case TIMESTAMP_TZ -> {
+                long seconds = in.readLong();
+                yield OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(seconds, in.readInt()), ZoneOffset.UTC);
+            }
+            case SHORT -> in.readShort();
+            case BYTE -> in.readByte();
+            case BYTES -> readBytes(in);
+            case TIME -> LocalTime.ofNanoOfDay(in.readLong());
+            default -> throw new IOException("unknown value tag " + tag);
+        };
+    }
+
+    /** The bytes {@link #write} produces for one value. */
+    static byte[] bytes(Object value) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(16);
+        try (DataOutputStream out = new DataOutputStream(buffer)) {
+            write(out, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return buffer.toByteArray();
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        return bytes;
+    }
+}

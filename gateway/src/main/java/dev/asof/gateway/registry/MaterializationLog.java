@@ -1,0 +1,216 @@
+package dev.asof.gateway.registry;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The record of materialization runs, kept in the registry database: which run of which view is
+ * running, complete or failed, up to which time it computed the view (its watermark), and its
+ * progress. Lookups serve the newest complete run; the next incremental run starts at its
+ * watermark.
+ */
+public final class MaterializationLog {
+    /** State of one run. */
+    public enum Status { RUNNING, COMPLETE, FAILED }
+
+    /**
+     * One run of one view.
+     *
+     * @param viewId the view definition's registry id ({@link Registry#objectId})
+     * @param runId increasing per view, from 1
+     * @param changesAfter the run applied changes visible after this instant; empty for a full run
+     * @param asOf the time the view was computed as of: the run's watermark once complete
+     * @param rowsTotal keys the run computes, once known
+     * @param rowsDone keys written so far
+     * @param finishedAt when the run completed or failed; empty while it runs
+     * @param error why it failed; empty otherwise
+     */
+    public record Run(long viewId, long runId, String viewName, Status status, Optional<Instant> changesAfter,
+            Instant asOf, Optional<Long> rowsTotal, long rowsDone, Instant startedAt, Optional<Instant> finishedAt,
+            Optional<String> error) {
+        public Run {
+            requireNonNull(viewName, "viewName");
+            requireNonNull(status, "status");
+            requireNonNull(changesAfter, "changesAfter");
+            requireNonNull(asOf, "asOf");
+            requireNonNull(rowsTotal, "rowsTotal");
+            requireNonNull(startedAt, "startedAt");
+            requireNonNull(finishedAt, "finishedAt");
+            requireNonNull(error, "error");
+        }
+    }
+
+    private static final String COLUMNS = "view_id, run_id, view_name, status, changes_after, as_of, rows_total,"
+            + " rows_done, started_at, finished_at, error";
+
+    private final DataSource pool;
+
+    MaterializationLog(DataSource pool) {
+        this.pool = pool;
+    }
+
+    static void createSchema(Statement s) throws SQLException {
+        s.execute("CREATE TABLE IF NOT EXISTS asof_materialization ("
+                + " view_id BIGINT NOT NULL,"
+                + " run_id BIGINT NOT NULL,"
+                + " view_name VARCHAR(512) NOT NULL,"
+                + " status VARCHAR(16) NOT NULL,"
+                + " changes_after TIMESTAMP(6) WITH TIME ZONE,"
+                + " as_of TIMESTAMP(6) WITH TIME ZONE NOT NULL,"
+                + " rows_total BIGINT,"
+                + " rows_done BIGINT NOT NULL,"
+                + " started_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,"
+                + " finished_at TIMESTAMP(6) WITH TIME ZONE,"
+                + " error VARCHAR(4000),"
+                + " PRIMARY KEY (view_id, run_id))");
+    }
+
+    /**
+     * Marks runs left RUNNING by a gateway that stopped during them as failed: their writes are
+     * incomplete and must never be served.
+     */
+    public void failAbandonedRuns(Instant now) {
+        update("UPDATE asof_materialization SET status = 'FAILED', finished_at = ?, error = ? WHERE status = 'RUNNING'",
+                ps -> {
+                    ps.setObject(1, utc(now));
+                    ps.setString(2, "the gateway stopped during the run");
+                });
+    }
+
+    /** Records the start of a run; its id is one more than the view's last run. */
+    public Run start(long viewId, String viewName, Optional<Instant> changesAfter, Instant asOf, Instant now) {
+        try (Connection c = pool.getConnection()) {
+            long runId;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COALESCE(MAX(run_id), 0) + 1 FROM asof_materialization WHERE view_id = ?")) {
+                ps.setLong(1, viewId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    runId = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO asof_materialization (" + COLUMNS
+                    + ") VALUES (?, ?, ?, 'RUNNING', ?, ?, NULL, 0, ?, NULL, NULL)")) {
+                ps.setLong(1, viewId);
+                ps.setLong(2, runId);
+                ps.setString(3, viewName);
+                if (changesAfter.isPresent()) {
+                    ps.setObject(4, utc(changesAfter.get()));
+                } else {
+                    ps.setNull(4, Types.TIMESTAMP_WITH_TIMEZONE);
+                }
+                ps.setObject(5, utc(asOf));
+                ps.setObject(6, utc(now));
+                ps.executeUpdate();
+            }
+            return new Run(viewId, runId, viewName, Status.RUNNING, changesAfter, asOf, Optional.empty(), 0, now,
+                    Optional.empty(), Optional.empty());
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    public void progress(long viewId, long runId, Optional<Long> rowsTotal, long rowsDone) {
+        update("UPDATE asof_materialization SET rows_total = ?, rows_done = ? WHERE view_id = ? AND run_id = ?", ps -> {
+            if (rowsTotal.isPresent()) {
+                ps.setLong(1, rowsTotal.get());
+            } else {
+                ps.setNull(1, Types.BIGINT);
+            }
+            ps.setLong(2, rowsDone);
+            ps.setLong(3, viewId);
+            ps.setLong(4, runId);
+        });
+    }
+
+    public void complete(long viewId, long runId, long rowsDone, Instant now) {
+        finish(viewId, runId, Status.COMPLETE, rowsDone, now, null);
+    }
+
+    public void fail(long viewId, long runId, long rowsDone, Instant now, String error) {
+        finish(viewId, runId, Status.FAILED, rowsDone, now, error.length() > 4000 ? error.substring(0, 4000) : error);
+    }
+
+    private void finish(long viewId, long runId, Status status, long rowsDone, Instant now, String error) {
+        update("UPDATE asof_materialization SET status = ?, rows_done = ?, finished_at = ?, error = ?"
+                + " WHERE view_id = ? AND run_id = ?", ps -> {
+                    ps.setString(1, status.name());
+                    ps.setLong(2, rowsDone);
+                    ps.setObject(3, utc(now));
+                    ps.setString(4, error);
+                    ps.setLong(5, viewId);
+                    ps.setLong(6, runId);
+                });
+    }
+
+    /** Every run of one view definition, oldest first. */
+    public List<Run> runs(long viewId) {
+        return query("SELECT " + COLUMNS + " FROM asof_materialization WHERE view_id = ? ORDER BY run_id",
+                ps -> ps.setLong(1, viewId));
+    }
+
+    /** Every run of every view definition, newest first. */
+    public List<Run> allRuns() {
+        return query("SELECT " + COLUMNS + " FROM asof_materialization ORDER BY started_at DESC, run_id DESC", ps -> {});
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private List<Run> query(String sql, Binder binder) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            List<Run> runs = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long total = rs.getLong(7);
+                    Optional<Long> rowsTotal = rs.wasNull() ? Optional.empty() : Optional.of(total);
+                    runs.add(new Run(rs.getLong(1), rs.getLong(2), rs.getString(3), Status.valueOf(rs.getString(4)),
+                            instant(rs, 5), instant(rs, 6).orElseThrow(), rowsTotal, rs.getLong(8),
+                            instant(rs, 9).orElseThrow(), instant(rs, 10), Optional.ofNullable(rs.getString(11))));
+                }
+            }
+            return runs;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private void update(String sql, Binder binder) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static Optional<Instant> instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return Optional.ofNullable(t).map(OffsetDateTime::toInstant);
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static AsofException failure(SQLException e) {
+        return new AsofException(ErrorCode.INTERNAL_ERROR, "cannot record the materialization run: " + e.getMessage(), e);
+    }
+}
