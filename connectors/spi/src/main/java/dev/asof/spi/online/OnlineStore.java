@@ -9,33 +9,53 @@ import java.util.List;
  * (which feature view, which entity key, which materialization run), so a store only has to be
  * fast and durable. Implementations are thread-safe.
  *
+ * <p>Keys are any byte arrays, the empty one included; two keys are the same key when their bytes
+ * are equal. Values are any byte arrays up to 1 MiB (a store may accept more; Aerospike's record
+ * size limit is a server setting). Stores never keep or hand out the caller's arrays: what
+ * {@link #getAll} returns belongs to the caller.
+ *
+ * <p>Expiry ({@link OnlineRecord#expiresAt()}) only frees space: a record is returned until its
+ * expiry instant, and is missing some time after it (RocksDB: from the expiry rounded up to the
+ * next whole second; Aerospike: within about two seconds of it, by the server's clock). Readers
+ * that need exact validity check it themselves.
+ *
  * <p>Failures (store down, timeout after the configured retries) throw {@link ConnectorException}
  * with a message that names the store and what failed; the store must recover by itself when
- * its server comes back, without the gateway recreating it.
+ * its server comes back, without the gateway recreating it. After {@link #close()}, every call
+ * throws {@link ConnectorException}.
  */
 public interface OnlineStore extends AutoCloseable {
     /** Short name for messages and EXPLAIN, e.g. {@code rocksdb} or {@code aerospike}. */
     String storeName();
 
     /**
-     * Reads several records in one round trip.
+     * Reads several records in one round trip (per server node, for a distributed store).
      *
-     * @return one entry per key, in the order of {@code keys}: the stored value, or {@code null}
-     *     where there is no record (never written, deleted, or expired by the store's TTL)
+     * @param keys the keys to read, in any order, duplicates allowed; may be empty
+     * @return one entry per key, in the order of {@code keys} (a duplicated key gets its value at
+     *     each of its positions): the stored value, or {@code null} where there is no record
+     *     (never written, deleted, or expired). The list and its arrays belong to the caller.
      */
     List<byte[]> getAll(List<byte[]> keys);
 
     /**
-     * Writes records, replacing whole values; writing the same record twice has the same effect
-     * as writing it once. Not atomic across records: callers that need all-or-nothing visibility
-     * build it on top (the gateway keeps the previous complete run readable until a new run
-     * commits).
+     * Writes records, replacing whole values and expiries; writing the same record twice has the
+     * same effect as writing it once. If the same key occurs more than once in {@code records},
+     * the last occurrence wins. A record whose {@code expiresAt} has already passed is not
+     * written, and an existing record under its key is removed. Not atomic across records:
+     * callers that need all-or-nothing visibility build it on top (the gateway keeps the previous
+     * complete run readable until a new run commits). After a failure, any subset of the records
+     * may have been written; retrying the whole call is safe.
      */
     void putAll(List<OnlineRecord> records);
 
     /** Deletes records; deleting a missing key is not an error. */
     void deleteAll(List<byte[]> keys);
 
+    /**
+     * Releases the store's connections or files. Idempotent. Calls in flight either complete or
+     * throw {@link ConnectorException}.
+     */
     @Override
     void close();
 }
