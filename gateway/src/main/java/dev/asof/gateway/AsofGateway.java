@@ -8,10 +8,14 @@ import dev.asof.connector.trino.TrinoSettings;
 import dev.asof.gateway.endpoint.ProtocolEndpoint;
 import dev.asof.gateway.endpoint.ProtocolEndpointFactory;
 import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.server.avatica.AvaticaEndpoint;
+import dev.asof.connector.rocksdb.RocksDbOnlineStore;
 import dev.asof.planner.sql.DuckDbDialect;
+import dev.asof.planner.sql.EngineDialect;
 import dev.asof.planner.sql.TrinoDialect;
+import dev.asof.spi.online.OnlineStore;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,15 +35,17 @@ public final class AsofGateway implements AutoCloseable {
     private final GatewayConfig config;
     private final Registry registry;
     private final WarehouseConnector warehouse;
+    private final OnlineServing online;
     private final StatementExecutor executor;
     private final AvaticaEndpoint jdbcEndpoint;
     private final List<ProtocolEndpoint> endpoints;
 
-    private AsofGateway(GatewayConfig config, Registry registry, WarehouseConnector warehouse,
+    private AsofGateway(GatewayConfig config, Registry registry, WarehouseConnector warehouse, OnlineServing online,
             StatementExecutor executor, AvaticaEndpoint jdbcEndpoint, List<ProtocolEndpoint> endpoints) {
         this.config = config;
         this.registry = registry;
         this.warehouse = warehouse;
+        this.online = online;
         this.executor = executor;
         this.jdbcEndpoint = jdbcEndpoint;
         this.endpoints = List.copyOf(endpoints);
@@ -55,6 +61,7 @@ public final class AsofGateway implements AutoCloseable {
         }
         Registry registry = Registry.open(config.dataDir());
         WarehouseConnector warehouse = null;
+        OnlineServing online = null;
         try {
             StatementExecutor executor;
             if (config.trino().isPresent()) {
@@ -63,12 +70,14 @@ public final class AsofGateway implements AutoCloseable {
                 List<String> defaultSchema = trino.catalog().isEmpty() ? List.of()
                         : trino.schema().isEmpty() ? List.of(trino.catalog().get())
                         : List.of(trino.catalog().get(), trino.schema().get());
-                executor = new StatementExecutor(registry, warehouse, new TrinoDialect(), defaultSchema);
+                online = onlineServing(config, registry, warehouse, new TrinoDialect());
+                executor = new StatementExecutor(registry, warehouse, new TrinoDialect(), defaultSchema, online);
             } else {
                 warehouse = DuckDbConnector.open(config.dataDir().resolve(EMBEDDED_CATALOG + ".duckdb"),
                         Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+                online = onlineServing(config, registry, warehouse, new DuckDbDialect());
                 executor = new StatementExecutor(registry, warehouse, new DuckDbDialect(),
-                        List.of(EMBEDDED_CATALOG, "main"));
+                        List.of(EMBEDDED_CATALOG, "main"), online);
             }
             AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, config.host(), config.jdbcPort());
             List<ProtocolEndpoint> others = new ArrayList<>();
@@ -82,14 +91,24 @@ public final class AsofGateway implements AutoCloseable {
                 endpoint.close();
                 throw e;
             }
-            return new AsofGateway(config, registry, warehouse, executor, endpoint, others);
+            return new AsofGateway(config, registry, warehouse, online, executor, endpoint, others);
         } catch (RuntimeException e) {
+            if (online != null) {
+                online.close();
+            }
             if (warehouse != null) {
                 warehouse.close();
             }
             registry.close();
             throw e;
         }
+    }
+
+    /** The online store: RocksDB under the data directory ({@code online/}). */
+    private static OnlineServing onlineServing(GatewayConfig config, Registry registry, WarehouseConnector warehouse,
+            EngineDialect dialect) {
+        OnlineStore store = RocksDbOnlineStore.open(config.dataDir().resolve("online"));
+        return new OnlineServing(store, registry, warehouse, dialect, config.clock());
     }
 
     /** The JDBC URL clients use: {@code jdbc:asof://host:port}. */
@@ -121,6 +140,7 @@ public final class AsofGateway implements AutoCloseable {
             endpoints.get(i).close();
         }
         jdbcEndpoint.close();
+        online.close();
         warehouse.close();
         registry.close();
     }

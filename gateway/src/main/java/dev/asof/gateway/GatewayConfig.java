@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -30,9 +31,11 @@ import java.util.TreeSet;
  * @param flightTlsCert PEM certificate chain for Flight SQL over TLS; null serves plaintext
  * @param flightTlsKey PEM private key (PKCS#8) for {@code flightTlsCert}; null exactly when it is null
  * @param trino the Trino cluster used as warehouse; empty for the embedded warehouse (DuckDB)
+ * @param clock what "now" is: the time online lookups apply TTLs at and MATERIALIZE without TO
+ *     computes views as of; the system clock (UTC) except in tests
  */
 public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightPort, Path flightTlsCert,
-        Path flightTlsKey, Optional<TrinoSettings> trino) {
+        Path flightTlsKey, Optional<TrinoSettings> trino, Clock clock) {
     public static final int DEFAULT_JDBC_PORT = 8765;
     public static final int DEFAULT_FLIGHT_PORT = 8815;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -81,11 +84,12 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
                     + FLIGHT_TLS_KEY_KEY);
         }
         requireNonNull(trino, "trino");
+        requireNonNull(clock, "clock");
     }
 
     /** The embedded warehouse (DuckDB under {@code dataDir}); Flight SQL on the default port {@value #DEFAULT_FLIGHT_PORT}, without TLS. */
     public GatewayConfig(Path dataDir, String host, int jdbcPort) {
-        this(dataDir, host, jdbcPort, DEFAULT_FLIGHT_PORT, null, null, Optional.empty());
+        this(dataDir, host, jdbcPort, DEFAULT_FLIGHT_PORT, null, null, Optional.empty(), Clock.systemUTC());
     }
 
     /** {@code ./data}, {@code 127.0.0.1}, port {@value #DEFAULT_JDBC_PORT}. */
@@ -154,7 +158,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
                     + " and " + FLIGHT_TLS_KEY_KEY);
         }
         return new GatewayConfig(dataDir, host != null ? host : base.host(), port, flightPort, cert, key,
-                trino(properties, base, origin));
+                trino(properties, base, origin), base.clock());
     }
 
     private static Path pathOf(String text, Path baseDir, Path fallback) {
@@ -258,9 +262,14 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         throw new IllegalArgumentException(what + " must be a duration such as 30s, 10m or PT30S, not '" + text.trim() + "'");
     }
 
+    /** Same gateway with another clock (tests pin "now" to check online TTLs exactly). */
+    public GatewayConfig withClock(Clock c) {
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, trino, c);
+    }
+
     /** Same gateway with Trino as warehouse. */
     public GatewayConfig withTrino(TrinoSettings settings) {
-        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, Optional.of(settings));
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, Optional.of(settings), clock);
     }
 
     /** Parses a TCP port (0..65535); {@code what} names the setting in the error message. */
@@ -277,24 +286,24 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     }
 
     public GatewayConfig withDataDir(Path dir) {
-        return new GatewayConfig(dir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, trino);
+        return new GatewayConfig(dir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, trino, clock);
     }
 
     public GatewayConfig withHost(String h) {
-        return new GatewayConfig(dataDir, h, jdbcPort, flightPort, flightTlsCert, flightTlsKey, trino);
+        return new GatewayConfig(dataDir, h, jdbcPort, flightPort, flightTlsCert, flightTlsKey, trino, clock);
     }
 
     public GatewayConfig withJdbcPort(int port) {
-        return new GatewayConfig(dataDir, host, port, flightPort, flightTlsCert, flightTlsKey, trino);
+        return new GatewayConfig(dataDir, host, port, flightPort, flightTlsCert, flightTlsKey, trino, clock);
     }
 
     public GatewayConfig withFlightPort(int port) {
-        return new GatewayConfig(dataDir, host, jdbcPort, port, flightTlsCert, flightTlsKey, trino);
+        return new GatewayConfig(dataDir, host, jdbcPort, port, flightTlsCert, flightTlsKey, trino, clock);
     }
 
     /** Flight SQL over TLS with this PEM certificate chain and PKCS#8 key; nulls turn TLS off. */
     public GatewayConfig withFlightTls(Path cert, Path key) {
-        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key, trino);
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key, trino, clock);
     }
 
     private static String trimmed(Properties p, String key) {
@@ -307,6 +316,6 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
 
     /** Embedded engines (DuckDB, file registry) under {@code dataDir}, on free loopback ports. */
     public static GatewayConfig embedded(Path dataDir) {
-        return new GatewayConfig(dataDir, "127.0.0.1", 0, 0, null, null, Optional.empty());
+        return new GatewayConfig(dataDir, "127.0.0.1", 0, 0, null, null, Optional.empty(), Clock.systemUTC());
     }
 }

@@ -35,6 +35,7 @@ import org.apache.calcite.sql.SqlDescribeTable;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlUnknownLiteral;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.util.TimestampString;
 
@@ -149,6 +150,15 @@ public final class Planner {
 
     /** A MATERIALIZE bound: a TIMESTAMP literal (UTC) or a string with an explicit offset. */
     private static Instant instant(SqlNode node) {
+        if (node instanceof SqlUnknownLiteral unknown && unknown.tag.equalsIgnoreCase("TIMESTAMP")) {
+            // The parser leaves typed literals unresolved until validation.
+            try {
+                node = unknown.resolve(SqlTypeName.TIMESTAMP);
+            } catch (RuntimeException e) {
+                throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(node) + "invalid TIMESTAMP literal '"
+                        + unknown.getValue() + "'");
+            }
+        }
         if (node instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.TIMESTAMP) {
             String text = literal.getValueAs(TimestampString.class).toString();
             return LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);

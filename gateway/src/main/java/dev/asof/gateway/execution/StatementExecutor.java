@@ -1,5 +1,6 @@
 package dev.asof.gateway.execution;
 
+import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.Planner;
 import dev.asof.planner.catalog.CatalogObject;
@@ -9,6 +10,7 @@ import dev.asof.planner.catalog.SourceLocation;
 import dev.asof.planner.ddl.DefinitionPlanner;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
+import dev.asof.planner.plan.LookupPlan;
 import dev.asof.planner.plan.PlannedStatement;
 import dev.asof.planner.sql.EngineDialect;
 import dev.asof.spi.ColumnMetadata;
@@ -32,12 +34,15 @@ public final class StatementExecutor {
     private final WarehouseConnector warehouse;
     private final EngineDialect dialect;
     private final List<String> defaultSchema;
+    private final OnlineServing online;
 
-    public StatementExecutor(Registry registry, WarehouseConnector warehouse, EngineDialect dialect, List<String> defaultSchema) {
+    public StatementExecutor(Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
+            List<String> defaultSchema, OnlineServing online) {
         this.registry = registry;
         this.warehouse = warehouse;
         this.dialect = dialect;
         this.defaultSchema = List.copyOf(defaultSchema);
+        this.online = online;
     }
 
     public Registry registry() {
@@ -103,6 +108,12 @@ public final class StatementExecutor {
     }
 
     private Optional<List<ColumnMetadata>> columnsOf(PlannedStatement plan) {
+        if (plan instanceof PlannedStatement.Lookup l) {
+            return Optional.of(l.lookup().columns());
+        }
+        if (plan instanceof PlannedStatement.Materialize) {
+            return Optional.of(MaterializeResults.COLUMNS);
+        }
         if (plan instanceof PlannedStatement.Query q) {
             return Optional.of(warehouse.describeQuery(q.query().sql()));
         }
@@ -122,6 +133,20 @@ public final class StatementExecutor {
     }
 
     private StatementResult run(PlannedStatement plan, List<Object> parameters, QueryControl control) {
+        if (plan instanceof PlannedStatement.Lookup l) {
+            Optional<List<List<Object>>> rows = onlineStore(() -> online.lookup(l.lookup(), parameters));
+            if (rows.isPresent()) {
+                return new StatementResult.Rows(new ListCursor(l.lookup().columns(), rows.get()));
+            }
+            // Not materialized yet: the warehouse computes the same values, more slowly.
+            return new StatementResult.Rows(warehouse.executeQuery(l.offline().sql(), l.offline().bind(parameters), control));
+        }
+        if (plan instanceof PlannedStatement.Materialize m) {
+            FeatureView view = registry.get(m.view()).filter(FeatureView.class::isInstance).map(FeatureView.class::cast)
+                    .orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT, "feature view '" + m.view() + "' not found"));
+            OnlineServing.RunSummary summary = onlineStore(() -> online.materialize(view, catalog(), m.from(), m.to(), control));
+            return new StatementResult.Rows(MaterializeResults.cursor(summary));
+        }
         if (plan instanceof PlannedStatement.Query q) {
             return new StatementResult.Rows(warehouse.executeQuery(q.query().sql(), q.query().bind(parameters), control));
         }
@@ -183,6 +208,19 @@ public final class StatementExecutor {
 
     private List<List<Object>> explain(PlannedStatement statement) {
         List<List<Object>> rows = new ArrayList<>();
+        if (statement instanceof PlannedStatement.Lookup l) {
+            rows.add(List.of("online: " + online.storeName() + " (one batched read of "
+                    + l.lookup().views().size() * l.lookup().keys().size() + " record(s): "
+                    + l.lookup().views().stream().map(FeatureView::name).toList() + " x " + l.lookup().keys().size()
+                    + " key(s); TTL applied at lookup time)"));
+            rows.add(List.of("until every view has a complete MATERIALIZE run, the warehouse answers with:"));
+            statement = new PlannedStatement.Query(l.offline());
+        }
+        if (statement instanceof PlannedStatement.Materialize m) {
+            rows.add(List.of("materialize: " + m.view() + " into " + online.storeName()
+                    + m.from().map(f -> ", changes after " + f).orElse(", changes since the last complete run")
+                    + ", as of " + m.to().map(Object::toString).orElse("now")));
+        }
         if (statement instanceof PlannedStatement.Query q) {
             rows.add(List.of("offline: " + q.query().engine() + " (warehouse SQL below; point-in-time plan)"));
             for (String line : q.query().sql().split("\n")) {
@@ -259,6 +297,14 @@ public final class StatementExecutor {
                         types.set(order.get(k), engineTypes.get(k));
                     }
                 }
+            } else if (prepared.plan() instanceof PlannedStatement.Lookup l) {
+                for (List<LookupPlan.KeyValue> tuple : l.lookup().keys()) {
+                    for (int k = 0; k < tuple.size(); k++) {
+                        if (tuple.get(k) instanceof LookupPlan.Parameter p) {
+                            types.set(p.index(), l.lookup().views().get(0).features().get(k).type().jdbcType());
+                        }
+                    }
+                }
             } else if (prepared.plan() instanceof PlannedStatement.PassThrough p && p.query()) {
                 List<JDBCType> engineTypes = warehouse.describeParameters(p.sql());
                 for (int k = 0; k < n && k < engineTypes.size(); k++) {
@@ -273,6 +319,18 @@ public final class StatementExecutor {
 
     private interface Work<T> {
         T run();
+    }
+
+    /** Online store failures become asof errors that name the store. */
+    private <T> T onlineStore(Work<T> work) {
+        try {
+            return work.run();
+        } catch (ConnectorException e) {
+            if (e.cancelled()) {
+                throw new AsofException(ErrorCode.CANCELLED, "statement cancelled or timed out");
+            }
+            throw new AsofException(ErrorCode.ENGINE_ERROR, "online store " + online.storeName() + ": " + e.getMessage());
+        }
     }
 
     /** Engine failures become asof errors that name the engine and keep its message. */

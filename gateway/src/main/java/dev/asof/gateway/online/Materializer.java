@@ -46,6 +46,7 @@ final class Materializer {
     private final WarehouseConnector warehouse;
     private final EngineDialect dialect;
     private final Clock clock;
+    private final Clock systemClock = Clock.systemUTC();
     private final ConcurrentMap<Long, Boolean> running = new ConcurrentHashMap<>();
 
     Materializer(OnlineStore store, OnlineState state, Registry registry, WarehouseConnector warehouse,
@@ -59,11 +60,7 @@ final class Materializer {
         this.clock = clock;
     }
 
-    /** What a complete run did. */
-    record Result(String view, long runId, Optional<Instant> changesAfter, Instant asOf, long rowsWritten,
-            Duration duration) {}
-
-    Result run(FeatureView view, Catalog catalog, Optional<Instant> from, Optional<Instant> to, QueryControl control) {
+    OnlineServing.RunSummary run(FeatureView view, Catalog catalog, Optional<Instant> from, Optional<Instant> to, QueryControl control) {
         long viewId = registry.objectId(view.name()).orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
                 "feature view '" + view.name() + "' not found"));
         if (running.putIfAbsent(viewId, Boolean.TRUE) != null) {
@@ -77,7 +74,7 @@ final class Materializer {
         }
     }
 
-    private Result runExclusive(FeatureView view, long viewId, Catalog catalog, Optional<Instant> from,
+    private OnlineServing.RunSummary runExclusive(FeatureView view, long viewId, Catalog catalog, Optional<Instant> from,
             Optional<Instant> to, QueryControl control) {
         Instant started = clock.instant();
         Instant asOf = to.orElse(started).truncatedTo(ChronoUnit.MICROS);
@@ -94,7 +91,7 @@ final class Materializer {
             Instant finished = clock.instant();
             log.complete(viewId, run.runId(), done, finished);
             state.completed(viewId, run.runId(), asOf);
-            return new Result(view.name(), run.runId(), changesAfter, asOf, done, Duration.between(started, finished));
+            return new OnlineServing.RunSummary(view.name(), run.runId(), changesAfter, asOf, done, Duration.between(started, finished));
         } catch (RuntimeException e) {
             String message = control.isCancelled() ? "cancelled" : messageOf(e);
             state.failed(viewId, run.runId());
@@ -194,8 +191,12 @@ final class Materializer {
         store.putAll(records);
     }
 
-    /** A record may go once every version it holds is past the TTL; never for views without one. */
-    private static Optional<Instant> expiresAt(FeatureView view, byte[] record) {
+    /**
+     * A record may go once every version it holds is past the TTL; never for views without one.
+     * Stores expire records by their own (system) clock, so the time left is measured on the
+     * gateway's clock and then placed on the system clock; they are the same outside tests.
+     */
+    private Optional<Instant> expiresAt(FeatureView view, byte[] record) {
         if (view.ttl().isEmpty()) {
             return Optional.empty();
         }
@@ -203,7 +204,9 @@ final class Materializer {
         for (OnlineRecords.Version v : OnlineRecords.decode(record)) {
             newest = Math.max(newest, OnlineRecords.eventMicros(v.payload()));
         }
-        return Optional.of(Instant.EPOCH.plus(newest, ChronoUnit.MICROS).plus(view.ttl().get()));
+        Instant expiry = Instant.EPOCH.plus(newest, ChronoUnit.MICROS).plus(view.ttl().get());
+        // One second of slack: stores keep expiry in whole seconds; lookups check the TTL exactly.
+        return Optional.of(systemClock.instant().plus(Duration.between(clock.instant(), expiry)).plusSeconds(1));
     }
 
     private static int eventColumn(RowCursor cursor) {

@@ -1,0 +1,76 @@
+package dev.asof.gateway.online;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.asof.gateway.registry.Registry;
+import dev.asof.planner.catalog.Catalog;
+import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.plan.LookupPlan;
+import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.online.OnlineStore;
+import dev.asof.spi.warehouse.QueryControl;
+import dev.asof.spi.warehouse.WarehouseConnector;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The online side of the gateway: key lookups served from the online store and the
+ * materialization runs that fill it. One per gateway; thread-safe.
+ */
+public final class OnlineServing implements AutoCloseable {
+    private final OnlineStore store;
+    private final LookupExecutor lookups;
+    private final Materializer materializer;
+
+    /**
+     * @param clock the time lookups apply the TTL at and MATERIALIZE without TO computes views as
+     *     of; the system clock outside tests
+     */
+    public OnlineServing(OnlineStore store, Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
+            Clock clock) {
+        this.store = requireNonNull(store, "store");
+        registry.materializations().failAbandonedRuns(clock.instant());
+        OnlineState state = new OnlineState(registry.materializations());
+        this.lookups = new LookupExecutor(store, state, registry, clock);
+        this.materializer = new Materializer(store, state, registry, warehouse, dialect, clock);
+    }
+
+    /** {@code rocksdb}, {@code aerospike}: for EXPLAIN and messages. */
+    public String storeName() {
+        return store.storeName();
+    }
+
+    /**
+     * Rows of a lookup, each value as the warehouse produced it at materialization; empty when a
+     * view of the plan has no complete materialization (the warehouse must answer instead).
+     *
+     * @throws dev.asof.spi.ConnectorException when the store fails or times out
+     */
+    public Optional<List<List<Object>>> lookup(LookupPlan plan, List<Object> parameters) {
+        return lookups.execute(plan, parameters);
+    }
+
+    /** What a complete MATERIALIZE run did. */
+    public record RunSummary(String view, long runId, Optional<Instant> changesAfter, Instant asOf, long rowsWritten,
+            Duration duration) {}
+
+    /**
+     * Runs MATERIALIZE; returns once the run is complete and served. Fails if another run of the
+     * view is in progress.
+     *
+     * @param from apply changes visible after this instant; empty: since the last complete run
+     * @param to compute the view as of this instant; empty: now
+     */
+    public RunSummary materialize(FeatureView view, Catalog catalog, Optional<Instant> from, Optional<Instant> to,
+            QueryControl control) {
+        return materializer.run(view, catalog, from, to, control);
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

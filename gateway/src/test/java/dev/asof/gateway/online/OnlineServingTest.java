@@ -1,0 +1,197 @@
+package dev.asof.gateway.online;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.asof.gateway.AsofGateway;
+import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.execution.StatementResult;
+import dev.asof.planner.error.AsofException;
+import dev.asof.spi.RowCursor;
+import dev.asof.spi.warehouse.QueryControl;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Lookups and MATERIALIZE on the embedded engines (DuckDB warehouse, RocksDB online store). */
+class OnlineServingTest {
+    private static final Instant T = Instant.parse("2025-03-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(T);
+    private AsofGateway gateway;
+    private StatementExecutor executor;
+
+    @BeforeEach
+    void start() {
+        gateway = AsofGateway.start(GatewayConfig.embedded(dir).withClock(clock));
+        executor = gateway.executor();
+        run("CREATE TABLE lake.main.profile (customer_id BIGINT, segment VARCHAR, score DOUBLE, ts TIMESTAMP, loaded TIMESTAMP)");
+        run("INSERT INTO lake.main.profile VALUES"
+                // 1: two versions; the later one is the value.
+                + " (1, 'a', 1.0, TIMESTAMP '2025-02-20 00:00:00', NULL),"
+                + " (1, 'b', 2.0, TIMESTAMP '2025-02-25 00:00:00', NULL),"
+                // 2: its latest row is loaded after T, so the earlier one is the value.
+                + " (2, 'c', 3.0, TIMESTAMP '2025-02-26 00:00:00', NULL),"
+                + " (2, 'late', 4.0, TIMESTAMP '2025-02-27 00:00:00', TIMESTAMP '2025-03-02 00:00:00'),"
+                // 3: older than the 10-day TTL at T.
+                + " (3, 'old', 5.0, TIMESTAMP '2025-02-10 00:00:00', NULL),"
+                // 4: exactly at the TTL boundary T - 10 days: still valid (e >= T - ttl).
+                + " (4, 'edge', 6.0, TIMESTAMP '2025-02-19 00:00:00', NULL),"
+                // 5: in the future of T.
+                + " (5, 'future', 7.0, TIMESTAMP '2025-03-05 00:00:00', NULL)");
+        run("CREATE ENTITY customer (customer_id BIGINT)");
+        run("CREATE SOURCE profile FROM TABLE lake.main.profile EVENT TIME ts CREATED TIME loaded");
+        run("CREATE FEATURE VIEW customer_profile ENTITY customer FROM profile"
+                + " AS SELECT customer_id, segment, score TTL INTERVAL '10' DAY ONLINE");
+    }
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void lookupsServeTheMaterializedValuesWithTheTtlAppliedAtLookupTime() {
+        List<List<Object>> summary = rows("MATERIALIZE customer_profile");
+        assertThat(summary).hasSize(1);
+        assertThat(summary.get(0).get(0)).isEqualTo("customer_profile");
+        assertThat(summary.get(0).get(1)).isEqualTo(1L);
+        assertThat(summary.get(0).get(4)).as("keys written").isEqualTo(4L); // 1, 2, 3, 4: 5 is not visible yet
+
+        String lookup = "SELECT segment, score FROM customer_profile WHERE customer_id = ?";
+        assertThat(explain(lookup)).startsWith("online: rocksdb");
+        assertThat(rows(lookup, 1L)).containsExactly(List.of("b", 2.0));
+        assertThat(rows(lookup, 2)).containsExactly(List.of("c", 3.0));
+        assertThat(rows(lookup, "4")).containsExactly(List.of("edge", 6.0));
+        assertThat(rows(lookup, 3L)).as("expired").isEmpty();
+        assertThat(rows(lookup, 5L)).as("not visible at the materialization time").isEmpty();
+        assertThat(rows(lookup, 99L)).as("unknown key").isEmpty();
+
+        // A microsecond later key 4's value is past its TTL: gone, not stale.
+        clock.set(T.plusNanos(1_000));
+        assertThat(rows(lookup, 4L)).isEmpty();
+        assertThat(rows(lookup, 1L)).containsExactly(List.of("b", 2.0));
+    }
+
+    @Test
+    void onlineValuesEqualTheWarehouseAsOfTheMaterializationTime() {
+        run("MATERIALIZE customer_profile");
+        for (long key = 0; key <= 6; key++) {
+            List<List<Object>> online = rows("SELECT * FROM customer_profile WHERE customer_id = ?", key);
+            List<List<Object>> offline = rows("SELECT * FROM customer_profile AS OF TIMESTAMP '2025-03-01 00:00:00'"
+                    + " WHERE customer_id = ?", key);
+            assertThat(online).as("key " + key).isEqualTo(offline);
+        }
+        assertThat(rows("SELECT customer_id, segment FROM customer_profile WHERE customer_id IN (4, 1, 3, 1, 2)"))
+                .containsExactly(List.of(4L, "edge"), List.of(1L, "b"), List.of(2L, "c"));
+    }
+
+    @Test
+    void beforeTheFirstRunTheWarehouseAnswers() {
+        // No complete run yet: the same statement is answered AS OF now by the warehouse.
+        clock.set(Instant.parse("2030-01-01T00:00:00Z"));
+        List<List<Object>> before = rows("SELECT customer_id, segment FROM customer_profile WHERE customer_id = ?", 1L);
+        // The warehouse's now is the real time, long after every row's TTL: nothing is live.
+        assertThat(before).isEmpty();
+    }
+
+    @Test
+    void incrementalRunsApplyOnlyNewChangesAndNeverGoBack() {
+        run("MATERIALIZE customer_profile");
+        run("INSERT INTO lake.main.profile VALUES (1, 'b2', 9.0, TIMESTAMP '2025-03-01 12:00:00', NULL)");
+        clock.set(T.plusSeconds(86_400));
+        List<List<Object>> second = rows("MATERIALIZE customer_profile");
+        assertThat(second.get(0).get(1)).isEqualTo(2L);
+        // Keys 2 (its late row became visible on 2025-03-02) and 1 (new row) changed.
+        assertThat(second.get(0).get(4)).isEqualTo(2L);
+        String lookup = "SELECT segment FROM customer_profile WHERE customer_id = ?";
+        assertThat(rows(lookup, 1L)).containsExactly(List.of("b2"));
+        assertThat(rows(lookup, 2L)).containsExactly(List.of("late"));
+        assertThat(rows(lookup, 4L)).as("expired by now").isEmpty();
+
+        assertThatThrownBy(() -> run("MATERIALIZE customer_profile TO TIMESTAMP '2025-02-01 00:00:00'"))
+                .isInstanceOf(AsofException.class)
+                .hasMessageContaining("never go back in time");
+    }
+
+    @Test
+    void materializingAViewThatIsNotOnlineSaysHow() {
+        run("CREATE FEATURE VIEW offline_only ENTITY customer FROM profile AS SELECT customer_id, segment");
+        assertThatThrownBy(() -> run("MATERIALIZE offline_only"))
+                .isInstanceOf(AsofException.class)
+                .hasMessageContaining("not ONLINE");
+        assertThatThrownBy(() -> run("MATERIALIZE customer_profil"))
+                .isInstanceOf(AsofException.class)
+                .hasMessageContaining("customer_profile");
+    }
+
+    private String explain(String sql) {
+        return (String) rows("EXPLAIN " + sql, 1L).get(0).get(0);
+    }
+
+    private void run(String sql) {
+        StatementResult r = executor.execute(executor.prepare(sql), List.of(), QueryControl.none());
+        if (r instanceof StatementResult.Rows rows) {
+            rows.cursor().close();
+        }
+    }
+
+    private List<List<Object>> rows(String sql, Object... parameters) {
+        var prepared = executor.prepare(sql);
+        List<Object> params = prepared.parameterCount() == 0 ? List.of() : Arrays.asList(parameters);
+        StatementResult r = executor.execute(prepared, params, QueryControl.none());
+        List<List<Object>> out = new ArrayList<>();
+        try (RowCursor c = ((StatementResult.Rows) r).cursor()) {
+            while (c.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 0; i < c.columns().size(); i++) {
+                    row.add(c.value(i));
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    /** A clock tests move by hand. */
+    static final class MutableClock extends Clock {
+        private final AtomicReference<Instant> now;
+
+        MutableClock(Instant start) {
+            now = new AtomicReference<>(start);
+        }
+
+        void set(Instant instant) {
+            now.set(instant);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
+}
