@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.function.UnaryOperator;
 
 /**
  * A running gateway: registry, engines and protocol endpoints. Start one with {@link #start}; close
@@ -53,6 +54,14 @@ public final class AsofGateway implements AutoCloseable {
 
     /** Starts a gateway and returns once its endpoints accept connections. */
     public static AsofGateway start(GatewayConfig config) {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts a gateway whose online store is wrapped by {@code onlineStore} (to add metrics, or to
+     * inject faults in tests).
+     */
+    public static AsofGateway start(GatewayConfig config, UnaryOperator<OnlineStore> onlineStore) {
         requireNonNull(config, "config");
         try {
             Files.createDirectories(config.dataDir());
@@ -70,12 +79,12 @@ public final class AsofGateway implements AutoCloseable {
                 List<String> defaultSchema = trino.catalog().isEmpty() ? List.of()
                         : trino.schema().isEmpty() ? List.of(trino.catalog().get())
                         : List.of(trino.catalog().get(), trino.schema().get());
-                online = onlineServing(config, registry, warehouse, new TrinoDialect());
+                online = onlineServing(config, registry, warehouse, new TrinoDialect(), onlineStore);
                 executor = new StatementExecutor(registry, warehouse, new TrinoDialect(), defaultSchema, online);
             } else {
                 warehouse = DuckDbConnector.open(config.dataDir().resolve(EMBEDDED_CATALOG + ".duckdb"),
                         Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
-                online = onlineServing(config, registry, warehouse, new DuckDbDialect());
+                online = onlineServing(config, registry, warehouse, new DuckDbDialect(), onlineStore);
                 executor = new StatementExecutor(registry, warehouse, new DuckDbDialect(),
                         List.of(EMBEDDED_CATALOG, "main"), online);
             }
@@ -106,8 +115,8 @@ public final class AsofGateway implements AutoCloseable {
 
     /** The online store: RocksDB under the data directory ({@code online/}). */
     private static OnlineServing onlineServing(GatewayConfig config, Registry registry, WarehouseConnector warehouse,
-            EngineDialect dialect) {
-        OnlineStore store = RocksDbOnlineStore.open(config.dataDir().resolve("online"));
+            EngineDialect dialect, UnaryOperator<OnlineStore> decorate) {
+        OnlineStore store = decorate.apply(RocksDbOnlineStore.open(config.dataDir().resolve("online")));
         return new OnlineServing(store, registry, warehouse, dialect, config.clock());
     }
 

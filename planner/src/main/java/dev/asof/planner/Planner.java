@@ -19,6 +19,7 @@ import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.online.LookupPlanner;
 import dev.asof.planner.plan.LookupPlan;
 import dev.asof.planner.sql.Nodes;
+import dev.asof.planner.system.SystemTables;
 import dev.asof.planner.validate.NameSuggestions;
 import dev.asof.planner.validate.QueryValidator;
 import java.time.Instant;
@@ -105,6 +106,10 @@ public final class Planner {
 
     /** A query: rewritten when it uses registry objects, else the user's text as written. */
     private PlannedStatement planQuery(SqlNode query, String originalText) {
+        if (SystemTables.referenced(query)) {
+            String text = originalText != null ? originalText : query.toString();
+            return new PlannedStatement.SystemQuery(text, QueryPlanner.parameterCount(query));
+        }
         QueryPlanner planner = new QueryPlanner(catalog, dialect);
         if (!planner.usesRegistry(query) && !QueryPlanner.usesAsOf(query)) {
             planner.checkNames(query);

@@ -2,6 +2,7 @@ package dev.asof.gateway.execution;
 
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
+import dev.asof.gateway.system.SystemTableQueries;
 import dev.asof.planner.Planner;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.FeatureView;
@@ -35,6 +36,7 @@ public final class StatementExecutor {
     private final EngineDialect dialect;
     private final List<String> defaultSchema;
     private final OnlineServing online;
+    private final SystemTableQueries systemTables;
 
     public StatementExecutor(Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
             List<String> defaultSchema, OnlineServing online) {
@@ -43,6 +45,7 @@ public final class StatementExecutor {
         this.dialect = dialect;
         this.defaultSchema = List.copyOf(defaultSchema);
         this.online = online;
+        this.systemTables = new SystemTableQueries(registry, online.storeName());
     }
 
     public Registry registry() {
@@ -114,6 +117,9 @@ public final class StatementExecutor {
         if (plan instanceof PlannedStatement.Materialize) {
             return Optional.of(MaterializeResults.COLUMNS);
         }
+        if (plan instanceof PlannedStatement.SystemQuery q) {
+            return Optional.of(systemTables.describe(q.sql()));
+        }
         if (plan instanceof PlannedStatement.Query q) {
             return Optional.of(warehouse.describeQuery(q.query().sql()));
         }
@@ -146,6 +152,10 @@ public final class StatementExecutor {
                     .orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT, "feature view '" + m.view() + "' not found"));
             OnlineServing.RunSummary summary = onlineStore(() -> online.materialize(view, catalog(), m.from(), m.to(), control));
             return new StatementResult.Rows(MaterializeResults.cursor(summary));
+        }
+        if (plan instanceof PlannedStatement.SystemQuery q) {
+            SystemTableQueries.Result r = systemTables.execute(q.sql(), parameters);
+            return new StatementResult.Rows(new ListCursor(r.columns(), r.rows()));
         }
         if (plan instanceof PlannedStatement.Query q) {
             return new StatementResult.Rows(warehouse.executeQuery(q.query().sql(), q.query().bind(parameters), control));

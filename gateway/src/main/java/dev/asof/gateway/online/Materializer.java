@@ -38,6 +38,12 @@ final class Materializer {
     /** Records per store round trip. */
     private static final int CHUNK = 1_000;
     private static final Duration PROGRESS_INTERVAL = Duration.ofMillis(250);
+    /**
+     * How long after its TTL a record may stay in the store. Lookups check the TTL exactly, so
+     * store expiry only frees space; the slack keeps it from ever running ahead of the gateway's
+     * clock (whole-second store clocks, clock skew between hosts).
+     */
+    private static final Duration EXPIRY_SLACK = Duration.ofHours(1);
 
     private final OnlineStore store;
     private final OnlineState state;
@@ -65,7 +71,7 @@ final class Materializer {
                 "feature view '" + view.name() + "' not found"));
         if (running.putIfAbsent(viewId, Boolean.TRUE) != null) {
             throw new AsofException(ErrorCode.INVALID_QUERY, "a materialization of '" + view.name()
-                    + "' is already running; wait for it (see asof.materializations)");
+                    + "' is already running; wait for it (see sys.materializations)");
         }
         try {
             return runExclusive(view, viewId, catalog, from, to, control);
@@ -205,8 +211,7 @@ final class Materializer {
             newest = Math.max(newest, OnlineRecords.eventMicros(v.payload()));
         }
         Instant expiry = Instant.EPOCH.plus(newest, ChronoUnit.MICROS).plus(view.ttl().get());
-        // One second of slack: stores keep expiry in whole seconds; lookups check the TTL exactly.
-        return Optional.of(systemClock.instant().plus(Duration.between(clock.instant(), expiry)).plusSeconds(1));
+        return Optional.of(systemClock.instant().plus(Duration.between(clock.instant(), expiry)).plus(EXPIRY_SLACK));
     }
 
     private static int eventColumn(RowCursor cursor) {

@@ -139,6 +139,110 @@ class OnlineServingTest {
                 .hasMessageContaining("customer_profile");
     }
 
+    @Test
+    void progressAndWatermarksAreQueryable() {
+        run("MATERIALIZE customer_profile");
+        List<List<Object>> runs = rows("SELECT view_name, run_id, status, rows_done, rows_total, as_of"
+                + " FROM sys.materializations WHERE view_name = 'customer_profile'");
+        assertThat(runs).containsExactly(List.of("customer_profile", 1L, "COMPLETE", 4L, 4L,
+                java.time.LocalDateTime.parse("2025-03-01T00:00:00")));
+        List<List<Object>> views = rows("SELECT view_name, store, served_run_id, watermark, latest_status"
+                + " FROM sys.online_views");
+        assertThat(views).containsExactly(List.of("customer_profile", "rocksdb", 1L,
+                java.time.LocalDateTime.parse("2025-03-01T00:00:00"), "COMPLETE"));
+        assertThatThrownBy(() -> rows("SELECT nope FROM sys.materializations"))
+                .isInstanceOf(AsofException.class)
+                .hasMessageContaining("nope");
+    }
+
+    @Test
+    void aRunThatFailsHalfWayLeavesLookupsOnThePreviousRun() {
+        gateway.close();
+        // Records go to the store 1,000 at a time; the second write of run 2 fails.
+        FaultyStore faulty = new FaultyStore();
+        gateway = AsofGateway.start(GatewayConfig.embedded(dir).withClock(clock), store -> faulty.wrap(store));
+        executor = gateway.executor();
+        run("INSERT INTO lake.main.profile SELECT 1000 + i, 'v1', i, TIMESTAMP '2025-02-28 00:00:00', NULL"
+                + " FROM range(2500) t(i)");
+        run("MATERIALIZE customer_profile");
+        String lookup = "SELECT segment FROM customer_profile WHERE customer_id IN (1000, 3499, 1)";
+        assertThat(rows(lookup)).containsExactly(List.of("v1"), List.of("v1"), List.of("b"));
+
+        run("INSERT INTO lake.main.profile SELECT 1000 + i, 'v2', i, TIMESTAMP '2025-03-01 06:00:00', NULL"
+                + " FROM range(2500) t(i)");
+        clock.set(T.plusSeconds(86_400));
+        faulty.failOnPut(2);
+        assertThatThrownBy(() -> run("MATERIALIZE customer_profile"))
+                .isInstanceOf(AsofException.class)
+                .hasMessageContaining("lookups still serve the previous complete run");
+        assertThat(faulty.putsSeen()).as("run 2 wrote part of its records before failing").isGreaterThanOrEqualTo(1);
+        // The first 1,000 keys were rewritten by run 2, yet every key still shows run 1's value.
+        assertThat(rows(lookup)).containsExactly(List.of("v1"), List.of("v1"), List.of("b"));
+        assertThat(rows("SELECT status, error FROM sys.materializations WHERE run_id = 2").get(0).get(0))
+                .isEqualTo("FAILED");
+
+        // The next run applies the same changes and completes.
+        faulty.failOnPut(-1);
+        List<List<Object>> third = rows("MATERIALIZE customer_profile");
+        assertThat(third.get(0).get(1)).isEqualTo(3L);
+        assertThat(rows(lookup)).containsExactly(List.of("v2"), List.of("v2"), List.of("b"));
+
+        // Restarted on the same data, the gateway serves run 3.
+        gateway.close();
+        gateway = AsofGateway.start(GatewayConfig.embedded(dir).withClock(clock));
+        executor = gateway.executor();
+        assertThat(rows(lookup)).containsExactly(List.of("v2"), List.of("v2"), List.of("b"));
+    }
+
+    @Test
+    void severalViewsOfOneKeyAreReadTogether() {
+        run("CREATE TABLE lake.main.txn (customer_id BIGINT, amount DECIMAL(10, 2), ts TIMESTAMP)");
+        run("INSERT INTO lake.main.txn VALUES (1, 10.50, TIMESTAMP '2025-02-27 10:00:00'),"
+                + " (1, 20.25, TIMESTAMP '2025-02-28 10:00:00'), (3, 5.00, TIMESTAMP '2025-02-28 11:00:00')");
+        run("CREATE SOURCE txn FROM TABLE lake.main.txn EVENT TIME ts");
+        run("CREATE FEATURE VIEW last_txn ENTITY customer FROM txn AS SELECT customer_id, amount ONLINE");
+        run("MATERIALIZE customer_profile");
+        run("MATERIALIZE last_txn");
+        String inner = "SELECT p.segment, t.amount FROM customer_profile p JOIN last_txn t ON t.customer_id = p.customer_id"
+                + " WHERE p.customer_id = ?";
+        assertThat(explain(inner)).startsWith("online: rocksdb (one batched read of 2 record(s)");
+        assertThat(rows(inner, 1L)).containsExactly(List.of("b", new java.math.BigDecimal("20.25")));
+        assertThat(rows(inner, 2L)).as("no transaction").isEmpty();
+        String left = "SELECT p.customer_id, p.segment, t.amount FROM customer_profile p LEFT JOIN last_txn t"
+                + " USING (customer_id) WHERE p.customer_id IN (?, ?, ?)";
+        assertThat(rows(left, 1L, 2L, 3L)).containsExactly(
+                List.of(1L, "b", new java.math.BigDecimal("20.25")),
+                Arrays.asList(2L, "c", null));
+        // The warehouse gives the same rows for the same query AS OF the same time.
+        clock.set(T);
+        assertThat(rows("SELECT p.customer_id, p.segment, t.amount"
+                + " FROM customer_profile AS OF TIMESTAMP '2025-03-01 00:00:00' p"
+                + " LEFT JOIN last_txn AS OF TIMESTAMP '2025-03-01 00:00:00' t ON t.customer_id = p.customer_id"
+                + " WHERE p.customer_id IN (?, ?, ?)", 1L, 2L, 3L))
+                .containsExactlyInAnyOrder(
+                        List.of(1L, "b", new java.math.BigDecimal("20.25")),
+                        Arrays.asList(2L, "c", null));
+    }
+
+    @Test
+    void compositeKeys() {
+        run("CREATE TABLE lake.main.stock (store VARCHAR, sku BIGINT, qty INTEGER, ts TIMESTAMP)");
+        run("INSERT INTO lake.main.stock VALUES ('s1', 1, 5, TIMESTAMP '2025-02-27 00:00:00'),"
+                + " ('s1', 2, 7, TIMESTAMP '2025-02-27 00:00:00'), ('s2', 1, 9, TIMESTAMP '2025-02-27 00:00:00'),"
+                + " ('s1', 1, 4, TIMESTAMP '2025-02-28 00:00:00')");
+        run("CREATE ENTITY store_sku (store VARCHAR, sku BIGINT)");
+        run("CREATE SOURCE stock FROM TABLE lake.main.stock EVENT TIME ts");
+        run("CREATE FEATURE VIEW stock_level ENTITY store_sku FROM stock AS SELECT store, sku, qty ONLINE");
+        run("MATERIALIZE stock_level");
+        String lookup = "SELECT qty FROM stock_level WHERE sku = ? AND store = ?";
+        assertThat(explain(lookup)).startsWith("online:");
+        assertThat(rows(lookup, 1L, "s1")).containsExactly(List.of(4));
+        assertThat(rows(lookup, 1L, "s2")).containsExactly(List.of(9));
+        assertThat(rows(lookup, 2L, "s2")).isEmpty();
+        assertThat(rows("SELECT store, sku, qty FROM stock_level WHERE store = 's1' AND sku IN (2, 1)"))
+                .containsExactly(List.of("s1", 2L, 7), List.of("s1", 1L, 4));
+    }
+
     private String explain(String sql) {
         return (String) rows("EXPLAIN " + sql, 1L).get(0).get(0);
     }
@@ -165,6 +269,53 @@ class OnlineServingTest {
             }
         }
         return out;
+    }
+
+    /** Wraps a store so that a chosen putAll call fails, as a store or network failure would. */
+    static final class FaultyStore {
+        private volatile int failOn = -1;
+        private final java.util.concurrent.atomic.AtomicInteger puts = new java.util.concurrent.atomic.AtomicInteger();
+
+        void failOnPut(int n) {
+            puts.set(0);
+            failOn = n;
+        }
+
+        int putsSeen() {
+            return puts.get();
+        }
+
+        dev.asof.spi.online.OnlineStore wrap(dev.asof.spi.online.OnlineStore store) {
+            return new dev.asof.spi.online.OnlineStore() {
+                @Override
+                public String storeName() {
+                    return store.storeName();
+                }
+
+                @Override
+                public List<byte[]> getAll(List<byte[]> keys) {
+                    return store.getAll(keys);
+                }
+
+                @Override
+                public void putAll(List<dev.asof.spi.online.OnlineRecord> records) {
+                    if (puts.incrementAndGet() == failOn) {
+                        throw new dev.asof.spi.ConnectorException("injected write failure", null);
+                    }
+                    store.putAll(records);
+                }
+
+                @Override
+                public void deleteAll(List<byte[]> keys) {
+                    store.deleteAll(keys);
+                }
+
+                @Override
+                public void close() {
+                    store.close();
+                }
+            };
+        }
     }
 
     /** A clock tests move by hand. */

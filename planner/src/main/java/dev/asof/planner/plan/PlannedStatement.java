@@ -64,7 +64,7 @@ public sealed interface PlannedStatement {
     }
 
     /**
-     * A query over asof's system tables ({@code asof.materializations}, …), answered by the gateway
+     * A query over asof's system tables ({@code sys.materializations}, …), answered by the gateway
      * itself; {@code sql} is the user's text.
      */
     record SystemQuery(String sql, int parameterCount) implements PlannedStatement {

@@ -1,0 +1,76 @@
+package dev.asof.planner.system;
+
+import dev.asof.spi.ColumnMetadata;
+import java.sql.JDBCType;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+
+/**
+ * asof's own tables, in schema {@value #SCHEMA}: the gateway answers queries over them itself
+ * (they cannot be joined with warehouse tables). Times are TIMESTAMP in UTC.
+ */
+public final class SystemTables {
+    public static final String SCHEMA = "sys";
+
+    /** One row per MATERIALIZE run, newest first. */
+    public static final String MATERIALIZATIONS = "materializations";
+
+    /** One row per ONLINE feature view: what lookups serve now, and the latest run. */
+    public static final String ONLINE_VIEWS = "online_views";
+
+    private static final Map<String, List<ColumnMetadata>> TABLES = Map.of(
+            MATERIALIZATIONS, List.of(
+                    ColumnMetadata.of("view_name", JDBCType.VARCHAR),
+                    ColumnMetadata.of("run_id", JDBCType.BIGINT),
+                    ColumnMetadata.of("status", JDBCType.VARCHAR),
+                    ColumnMetadata.of("changes_after", JDBCType.TIMESTAMP),
+                    ColumnMetadata.of("as_of", JDBCType.TIMESTAMP),
+                    ColumnMetadata.of("rows_done", JDBCType.BIGINT),
+                    ColumnMetadata.of("rows_total", JDBCType.BIGINT),
+                    ColumnMetadata.of("started_at", JDBCType.TIMESTAMP),
+                    ColumnMetadata.of("finished_at", JDBCType.TIMESTAMP),
+                    ColumnMetadata.of("duration_ms", JDBCType.BIGINT),
+                    ColumnMetadata.of("error", JDBCType.VARCHAR)),
+            ONLINE_VIEWS, List.of(
+                    ColumnMetadata.of("view_name", JDBCType.VARCHAR),
+                    ColumnMetadata.of("store", JDBCType.VARCHAR),
+                    ColumnMetadata.of("served_run_id", JDBCType.BIGINT),
+                    ColumnMetadata.of("watermark", JDBCType.TIMESTAMP),
+                    ColumnMetadata.of("last_duration_ms", JDBCType.BIGINT),
+                    ColumnMetadata.of("latest_run_id", JDBCType.BIGINT),
+                    ColumnMetadata.of("latest_status", JDBCType.VARCHAR),
+                    ColumnMetadata.of("latest_rows_done", JDBCType.BIGINT),
+                    ColumnMetadata.of("latest_rows_total", JDBCType.BIGINT)));
+
+    private SystemTables() {}
+
+    /** Columns of a system table, by name ignoring case. */
+    public static Optional<List<ColumnMetadata>> columns(String table) {
+        return Optional.ofNullable(TABLES.get(table.toLowerCase(Locale.ROOT)));
+    }
+
+    public static List<String> names() {
+        return TABLES.keySet().stream().sorted().toList();
+    }
+
+    /** True when the statement names a table of schema {@value #SCHEMA}. */
+    public static boolean referenced(SqlNode statement) {
+        boolean[] found = {false};
+        statement.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlIdentifier id) {
+                if (id.names.size() == 2 && id.names.get(0).equalsIgnoreCase(SCHEMA)
+                        && TABLES.containsKey(id.names.get(1).toLowerCase(Locale.ROOT))) {
+                    found[0] = true;
+                }
+                return null;
+            }
+        });
+        return found[0];
+    }
+}
