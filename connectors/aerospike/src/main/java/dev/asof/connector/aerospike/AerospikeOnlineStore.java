@@ -198,7 +198,7 @@ public final class AerospikeOnlineStore implements OnlineStore {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
