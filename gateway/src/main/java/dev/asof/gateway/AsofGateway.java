@@ -11,6 +11,7 @@ import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.server.avatica.AvaticaEndpoint;
+import dev.asof.connector.aerospike.AerospikeOnlineStore;
 import dev.asof.connector.rocksdb.RocksDbOnlineStore;
 import dev.asof.planner.sql.DuckDbDialect;
 import dev.asof.planner.sql.EngineDialect;
@@ -113,10 +114,12 @@ public final class AsofGateway implements AutoCloseable {
         }
     }
 
-    /** The online store: RocksDB under the data directory ({@code online/}). */
+    /** The online store: Aerospike when configured, else RocksDB under the data directory ({@code online/}). */
     private static OnlineServing onlineServing(GatewayConfig config, Registry registry, WarehouseConnector warehouse,
             EngineDialect dialect, UnaryOperator<OnlineStore> decorate) {
-        OnlineStore store = decorate.apply(RocksDbOnlineStore.open(config.dataDir().resolve("online")));
+        OnlineStore store = decorate.apply(config.aerospike().isPresent()
+                ? AerospikeOnlineStore.open(config.aerospike().get())
+                : RocksDbOnlineStore.open(config.dataDir().resolve("online")));
         return new OnlineServing(store, registry, warehouse, dialect, config.clock());
     }
 

@@ -2,6 +2,7 @@ package dev.asof.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.connector.aerospike.AerospikeSettings;
 import dev.asof.connector.trino.TrinoSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,11 +32,13 @@ import java.util.TreeSet;
  * @param flightTlsCert PEM certificate chain for Flight SQL over TLS; null serves plaintext
  * @param flightTlsKey PEM private key (PKCS#8) for {@code flightTlsCert}; null exactly when it is null
  * @param trino the Trino cluster used as warehouse; empty for the embedded warehouse (DuckDB)
+ * @param aerospike the Aerospike cluster used as online store; empty for the embedded store
+ *     (RocksDB under {@code dataDir/online})
  * @param clock what "now" is: the time online lookups apply TTLs at and MATERIALIZE without TO
  *     computes views as of; the system clock (UTC) except in tests
  */
 public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightPort, Path flightTlsCert,
-        Path flightTlsKey, Optional<TrinoSettings> trino, Clock clock) {
+        Path flightTlsKey, Optional<TrinoSettings> trino, Optional<AerospikeSettings> aerospike, Clock clock) {
     public static final int DEFAULT_JDBC_PORT = 8765;
     public static final int DEFAULT_FLIGHT_PORT = 8815;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -84,12 +87,13 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
                     + FLIGHT_TLS_KEY_KEY);
         }
         requireNonNull(trino, "trino");
+        requireNonNull(aerospike, "aerospike");
         requireNonNull(clock, "clock");
     }
 
     /** The embedded warehouse (DuckDB under {@code dataDir}); Flight SQL on the default port {@value #DEFAULT_FLIGHT_PORT}, without TLS. */
     public GatewayConfig(Path dataDir, String host, int jdbcPort) {
-        this(dataDir, host, jdbcPort, DEFAULT_FLIGHT_PORT, null, null, Optional.empty(), Clock.systemUTC());
+        this(dataDir, host, jdbcPort, DEFAULT_FLIGHT_PORT, null, null, Optional.empty(), Optional.empty(), Clock.systemUTC());
     }
 
     /** {@code ./data}, {@code 127.0.0.1}, port {@value #DEFAULT_JDBC_PORT}. */
@@ -126,13 +130,14 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     public static GatewayConfig fromProperties(Properties properties, GatewayConfig base, Path baseDir, String origin) {
         Set<String> unknown = new TreeSet<>();
         for (String key : properties.stringPropertyNames()) {
-            if (key.startsWith("asof.") && !KEYS.contains(key) && !key.startsWith(TRINO_SESSION_PREFIX)) {
+            if (key.startsWith("asof.") && !KEYS.contains(key) && !AerospikeConfig.KEYS.contains(key)
+                    && !key.startsWith(TRINO_SESSION_PREFIX)) {
                 unknown.add(key);
             }
         }
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException(origin + ": unknown key(s) " + unknown + "; known keys are "
-                    + new TreeSet<>(KEYS));
+                    + new TreeSet<>(java.util.stream.Stream.concat(KEYS.stream(), AerospikeConfig.KEYS.stream()).toList()));
         }
         Path dataDir = base.dataDir();
         String dir = trimmed(properties, DATA_DIR_KEY);
@@ -158,7 +163,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
                     + " and " + FLIGHT_TLS_KEY_KEY);
         }
         return new GatewayConfig(dataDir, host != null ? host : base.host(), port, flightPort, cert, key,
-                trino(properties, base, origin), base.clock());
+                trino(properties, base, origin),
+                AerospikeConfig.parse(properties, base.aerospike(), origin), base.clock());
     }
 
     private static Path pathOf(String text, Path baseDir, Path fallback) {
@@ -264,12 +270,18 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
 
     /** Same gateway with another clock (tests pin "now" to check online TTLs exactly). */
     public GatewayConfig withClock(Clock c) {
-        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, trino, c);
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, trino, aerospike, c);
+    }
+
+    /** Same gateway with Aerospike as online store. */
+    public GatewayConfig withAerospike(AerospikeSettings settings) {
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, trino,
+                Optional.of(settings), clock);
     }
 
     /** Same gateway with Trino as warehouse. */
     public GatewayConfig withTrino(TrinoSettings settings) {
-        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, Optional.of(settings), clock);
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, Optional.of(settings), aerospike, clock);
     }
 
     /** Parses a TCP port (0..65535); {@code what} names the setting in the error message. */
@@ -286,24 +298,24 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     }
 
     public GatewayConfig withDataDir(Path dir) {
-        return new GatewayConfig(dir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, trino, clock);
+        return new GatewayConfig(dir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, trino, aerospike, clock);
     }
 
     public GatewayConfig withHost(String h) {
-        return new GatewayConfig(dataDir, h, jdbcPort, flightPort, flightTlsCert, flightTlsKey, trino, clock);
+        return new GatewayConfig(dataDir, h, jdbcPort, flightPort, flightTlsCert, flightTlsKey, trino, aerospike, clock);
     }
 
     public GatewayConfig withJdbcPort(int port) {
-        return new GatewayConfig(dataDir, host, port, flightPort, flightTlsCert, flightTlsKey, trino, clock);
+        return new GatewayConfig(dataDir, host, port, flightPort, flightTlsCert, flightTlsKey, trino, aerospike, clock);
     }
 
     public GatewayConfig withFlightPort(int port) {
-        return new GatewayConfig(dataDir, host, jdbcPort, port, flightTlsCert, flightTlsKey, trino, clock);
+        return new GatewayConfig(dataDir, host, jdbcPort, port, flightTlsCert, flightTlsKey, trino, aerospike, clock);
     }
 
     /** Flight SQL over TLS with this PEM certificate chain and PKCS#8 key; nulls turn TLS off. */
     public GatewayConfig withFlightTls(Path cert, Path key) {
-        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key, trino, clock);
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key, trino, aerospike, clock);
     }
 
     private static String trimmed(Properties p, String key) {
@@ -316,6 +328,6 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
 
     /** Embedded engines (DuckDB, file registry) under {@code dataDir}, on free loopback ports. */
     public static GatewayConfig embedded(Path dataDir) {
-        return new GatewayConfig(dataDir, "127.0.0.1", 0, 0, null, null, Optional.empty(), Clock.systemUTC());
+        return new GatewayConfig(dataDir, "127.0.0.1", 0, 0, null, null, Optional.empty(), Optional.empty(), Clock.systemUTC());
     }
 }
