@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = AsofCli.Version.class,
         description = "SQL gateway for point-in-time feature queries.",
-        subcommands = {ServeCommand.class, DemoCommand.class, SqlCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, SqlCommand.class, MaterializeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class AsofCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -56,7 +56,11 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println(DemoScenario.sampleQuery().strip() + ";");
         out.println();
-        out.println("More: SHOW FEATURE VIEWS; DESCRIBE customer_profile; EXPLAIN <query>;");
+        out.println("And an online lookup, served from the online store:");
+        out.println();
+        out.println(DemoScenario.sampleLookup() + ";");
+        out.println();
+        out.println("More: SHOW FEATURE VIEWS; DESCRIBE customer_profile; EXPLAIN <query>; SELECT * FROM sys.online_views;");
         out.println("Press Ctrl-C to stop.");
         out.flush();
         ServeCommand.serveUntilStopped(gateway, out, exitAfterStart);

@@ -26,7 +26,8 @@ import java.util.Locale;
  * </ul>
  * Definitions: entity {@code customer}; sources {@code profile_updates} (with a created time),
  * {@code transactions}, {@code labels}; feature views {@code customer_profile} (TTL 180 days) and
- * {@code last_transaction} (TTL 30 days).
+ * {@code last_transaction} (TTL 30 days), and {@code customer_segment} (ONLINE, materialized at
+ * install).
  *
  * <p>Every statement is idempotent ({@code IF NOT EXISTS}), so installing twice is harmless.
  */
@@ -125,6 +126,10 @@ public final class DemoScenario {
         s.add("CREATE FEATURE VIEW IF NOT EXISTS last_transaction ENTITY customer FROM transactions"
                 + " AS SELECT customer_id, amount AS last_amount, merchant_category AS last_category"
                 + " TTL INTERVAL '30' DAY");
+        // Served online: no TTL, so the 2025 demo data still has live values today.
+        s.add("CREATE FEATURE VIEW IF NOT EXISTS customer_segment ENTITY customer FROM profile_updates"
+                + " AS SELECT customer_id, segment, credit_limit ONLINE");
+        s.add("MATERIALIZE customer_segment");
         return List.copyOf(s);
     }
 
@@ -139,7 +144,7 @@ public final class DemoScenario {
         return true;
     }
 
-    /** True when both demo feature views are registered (they are created last). */
+    /** True when the demo feature views are registered (they are created last). */
     public static boolean isInstalled(StatementExecutor executor) {
         List<String> views = new ArrayList<>();
         PreparedQuery q = executor.prepare("SHOW FEATURE VIEWS");
@@ -154,7 +159,8 @@ public final class DemoScenario {
                 }
             }
         }
-        return views.contains("customer_profile") && views.contains("last_transaction");
+        return views.contains("customer_profile") && views.contains("last_transaction")
+                && views.contains("customer_segment");
     }
 
     /** A ready-to-paste PIT join of the label spine with both demo views. */
@@ -168,6 +174,11 @@ public final class DemoScenario {
                 LEFT JOIN last_transaction AS OF l.event_ts t ON t.customer_id = l.customer_id
                 ORDER BY l.label_id
                 LIMIT 10""";
+    }
+
+    /** A ready-to-paste online lookup (served from the online store). */
+    public static String sampleLookup() {
+        return "SELECT customer_id, segment, credit_limit FROM customer_segment WHERE customer_id = 42";
     }
 
     private static void run(StatementExecutor executor, String sql) {

@@ -1,0 +1,225 @@
+package dev.asof.conformance.online;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.asof.connector.aerospike.AerospikeSettings;
+import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
+import dev.asof.gateway.AsofGateway;
+import dev.asof.gateway.GatewayConfig;
+import dev.asof.spi.online.OnlineRecord;
+import dev.asof.spi.online.OnlineStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Benchmark (not a test; {@code mvn -B verify -Pbench -pl conformance-tests -am -Dtest=OnlineLookupBench}):
+ * a prepared single-key lookup of one ONLINE view with 50 features through the project's JDBC
+ * driver, on each online store, with 1 and 16 client threads; next to a direct get of the same
+ * records from the same store instance in the same process. Prints p50, p99, p99.9 and lookups/s.
+ */
+class OnlineLookupBench {
+    private static final int KEYS = 10_000;
+    private static final int FEATURES = 50;
+    private static final int WARMUP = 20_000;
+    private static final int LOOKUPS = 60_000;
+
+    @Test
+    void preparedLookups() throws Exception {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%-34s %8s %8s %9s %12s", "path", "p50 µs", "p99 µs", "p99.9 µs", "lookups/s"));
+        for (String store : List.of("rocksdb", "aerospike (test server)")) {
+            lines.addAll(bench(store));
+        }
+        System.out.println("\nBENCH online lookup, 1 view x 50 features, " + KEYS + " keys, " + LOOKUPS + " lookups per row:");
+        lines.forEach(System.out::println);
+    }
+
+    private List<String> bench(String storeName) throws Exception {
+        Path dir = Files.createTempDirectory("asof-online-bench");
+        AtomicReference<OnlineStore> storeRef = new AtomicReference<>();
+        List<byte[]> recordKeys = new CopyOnWriteArrayList<>();
+        try (AerospikeTestServer server = storeName.startsWith("aerospike") ? new AerospikeTestServer().start() : null) {
+            GatewayConfig config = GatewayConfig.embedded(dir);
+            if (server != null) {
+                config = config.withAerospike(AerospikeSettings.parse(server.seed()));
+            }
+            try (AsofGateway gateway = AsofGateway.start(config, store -> {
+                        storeRef.set(store);
+                        return new KeyRecordingStore(store, recordKeys);
+                    });
+                    Connection c = DriverManager.getConnection(gateway.jdbcUrl())) {
+                setUp(c);
+                assertThat(recordKeys).hasSize(KEYS);
+                String sql = "SELECT * FROM bench_wide WHERE k = ?";
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN " + sql.replace("?", "1"))) {
+                    rs.next();
+                    assertThat(rs.getString(1)).startsWith("online:");
+                }
+                OnlineStore store = storeRef.get();
+                List<String> out = new ArrayList<>();
+                out.add(row(storeName + ": JDBC prepared, 1 thread", jdbc(gateway.jdbcUrl(), sql, 1)));
+                out.add(row(storeName + ": direct store get, 1 thread", direct(store, recordKeys, 1)));
+                out.add(row(storeName + ": JDBC prepared, 16 threads", jdbc(gateway.jdbcUrl(), sql, 16)));
+                out.add(row(storeName + ": direct store get, 16 threads", direct(store, recordKeys, 16)));
+                return out;
+            }
+        }
+    }
+
+    private static void setUp(Connection c) throws Exception {
+        StringBuilder columns = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        StringBuilder features = new StringBuilder();
+        for (int i = 0; i < FEATURES; i++) {
+            String type = i % 3 == 0 ? "VARCHAR" : i % 3 == 1 ? "DOUBLE" : "BIGINT";
+            columns.append(", f").append(i).append(' ').append(type);
+            values.append(", ").append(i % 3 == 0 ? "'v' || (i % 97)" : i % 3 == 1 ? "i * 0.5" : "i * " + i);
+            features.append(", f").append(i);
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE lake.main.bench_wide_src (k BIGINT" + columns + ", e TIMESTAMP)");
+            s.execute("INSERT INTO lake.main.bench_wide_src SELECT i" + values
+                    + ", TIMESTAMP '2025-01-01 00:00:00' + i * INTERVAL 1 SECOND FROM range(" + KEYS + ") t(i)");
+            s.execute("CREATE ENTITY bench_key (k BIGINT)");
+            s.execute("CREATE SOURCE bench_wide_src FROM TABLE lake.main.bench_wide_src EVENT TIME e");
+            s.execute("CREATE FEATURE VIEW bench_wide ENTITY bench_key FROM bench_wide_src AS SELECT k" + features
+                    + " ONLINE");
+            s.execute("MATERIALIZE bench_wide");
+        }
+    }
+
+    /** Per-lookup latencies (ns) and throughput of the prepared statement, each thread on its own connection. */
+    private static Result jdbc(String url, String sql, int threads) throws Exception {
+        return run(threads, () -> {
+            Connection c = DriverManager.getConnection(url);
+            PreparedStatement ps = c.prepareStatement(sql);
+            return key -> {
+                ps.setLong(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("no row for key " + key);
+                    }
+                    for (int i = 1; i <= FEATURES + 1; i++) {
+                        rs.getObject(i);
+                    }
+                }
+            };
+        });
+    }
+
+    private static Result direct(OnlineStore store, List<byte[]> keys, int threads) throws Exception {
+        return run(threads, () -> key -> {
+            if (store.getAll(List.of(keys.get((int) key))).get(0) == null) {
+                throw new IllegalStateException("no record");
+            }
+        });
+    }
+
+    private interface Lookup {
+        void lookup(long key) throws Exception;
+    }
+
+    private interface LookupFactory {
+        Lookup open() throws Exception;
+    }
+
+    private record Result(long[] nanos, double perSecond) {}
+
+    private static Result run(int threads, LookupFactory factory) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Lookup> lookups = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                lookups.add(factory.open());
+            }
+            measure(pool, lookups, WARMUP);
+            long t0 = System.nanoTime();
+            long[] nanos = measure(pool, lookups, LOOKUPS);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Result(nanos, LOOKUPS / seconds);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long[] measure(ExecutorService pool, List<Lookup> lookups, int total) throws Exception {
+        int per = total / lookups.size();
+        List<Future<long[]>> futures = new ArrayList<>();
+        for (Lookup lookup : lookups) {
+            futures.add(pool.submit(() -> {
+                long[] out = new long[per];
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int i = 0; i < per; i++) {
+                    long key = random.nextInt(KEYS);
+                    long start = System.nanoTime();
+                    lookup.lookup(key);
+                    out[i] = System.nanoTime() - start;
+                }
+                return out;
+            }));
+        }
+        long[] all = new long[per * lookups.size()];
+        int at = 0;
+        for (Future<long[]> f : futures) {
+            long[] part = f.get();
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        Arrays.sort(all);
+        return all;
+    }
+
+    private static String row(String name, Result r) {
+        return String.format(Locale.ROOT, "%-34s %8.0f %8.0f %9.0f %12.0f", name, pct(r.nanos, 0.50) / 1e3,
+                pct(r.nanos, 0.99) / 1e3, pct(r.nanos, 0.999) / 1e3, r.perSecond);
+    }
+
+    private static double pct(long[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    /** Passes calls through, remembering the keys materialization writes (the direct gets read them). */
+    private record KeyRecordingStore(OnlineStore store, List<byte[]> keys) implements OnlineStore {
+        @Override
+        public String storeName() {
+            return store.storeName();
+        }
+
+        @Override
+        public List<byte[]> getAll(List<byte[]> k) {
+            return store.getAll(k);
+        }
+
+        @Override
+        public void putAll(List<OnlineRecord> records) {
+            store.putAll(records);
+            records.forEach(r -> keys.add(r.key()));
+        }
+
+        @Override
+        public void deleteAll(List<byte[]> k) {
+            store.deleteAll(k);
+        }
+
+        @Override
+        public void close() {
+            store.close();
+        }
+    }
+}
