@@ -80,7 +80,17 @@ class DemoScenarioTest {
         }
         assertThat(single(executor, "SELECT count(*) FROM lake.sales.transactions")).isEqualTo(100_000L);
         List<List<Object>> views = rows(executor, "SHOW FEATURE VIEWS");
-        assertThat(views).extracting(r -> r.get(0).toString()).containsExactlyInAnyOrder("customer_profile", "last_transaction");
+        assertThat(views).extracting(r -> r.get(0).toString()).containsExactlyInAnyOrder("customer_profile", "last_transaction",
+                "customer_segment");
+    }
+
+    @Test
+    void theSampleLookupIsServedOnline() {
+        assertThat(((String) rows(executor, "EXPLAIN " + DemoScenario.sampleLookup()).get(0).get(0))).startsWith("online: rocksdb");
+        List<List<Object>> online = rows(executor, DemoScenario.sampleLookup());
+        List<List<Object>> offline = rows(executor, DemoScenario.sampleLookup().replace("FROM customer_segment",
+                "FROM customer_segment AS OF CURRENT_TIMESTAMP"));
+        assertThat(online).hasSize(1).isEqualTo(offline);
     }
 
     @Test
