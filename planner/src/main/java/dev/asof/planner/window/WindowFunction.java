@@ -22,7 +22,10 @@ public enum WindowFunction {
     MAX("MAX", true),
     STDDEV_SAMP("STDDEV_SAMP", true),
     VAR_SAMP("VAR_SAMP", true),
-    /** {@code LAST(col)}: the argument of the window's latest row (greatest event, then created time). */
+    /**
+     * {@code LAST(col)} (also spelled {@code LAST_VALUE(col)}): the argument of the window's
+     * latest row (greatest event, then created time).
+     */
     LAST("LAST", true),
     /** {@code APPROX_COUNT_DISTINCT(col)}: asof's HyperLogLog ({@link HyperLogLog}); 0 when empty. */
     APPROX_COUNT_DISTINCT("APPROX_COUNT_DISTINCT", true);
@@ -64,6 +67,9 @@ public enum WindowFunction {
         }
         if (distinct) {
             return Optional.empty();
+        }
+        if (n.equals("LAST_VALUE")) {
+            return Optional.of(LAST); // the standard's name for the same thing
         }
         for (WindowFunction f : values()) {
             if (f.hasArgument && f.sqlName.equals(n)) {
