@@ -166,7 +166,7 @@ class WindowPlannerTest {
         rejected("SUM(amount) OVER (RANGE UNBOUNDED PRECEDING) AS s",
                 "line 1, column 104: the window must be an interval PRECEDING, e.g. " + shape);
         rejected("SUM(amount) OVER (RANGE INTERVAL '1' MONTH PRECEDING) AS s",
-                "line 1, column 103: a window must be a DAY, HOUR, MINUTE or SECOND interval (a fixed length), not YEAR or MONTH");
+                "line 1, column 104: a window must be a DAY, HOUR, MINUTE or SECOND interval (a fixed length), not YEAR or MONTH");
         rejected("SUM(amount) OVER w AS s",
                 "line 1, column 97: named windows are not supported; write the window inline: OVER (RANGE INTERVAL '7' DAY PRECEDING)");
         rejected("SUM(amount) OVER (RANGE INTERVAL '7' DAY PRECEDING) / 100 AS s",
