@@ -131,7 +131,12 @@ SqlNode AsofFeatureSelectItem() :
     final SqlIdentifier id;
 }
 {
-    e = SelectExpression()
+    (
+        LOOKAHEAD(2)
+        e = AsofLastOver()
+    |
+        e = SelectExpression()
+    )
     (
         <AS> id = SimpleIdentifier()
         {
@@ -147,6 +152,37 @@ SqlNode AsofFeatureSelectItem() :
     |
         { return e; }
     )
+}
+
+/**
+ * {@code LAST(expr) OVER window}: the value of the latest row in a window. Calcite's grammar reads
+ * {@code LAST(} as MATCH_RECOGNIZE's navigation function, which takes no OVER; in a feature view
+ * it is asof's windowed aggregate, an ordinary (unresolved) function call.
+ */
+SqlNode AsofLastOver() :
+{
+    final Span s;
+    final SqlNode arg;
+    final SqlCall call;
+    final Span overSpan;
+    final SqlNode over;
+}
+{
+    <LAST> { s = span(); }
+    <LPAREN> arg = Expression(ExprContext.ACCEPT_NON_QUERY) <RPAREN>
+    {
+        call = createCall(new SqlIdentifier("LAST", s.pos()), s.end(this),
+            SqlFunctionCategory.USER_DEFINED_FUNCTION, null, ImmutableList.of(arg));
+    }
+    <OVER> { overSpan = span(); }
+    (
+        over = SimpleIdentifier()
+    |
+        over = WindowSpecification()
+    )
+    {
+        return SqlStdOperatorTable.OVER.createCall(overSpan.end(over), call, over);
+    }
 }
 
 /** SELECT item [, item ]* (no FROM: the source is named before AS). */

@@ -2,12 +2,15 @@ package dev.asof.gateway.execution;
 
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.Entity;
+import dev.asof.planner.catalog.Feature;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.catalog.Source;
 import dev.asof.planner.parser.ObjectKind;
+import dev.asof.planner.window.WindowAggregate;
 import dev.asof.spi.ColumnMetadata;
 import java.sql.JDBCType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
@@ -16,7 +19,8 @@ final class RegistryListings {
     static final List<ColumnMetadata> DESCRIBE_COLUMNS = List.of(
             ColumnMetadata.of("column_name", JDBCType.VARCHAR),
             ColumnMetadata.of("type", JDBCType.VARCHAR),
-            ColumnMetadata.of("role", JDBCType.VARCHAR));
+            ColumnMetadata.of("role", JDBCType.VARCHAR),
+            ColumnMetadata.of("definition", JDBCType.VARCHAR));
 
     private RegistryListings() {}
 
@@ -34,6 +38,7 @@ final class RegistryListings {
                 columns.add(ColumnMetadata.of("entity", JDBCType.VARCHAR));
                 columns.add(ColumnMetadata.of("source", JDBCType.VARCHAR));
                 columns.add(ColumnMetadata.of("ttl", JDBCType.VARCHAR));
+                columns.add(ColumnMetadata.of("hop", JDBCType.VARCHAR));
                 columns.add(ColumnMetadata.of("online", JDBCType.BOOLEAN));
             }
         }
@@ -58,6 +63,7 @@ final class RegistryListings {
                 row.add(v.entity());
                 row.add(v.source());
                 row.add(v.ttl().map(Object::toString).orElse(null));
+                row.add(v.hop().map(Object::toString).orElse(null));
                 row.add(v.online());
             } else {
                 continue;
@@ -68,7 +74,11 @@ final class RegistryListings {
         return new ListCursor(showColumns(kind), rows);
     }
 
-    /** One row per column of a definition, with the column's role (key, feature, event time…). */
+    /**
+     * One row per column of a definition, with the column's role (key, feature, windowed feature,
+     * event time…) and, for a feature view, its definition: the expression over the source, or
+     * the windowed aggregate with its window and the view's HOP.
+     */
     static ListCursor describe(CatalogObject o, Collection<CatalogObject> all) {
         List<String> keys = new ArrayList<>();
         if (o instanceof FeatureView v) {
@@ -77,8 +87,18 @@ final class RegistryListings {
                     .forEach(e -> ((Entity) e).keys().forEach(k -> keys.add(k.name())));
         }
         List<List<Object>> rows = new ArrayList<>();
-        for (ColumnMetadata c : o.columns()) {
-            rows.add(List.of(c.name(), c.typeName(), role(o, c.name(), keys)));
+        if (o instanceof FeatureView v) {
+            for (Feature f : v.features()) {
+                String definition = f.aggregate()
+                        .map(a -> a.sql() + v.hop().map(h -> " HOP " + WindowAggregate.interval(h)).orElse(""))
+                        .orElse(f.expression());
+                String role = f.aggregate().isPresent() ? "windowed feature" : role(o, f.name(), keys);
+                rows.add(Arrays.asList(f.name(), f.type().typeName(), role, definition));
+            }
+        } else {
+            for (ColumnMetadata c : o.columns()) {
+                rows.add(Arrays.asList(c.name(), c.typeName(), role(o, c.name(), keys), null));
+            }
         }
         return new ListCursor(DESCRIBE_COLUMNS, rows);
     }

@@ -259,7 +259,7 @@ public final class StatementExecutor {
         if (table.isPresent()) {
             List<List<Object>> rows = new ArrayList<>();
             for (ColumnMetadata c : table.get()) {
-                rows.add(List.of(c.name(), c.typeName(), "column"));
+                rows.add(java.util.Arrays.asList(c.name(), c.typeName(), "column", null));
             }
             return new ListCursor(RegistryListings.DESCRIBE_COLUMNS, rows);
         }

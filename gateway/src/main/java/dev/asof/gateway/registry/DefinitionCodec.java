@@ -10,6 +10,8 @@ import dev.asof.planner.catalog.Feature;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.catalog.Source;
 import dev.asof.planner.catalog.SourceLocation;
+import dev.asof.planner.window.WindowAggregate;
+import dev.asof.planner.window.WindowFunction;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.warehouse.FileFormat;
 import java.io.IOException;
@@ -59,8 +61,15 @@ final class DefinitionCodec {
                 ObjectNode fn = features.addObject();
                 fn.put("expression", f.expression());
                 fn.set("type", column(f.type()));
+                f.aggregate().ifPresent(a -> {
+                    ObjectNode an = fn.putObject("aggregate");
+                    an.put("function", a.function().name());
+                    a.argument().ifPresent(arg -> an.put("argument", arg));
+                    an.put("windowMillis", a.window().toMillis());
+                });
             }
             v.ttl().ifPresent(t -> n.put("ttlMillis", t.toMillis()));
+            v.hop().ifPresent(h -> n.put("hopMillis", h.toMillis()));
             n.put("online", v.online());
         }
         return n.toString();
@@ -87,9 +96,11 @@ final class DefinitionCodec {
                 }
                 case "FEATURE VIEW" -> {
                     List<Feature> features = new ArrayList<>();
-                    n.get("features").forEach(f -> features.add(new Feature(f.get("expression").asText(), column(f.get("type")))));
+                    n.get("features").forEach(f -> features.add(new Feature(f.get("expression").asText(), column(f.get("type")),
+                            Optional.ofNullable(f.get("aggregate")).map(DefinitionCodec::aggregate))));
                     yield new FeatureView(name, n.get("entity").asText(), n.get("source").asText(), features,
                             Optional.ofNullable(n.get("ttlMillis")).map(t -> Duration.ofMillis(t.asLong())),
+                            Optional.ofNullable(n.get("hopMillis")).map(t -> Duration.ofMillis(t.asLong())),
                             n.get("online").asBoolean(), ddl);
                 }
                 default -> throw new IllegalStateException("unknown kind in registry: " + n.get("kind"));
@@ -97,6 +108,13 @@ final class DefinitionCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A windowed feature's aggregate; definitions written before windows existed have none. */
+    private static WindowAggregate aggregate(JsonNode n) {
+        return new WindowAggregate(WindowFunction.valueOf(n.get("function").asText()),
+                Optional.ofNullable(n.get("argument")).map(JsonNode::asText),
+                Duration.ofMillis(n.get("windowMillis").asLong()));
     }
 
     private static ArrayNode columns(List<ColumnMetadata> columns) {

@@ -20,6 +20,9 @@ import dev.asof.planner.sql.Expressions;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.validate.NameSuggestions;
 import dev.asof.planner.validate.QueryValidator;
+import dev.asof.planner.window.TileGrid;
+import dev.asof.planner.window.WindowAggregate;
+import dev.asof.planner.window.WindowFunction;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.warehouse.FileFormat;
 import java.nio.file.Path;
@@ -31,12 +34,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.util.SqlShuttle;
 
 /** Checks CREATE statements against the catalog and turns them into registry definitions. */
@@ -107,11 +112,9 @@ public final class DefinitionPlanner {
         String name = node.name().getSimple();
         Entity entity = lookup(node.entity(), Entity.class, "entity");
         Source source = lookup(node.source(), Source.class, "source");
-        if (node.hop() != null) {
-            throw new AsofException(ErrorCode.NOT_SUPPORTED, "HOP applies to windowed aggregates, which this view has none of");
-        }
         List<String> names = new ArrayList<>();
         List<SqlNode> expressions = new ArrayList<>();
+        List<WindowedItem> windows = new ArrayList<>();
         for (SqlNode item : node.selectList()) {
             SqlNode expr = item;
             String column;
@@ -124,30 +127,62 @@ public final class DefinitionPlanner {
                 throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(item)
                         + "give this feature a name: <expression> AS <name>");
             }
-            if (Nodes.contains(expr, call -> call.getKind() == SqlKind.OVER)) {
-                throw new AsofException(ErrorCode.NOT_SUPPORTED, Nodes.position(item)
-                        + "windowed aggregates (OVER ...) are not supported yet; this view can hold latest values only");
-            }
             if (names.stream().anyMatch(column::equalsIgnoreCase)) {
                 throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(item) + "column '" + column + "' appears twice");
             }
             names.add(column);
             expressions.add(expr);
+            windows.add(Nodes.contains(expr, call -> call.getKind() == SqlKind.OVER) ? WindowedItem.parse(expr) : null);
         }
+        boolean windowed = windows.stream().anyMatch(java.util.Objects::nonNull);
         for (ColumnMetadata key : entity.keys()) {
             if (names.stream().noneMatch(key.name()::equalsIgnoreCase)) {
                 throw new AsofException(ErrorCode.INVALID_DEFINITION, "feature view '" + name + "' must select the key '"
                         + key.name() + "' of entity '" + entity.name() + "'");
             }
         }
-        // Names and types resolve against the source, with the validator's messages and candidates.
+        Optional<Duration> hop = Optional.ofNullable(node.hopMillis()).map(Duration::ofMillis);
+        if (windowed) {
+            checkWindowed(node, entity, names, windows, hop);
+        } else {
+            if (node.hop() != null) {
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(node.hop())
+                        + "HOP applies to windowed aggregates, which this view has none of");
+            }
+            for (SqlNode expr : expressions) {
+                Optional<SqlCall> aggregate = WindowedItem.aggregateWithoutOver(expr);
+                if (aggregate.isPresent()) {
+                    String f = aggregate.get().getOperator().getName().toUpperCase(Locale.ROOT);
+                    throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(aggregate.get()) + f
+                            + " needs a window: " + f + "(...) OVER (RANGE INTERVAL '7' DAY PRECEDING); without OVER a "
+                            + "feature view holds the latest value of each column");
+                }
+            }
+        }
+        // What the warehouse types: latest-value expressions and windowed arguments (COUNT(*) has
+        // none). Names and types resolve against the source, with the validator's messages.
+        List<SqlNode> typed = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            WindowedItem w = windows.get(i);
+            SqlNode expr = w == null ? expressions.get(i) : w.argument() == null ? COUNT_ROWS_PROBE.clone(Nodes.POS) : w.argument();
+            typed.add(expr);
+        }
         List<SqlNode> items = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            items.add(Nodes.as(expressions.get(i), names.get(i)));
+            items.add(Nodes.as(typed.get(i), names.get(i)));
         }
-        new QueryValidator(catalog).validate(Nodes.select(items, Nodes.id(source.name()), null, false));
+        QueryValidator validator = new QueryValidator(catalog);
+        SqlNode validated = validator.validate(Nodes.select(items, Nodes.id(source.name()), null, false));
+        if (windowed) {
+            RelDataType row = validator.typeOf(validated);
+            for (int i = 0; i < names.size(); i++) {
+                if (windows.get(i) != null && windows.get(i).argument() != null) {
+                    checkArgumentType(windows.get(i), row.getFieldList().get(i).getType());
+                }
+            }
+        }
 
-        List<String> canonical = expressions.stream().map(DefinitionPlanner::unqualified).map(Expressions::print).toList();
+        List<String> canonical = typed.stream().map(DefinitionPlanner::unqualified).map(Expressions::print).toList();
         List<SqlNode> describeItems = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             describeItems.add(Nodes.as(Expressions.parse(canonical.get(i)), names.get(i)));
@@ -161,9 +196,74 @@ public final class DefinitionPlanner {
         if (ttl.isPresent() && (ttl.get().isNegative() || ttl.get().isZero())) {
             throw new AsofException(ErrorCode.INVALID_DEFINITION, "TTL must be positive");
         }
-        FeatureViewDraft draft = new FeatureViewDraft(name, entity.name(), source.name(), names, canonical, ttl,
-                node.online(), ddl(node));
+        List<Optional<WindowAggregate>> aggregates = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            WindowedItem w = windows.get(i);
+            aggregates.add(w == null ? Optional.empty() : Optional.of(new WindowAggregate(w.function(),
+                    w.argument() == null ? Optional.empty() : Optional.of(canonical.get(i)), w.window())));
+        }
+        FeatureViewDraft draft = new FeatureViewDraft(name, entity.name(), source.name(), names, canonical, aggregates, ttl,
+                windowed ? hop : Optional.empty(), node.online(), ddl(node));
         return new PlannedStatement.CreateFeatureView(draft, describe, node.ifNotExists());
+    }
+
+    /** What {@code COUNT(*)} asks the warehouse to type: nothing of the source's. */
+    private static final SqlNode COUNT_ROWS_PROBE = Nodes.cast(Nodes.number(1), SqlTypeName.BIGINT);
+
+    /**
+     * A windowed view: every other column is an entity key; no TTL (the windows bound the age of
+     * what they read); each window a multiple of the HOP.
+     */
+    private static void checkWindowed(SqlCreateFeatureView node, Entity entity, List<String> names,
+            List<WindowedItem> windows, Optional<Duration> hop) {
+        for (int i = 0; i < names.size(); i++) {
+            String column = names.get(i);
+            if (windows.get(i) == null && entity.keys().stream().noneMatch(k -> k.name().equalsIgnoreCase(column))) {
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(node.selectList().get(i))
+                        + "column '" + column + "' is neither a key of entity '" + entity.name() + "' nor a windowed "
+                        + "aggregate; a feature view holds latest values or windowed aggregates, not both (the value "
+                        + "of the latest row in a window is LAST(" + column + ") OVER (RANGE INTERVAL '1' DAY PRECEDING))");
+            }
+        }
+        if (node.ttl() != null) {
+            throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(node.ttl())
+                    + "TTL applies to latest-value views; a windowed aggregate only reads rows inside its window already");
+        }
+        if (hop.isPresent()) {
+            TileGrid grid = TileGrid.of(hop);
+            for (WindowedItem w : windows) {
+                if (w != null && !grid.divides(TileGrid.micros(w.window()))) {
+                    throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(w.interval()) + "window "
+                            + WindowAggregate.interval(w.window()) + " is not a multiple of HOP "
+                            + WindowAggregate.interval(hop.get()) + "; windows move in whole hops");
+                }
+            }
+        }
+    }
+
+    /** Argument types each function accepts; the same on every engine, and what the online path can compute. */
+    private static void checkArgumentType(WindowedItem w, RelDataType type) {
+        String typeName = type.getSqlTypeName().getName();
+        String f = w.function() == WindowFunction.COUNT_DISTINCT ? "COUNT(DISTINCT)" : w.function().sqlName();
+        switch (w.function()) {
+            case SUM, AVG, STDDEV_SAMP, VAR_SAMP -> {
+                if (!SqlTypeUtil.isNumeric(type)) {
+                    throw WindowedItem.invalid(w.argument(), f + " needs a numeric argument, not " + typeName);
+                }
+            }
+            case APPROX_COUNT_DISTINCT, COUNT_DISTINCT -> {
+                if (!SqlTypeUtil.isIntType(type) && !SqlTypeUtil.inCharFamily(type)) {
+                    throw WindowedItem.invalid(w.argument(), f + " counts integers or strings (whose text is the "
+                            + "same on every engine), not " + typeName + "; CAST the argument to one of them");
+                }
+            }
+            case MIN, MAX -> {
+                if (!SqlTypeUtil.isNumeric(type) && !SqlTypeUtil.inCharFamily(type) && !SqlTypeUtil.isDatetime(type)) {
+                    throw WindowedItem.invalid(w.argument(), f + " needs a number, string, date or time, not " + typeName);
+                }
+            }
+            default -> { }
+        }
     }
 
     /** The view once the warehouse has typed its columns (in draft order). */
@@ -178,10 +278,34 @@ public final class DefinitionPlanner {
         for (int i = 0; i < draft.columnNames().size(); i++) {
             String column = draft.columnNames().get(i);
             if (entity.keys().stream().noneMatch(k -> k.name().equalsIgnoreCase(column))) {
-                features.add(new Feature(draft.expressions().get(i), rename(types.get(i), column)));
+                Optional<WindowAggregate> aggregate = draft.aggregates().get(i);
+                features.add(aggregate.isEmpty()
+                        ? new Feature(draft.expressions().get(i), rename(types.get(i), column))
+                        : new Feature(aggregate.get().sql(), resultType(aggregate.get().function(), types.get(i), column),
+                                aggregate));
             }
         }
-        return new FeatureView(draft.name(), draft.entity(), draft.source(), features, draft.ttl(), draft.online(), draft.ddl());
+        return new FeatureView(draft.name(), draft.entity(), draft.source(), features, draft.ttl(), draft.hop(),
+                draft.online(), draft.ddl());
+    }
+
+    /**
+     * The type of a windowed aggregate's result, the same on every engine: counts BIGINT; SUM of
+     * integers BIGINT, of decimals DECIMAL(38, scale), of floating point DOUBLE; AVG, STDDEV_SAMP
+     * and VAR_SAMP DOUBLE; MIN, MAX and LAST the argument's type.
+     */
+    private static ColumnMetadata resultType(WindowFunction f, ColumnMetadata argument, String name) {
+        return switch (f) {
+            case COUNT_ROWS, COUNT, COUNT_DISTINCT, APPROX_COUNT_DISTINCT -> ColumnMetadata.of(name, JDBCType.BIGINT);
+            case AVG, STDDEV_SAMP, VAR_SAMP -> ColumnMetadata.of(name, JDBCType.DOUBLE);
+            case MIN, MAX, LAST -> rename(argument, name);
+            case SUM -> switch (argument.jdbcType()) {
+                case TINYINT, SMALLINT, INTEGER, BIGINT -> ColumnMetadata.of(name, JDBCType.BIGINT);
+                case DECIMAL, NUMERIC -> new ColumnMetadata(name, JDBCType.DECIMAL,
+                        "DECIMAL(38," + argument.scale() + ")", 38, argument.scale());
+                default -> ColumnMetadata.of(name, JDBCType.DOUBLE);
+            };
+        };
     }
 
     private static ColumnMetadata rename(ColumnMetadata c, String name) {

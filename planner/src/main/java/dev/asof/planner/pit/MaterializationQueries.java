@@ -52,15 +52,15 @@ public final class MaterializationQueries {
     public GeneratedQuery latestValues(FeatureView view, Optional<Instant> changedAfter, Instant asOf) {
         PitRelation relation = relation(view);
         SqlNode t = timestamp(asOf);
-        SqlNode query = relation.build(relation.allKeysAt(t, changedKeys(relation, changedAfter, asOf)),
-                JDBCType.TIMESTAMP, false, changedAfter.isPresent(), true);
+        SqlNode query = relation.buildForOnlineStore(relation.source().allKeysAt(t, changedKeys(relation, changedAfter, asOf)),
+                JDBCType.TIMESTAMP, changedAfter.isPresent());
         return generated(query);
     }
 
     /** The number of rows {@link #latestValues} returns at most: the keys it probes. */
     public GeneratedQuery changedKeyCount(FeatureView view, Optional<Instant> changedAfter, Instant asOf) {
         PitRelation relation = relation(view);
-        SqlNode keys = relation.allKeysAt(timestamp(asOf), changedKeys(relation, changedAfter, asOf));
+        SqlNode keys = relation.source().allKeysAt(timestamp(asOf), changedKeys(relation, changedAfter, asOf));
         SqlNode count = Nodes.select(List.of(Nodes.as(SqlStdOperatorTable.COUNT.createCall(POS,
                 SqlIdentifier.star(POS)), "n")), Nodes.as(keys, "__keys"), null, false);
         return generated(count);
@@ -69,9 +69,9 @@ public final class MaterializationQueries {
     private List<SqlNode> changedKeys(PitRelation relation, Optional<Instant> changedAfter, Instant asOf) {
         List<SqlNode> filters = new ArrayList<>();
         SqlNode upper = dialect.instant(timestamp(asOf), JDBCType.TIMESTAMP);
-        filters.add(SqlStdOperatorTable.LESS_THAN_OR_EQUAL.createCall(POS, relation.visibleInstant(), upper));
+        filters.add(SqlStdOperatorTable.LESS_THAN_OR_EQUAL.createCall(POS, relation.source().visibleInstant(), upper));
         changedAfter.ifPresent(from -> filters.add(SqlStdOperatorTable.GREATER_THAN.createCall(POS,
-                relation.visibleInstant(), dialect.instant(timestamp(from), JDBCType.TIMESTAMP))));
+                relation.source().visibleInstant(), dialect.instant(timestamp(from), JDBCType.TIMESTAMP))));
         return filters;
     }
 
@@ -84,7 +84,8 @@ public final class MaterializationQueries {
     }
 
     private PitRelation relation(FeatureView view) {
-        return new PitRelation(dialect, view, PitRelation.entityOf(catalog, view), PitRelation.sourceOf(catalog, view));
+        return new PitRelation(new ViewSource(dialect, view, PitRelation.entityOf(catalog, view),
+                PitRelation.sourceOf(catalog, view)));
     }
 
     /** A TIMESTAMP literal (UTC wall clock, microseconds) for an instant. */

@@ -44,28 +44,33 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
  * <p>The result has the view's columns plus {@link #TIME_COLUMN}, the probe's T, one row per
  * distinct probe point with a value.
  */
-final class PitRelation {
-    /** Column of the PIT relation holding the probe time it answers for. */
-    static final String TIME_COLUMN = "__asof_t";
+final class PitRelation implements ViewRelation {
     /** Column with the event instant of the row a value comes from (online store materialization). */
     static final String EVENT_COLUMN = "__asof_e";
 
     private static final String KIND = "__kind";
-    private static final String T = "__t";
+    private static final String T = ViewSource.PROBE_TIME;
     private static final String TU = "__tu";
     private static final String E = "__e";
     private static final String ORDER = "__o";
 
+    private final ViewSource vs;
     private final EngineDialect dialect;
     private final FeatureView view;
     private final Entity entity;
     private final Source source;
 
-    PitRelation(EngineDialect dialect, FeatureView view, Entity entity, Source source) {
-        this.dialect = requireNonNull(dialect, "dialect");
-        this.view = requireNonNull(view, "view");
-        this.entity = requireNonNull(entity, "entity");
-        this.source = requireNonNull(source, "source");
+    PitRelation(ViewSource vs) {
+        this.vs = requireNonNull(vs, "vs");
+        this.dialect = vs.dialect();
+        this.view = vs.view();
+        this.entity = vs.entity();
+        this.source = vs.source();
+    }
+
+    @Override
+    public ViewSource source() {
+        return vs;
     }
 
     /** The entity a view is keyed by; fails if it was dropped under the view. */
@@ -87,37 +92,39 @@ final class PitRelation {
     }
 
     /**
-     * The view's rows at the probe points.
+     * {@inheritDoc}
      *
-     * @param probes a query with columns {@code k0..kn} (entity keys, in entity order, already of
-     *     the key types) and {@code __t} (the probe time)
-     * @param probeTimeType type of {@code __t}
-     * @param exclusive whether visibility is {@code < T} rather than {@code <= T}
-     * @param restrictToProbeKeys read only source rows whose key some probe has (worth it when the
-     *     probes are a subset of the keys; not for "every key")
+     * <p>A probe point whose key has no live value gets no row ({@code everyProbe} makes no
+     * difference: a LEFT JOIN fills NULL features either way).
      */
-    SqlNode build(SqlNode probes, JDBCType probeTimeType, boolean exclusive, boolean restrictToProbeKeys) {
-        return build(probes, probeTimeType, exclusive, restrictToProbeKeys, false);
+    @Override
+    public SqlNode build(SqlNode probes, JDBCType probeTimeType, boolean exclusive, boolean restrictToProbeKeys,
+            boolean everyProbe) {
+        return relation(probes, probeTimeType, exclusive, restrictToProbeKeys, false);
     }
 
     /**
-     * As {@link #build(SqlNode, JDBCType, boolean, boolean)}; with {@code forOnlineStore} the TTL
-     * is not applied and the chosen row's event instant is returned as {@link #EVENT_COLUMN}, so
-     * that the online store can apply the TTL at lookup time.
+     * The view's rows at the probe points, for the online store: visibility inclusive, the TTL
+     * not applied, and the chosen row's event instant returned as {@link #EVENT_COLUMN}, so that
+     * lookups apply the TTL at the time they run.
      */
-    SqlNode build(SqlNode probes, JDBCType probeTimeType, boolean exclusive, boolean restrictToProbeKeys,
+    SqlNode buildForOnlineStore(SqlNode probes, JDBCType probeTimeType, boolean restrictToProbeKeys) {
+        return relation(probes, probeTimeType, false, restrictToProbeKeys, true);
+    }
+
+    private SqlNode relation(SqlNode probes, JDBCType probeTimeType, boolean exclusive, boolean restrictToProbeKeys,
             boolean forOnlineStore) {
-        List<String> keys = keyAliases();
-        List<Feature> features = nonKeyFeatures();
+        List<String> keys = vs.keyAliases();
+        List<Feature> features = vs.nonKeyFeatures();
 
         // Source rows.
         SqlNode e = Nodes.id(source.eventTime());
         JDBCType eType = source.column(source.eventTime()).map(ColumnMetadata::jdbcType).orElse(JDBCType.TIMESTAMP);
         SqlNode eMicros = dialect.instant(e, eType);
-        SqlNode visibleMicros = visibleInstant();
+        SqlNode visibleMicros = vs.visibleInstant();
         List<SqlNode> orderFields = new ArrayList<>();
         orderFields.add(dialect.instant(Nodes.id(source.eventTime()), eType));
-        createdInstant().ifPresent(orderFields::add);
+        vs.createdInstant().ifPresent(orderFields::add);
         for (Feature f : features) {
             // Tie rule: among rows tied on (event, created) time, the greatest feature tuple wins, NULL lowest.
             orderFields.add(Nodes.isNotNull(Expressions.parse(f.expression())));
@@ -128,10 +135,8 @@ final class PitRelation {
         sourceItems.add(Nodes.as(Nodes.number(0), KIND));
         List<SqlNode> sourceWhere = new ArrayList<>();
         for (int i = 0; i < entity.keys().size(); i++) {
-            Feature keyFeature = keyFeature(entity.keys().get(i).name());
-            SqlNode keyExpr = Expressions.parse(keyFeature.expression());
-            sourceItems.add(Nodes.as(Nodes.cast(keyExpr, SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType())), keys.get(i)));
-            sourceWhere.add(Nodes.isNotNull(keyExpr.clone(POS)));
+            sourceItems.add(Nodes.as(vs.key(i), keys.get(i)));
+            sourceWhere.add(Nodes.isNotNull(vs.rawKey(i)));
         }
         sourceWhere.add(Nodes.isNotNull(Nodes.id(source.eventTime())));
         sourceItems.add(Nodes.as(Nodes.nullLiteral(), T));
@@ -142,18 +147,9 @@ final class PitRelation {
             sourceItems.add(Nodes.as(Expressions.parse(features.get(i).expression()), featureAlias(i)));
         }
         if (restrictToProbeKeys) {
-            // Only keys some probe asks for: a selective spine (one customer) then sorts a few
-            // source rows instead of all of them. A semi-join, so it never multiplies rows.
-            List<SqlNode> match = new ArrayList<>();
-            for (int i = 0; i < keys.size(); i++) {
-                SqlNode keyExpr = Expressions.parse(keyFeature(entity.keys().get(i).name()).expression());
-                match.add(Nodes.eq(Nodes.id("__pk", keys.get(i)),
-                        Nodes.cast(keyExpr, SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType()))));
-            }
-            SqlNode probeKeys = Nodes.select(List.of(Nodes.number(1)), Nodes.as(probes.clone(POS), "__pk"), Nodes.and(match), false);
-            sourceWhere.add(SqlStdOperatorTable.EXISTS.createCall(POS, probeKeys));
+            sourceWhere.add(vs.probeKeysExist(probes.clone(POS)));
         }
-        SqlNode sourceRows = Nodes.select(sourceItems, Nodes.as(sourceRelation(), "__src"), Nodes.and(sourceWhere), false);
+        SqlNode sourceRows = Nodes.select(sourceItems, Nodes.as(vs.relation(), "__src"), Nodes.and(sourceWhere), false);
 
         // Probe rows.
         List<SqlNode> probeItems = new ArrayList<>();
@@ -192,7 +188,7 @@ final class PitRelation {
         List<SqlNode> outItems = new ArrayList<>();
         int featureIndex = 0;
         for (Feature f : view.features()) {
-            int keyIndex = keyIndex(f.name());
+            int keyIndex = vs.keyIndex(f.name());
             SqlNode value = keyIndex >= 0 ? Nodes.id(keys.get(keyIndex)) : Nodes.id(featureAlias(featureIndex++));
             outItems.add(Nodes.as(value, f.name()));
         }
@@ -209,73 +205,6 @@ final class PitRelation {
         return Nodes.select(outItems, Nodes.as(windowed, "__w"), Nodes.and(outWhere), false);
     }
 
-    /**
-     * The instant a source row becomes visible: its event time, or its created time when that is
-     * later.
-     */
-    SqlNode visibleInstant() {
-        JDBCType eType = source.column(source.eventTime()).map(ColumnMetadata::jdbcType).orElse(JDBCType.TIMESTAMP);
-        SqlNode e = dialect.instant(Nodes.id(source.eventTime()), eType);
-        return createdInstant().<SqlNode>map(c -> SqlLibraryOperators.GREATEST.createCall(POS, e, c)).orElse(e);
-    }
-
-    /** The source's created time as an instant, NULL counting as the event time; empty when it has none. */
-    private Optional<SqlNode> createdInstant() {
-        if (source.createdTime().isEmpty()) {
-            return Optional.empty();
-        }
-        JDBCType eType = source.column(source.eventTime()).map(ColumnMetadata::jdbcType).orElse(JDBCType.TIMESTAMP);
-        String c = source.createdTime().get();
-        JDBCType cType = source.column(c).map(ColumnMetadata::jdbcType).orElse(JDBCType.TIMESTAMP);
-        // A NULL created time counts as the event time: known as soon as it happened.
-        return Optional.of(SqlStdOperatorTable.COALESCE.createCall(POS,
-                dialect.instant(Nodes.id(c), cType), dialect.instant(Nodes.id(source.eventTime()), eType)));
-    }
-
-    /**
-     * Probe query for "every key that has a source row", all at the same time {@code t}.
-     *
-     * @param keyFilters conditions over the source's columns (e.g. {@link #sourceKey} expressions,
-     *     {@link #visibleInstant()}) that a row must meet for its key to be probed
-     */
-    SqlNode allKeysAt(SqlNode t, List<SqlNode> keyFilters) {
-        List<String> keys = keyAliases();
-        List<SqlNode> items = new ArrayList<>();
-        List<SqlNode> where = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            SqlNode keyExpr = Expressions.parse(keyFeature(entity.keys().get(i).name()).expression());
-            items.add(Nodes.as(Nodes.cast(keyExpr, SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType())), keys.get(i)));
-            where.add(Nodes.isNotNull(keyExpr.clone(POS)));
-        }
-        items.add(Nodes.as(t, T));
-        where.addAll(keyFilters);
-        return Nodes.select(items, Nodes.as(sourceRelation(), "__src"), Nodes.and(where), true);
-    }
-
-    /** The source's expression for one entity key column, in the key's type. */
-    SqlNode sourceKey(String keyColumn) {
-        for (int i = 0; i < entity.keys().size(); i++) {
-            if (entity.keys().get(i).name().equalsIgnoreCase(keyColumn)) {
-                SqlNode keyExpr = Expressions.parse(keyFeature(entity.keys().get(i).name()).expression());
-                return Nodes.cast(keyExpr, SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType()));
-            }
-        }
-        throw new IllegalArgumentException("not a key of " + entity.name() + ": " + keyColumn);
-    }
-
-    /** Aliases of the key columns in probe queries: {@code __k0 .. __kn}. */
-    List<String> keyAliases() {
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < entity.keys().size(); i++) {
-            keys.add("__k" + i);
-        }
-        return keys;
-    }
-
-    static String probeTimeAlias() {
-        return T;
-    }
-
     private SqlNode over(SqlNode aggregate, List<String> keys, boolean exclusive) {
         SqlNodeList partition = new SqlNodeList(keys.stream().map(k -> (SqlNode) Nodes.id(k)).toList(), POS);
         // Inclusive: at equal instants source rows (kind 0) sort before probes (kind 1), so they are visible.
@@ -287,33 +216,6 @@ final class PitRelation {
                 SqlLiteral.createBoolean(true, POS),
                 SqlWindow.createUnboundedPreceding(POS), SqlWindow.createCurrentRow(POS), null, POS);
         return SqlStdOperatorTable.OVER.createCall(POS, aggregate, window);
-    }
-
-    private SqlNode sourceRelation() {
-        if (source.location() instanceof SourceLocation.Table t) {
-            return Nodes.id(t.path());
-        }
-        return dialect.fileRelation((SourceLocation.File) source.location());
-    }
-
-    private List<Feature> nonKeyFeatures() {
-        return view.features().stream().filter(f -> keyIndex(f.name()) < 0).toList();
-    }
-
-    private Feature keyFeature(String key) {
-        return view.features().stream()
-                .filter(f -> f.name().equalsIgnoreCase(key))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("view " + view.name() + " lacks key " + key));
-    }
-
-    private int keyIndex(String column) {
-        for (int i = 0; i < entity.keys().size(); i++) {
-            if (entity.keys().get(i).name().equalsIgnoreCase(column)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static String featureAlias(int i) {

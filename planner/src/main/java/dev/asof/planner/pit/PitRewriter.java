@@ -286,20 +286,23 @@ public final class PitRewriter {
                 }
             }
         }
-        PitRelation relation = new PitRelation(dialect, view, entity, sourceOf(view));
+        ViewRelation relation = ViewRelation.of(dialect, view, entity, sourceOf(view));
         List<SqlNode> probeItems = new ArrayList<>();
         List<String> keyAliases = relation.keyAliases();
         for (int i = 0; i < spineKeys.size(); i++) {
             probeItems.add(Nodes.as(Nodes.cast(spineKeys.get(i).clone(POS),
                     SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType())), keyAliases.get(i)));
         }
-        probeItems.add(Nodes.as(ref.time().clone(POS), PitRelation.probeTimeAlias()));
+        probeItems.add(Nodes.as(ref.time().clone(POS), ViewSource.PROBE_TIME));
         SqlNode probes = Nodes.select(probeItems, probeFrom.clone(POS), pushed.isEmpty() ? null : Nodes.and(pushed), true);
 
-        SqlNode pit = relation.build(probes, timeType(ref.time()), ref.exclusive(), true);
+        // LEFT: every spine row with a key and a time gets the windows' values (COUNT 0 when
+        // empty); JOIN: only rows for which the view has the key at that time.
+        SqlNode pit = relation.build(probes, timeType(ref.time()), ref.exclusive(), true,
+                join.getJoinType() == JoinType.LEFT);
         join.setRight(Nodes.as(pit, alias));
         join.setOperand(5, Nodes.and(List.of(on,
-                Nodes.eq(Nodes.id(alias, PitRelation.TIME_COLUMN), ref.time().clone(POS)))));
+                Nodes.eq(Nodes.id(alias, ViewRelation.TIME_COLUMN), ref.time().clone(POS)))));
     }
 
     /**
@@ -310,7 +313,7 @@ public final class PitRewriter {
      */
     private SqlNode snapshot(FeatureView view, SqlNode time, JDBCType timeType, boolean exclusive,
             String alias, SqlSelect select, boolean inJoin) {
-        PitRelation relation = new PitRelation(dialect, view, entityOf(view), sourceOf(view));
+        ViewRelation relation = ViewRelation.of(dialect, view, entityOf(view), sourceOf(view));
         List<SqlNode> keyFilters = new ArrayList<>();
         if (!inJoin && select != null && select.getWhere() != null) {
             Entity entity = entityOf(view);
@@ -319,13 +322,14 @@ public final class PitRewriter {
                     keyFilters.add(c.clone(POS).accept(new SqlShuttle() {
                         @Override
                         public SqlNode visit(SqlIdentifier id) {
-                            return relation.sourceKey(id.names.get(1));
+                            return relation.source().sourceKey(id.names.get(1));
                         }
                     }));
                 }
             }
         }
-        return relation.build(relation.allKeysAt(time, keyFilters), timeType, exclusive, !keyFilters.isEmpty());
+        return relation.build(relation.source().allKeysAt(time, keyFilters), timeType, exclusive, !keyFilters.isEmpty(),
+                false);
     }
 
     /** True when every column the conjunct reads is a key column of {@code alias}, and it has no sub-query. */

@@ -28,6 +28,24 @@ public final class DuckDbDialect implements EngineDialect {
         return Nodes.function("EPOCH_US", v);
     }
 
+    /** {@code EPOCH_US} is already exact microseconds. */
+    @Override
+    public SqlNode epochMicros(SqlNode value, JDBCType type) {
+        return instant(value, type);
+    }
+
+    @Override
+    public SqlNode md5Hex(SqlNode text) {
+        return Nodes.function("MD5", text);
+    }
+
+    /** DuckDB casts {@code '0x…'} text to integers. */
+    @Override
+    public SqlNode hexToBigint(SqlNode hex) {
+        return Nodes.cast(SqlStdOperatorTable.CONCAT.createCall(Nodes.POS, SqlLiteral.createCharString("0x", Nodes.POS), hex),
+                SqlTypeName.BIGINT);
+    }
+
     @Override
     public SqlNode instantMinus(SqlNode instant, java.time.Duration duration) {
         long micros = Math.multiplyExact(duration.getSeconds(), 1_000_000L) + duration.getNano() / 1_000L;

@@ -25,6 +25,19 @@ public interface EngineDialect {
      */
     SqlNode instant(SqlNode value, JDBCType type);
 
+    /**
+     * A time value as exact epoch microseconds, a {@code BIGINT}: the integer arithmetic of
+     * windowed aggregates (tiles of the hop grid) needs it. A plain TIMESTAMP is read as UTC, a
+     * DATE as its midnight UTC; times before 1970 are negative.
+     */
+    SqlNode epochMicros(SqlNode value, JDBCType type);
+
+    /** The MD5 digest of a string's UTF-8 bytes as 32 hex digits (either case). */
+    SqlNode md5Hex(SqlNode text);
+
+    /** A string of at most 15 hex digits as a {@code BIGINT}. */
+    SqlNode hexToBigint(SqlNode hex);
+
     /** The instant {@code duration} before {@code instant} (an expression made by {@link #instant}). */
     SqlNode instantMinus(SqlNode instant, java.time.Duration duration);
 

@@ -55,6 +55,12 @@ public final class Nodes {
         return SqlStdOperatorTable.IS_NOT_NULL.createCall(POS, a);
     }
 
+    /** {@code CASE WHEN condition THEN then ELSE otherwise END}; {@code otherwise} null means NULL. */
+    public static SqlNode caseWhen(SqlNode condition, SqlNode then, SqlNode otherwise) {
+        return SqlStdOperatorTable.CASE.createCall(POS, null, SqlNodeList.of(condition), SqlNodeList.of(then),
+                otherwise == null ? nullLiteral() : otherwise);
+    }
+
     public static SqlNode nullLiteral() {
         return SqlLiteral.createNull(POS);
     }

@@ -8,6 +8,8 @@ import dev.asof.planner.error.ErrorCode;
 import java.sql.JDBCType;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.calcite.sql.SqlBasicTypeNameSpec;
+import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
@@ -23,6 +25,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *   <li>Instants are {@code TIMESTAMP WITH TIME ZONE} values (plain timestamps and dates read as
  *       UTC with {@code with_timezone}): Trino compares them by instant at full precision.
  *       Epoch microseconds would need string work ({@code to_unixtime} is a double, not exact).
+ *   <li>Where exact epoch microseconds are needed (tiles of windowed aggregates), they are
+ *       {@code date_diff('second', epoch, date_trunc('second', v)) * 1e6} plus the six fraction
+ *       digits of {@code CAST(v AS TIMESTAMP(6))}'s text (the last six characters, whatever the
+ *       year's width); a zoned value is first moved to UTC ({@code at_timezone}).
  *   <li>{@code max_by(value, key)} keeps NULL values (only NULL keys are skipped) and runs as a
  *       window function with a ROWS frame.
  *   <li>Trino refuses to order ROWs whose fields are NULL, so every nullable field of the
@@ -57,6 +63,35 @@ public final class TrinoDialect implements EngineDialect {
     }
 
     @Override
+    public SqlNode epochMicros(SqlNode value, JDBCType type) {
+        if (type == JDBCType.DATE) {
+            SqlNode days = Nodes.function("date_diff", literal("day"), dateLiteral(), value);
+            return SqlStdOperatorTable.MULTIPLY.createCall(POS, days, Nodes.number(86_400_000_000L));
+        }
+        SqlNode utc = type == JDBCType.TIMESTAMP_WITH_TIMEZONE
+                ? Nodes.function("at_timezone", value, literal("UTC"))
+                : value;
+        SqlNode micros6 = cast6(utc);
+        // date_trunc floors (also before 1970), so the fraction digits are always added.
+        SqlNode seconds = Nodes.function("date_diff", literal("second"), epochLiteral(),
+                Nodes.function("date_trunc", literal("second"), micros6));
+        SqlNode fraction = Nodes.cast(Nodes.function("substr", Nodes.cast(micros6.clone(POS), SqlTypeName.VARCHAR),
+                Nodes.number(-6)), SqlTypeName.BIGINT);
+        return SqlStdOperatorTable.PLUS.createCall(POS,
+                SqlStdOperatorTable.MULTIPLY.createCall(POS, seconds, Nodes.number(1_000_000L)), fraction);
+    }
+
+    @Override
+    public SqlNode md5Hex(SqlNode text) {
+        return Nodes.function("to_hex", Nodes.function("md5", Nodes.function("to_utf8", text)));
+    }
+
+    @Override
+    public SqlNode hexToBigint(SqlNode hex) {
+        return Nodes.function("from_base", hex, Nodes.number(16));
+    }
+
+    @Override
     public SqlNode instantMinus(SqlNode instant, java.time.Duration duration) {
         // Trino's date_add overflows on millisecond amounts beyond an int (about 24 days): whole
         // seconds first, the millisecond remainder only when there is one.
@@ -88,6 +123,20 @@ public final class TrinoDialect implements EngineDialect {
     public SqlNode fileRelation(SourceLocation.File file) {
         throw new AsofException(ErrorCode.NOT_SUPPORTED,
                 "file sources need the embedded warehouse (DuckDB); on Trino, use a Trino table");
+    }
+
+    private static SqlNode cast6(SqlNode value) {
+        return SqlStdOperatorTable.CAST.createCall(POS, value,
+                new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, 6, POS), POS));
+    }
+
+    private static SqlNode epochLiteral() {
+        return SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP,
+                new org.apache.calcite.util.TimestampString(1970, 1, 1, 0, 0, 0), 6, POS);
+    }
+
+    private static SqlNode dateLiteral() {
+        return SqlLiteral.createDate(new org.apache.calcite.util.DateString(1970, 1, 1), POS);
     }
 
     private static SqlNode literal(String text) {
