@@ -20,8 +20,9 @@ import java.util.Set;
 
 /**
  * Runs a {@link LookupPlan}: binds the key values, reads every (view, key) record in one batched
- * round trip, and applies the TTL at the time of the lookup, exactly as the warehouse path does
- * AS OF that time: a value whose event time is before {@code now - ttl} is not served.
+ * round trip, and evaluates them at the time of the lookup exactly as the warehouse path does AS
+ * OF that time: a latest value whose event time is before {@code now - ttl} is not served; a
+ * windowed feature merges the tiles of its window at now.
  */
 final class LookupExecutor {
     private final OnlineStore store;
@@ -67,7 +68,8 @@ final class LookupExecutor {
             List<List<Object>> values = new ArrayList<>(views.size());
             boolean keep = true;
             for (int v = 0; v < views.size(); v++) {
-                List<Object> row = liveValues(records.get(t * views.size() + v), runs[v], views.get(v), nowMicros);
+                List<Object> row = liveValues(records.get(t * views.size() + v), runs[v], views.get(v),
+                        tuples.get(t).size(), nowMicros);
                 values.add(row);
                 if (row == null && (v == 0 || !plan.leftJoin())) {
                     keep = false;
@@ -87,13 +89,16 @@ final class LookupExecutor {
     }
 
     /** The view's columns for a record, or null when it has no served, unexpired value. */
-    private static List<Object> liveValues(byte[] record, ViewRuns runs, FeatureView view, long nowMicros) {
+    private static List<Object> liveValues(byte[] record, ViewRuns runs, FeatureView view, int keyCount, long nowMicros) {
         if (record == null) {
             return null;
         }
         Optional<byte[]> payload = OnlineRecords.served(record, runs);
         if (payload.isEmpty()) {
             return null;
+        }
+        if (view.windowed()) {
+            return WindowTiles.decode(view, keyCount, payload.get()).valuesAt(nowMicros);
         }
         if (view.ttl().isPresent()) {
             long ttlMicros = view.ttl().get().toNanos() / 1_000;

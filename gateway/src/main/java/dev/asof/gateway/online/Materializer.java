@@ -91,9 +91,14 @@ final class Materializer {
         long done = 0;
         try {
             MaterializationQueries queries = new MaterializationQueries(catalog, dialect);
-            long total = count(queries.changedKeyCount(view, changesAfter, asOf), control);
+            boolean windowed = view.windowed();
+            long total = count(windowed ? queries.windowKeyCount(view, changesAfter, asOf)
+                    : queries.changedKeyCount(view, changesAfter, asOf), control);
             log.progress(viewId, run.runId(), Optional.of(total), 0);
-            done = write(view, viewId, runs, run.runId(), queries.latestValues(view, changesAfter, asOf), total, control);
+            Progress progress = new Progress(viewId, run.runId(), total);
+            done = windowed
+                    ? writeTiles(view, viewId, runs, run.runId(), queries.windowRows(view, changesAfter, asOf), progress, control)
+                    : write(view, viewId, runs, run.runId(), queries.latestValues(view, changesAfter, asOf), progress, control);
             Instant finished = clock.instant();
             log.complete(viewId, run.runId(), done, finished);
             state.completed(viewId, run.runId(), asOf);
@@ -142,85 +147,158 @@ final class Materializer {
         }
     }
 
-    private long write(FeatureView view, long viewId, ViewRuns runs, long runId, GeneratedQuery query, long total,
+    private long write(FeatureView view, long viewId, ViewRuns runs, long runId, GeneratedQuery query, Progress progress,
             QueryControl control) {
         int keyCount = keyCount(view);
         int columns = view.features().size();
-        long done = 0;
-        Instant lastProgress = clock.instant();
+        Batch batch = new Batch(runs, runId, progress, control);
         try (RowCursor cursor = warehouse.executeQuery(query.sql(), List.of(), control)) {
-            int eventColumn = eventColumn(cursor);
-            List<byte[]> keys = new ArrayList<>(CHUNK);
-            List<byte[]> payloads = new ArrayList<>(CHUNK);
-            boolean more = true;
-            while (more) {
-                more = cursor.next();
-                if (more) {
-                    List<Object> key = new ArrayList<>(keyCount);
-                    List<Object> values = new ArrayList<>(columns);
-                    for (int c = 0; c < columns; c++) {
-                        Object v = cursor.value(c);
-                        values.add(v);
-                        if (c < keyCount) {
-                            key.add(KeyTypes.canonical(v, view.features().get(c).type().jdbcType()));
-                        }
-                    }
-                    keys.add(OnlineRecords.key(viewId, key));
-                    payloads.add(OnlineRecords.latestValue(micros(cursor.value(eventColumn)), values));
-                }
-                if (keys.size() == CHUNK || !more && !keys.isEmpty()) {
-                    if (control.isCancelled()) {
-                        throw new ConnectorException("cancelled", null, true);
-                    }
-                    writeChunk(view, runs, runId, keys, payloads);
-                    done += keys.size();
-                    keys.clear();
-                    payloads.clear();
-                    Instant now = clock.instant();
-                    if (Duration.between(lastProgress, now).compareTo(PROGRESS_INTERVAL) >= 0) {
-                        log.progress(viewId, runId, Optional.of(Math.max(total, done)), done);
-                        lastProgress = now;
+            int eventColumn = column(cursor, MaterializationQueries.EVENT_COLUMN);
+            while (cursor.next()) {
+                List<Object> key = new ArrayList<>(keyCount);
+                List<Object> values = new ArrayList<>(columns);
+                for (int c = 0; c < columns; c++) {
+                    Object v = cursor.value(c);
+                    values.add(v);
+                    if (c < keyCount) {
+                        key.add(KeyTypes.canonical(v, view.features().get(c).type().jdbcType()));
                     }
                 }
+                long event = micros(cursor.value(eventColumn));
+                batch.add(OnlineRecords.key(viewId, key), OnlineRecords.latestValue(event, values),
+                        expiresAt(view.ttl().map(ttl -> Instant.EPOCH.plus(event, ChronoUnit.MICROS).plus(ttl))));
             }
         }
-        return done;
+        return batch.finish();
     }
 
-    private void writeChunk(FeatureView view, ViewRuns runs, long runId, List<byte[]> keys, List<byte[]> payloads) {
-        List<byte[]> existing = store.getAll(keys);
-        List<OnlineRecord> records = new ArrayList<>(keys.size());
-        for (int i = 0; i < keys.size(); i++) {
-            byte[] value = OnlineRecords.withRun(existing.get(i), runs, runId, payloads.get(i));
-            records.add(new OnlineRecord(keys.get(i), value, expiresAt(view, value)));
+    /** Windowed views: the rows of each key's longest window, grouped by key into tiles. */
+    private long writeTiles(FeatureView view, long viewId, ViewRuns runs, long runId, GeneratedQuery query,
+            Progress progress, QueryControl control) {
+        int keyCount = keyCount(view);
+        int arguments = view.features().size() - keyCount;
+        Batch batch = new Batch(runs, runId, progress, control);
+        try (RowCursor cursor = warehouse.executeQuery(query.sql(), List.of(), control)) {
+            int event = column(cursor, MaterializationQueries.ROW_EVENT);
+            int created = column(cursor, MaterializationQueries.ROW_CREATED);
+            List<Object> currentKey = null;
+            WindowTiles tiles = null;
+            while (cursor.next()) {
+                List<Object> key = new ArrayList<>(keyCount);
+                for (int c = 0; c < keyCount; c++) {
+                    key.add(cursor.value(c));
+                }
+                if (!key.equals(currentKey)) {
+                    if (tiles != null) {
+                        batch.add(tileKey(view, viewId, currentKey), tiles.encode(), tileExpiry(tiles));
+                    }
+                    currentKey = key;
+                    tiles = new WindowTiles(view, keyCount, key);
+                }
+                List<Object> args = new ArrayList<>(arguments);
+                for (int a = 0; a < arguments; a++) {
+                    args.add(cursor.value(created + 1 + a));
+                }
+                tiles.add(micros(cursor.value(event)), micros(cursor.value(created)), args);
+            }
+            if (tiles != null) {
+                batch.add(tileKey(view, viewId, currentKey), tiles.encode(), tileExpiry(tiles));
+            }
         }
-        store.putAll(records);
+        return batch.finish();
+    }
+
+    private static byte[] tileKey(FeatureView view, long viewId, List<Object> key) {
+        List<Object> canonical = new ArrayList<>(key.size());
+        for (int c = 0; c < key.size(); c++) {
+            canonical.add(KeyTypes.canonical(key.get(c), view.features().get(c).type().jdbcType()));
+        }
+        return OnlineRecords.key(viewId, canonical);
+    }
+
+    private Optional<Instant> tileExpiry(WindowTiles tiles) {
+        return expiresAt(Optional.of(Instant.EPOCH.plus(tiles.expiryMicros(), ChronoUnit.MICROS)));
+    }
+
+    /** Where a run's progress goes. */
+    private record Progress(long viewId, long runId, long total) {}
+
+    /** Records waiting to be written, {@value #CHUNK} per store round trip. */
+    private final class Batch {
+        private final ViewRuns runs;
+        private final long runId;
+        private final Progress progress;
+        private final QueryControl control;
+        private final List<byte[]> keys = new ArrayList<>(CHUNK);
+        private final List<byte[]> payloads = new ArrayList<>(CHUNK);
+        private final List<Optional<Instant>> expiries = new ArrayList<>(CHUNK);
+        private long done;
+        private Instant lastProgress = clock.instant();
+
+        Batch(ViewRuns runs, long runId, Progress progress, QueryControl control) {
+            this.runs = runs;
+            this.runId = runId;
+            this.progress = progress;
+            this.control = control;
+        }
+
+        void add(byte[] key, byte[] payload, Optional<Instant> expiresAt) {
+            keys.add(key);
+            payloads.add(payload);
+            expiries.add(expiresAt);
+            if (keys.size() == CHUNK) {
+                flush();
+            }
+        }
+
+        long finish() {
+            if (!keys.isEmpty()) {
+                flush();
+            }
+            return done;
+        }
+
+        private void flush() {
+            if (control.isCancelled()) {
+                throw new ConnectorException("cancelled", null, true);
+            }
+            List<byte[]> existing = store.getAll(keys);
+            List<OnlineRecord> records = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                // A newer run's value is never served for less long than the one it keeps: its expiry covers both.
+                records.add(new OnlineRecord(keys.get(i), OnlineRecords.withRun(existing.get(i), runs, runId,
+                        payloads.get(i)), expiries.get(i)));
+            }
+            store.putAll(records);
+            done += keys.size();
+            keys.clear();
+            payloads.clear();
+            expiries.clear();
+            Instant now = clock.instant();
+            if (Duration.between(lastProgress, now).compareTo(PROGRESS_INTERVAL) >= 0) {
+                log.progress(progress.viewId(), progress.runId(), Optional.of(Math.max(progress.total(), done)), done);
+                lastProgress = now;
+            }
+        }
     }
 
     /**
-     * A record may go once every version it holds is past the TTL; never for views without one.
+     * When the store may drop a record whose newest version stops being served at {@code end}
+     * (event time plus TTL, or the end of the longest window); never for values without one.
      * Stores expire records by their own (system) clock, so the time left is measured on the
      * gateway's clock and then placed on the system clock; they are the same outside tests.
      */
-    private Optional<Instant> expiresAt(FeatureView view, byte[] record) {
-        if (view.ttl().isEmpty()) {
-            return Optional.empty();
-        }
-        long newest = Long.MIN_VALUE;
-        for (OnlineRecords.Version v : OnlineRecords.decode(record)) {
-            newest = Math.max(newest, OnlineRecords.eventMicros(v.payload()));
-        }
-        Instant expiry = Instant.EPOCH.plus(newest, ChronoUnit.MICROS).plus(view.ttl().get());
-        return Optional.of(systemClock.instant().plus(Duration.between(clock.instant(), expiry)).plus(EXPIRY_SLACK));
+    private Optional<Instant> expiresAt(Optional<Instant> end) {
+        return end.map(e -> systemClock.instant().plus(Duration.between(clock.instant(), e)).plus(EXPIRY_SLACK));
     }
 
-    private static int eventColumn(RowCursor cursor) {
+    private static int column(RowCursor cursor, String name) {
         for (int i = 0; i < cursor.columns().size(); i++) {
-            if (cursor.columns().get(i).name().equalsIgnoreCase(MaterializationQueries.EVENT_COLUMN)) {
+            if (cursor.columns().get(i).name().equalsIgnoreCase(name)) {
                 return i;
             }
         }
-        throw new IllegalStateException("materialization query lacks " + MaterializationQueries.EVENT_COLUMN);
+        throw new IllegalStateException("materialization query lacks " + name);
     }
 
     /** The event instant as µs since the epoch; engines return it as a number or a zoned timestamp. */

@@ -147,7 +147,7 @@ public final class MaterializationLog {
     }
 
     private void finish(long viewId, long runId, Status status, long rowsDone, Instant now, String error) {
-        update("UPDATE asof_materialization SET status = ?, rows_done = ?, finished_at = ?, error = ?"
+        update("UPDATE asof_materialization SET status = ?, rows_done = GREATEST(rows_done, ?), finished_at = ?, error = ?"
                 + " WHERE view_id = ? AND run_id = ?", ps -> {
                     ps.setString(1, status.name());
                     ps.setLong(2, rowsDone);

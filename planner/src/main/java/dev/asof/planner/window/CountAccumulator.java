@@ -1,5 +1,7 @@
 package dev.asof.planner.window;
 
+import java.util.List;
+
 /** {@code COUNT(*)} (every row) or {@code COUNT(col)} (rows whose argument is not NULL). */
 public final class CountAccumulator implements WindowAccumulator {
     private final boolean rows;
@@ -24,5 +26,15 @@ public final class CountAccumulator implements WindowAccumulator {
     @Override
     public Long result() {
         return count;
+    }
+
+    @Override
+    public List<Object> state() {
+        return List.of(count);
+    }
+
+    @Override
+    public void restore(List<Object> state) {
+        count = (Long) state.get(0);
     }
 }

@@ -1,6 +1,8 @@
 package dev.asof.planner.window;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /** {@code COUNT(DISTINCT col)}: the exact number of distinct non-NULL values. */
@@ -24,5 +26,16 @@ public final class DistinctAccumulator implements WindowAccumulator {
     @Override
     public Long result() {
         return (long) values.size();
+    }
+
+    @Override
+    public List<Object> state() {
+        return new ArrayList<>(values);
+    }
+
+    @Override
+    public void restore(List<Object> state) {
+        values.clear();
+        values.addAll(state);
     }
 }

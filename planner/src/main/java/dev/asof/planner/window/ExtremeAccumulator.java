@@ -1,5 +1,8 @@
 package dev.asof.planner.window;
 
+import java.util.Arrays;
+import java.util.List;
+
 /** {@code MIN(col)} or {@code MAX(col)} over the non-NULL values. */
 public final class ExtremeAccumulator implements WindowAccumulator {
     private final boolean max;
@@ -33,5 +36,16 @@ public final class ExtremeAccumulator implements WindowAccumulator {
     @Override
     public Object result() {
         return best;
+    }
+
+    @Override
+    public List<Object> state() {
+        return Arrays.asList((Object) best);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void restore(List<Object> state) {
+        best = (Comparable<Object>) state.get(0);
     }
 }

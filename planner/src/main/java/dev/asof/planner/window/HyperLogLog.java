@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * asof's {@code APPROX_COUNT_DISTINCT}: a HyperLogLog sketch defined so that the warehouse (DuckDB,
@@ -156,5 +157,28 @@ public final class HyperLogLog implements WindowAccumulator {
     @Override
     public String toString() {
         return "HyperLogLog" + Arrays.toString(Arrays.copyOf(registers, 8)) + "…";
+    }
+
+    /** The non-zero registers only, as (index high byte, index low byte, rank) triples: tiles are mostly sparse. */
+    @Override
+    public List<Object> state() {
+        java.io.ByteArrayOutputStream sparse = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < registers.length; i++) {
+            if (registers[i] != 0) {
+                sparse.write(i >>> 8);
+                sparse.write(i & 0xff);
+                sparse.write(registers[i]);
+            }
+        }
+        return List.of(sparse.toByteArray());
+    }
+
+    @Override
+    public void restore(List<Object> state) {
+        byte[] sparse = (byte[]) state.get(0);
+        Arrays.fill(registers, (byte) 0);
+        for (int i = 0; i + 2 < sparse.length; i += 3) {
+            registers[((sparse[i] & 0xff) << 8) | (sparse[i + 1] & 0xff)] = sparse[i + 2];
+        }
     }
 }

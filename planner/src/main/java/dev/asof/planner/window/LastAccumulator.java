@@ -1,5 +1,8 @@
 package dev.asof.planner.window;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * {@code LAST(col)}: the argument of the window's latest row, the row with the greatest event time,
  * then created time; among rows tied on both, the greatest value wins, NULL lowest (the tie rule
@@ -48,5 +51,18 @@ public final class LastAccumulator implements WindowAccumulator {
             return v == null ? (value == null ? 0 : -1) : 1;
         }
         return ((Comparable<Object>) v).compareTo(value);
+    }
+
+    @Override
+    public List<Object> state() {
+        return Arrays.asList(present, event, created, value);
+    }
+
+    @Override
+    public void restore(List<Object> state) {
+        present = (Boolean) state.get(0);
+        event = (Long) state.get(1);
+        created = (Long) state.get(2);
+        value = state.get(3);
     }
 }

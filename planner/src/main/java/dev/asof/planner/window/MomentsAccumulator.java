@@ -1,5 +1,7 @@
 package dev.asof.planner.window;
 
+import java.util.List;
+
 /**
  * {@code VAR_SAMP(col)} or {@code STDDEV_SAMP(col)} over the non-NULL values, NULL with fewer than
  * two. The state is (n, mean, M2), M2 being the sum of squared deviations from the mean: Welford's
@@ -55,5 +57,17 @@ public final class MomentsAccumulator implements WindowAccumulator {
         }
         double variance = m2 / (n - 1);
         return stddev ? Math.sqrt(variance) : variance;
+    }
+
+    @Override
+    public List<Object> state() {
+        return List.of(n, mean, m2);
+    }
+
+    @Override
+    public void restore(List<Object> state) {
+        n = (Long) state.get(0);
+        mean = (Double) state.get(1);
+        m2 = (Double) state.get(2);
     }
 }

@@ -1,6 +1,8 @@
 package dev.asof.planner.window;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * {@code SUM(col)} or {@code AVG(col)} over the non-NULL values. Integer sums are exact
@@ -69,5 +71,19 @@ public final class SumAccumulator implements WindowAccumulator {
             return decimalSum.doubleValue();
         }
         return floating ? doubleSum : (double) longSum;
+    }
+
+    @Override
+    public List<Object> state() {
+        return Arrays.asList(count, longSum, doubleSum, decimalSum, floating);
+    }
+
+    @Override
+    public void restore(List<Object> state) {
+        count = (Long) state.get(0);
+        longSum = (Long) state.get(1);
+        doubleSum = (Double) state.get(2);
+        decimalSum = (BigDecimal) state.get(3);
+        floating = (Boolean) state.get(4);
     }
 }

@@ -2,6 +2,7 @@ package dev.asof.planner.window;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.List;
 
 /**
  * The mergeable partial state of one windowed aggregate: rows are added one at a time, partial
@@ -45,6 +46,23 @@ public interface WindowAccumulator {
 
     /** The aggregate: a count ({@code Long}, 0 when empty), or the value, NULL when empty. */
     Object result();
+
+    /**
+     * The partial state as plain values ({@code Long}, {@code Double}, {@code BigDecimal},
+     * {@code Boolean}, {@code byte[]} and argument values), so that it can be stored (online tiles)
+     * and rebuilt with {@link #fromState}.
+     */
+    List<Object> state();
+
+    /** Replaces this state with one {@link #state()} returned, of the same function. */
+    void restore(List<Object> state);
+
+    /** A state of {@code function} rebuilt from {@link #state()}. */
+    static WindowAccumulator fromState(WindowFunction function, List<Object> state) {
+        WindowAccumulator a = create(function);
+        a.restore(state);
+        return a;
+    }
 
     /** {@code value} with integral numbers as {@code Long} and {@code Float} as {@code Double}. */
     static Object normalize(Object value) {
