@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
  */
 public abstract class ConformanceEngine implements AutoCloseable {
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final DateTimeFormatter TS_MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
     private static final DateTimeFormatter TS_TZ =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssxxx");
 
@@ -50,9 +51,12 @@ public abstract class ConformanceEngine implements AutoCloseable {
         };
     }
 
-    /** Plain timestamp literal (read as UTC by asof), e.g. {@code TIMESTAMP '2025-01-01 10:00:00'}. */
+    /**
+     * Plain timestamp literal (read as UTC by asof), e.g. {@code TIMESTAMP '2025-01-01 10:00:00'},
+     * with six fraction digits when the time has a fraction of a second.
+     */
     public String timestamp(LocalDateTime t) {
-        return "TIMESTAMP '" + TS.format(t) + "'";
+        return "TIMESTAMP '" + (t.getNano() == 0 ? TS : TS_MICROS).format(t) + "'";
     }
 
     /** Zoned literal, e.g. {@code CAST('2025-01-01 10:00:00+02:00' AS TIMESTAMP WITH TIME ZONE)}. */

@@ -295,7 +295,7 @@ public final class DefinitionPlanner {
      * and VAR_SAMP DOUBLE; MIN, MAX and LAST the argument's type.
      */
     private static ColumnMetadata resultType(WindowFunction f, ColumnMetadata argument, String name) {
-        return switch (f) {
+        ColumnMetadata type = switch (f) {
             case COUNT_ROWS, COUNT, COUNT_DISTINCT, APPROX_COUNT_DISTINCT -> ColumnMetadata.of(name, JDBCType.BIGINT);
             case AVG, STDDEV_SAMP, VAR_SAMP -> ColumnMetadata.of(name, JDBCType.DOUBLE);
             case MIN, MAX, LAST -> rename(argument, name);
@@ -306,6 +306,10 @@ public final class DefinitionPlanner {
                 default -> ColumnMetadata.of(name, JDBCType.DOUBLE);
             };
         };
+        // Spelled as the engine spells types (Trino in lower case), like the columns it describes.
+        boolean lowerCase = argument.typeName().equals(argument.typeName().toLowerCase(Locale.ROOT));
+        return lowerCase ? new ColumnMetadata(type.name(), type.jdbcType(), type.typeName().toLowerCase(Locale.ROOT),
+                type.precision(), type.scale()) : type;
     }
 
     private static ColumnMetadata rename(ColumnMetadata c, String name) {
