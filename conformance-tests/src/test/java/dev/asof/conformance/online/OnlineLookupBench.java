@@ -38,6 +38,7 @@ class OnlineLookupBench {
     private static final int FEATURES = 50;
     private static final int WARMUP = 20_000;
     private static final int LOOKUPS = 60_000;
+    private static final int WINDOW_KEYS = 1_000;
 
     @Test
     void preparedLookups() throws Exception {
@@ -54,6 +55,8 @@ class OnlineLookupBench {
         Path dir = Files.createTempDirectory("asof-online-bench");
         AtomicReference<OnlineStore> storeRef = new AtomicReference<>();
         List<byte[]> recordKeys = new CopyOnWriteArrayList<>();
+        List<byte[]> windowKeys = new CopyOnWriteArrayList<>();
+        AtomicReference<List<byte[]>> recording = new AtomicReference<>(recordKeys);
         try (AerospikeTestServer server = storeName.startsWith("aerospike") ? new AerospikeTestServer().start() : null) {
             GatewayConfig config = GatewayConfig.embedded(dir);
             if (server != null) {
@@ -61,7 +64,7 @@ class OnlineLookupBench {
             }
             try (AsofGateway gateway = AsofGateway.start(config, store -> {
                         storeRef.set(store);
-                        return new KeyRecordingStore(store, recordKeys);
+                        return new KeyRecordingStore(store, recording);
                     });
                     Connection c = DriverManager.getConnection(gateway.jdbcUrl())) {
                 setUp(c);
@@ -73,10 +76,16 @@ class OnlineLookupBench {
                 }
                 OnlineStore store = storeRef.get();
                 List<String> out = new ArrayList<>();
-                out.add(row(storeName + ": JDBC prepared, 1 thread", jdbc(gateway.jdbcUrl(), sql, 1)));
+                out.add(row(storeName + ": JDBC prepared, 1 thread", jdbc(gateway.jdbcUrl(), sql, 1, KEYS)));
                 out.add(row(storeName + ": direct store get, 1 thread", direct(store, recordKeys, 1)));
-                out.add(row(storeName + ": JDBC prepared, 16 threads", jdbc(gateway.jdbcUrl(), sql, 16)));
+                out.add(row(storeName + ": JDBC prepared, 16 threads", jdbc(gateway.jdbcUrl(), sql, 16, KEYS)));
                 out.add(row(storeName + ": direct store get, 16 threads", direct(store, recordKeys, 16)));
+
+                recording.set(windowKeys);
+                setUpWindows(c);
+                String windowSql = "SELECT * FROM bench_spend WHERE k = ?";
+                out.add(row(storeName + ": 30d/5min window, JDBC, 1 thread", jdbc(gateway.jdbcUrl(), windowSql, 1, WINDOW_KEYS)));
+                out.add(row(storeName + ": 30d/5min window, direct get, 1 thread", direct(store, windowKeys, 1)));
                 return out;
             }
         }
@@ -104,18 +113,41 @@ class OnlineLookupBench {
         }
     }
 
+    /**
+     * A windowed view with four windows up to 30 days on a 5-minute hop: 1,000 keys with an event
+     * about every 50 minutes over 30 days (about 860 events and tiles per key).
+     */
+    private static void setUpWindows(Connection c) throws Exception {
+        // Events up to now, so that lookups at now find them in their windows.
+        String now = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).withNano(0).toString().replace('T', ' ');
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE lake.main.bench_txn AS SELECT i % " + WINDOW_KEYS + " AS k,"
+                    + " (i % 1000) * 0.25 AS amount, TIMESTAMP '" + now + "' - (i / " + WINDOW_KEYS
+                    + ") * INTERVAL 50 MINUTE - (i % 7) * INTERVAL 1 MINUTE AS e FROM range(" + WINDOW_KEYS * 864 + ") t(i)");
+            s.execute("CREATE SOURCE bench_txn FROM TABLE lake.main.bench_txn EVENT TIME e");
+            s.execute("CREATE FEATURE VIEW bench_spend ENTITY bench_key FROM bench_txn AS SELECT k,"
+                    + " COUNT(*) OVER (RANGE INTERVAL '1' HOUR PRECEDING) AS n_1h,"
+                    + " SUM(amount) OVER (RANGE INTERVAL '1' DAY PRECEDING) AS spend_1d,"
+                    + " AVG(amount) OVER (RANGE INTERVAL '7' DAY PRECEDING) AS avg_7d,"
+                    + " MAX(amount) OVER (RANGE INTERVAL '30' DAY PRECEDING) AS max_30d,"
+                    + " COUNT(*) OVER (RANGE INTERVAL '30' DAY PRECEDING) AS n_30d"
+                    + " HOP INTERVAL '5' MINUTE ONLINE");
+            s.execute("MATERIALIZE bench_spend");
+        }
+    }
+
     /** Per-lookup latencies (ns) and throughput of the prepared statement, each thread on its own connection. */
-    private static Result jdbc(String url, String sql, int threads) throws Exception {
+    private static Result jdbc(String url, String sql, int threads, int keys) throws Exception {
         return run(threads, () -> {
             Connection c = DriverManager.getConnection(url);
             PreparedStatement ps = c.prepareStatement(sql);
             return key -> {
-                ps.setLong(1, key);
+                ps.setLong(1, key % keys);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         throw new IllegalStateException("no row for key " + key);
                     }
-                    for (int i = 1; i <= FEATURES + 1; i++) {
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
                         rs.getObject(i);
                     }
                 }
@@ -125,7 +157,7 @@ class OnlineLookupBench {
 
     private static Result direct(OnlineStore store, List<byte[]> keys, int threads) throws Exception {
         return run(threads, () -> key -> {
-            if (store.getAll(List.of(keys.get((int) key))).get(0) == null) {
+            if (store.getAll(List.of(keys.get((int) (key % keys.size())))).get(0) == null) {
                 throw new IllegalStateException("no record");
             }
         });
@@ -195,7 +227,7 @@ class OnlineLookupBench {
     }
 
     /** Passes calls through, remembering the keys materialization writes (the direct gets read them). */
-    private record KeyRecordingStore(OnlineStore store, List<byte[]> keys) implements OnlineStore {
+    private record KeyRecordingStore(OnlineStore store, AtomicReference<List<byte[]>> keys) implements OnlineStore {
         @Override
         public String storeName() {
             return store.storeName();
@@ -209,7 +241,7 @@ class OnlineLookupBench {
         @Override
         public void putAll(List<OnlineRecord> records) {
             store.putAll(records);
-            records.forEach(r -> keys.add(r.key()));
+            records.forEach(r -> keys.get().add(r.key()));
         }
 
         @Override
