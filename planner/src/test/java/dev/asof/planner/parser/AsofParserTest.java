@@ -434,6 +434,14 @@ class AsofParserTest {
             + " TO TIMESTAMP '2025-02-01 00:00:00'", SqlMaterialize.class);
         assertThat(m.from().toString()).isEqualTo("TIMESTAMP '2025-01-01 00:00:00'");
         assertThat(m.to().toString()).isEqualTo("TIMESTAMP '2025-02-01 00:00:00'");
+
+        // Either bound alone.
+        m = parse("MATERIALIZE customer_spend TO TIMESTAMP '2025-02-01 00:00:00'", SqlMaterialize.class);
+        assertThat(m.from()).isNull();
+        assertThat(m.to().toString()).isEqualTo("TIMESTAMP '2025-02-01 00:00:00'");
+        m = parse("MATERIALIZE customer_spend FROM TIMESTAMP '2025-01-01 00:00:00'", SqlMaterialize.class);
+        assertThat(m.from().toString()).isEqualTo("TIMESTAMP '2025-01-01 00:00:00'");
+        assertThat(m.to()).isNull();
         assertThat(roundTrip("materialize cs from current_timestamp - interval '1' day"
             + " to current_timestamp"))
             .isEqualTo("MATERIALIZE \"cs\" FROM CURRENT_TIMESTAMP - INTERVAL '1' DAY"
@@ -520,7 +528,7 @@ class AsofParserTest {
         "CREATE ENTITY e (id BIGINT",
         "SELECT * FROM fv AS OF",
         "CREATE FEATURE VIEW v ENTITY e FROM s AS SELECT a TTL 5",
-        "MATERIALIZE v FROM 1",
+        "MATERIALIZE v FROM TIMESTAMP '2025-01-01 00:00:00' TO",
         "DROP VIEWS x",
         "SELECT a FROM t WHERE a = 'x' AND AND b",
     })

@@ -1,0 +1,204 @@
+package dev.asof.conformance.online;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.asof.conformance.trino.TrinoEngine;
+import dev.asof.connector.aerospike.AerospikeSettings;
+import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
+import dev.asof.gateway.AsofGateway;
+import dev.asof.gateway.GatewayConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Online = offline on each warehouse and each online store, through the project's JDBC driver:
+ * random events (NULLs, ties, late rows, events on tile boundaries), one latest-value view with a
+ * TTL and one windowed view, materialized at T1 and incrementally at T2 (on a tile boundary);
+ * every key's online lookup at T equals the warehouse's {@code AS OF TIMESTAMP T} row.
+ */
+class OnlineWarehouseConsistencyTest {
+    private static final Instant T1 = Instant.parse("2025-03-01T12:00:00Z");
+    private static final Instant T2 = Instant.parse("2025-03-01T15:15:00Z");
+    private static final int KEYS = 120;
+    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static TrinoEngine trino;
+
+    @AfterAll
+    static void closeTrino() {
+        if (trino != null) {
+            trino.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} + {1}")
+    @CsvSource({"duckdb, rocksdb", "duckdb, aerospike", "trino, rocksdb", "trino, aerospike"})
+    void onlineLookupsEqualTheWarehouseAsOfTheRunTime(String warehouse, String store) throws Exception {
+        FixedClock clock = new FixedClock(T1);
+        Path dir = Files.createTempDirectory("asof-online-consistency");
+        GatewayConfig config = GatewayConfig.embedded(dir).withClock(clock);
+        String table;
+        if (warehouse.equals("trino")) {
+            if (trino == null) {
+                trino = new TrinoEngine();
+            }
+            config = config.withTrino(trino.settings());
+            table = "memory.\"default\".online_events_" + store;
+        } else {
+            table = "lake.main.online_events";
+        }
+        try (AerospikeTestServer server = store.equals("aerospike") ? new AerospikeTestServer().start() : null) {
+            if (server != null) {
+                config = config.withAerospike(AerospikeSettings.parse(server.seed()));
+            }
+            try (AsofGateway gateway = AsofGateway.start(config);
+                    Connection c = DriverManager.getConnection(gateway.jdbcUrl());
+                    Statement s = c.createStatement()) {
+                String ts = warehouse.equals("trino") ? "TIMESTAMP(6)" : "TIMESTAMP";
+                s.execute("CREATE TABLE " + table + " (card BIGINT, amount DOUBLE, merchant VARCHAR, e " + ts + ", c " + ts + ")");
+                s.execute(inserts(table, new Random(777L)));
+                s.execute("CREATE ENTITY card (card BIGINT)");
+                s.execute("CREATE SOURCE card_events FROM TABLE " + table + " EVENT TIME e CREATED TIME c");
+                s.execute("CREATE FEATURE VIEW card_last ENTITY card FROM card_events AS SELECT card, amount, merchant"
+                        + " TTL INTERVAL '6' HOUR ONLINE");
+                s.execute("CREATE FEATURE VIEW card_windows ENTITY card FROM card_events AS SELECT card,"
+                        + " COUNT(*) OVER (RANGE INTERVAL '1' HOUR PRECEDING) AS n_1h,"
+                        + " SUM(amount) OVER (RANGE INTERVAL '6' HOUR PRECEDING) AS sum_6h,"
+                        + " MAX(merchant) OVER (RANGE INTERVAL '1' DAY PRECEDING) AS max_m_1d,"
+                        + " STDDEV_SAMP(amount) OVER (RANGE INTERVAL '1' DAY PRECEDING) AS sd_1d,"
+                        + " LAST(merchant) OVER (RANGE INTERVAL '6' HOUR PRECEDING) AS last_m_6h,"
+                        + " APPROX_COUNT_DISTINCT(merchant) OVER (RANGE INTERVAL '1' DAY PRECEDING) AS am_1d"
+                        + " HOP INTERVAL '15' MINUTE ONLINE");
+                int live = 0;
+                for (Instant t : List.of(T1, T2)) {
+                    clock.set(t);
+                    s.execute("MATERIALIZE card_last");
+                    s.execute("MATERIALIZE card_windows");
+                    live += compare(c, "card_last", t);
+                    live += compare(c, "card_windows", t);
+                }
+                assertThat(live).as("rows with values, over both views and times").isGreaterThan(KEYS);
+            }
+        }
+    }
+
+    /** Every key's online row equals the warehouse's snapshot row at t; returns how many keys have one. */
+    private static int compare(Connection c, String view, Instant t) throws SQLException {
+        String at = LocalDateTime.ofInstant(t, ZoneOffset.UTC).format(TS);
+        Map<Object, List<Object>> offline = new HashMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT * FROM " + view + " AS OF TIMESTAMP '" + at + "'")) {
+            while (rs.next()) {
+                List<Object> row = row(rs);
+                offline.put(((Number) row.get(0)).longValue(), row);
+            }
+        }
+        int present = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + view + " WHERE card = ?")) {
+            for (long key = -1; key <= KEYS; key++) {
+                ps.setLong(1, key);
+                List<List<Object>> online = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        online.add(row(rs));
+                    }
+                }
+                List<Object> expected = offline.get(key);
+                String what = view + " key " + key + " at " + at;
+                if (expected == null) {
+                    assertThat(online).as(what).isEmpty();
+                    continue;
+                }
+                present++;
+                assertThat(online).as(what).hasSize(1);
+                for (int i = 0; i < expected.size(); i++) {
+                    Object a = online.get(0).get(i);
+                    Object x = expected.get(i);
+                    if (x instanceof Double d) {
+                        assertThat((Double) a).as(what + " column " + i)
+                                .isCloseTo(d, org.assertj.core.data.Offset.offset(Math.abs(d) * 1e-9 + 1e-12));
+                    } else if (x instanceof Number n && a instanceof Number m) {
+                        assertThat(m.longValue()).as(what + " column " + i).isEqualTo(n.longValue());
+                    } else {
+                        assertThat(a).as(what + " column " + i).isEqualTo(x);
+                    }
+                }
+            }
+        }
+        return present;
+    }
+
+    private static List<Object> row(ResultSet rs) throws SQLException {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+            row.add(rs.getObject(i));
+        }
+        return row;
+    }
+
+    /** Events in 5-minute steps from T1 - 1 day to T2 + 1 hour; a fifth of them loaded late. */
+    private static String inserts(String table, Random random) {
+        StringBuilder sql = new StringBuilder("INSERT INTO " + table + " VALUES ");
+        for (int i = 0; i < 1_500; i++) {
+            Instant e = T1.minusSeconds(86_400).plusSeconds(300L * random.nextInt(288 + 52));
+            String c = random.nextInt(5) == 0 ? ts(e.plusSeconds(60L * random.nextInt(120))) : "NULL";
+            sql.append(i == 0 ? "" : ", ").append('(').append(random.nextInt(KEYS)).append(", ")
+                    .append(random.nextInt(8) == 0 ? "NULL" : "DOUBLE '" + random.nextInt(10_000) / 100.0 + "'").append(", ")
+                    .append(random.nextInt(8) == 0 ? "NULL" : "'m" + random.nextInt(6) + "'").append(", ")
+                    .append(ts(e)).append(", ").append(c).append(')');
+        }
+        return sql.toString();
+    }
+
+    private static String ts(Instant instant) {
+        return "TIMESTAMP '" + LocalDateTime.ofInstant(instant, ZoneOffset.UTC).format(TS) + "'";
+    }
+
+    /** A clock the test sets. */
+    private static final class FixedClock extends Clock {
+        private final AtomicReference<Instant> now;
+
+        FixedClock(Instant start) {
+            now = new AtomicReference<>(start);
+        }
+
+        void set(Instant instant) {
+            now.set(instant);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
+}
