@@ -176,18 +176,26 @@ class OnlineServingTest {
                 .isInstanceOf(AsofException.class)
                 .hasMessageContaining("lookups still serve the previous complete run");
         assertThat(faulty.putsSeen()).as("run 2 wrote part of its records before failing").isGreaterThanOrEqualTo(1);
-        // The first 1,000 keys were rewritten by run 2, yet every key still shows run 1's value.
+        // 1,000 keys were rewritten by run 2, yet every key still shows run 1's value.
         assertThat(rows(lookup)).containsExactly(List.of("v1"), List.of("v1"), List.of("b"));
+        assertThat(segments(1000, 3500)).as("every key still on run 1").containsOnly("v1").hasSize(2500);
         assertThat(rows("SELECT status, error FROM sys.materializations WHERE run_id = 2").get(0).get(0))
                 .isEqualTo("FAILED");
 
-        // The next run applies the same changes and completes.
+        // A complete run that does not rewrite those keys (their new rows are after its time)
+        // must not let the failed run's versions through.
         faulty.failOnPut(-1);
-        List<List<Object>> third = rows("MATERIALIZE customer_profile");
+        List<List<Object>> third = rows("MATERIALIZE customer_profile TO TIMESTAMP '2025-03-01 01:00:00'");
         assertThat(third.get(0).get(1)).isEqualTo(3L);
+        assertThat(third.get(0).get(4)).as("keys written").isEqualTo(0L);
+        assertThat(segments(1000, 3500)).as("every key still on run 1").containsOnly("v1").hasSize(2500);
+
+        // The next run applies the changes and completes.
+        List<List<Object>> fourth = rows("MATERIALIZE customer_profile");
+        assertThat(fourth.get(0).get(1)).isEqualTo(4L);
         assertThat(rows(lookup)).containsExactly(List.of("v2"), List.of("v2"), List.of("b"));
 
-        // Restarted on the same data, the gateway serves run 3.
+        // Restarted on the same data, the gateway serves run 4.
         gateway.close();
         gateway = AsofGateway.start(GatewayConfig.embedded(dir).withClock(clock));
         executor = gateway.executor();
@@ -241,6 +249,20 @@ class OnlineServingTest {
         assertThat(rows(lookup, 2L, "s2")).isEmpty();
         assertThat(rows("SELECT store, sku, qty FROM stock_level WHERE store = 's1' AND sku IN (2, 1)"))
                 .containsExactly(List.of("s1", 2L, 7), List.of("s1", 1L, 4));
+    }
+
+    /** The served segment of every key in [from, to), one prepared lookup each. */
+    private List<Object> segments(long from, long to) {
+        var prepared = executor.prepare("SELECT segment FROM customer_profile WHERE customer_id = ?");
+        List<Object> out = new ArrayList<>();
+        for (long k = from; k < to; k++) {
+            try (RowCursor c = ((StatementResult.Rows) executor.execute(prepared, List.of(k), QueryControl.none())).cursor()) {
+                while (c.next()) {
+                    out.add(c.value(0));
+                }
+            }
+        }
+        return out;
     }
 
     private String explain(String sql) {
