@@ -84,7 +84,10 @@ final class MaterializeCommand implements Callable<Integer> {
                     }
                 } catch (java.util.concurrent.ExecutionException e) {
                     Throwable cause = e.getCause() instanceof SQLException ? e.getCause() : e;
-                    throw new StartupException(GatewayLauncher.firstLine(String.valueOf(cause.getMessage())));
+                    String message = GatewayLauncher.firstLine(String.valueOf(cause.getMessage()));
+                    // The driver wraps the gateway's message; the gateway's own words are what matter.
+                    int own = message.indexOf("Remote driver error: ");
+                    throw new StartupException(own >= 0 ? message.substring(own + "Remote driver error: ".length()) : message);
                 }
             }
         } finally {
@@ -94,7 +97,7 @@ final class MaterializeCommand implements Callable<Integer> {
 
     private String progress(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT run_id, rows_done, rows_total FROM sys.materializations"
-                + " WHERE LOWER(view_name) = LOWER(?) AND status = 'RUNNING'")) {
+                + " WHERE LOWER(view_name) = LOWER(CAST(? AS VARCHAR)) AND status = 'RUNNING'")) {
             ps.setString(1, view);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

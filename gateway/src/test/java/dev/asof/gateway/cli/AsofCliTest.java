@@ -190,4 +190,30 @@ class AsofCliTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().lines().toList()).singleElement().asString().contains("70000");
     }
+
+    @Test
+    void aerospikeOnlineStoreFromTheFile() throws IOException {
+        Path file = dir.resolve("online.properties");
+        Files.writeString(file, """
+                asof.online=aerospike
+                asof.aerospike.hosts=10.0.0.1:3100,10.0.0.2
+                asof.aerospike.namespace=features
+                asof.aerospike.timeout=50ms
+                asof.aerospike.retries=1
+                """);
+        GatewayConfig c = GatewayConfig.load(file, GatewayConfig.defaults());
+        assertThat(c.aerospike()).isPresent();
+        assertThat(c.aerospike().get().seeds()).extracting(Object::toString).containsExactly("10.0.0.1:3100", "10.0.0.2:3000");
+        assertThat(c.aerospike().get().namespace()).isEqualTo("features");
+        assertThat(c.aerospike().get().totalTimeout()).isEqualTo(java.time.Duration.ofMillis(50));
+        assertThat(c.aerospike().get().socketTimeout()).isEqualTo(java.time.Duration.ofMillis(50));
+        assertThat(c.aerospike().get().maxRetries()).isEqualTo(1);
+
+        Files.writeString(file, "asof.online=aerospike\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewayConfig.load(file, GatewayConfig.defaults()))
+                .hasMessageContaining("asof.aerospike.hosts");
+        Files.writeString(file, "asof.online=redis\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewayConfig.load(file, GatewayConfig.defaults()))
+                .hasMessageContaining("must be rocksdb or aerospike");
+    }
 }

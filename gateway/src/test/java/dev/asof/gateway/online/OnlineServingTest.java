@@ -150,6 +150,8 @@ class OnlineServingTest {
                 + " FROM sys.online_views");
         assertThat(views).containsExactly(List.of("customer_profile", "rocksdb", 1L,
                 java.time.LocalDateTime.parse("2025-03-01T00:00:00"), "COMPLETE"));
+        assertThat(rows("SELECT run_id FROM sys.materializations WHERE LOWER(view_name) = LOWER(CAST(? AS VARCHAR))",
+                "Customer_Profile")).containsExactly(List.of(1L));
         assertThatThrownBy(() -> rows("SELECT nope FROM sys.materializations"))
                 .isInstanceOf(AsofException.class)
                 .hasMessageContaining("nope");
