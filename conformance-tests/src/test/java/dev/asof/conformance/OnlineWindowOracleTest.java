@@ -16,16 +16,13 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,7 +43,7 @@ class OnlineWindowOracleTest {
     void lookupsEqualTheOracle(String store) throws Exception {
         Random r = new Random(WindowSemanticsSuite.SEED + 7);
         List<Event> events = WindowOracle.events(r, 1_000, HOP);
-        Clock0 clock = new Clock0(instant(0));
+        SettableClock clock = new SettableClock(instant(0));
         Path dir = Files.createTempDirectory("asof-online-oracle");
         GatewayConfig config = GatewayConfig.embedded(dir).withClock(clock);
         try (AerospikeTestServer server = store.equals("aerospike") ? new AerospikeTestServer().start() : null) {
@@ -133,33 +130,5 @@ class OnlineWindowOracleTest {
             return "'" + str.replace("'", "''") + "'";
         }
         return v.toString();
-    }
-
-    /** A clock the test sets. */
-    private static final class Clock0 extends Clock {
-        private final AtomicReference<Instant> now;
-
-        Clock0(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        void set(Instant instant) {
-            now.set(instant);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 }

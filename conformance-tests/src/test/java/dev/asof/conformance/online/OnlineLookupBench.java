@@ -6,6 +6,7 @@ import dev.asof.connector.aerospike.AerospikeSettings;
 import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.spi.online.ForwardingOnlineStore;
 import dev.asof.spi.online.OnlineRecord;
 import dev.asof.spi.online.OnlineStore;
 import java.nio.file.Files;
@@ -227,31 +228,18 @@ class OnlineLookupBench {
     }
 
     /** Passes calls through, remembering the keys materialization writes (the direct gets read them). */
-    private record KeyRecordingStore(OnlineStore store, AtomicReference<List<byte[]>> keys) implements OnlineStore {
-        @Override
-        public String storeName() {
-            return store.storeName();
-        }
+    private static final class KeyRecordingStore extends ForwardingOnlineStore {
+        private final AtomicReference<List<byte[]>> keys;
 
-        @Override
-        public List<byte[]> getAll(List<byte[]> k) {
-            return store.getAll(k);
+        KeyRecordingStore(OnlineStore store, AtomicReference<List<byte[]>> keys) {
+            super(store);
+            this.keys = keys;
         }
 
         @Override
         public void putAll(List<OnlineRecord> records) {
-            store.putAll(records);
+            super.putAll(records);
             records.forEach(r -> keys.get().add(r.key()));
-        }
-
-        @Override
-        public void deleteAll(List<byte[]> k) {
-            store.deleteAll(k);
-        }
-
-        @Override
-        public void close() {
-            store.close();
         }
     }
 }

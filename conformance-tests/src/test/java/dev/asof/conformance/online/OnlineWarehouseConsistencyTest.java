@@ -2,6 +2,7 @@ package dev.asof.conformance.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.asof.conformance.SettableClock;
 import dev.asof.conformance.trino.TrinoEngine;
 import dev.asof.connector.aerospike.AerospikeSettings;
 import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
@@ -15,10 +16,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -26,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -54,7 +52,7 @@ class OnlineWarehouseConsistencyTest {
     @ParameterizedTest(name = "{0} + {1}")
     @CsvSource({"duckdb, rocksdb", "duckdb, aerospike", "trino, rocksdb", "trino, aerospike"})
     void onlineLookupsEqualTheWarehouseAsOfTheRunTime(String warehouse, String store) throws Exception {
-        FixedClock clock = new FixedClock(T1);
+        SettableClock clock = new SettableClock(T1);
         Path dir = Files.createTempDirectory("asof-online-consistency");
         GatewayConfig config = GatewayConfig.embedded(dir).withClock(clock);
         String table;
@@ -172,33 +170,5 @@ class OnlineWarehouseConsistencyTest {
 
     private static String ts(Instant instant) {
         return "TIMESTAMP '" + LocalDateTime.ofInstant(instant, ZoneOffset.UTC).format(TS) + "'";
-    }
-
-    /** A clock the test sets. */
-    private static final class FixedClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        FixedClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        void set(Instant instant) {
-            now.set(instant);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 }

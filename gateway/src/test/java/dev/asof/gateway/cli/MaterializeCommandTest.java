@@ -6,6 +6,7 @@ import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
+import dev.asof.spi.online.ForwardingOnlineStore;
 import dev.asof.spi.online.OnlineRecord;
 import dev.asof.spi.online.OnlineStore;
 import dev.asof.spi.warehouse.QueryControl;
@@ -56,15 +57,9 @@ class MaterializeCommandTest {
     }
 
     /** A store whose writes take 300 ms. */
-    private record SlowStore(OnlineStore store) implements OnlineStore {
-        @Override
-        public String storeName() {
-            return store.storeName();
-        }
-
-        @Override
-        public List<byte[]> getAll(List<byte[]> keys) {
-            return store.getAll(keys);
+    private static final class SlowStore extends ForwardingOnlineStore {
+        SlowStore(OnlineStore store) {
+            super(store);
         }
 
         @Override
@@ -74,17 +69,7 @@ class MaterializeCommandTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            store.putAll(records);
-        }
-
-        @Override
-        public void deleteAll(List<byte[]> keys) {
-            store.deleteAll(keys);
-        }
-
-        @Override
-        public void close() {
-            store.close();
+            super.putAll(records);
         }
     }
 }

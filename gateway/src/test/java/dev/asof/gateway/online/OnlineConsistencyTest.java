@@ -2,7 +2,6 @@ package dev.asof.gateway.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.asof.connector.aerospike.AerospikeSettings;
 import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,25 +35,14 @@ class OnlineConsistencyTest {
     @TempDir
     Path dir;
 
-    /** Stores to run on: RocksDB, the Aerospike test server, and a real Aerospike when ASOF_TEST_AEROSPIKE is set. */
-    static Stream<String> stores() {
-        return System.getenv("ASOF_TEST_AEROSPIKE") == null
-                ? Stream.of("rocksdb", "aerospike-test-server")
-                : Stream.of("rocksdb", "aerospike-test-server", "aerospike");
-    }
 
     @ParameterizedTest
-    @MethodSource("stores")
+    @MethodSource("dev.asof.gateway.online.TestStores#names")
     void onlineEqualsOfflineAsOfTheMaterializationTime(String store) {
         OnlineServingTest.MutableClock clock = new OnlineServingTest.MutableClock(T1);
         GatewayConfig config = GatewayConfig.embedded(dir).withClock(clock);
-        try (AerospikeTestServer server = store.equals("aerospike-test-server") ? new AerospikeTestServer().start() : null) {
-            if (server != null) {
-                config = config.withAerospike(AerospikeSettings.parse(server.seed()));
-            } else if (store.equals("aerospike")) {
-                config = config.withAerospike(AerospikeSettings.parse(System.getenv("ASOF_TEST_AEROSPIKE"))
-                        .withSet("asof_consistency_" + System.nanoTime()));
-            }
+        try (AerospikeTestServer server = TestStores.serverFor(store)) {
+            config = TestStores.configure(config, store, server);
             try (AsofGateway gateway = AsofGateway.start(config)) {
                 StatementExecutor executor = gateway.executor();
                 Random random = new Random(20251123L);

@@ -310,33 +310,13 @@ class OnlineServingTest {
         }
 
         dev.asof.spi.online.OnlineStore wrap(dev.asof.spi.online.OnlineStore store) {
-            return new dev.asof.spi.online.OnlineStore() {
-                @Override
-                public String storeName() {
-                    return store.storeName();
-                }
-
-                @Override
-                public List<byte[]> getAll(List<byte[]> keys) {
-                    return store.getAll(keys);
-                }
-
+            return new dev.asof.spi.online.ForwardingOnlineStore(store) {
                 @Override
                 public void putAll(List<dev.asof.spi.online.OnlineRecord> records) {
                     if (puts.incrementAndGet() == failOn) {
                         throw new dev.asof.spi.ConnectorException("injected write failure", null);
                     }
-                    store.putAll(records);
-                }
-
-                @Override
-                public void deleteAll(List<byte[]> keys) {
-                    store.deleteAll(keys);
-                }
-
-                @Override
-                public void close() {
-                    store.close();
+                    super.putAll(records);
                 }
             };
         }

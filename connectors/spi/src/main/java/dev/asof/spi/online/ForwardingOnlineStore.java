@@ -1,0 +1,46 @@
+package dev.asof.spi.online;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * An {@link OnlineStore} that passes every call to another one; subclasses override what they
+ * observe or change (metrics, fault injection in tests).
+ */
+public abstract class ForwardingOnlineStore implements OnlineStore {
+    private final OnlineStore delegate;
+
+    protected ForwardingOnlineStore(OnlineStore delegate) {
+        this.delegate = requireNonNull(delegate, "delegate");
+    }
+
+    protected OnlineStore delegate() {
+        return delegate;
+    }
+
+    @Override
+    public String storeName() {
+        return delegate.storeName();
+    }
+
+    @Override
+    public List<byte[]> getAll(List<byte[]> keys) {
+        return delegate.getAll(keys);
+    }
+
+    @Override
+    public void putAll(List<OnlineRecord> records) {
+        delegate.putAll(records);
+    }
+
+    @Override
+    public void deleteAll(List<byte[]> keys) {
+        delegate.deleteAll(keys);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
