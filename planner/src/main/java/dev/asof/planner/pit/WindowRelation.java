@@ -17,12 +17,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.calcite.sql.JoinConditionType;
+import org.apache.calcite.sql.JoinType;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
-import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -284,7 +287,7 @@ final class WindowRelation implements ViewRelation {
         items.add(Nodes.id(KIND));
         keys.forEach(k -> items.add(Nodes.id(k)));
         items.add(Nodes.id(T));
-        SqlNodeList partition = keyList(keys, null);
+        SqlNodeList partition = keyList(keys);
         for (int wi = 0; wi < windows.size(); wi++) {
             // Tiles [s_T - W, s_T - g]: whole tiles of the window before T's own.
             SqlWindow whole = SqlWindow.create(null, null, partition.clone(POS), SqlNodeList.of(Nodes.id(TILE)),
@@ -297,7 +300,7 @@ final class WindowRelation implements ViewRelation {
             }
         }
         // T's own tile up to T: rows at T itself count unless exclusive.
-        SqlNodeList headPartition = keyList(keys, null);
+        SqlNodeList headPartition = keyList(keys);
         headPartition.add(Nodes.id(TILE));
         SqlNode kindOrder = exclusive ? SqlStdOperatorTable.DESC.createCall(POS, Nodes.id(KIND)) : Nodes.id(KIND);
         SqlWindow head = SqlWindow.create(null, null, headPartition, SqlNodeList.of(Nodes.id(TU), kindOrder),
@@ -411,9 +414,9 @@ final class WindowRelation implements ViewRelation {
         on.add(SqlStdOperatorTable.LESS_THAN.createCall(POS, Nodes.id("__lr", TILE), Nodes.id("__lp", TILE)));
         on.add((exclusive ? SqlStdOperatorTable.LESS_THAN : SqlStdOperatorTable.LESS_THAN_OR_EQUAL)
                 .createCall(POS, Nodes.id("__lr", TU), Nodes.id("__lp", TU)));
-        SqlNode join = new org.apache.calcite.sql.SqlJoin(POS, Nodes.as(Nodes.id(PROBES), "__lp"),
-                SqlLiteral.createBoolean(false, POS), org.apache.calcite.sql.JoinType.INNER.symbol(POS),
-                Nodes.as(lateRows, "__lr"), org.apache.calcite.sql.JoinConditionType.ON.symbol(POS), Nodes.and(on));
+        SqlNode join = new SqlJoin(POS, Nodes.as(Nodes.id(PROBES), "__lp"),
+                SqlLiteral.createBoolean(false, POS), JoinType.INNER.symbol(POS),
+                Nodes.as(lateRows, "__lr"), JoinConditionType.ON.symbol(POS), Nodes.and(on));
 
         List<SqlNode> items = new ArrayList<>();
         List<SqlNode> group = new ArrayList<>();
@@ -494,12 +497,12 @@ final class WindowRelation implements ViewRelation {
         items.add(Nodes.as(Nodes.caseWhen(Nodes.eq(Nodes.id("__delta"), Nodes.number(1)), Nodes.id("__in"), Nodes.id("__out")),
                 "__time"));
         items.add(Nodes.id("__delta"));
-        SqlNode withLevels = join(org.apache.calcite.sql.JoinType.INNER, Nodes.as(tokenRows, "__tk"), levels(),
+        SqlNode withLevels = join(JoinType.INNER, Nodes.as(tokenRows, "__tk"), levels(),
                 SqlStdOperatorTable.LESS_THAN_OR_EQUAL.createCall(POS, Nodes.id("__lvl"), Nodes.id("__r")));
         SqlNode sides = SqlStdOperatorTable.AS.createCall(POS, SqlStdOperatorTable.VALUES.createCall(POS,
                 SqlStdOperatorTable.ROW.createCall(POS, Nodes.number(1)), SqlStdOperatorTable.ROW.createCall(POS, Nodes.number(-1))),
                 Nodes.id("__side"), Nodes.id("__delta"));
-        SqlNode events = Nodes.select(items, join(org.apache.calcite.sql.JoinType.CROSS, withLevels, sides, null), null, false);
+        SqlNode events = Nodes.select(items, join(JoinType.CROSS, withLevels, sides, null), null, false);
         List<SqlNode> groupItems = new ArrayList<>();
         List<SqlNode> group = new ArrayList<>();
         for (SqlNode p : partition) {
@@ -590,7 +593,7 @@ final class WindowRelation implements ViewRelation {
         }
         SqlNode merged = SqlStdOperatorTable.UNION_ALL.createCall(POS, Nodes.select(evItems, Nodes.as(transitions, "__tr"), null, false),
                 Nodes.select(prItems, Nodes.id(PROBES), null, false));
-        SqlWindow running = SqlWindow.create(null, null, keyList(keys, null), SqlNodeList.of(Nodes.id(TU), Nodes.id(KIND)),
+        SqlWindow running = SqlWindow.create(null, null, keyList(keys), SqlNodeList.of(Nodes.id(TU), Nodes.id(KIND)),
                 SqlLiteral.createBoolean(true, POS), SqlWindow.createUnboundedPreceding(POS), SqlWindow.createCurrentRow(POS),
                 null, POS);
         List<SqlNode> runItems = new ArrayList<>();
@@ -822,7 +825,7 @@ final class WindowRelation implements ViewRelation {
     }
 
     private static String alias(String part, Need n) {
-        return "__" + part + "_" + n.partial().name().toLowerCase(java.util.Locale.ROOT)
+        return "__" + part + "_" + n.partial().name().toLowerCase(Locale.ROOT)
                 + (n.argument() < 0 ? "" : Integer.toString(n.argument()));
     }
 
@@ -892,11 +895,9 @@ final class WindowRelation implements ViewRelation {
         return u;
     }
 
-    private static SqlNodeList keyList(List<String> keys, String qualifier) {
+    private static SqlNodeList keyList(List<String> keys) {
         List<SqlNode> ids = new ArrayList<>();
-        for (String k : keys) {
-            ids.add(qualifier == null ? Nodes.id(k) : Nodes.id(qualifier, k));
-        }
+        keys.forEach(k -> ids.add(Nodes.id(k)));
         return new SqlNodeList(ids, POS);
     }
 
@@ -905,9 +906,9 @@ final class WindowRelation implements ViewRelation {
     }
 
     private static SqlNode join(org.apache.calcite.sql.JoinType type, SqlNode left, SqlNode right, SqlNode on) {
-        return new org.apache.calcite.sql.SqlJoin(POS, left, SqlLiteral.createBoolean(false, POS), type.symbol(POS), right,
-                on == null ? org.apache.calcite.sql.JoinConditionType.NONE.symbol(POS)
-                        : org.apache.calcite.sql.JoinConditionType.ON.symbol(POS), on);
+        return new SqlJoin(POS, left, SqlLiteral.createBoolean(false, POS), type.symbol(POS), right,
+                on == null ? JoinConditionType.NONE.symbol(POS)
+                        : JoinConditionType.ON.symbol(POS), on);
     }
 
     /** {@code left LEFT JOIN right ON keys and probe time equal} (both sides have one row per probe point). */
@@ -917,8 +918,8 @@ final class WindowRelation implements ViewRelation {
             on.add(Nodes.eq(Nodes.id(W, k), Nodes.id(rightAlias, k)));
         }
         on.add(Nodes.eq(Nodes.id(W, T), Nodes.id(rightAlias, T)));
-        return new org.apache.calcite.sql.SqlJoin(POS, left, SqlLiteral.createBoolean(false, POS),
-                org.apache.calcite.sql.JoinType.LEFT.symbol(POS), right,
-                org.apache.calcite.sql.JoinConditionType.ON.symbol(POS), Nodes.and(on));
+        return new SqlJoin(POS, left, SqlLiteral.createBoolean(false, POS),
+                JoinType.LEFT.symbol(POS), right,
+                JoinConditionType.ON.symbol(POS), Nodes.and(on));
     }
 }
