@@ -86,6 +86,8 @@ final class WindowRelation implements ViewRelation {
     private static final String TU = "__tu";
     /** Start of the tile of a row's event time or of a probe's T, epoch microseconds. */
     private static final String TILE = "__s";
+    /** Order of on-time rows and probes: {@code 2u + b}, see {@link #windowed}. */
+    private static final String ORDER = "__ord";
     private static final String E = "__e";
     private static final String C = "__c";
     private static final String ONE = "__one";
@@ -240,14 +242,20 @@ final class WindowRelation implements ViewRelation {
         return Nodes.select(outer, Nodes.as(inner, "__r0"), null, false);
     }
 
-    // ------------------------------------------------------------------ whole tiles and head tile
+    // ------------------------------------------------------------------ on-time rows
 
     /**
-     * The union of on-time rows (kind 0) and probes (kind 1), with each partial of the whole
-     * tiles of every window and of the head tile as window functions; the caller keeps kind 1.
+     * On-time rows (kind 0) and probes (kind 1) in one relation per key, ordered by
+     * {@code 2u + b}: u is a row's visibility instant or the probe's T, and b puts a row at T
+     * before the probe (inclusive) or after it (exclusive). An on-time row's u lies in its event's
+     * tile and start(T) is a tile start, so {@code e >= start(T)} is {@code u >= start(T)}: the
+     * window of a probe is the frame {@code RANGE BETWEEN 2(T - start(T)) + b PRECEDING AND
+     * CURRENT ROW}, with {@code T - start(T) = W + (T mod g)}. The caller keeps kind 1.
      */
     private SqlNode windowed(List<Set<Need>> needs, boolean exclusive) {
         List<String> keys = vs.keyAliases();
+        long rowBit = exclusive ? 1 : 0;
+        long probeBit = 1 - rowBit;
         List<SqlNode> rowItems = new ArrayList<>();
         List<SqlNode> probeItems = new ArrayList<>();
         rowItems.add(Nodes.as(Nodes.number(0), KIND));
@@ -258,10 +266,12 @@ final class WindowRelation implements ViewRelation {
         }
         rowItems.add(Nodes.as(Nodes.nullLiteral(), T));
         probeItems.add(Nodes.id(T));
-        rowItems.add(Nodes.id(TU));
-        probeItems.add(Nodes.id(TU));
-        rowItems.add(Nodes.id(TILE));
-        probeItems.add(Nodes.id(TILE));
+        rowItems.add(Nodes.as(order(rowBit), ORDER));
+        probeItems.add(Nodes.as(order(probeBit), ORDER));
+        for (int wi = 0; wi < windows.size(); wi++) {
+            rowItems.add(Nodes.as(offset(windows.get(wi), rowBit), offsetAlias(wi)));
+            probeItems.add(Nodes.as(offset(windows.get(wi), probeBit), offsetAlias(wi)));
+        }
         rowItems.add(Nodes.as(Nodes.number(1), ONE));
         probeItems.add(Nodes.as(Nodes.nullLiteral(), ONE));
         Set<Need> inputs = new LinkedHashSet<>();
@@ -287,30 +297,31 @@ final class WindowRelation implements ViewRelation {
         items.add(Nodes.id(KIND));
         keys.forEach(k -> items.add(Nodes.id(k)));
         items.add(Nodes.id(T));
-        SqlNodeList partition = keyList(keys);
         for (int wi = 0; wi < windows.size(); wi++) {
-            // Tiles [s_T - W, s_T - g]: whole tiles of the window before T's own.
-            SqlWindow whole = SqlWindow.create(null, null, partition.clone(POS), SqlNodeList.of(Nodes.id(TILE)),
-                    SqlLiteral.createBoolean(false, POS),
-                    SqlWindow.createPreceding(Nodes.number(windows.get(wi)), POS),
-                    SqlWindow.createPreceding(Nodes.number(hop), POS), null, POS);
+            SqlWindow frame = SqlWindow.create(null, null, keyList(keys), SqlNodeList.of(Nodes.id(ORDER)),
+                    SqlLiteral.createBoolean(false, POS), SqlWindow.createPreceding(Nodes.id(offsetAlias(wi)), POS),
+                    SqlWindow.createCurrentRow(POS), null, POS);
             for (Need n : needs.get(wi)) {
-                items.add(Nodes.as(SqlStdOperatorTable.OVER.createCall(POS, aggregate(n, null, ""), whole.clone(POS)),
+                items.add(Nodes.as(SqlStdOperatorTable.OVER.createCall(POS, aggregate(n, null, ""), frame.clone(POS)),
                         alias("w" + wi, n)));
             }
         }
-        // T's own tile up to T: rows at T itself count unless exclusive.
-        SqlNodeList headPartition = keyList(keys);
-        headPartition.add(Nodes.id(TILE));
-        SqlNode kindOrder = exclusive ? SqlStdOperatorTable.DESC.createCall(POS, Nodes.id(KIND)) : Nodes.id(KIND);
-        SqlWindow head = SqlWindow.create(null, null, headPartition, SqlNodeList.of(Nodes.id(TU), kindOrder),
-                SqlLiteral.createBoolean(true, POS), SqlWindow.createUnboundedPreceding(POS),
-                SqlWindow.createCurrentRow(POS), null, POS);
-        for (Need n : inputs) {
-            items.add(Nodes.as(SqlStdOperatorTable.OVER.createCall(POS, aggregate(n, null, ""), head.clone(POS)),
-                    alias("h", n)));
-        }
         return Nodes.select(items, Nodes.as(union, "__un"), null, false);
+    }
+
+    /** {@code 2u + b}. */
+    private static SqlNode order(long bit) {
+        return plus(times(Nodes.number(2), Nodes.id(TU)), Nodes.number(bit));
+    }
+
+    /** {@code 2(W + (u mod g)) + b}: the distance back to {@code 2 start(T)} from a probe's order. */
+    private SqlNode offset(long window, long bit) {
+        SqlNode constant = Nodes.number(2 * window + bit);
+        return hop == 1 ? constant : plus(constant, times(Nodes.number(2), floorMod(Nodes.id(TU), hop)));
+    }
+
+    private static String offsetAlias(int wi) {
+        return "__off" + wi;
     }
 
     /**
@@ -659,11 +670,10 @@ final class WindowRelation implements ViewRelation {
         };
     }
 
-    /** The columns of one partial in each part: whole tiles, head tile, and late rows if any. */
+    /** The columns of one partial in each part: on-time rows, and late rows if any. */
     private List<SqlNode> parts(int wi, Need n) {
         List<SqlNode> parts = new ArrayList<>();
         parts.add(Nodes.id(W, alias("w" + wi, n)));
-        parts.add(Nodes.id(W, alias("h", n)));
         if (createdTime) {
             parts.add(Nodes.id(L, alias("l" + wi, n)));
         }
@@ -686,6 +696,9 @@ final class WindowRelation implements ViewRelation {
      * returns NULL).
      */
     private static SqlNode extreme(String function, List<SqlNode> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0).clone(POS);
+        }
         List<SqlNode> args = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
             List<SqlNode> order = new ArrayList<>();
@@ -702,6 +715,9 @@ final class WindowRelation implements ViewRelation {
 
     /** LAST: the value of the part whose latest row has the greatest ordering key. */
     private static SqlNode last(List<SqlNode> values, List<SqlNode> keys) {
+        if (values.size() == 1) {
+            return values.get(0).clone(POS);
+        }
         SqlNode greatest = extreme("GREATEST", keys);
         List<SqlNode> when = new ArrayList<>();
         List<SqlNode> then = new ArrayList<>();
