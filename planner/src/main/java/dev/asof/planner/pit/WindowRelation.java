@@ -40,24 +40,20 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * Builds "windowed feature view as of T" for a set of probe points (key, T), in one engine's SQL,
  * without reading a window's rows once per probe. The window of W at T holds the key's rows
  * visible at T with {@code e >= start(T)}, {@code start(T) = floor((T - W) / g) * g}
- * ({@link TileGrid}). With tiles {@code [s, s + g)} and {@code s_T} the start of T's tile,
- * {@code start(T) = s_T - W}, so the window splits into three disjoint parts:
+ * ({@link TileGrid}); it splits into two disjoint parts:
  *
  * <ol>
- *   <li><b>whole tiles</b> {@code s in [s_T - W, s_T - g]}, rows that were visible before their
- *       tile closed ({@code u < s + g}, u = max(e, c): "on time"). They are all visible at T. One
- *       window function per aggregate over the union of rows and probes, ordered by tile start:
- *       {@code RANGE BETWEEN W PRECEDING AND g PRECEDING}; a sort per key, no scan per probe.
- *   <li><b>the head tile</b> {@code s = s_T}: on-time rows with {@code u <= T} ({@code < T}
- *       exclusive), a running aggregate per (key, tile) ordered by u, probes after (before, when
- *       exclusive) rows at the same instant. Late rows of T's own tile are never visible at T.
- *   <li><b>late rows</b> ({@code u >= s + g}) with {@code s in [s_T - W, s_T - g]} and visible at
- *       T: a join of probes with late rows on key and a bucket of width {@code W_max} (each late
- *       row is copied into the two buckets its probes can fall in), then a range filter and an
+ *   <li><b>on-time rows</b>, visible before their tile closed ({@code u < tile(e) + g}, u =
+ *       max(e, c)); every row of a source without CREATED TIME. Their u lies in their event's
+ *       tile and start(T) is a tile start, so {@code e >= start(T)} is {@code u >= start(T)}: the
+ *       part is the frame {@code u in [start(T), T]} over rows and probes ordered by u, one window
+ *       function per aggregate, one sort per key ({@link #windowed}).
+ *   <li><b>late rows</b> ({@code u >= tile(e) + g}) with {@code e >= start(T)} and visible at T:
+ *       a join of probes with late rows on key and a bucket of width {@code W_max} (each late row
+ *       is copied into the two buckets its probes can fall in), then a range filter and an
  *       aggregation per probe. It costs the late rows near each probe, so sources with a CREATED
- *       TIME pay in proportion to how many rows arrive after their tile closed; sources without
- *       one have no late rows and no such join. Rows later than {@code W_max} past their tile
- *       can never be in a window and are dropped.
+ *       TIME pay in proportion to how many rows arrive after their tile closed. Rows later than
+ *       {@code W_max} past their tile can never be in a window and are dropped.
  * </ol>
  *
  * <p>Parts are merged per function as {@link dev.asof.planner.window.WindowAccumulator} merges
