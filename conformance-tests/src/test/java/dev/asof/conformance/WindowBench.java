@@ -42,16 +42,19 @@ class WindowBench {
      * {@code W + (T mod hop)} (just {@code W} without a hop), and includes rows at T itself.
      */
     private static String hand(boolean hop) {
-        String tail = hop ? " + t % " + HOP_MICROS : "";
-        String frame = "OVER (PARTITION BY customer_id ORDER BY t RANGE BETWEEN %d" + tail + " PRECEDING AND CURRENT ROW)";
         return "SELECT COUNT(*) AS n, SUM(n_1h) AS n_1h, SUM(sum_1d) AS sum_1d, SUM(avg_7d) AS avg_7d FROM ("
                 + " SELECT kind,"
-                + " COUNT(amount) " + String.format(Locale.ROOT, frame, 3_600_000_000L) + " AS n_1h,"
-                + " SUM(amount) " + String.format(Locale.ROOT, frame, 86_400_000_000L) + " AS sum_1d,"
-                + " AVG(amount) " + String.format(Locale.ROOT, frame, 604_800_000_000L) + " AS avg_7d"
+                + " COUNT(amount) " + frame(3_600_000_000L, hop) + " AS n_1h,"
+                + " SUM(amount) " + frame(86_400_000_000L, hop) + " AS sum_1d,"
+                + " AVG(amount) " + frame(604_800_000_000L, hop) + " AS avg_7d"
                 + " FROM (SELECT customer_id, EPOCH_US(event_ts) AS t, amount, 0 AS kind FROM lake.bench.events"
                 + " UNION ALL SELECT customer_id, EPOCH_US(ts) AS t, NULL AS amount, 1 AS kind FROM lake.bench.spine) u) w"
                 + " WHERE kind = 1";
+    }
+
+    private static String frame(long windowMicros, boolean hop) {
+        return "OVER (PARTITION BY customer_id ORDER BY t RANGE BETWEEN " + windowMicros
+                + (hop ? " + t % " + HOP_MICROS : "") + " PRECEDING AND CURRENT ROW)";
     }
 
     @Test

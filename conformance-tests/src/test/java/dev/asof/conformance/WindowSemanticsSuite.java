@@ -12,6 +12,8 @@ import dev.asof.conformance.WindowOracle.Variant;
 import dev.asof.planner.window.WindowFunction;
 import java.sql.Connection;
 import java.sql.JDBCType;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -236,6 +238,15 @@ public abstract class WindowSemanticsSuite extends ConformanceSupport {
                 row(7L, 0L, null, null)), WORKED_FEATURES);
         List<List<Object>> exactRows = pit(labels, exact, WORKED_FEATURES, "LEFT JOIN", "FOR SYSTEM_TIME AS OF l.event_ts AS");
         assertThat(exactRows.stream().filter(r -> r.get(0).equals(3L)).toList()).containsExactly(row(3L, 3L, 28.0, "e"));
+
+        // planned once, executed with a bound spine filter
+        try (PreparedStatement ps = conn.prepareStatement("SELECT l.id, " + columns("v", WORKED_FEATURES) + " FROM " + labels
+                + " l LEFT JOIN " + hopped + " AS OF l.event_ts v ON v.customer_id = l.customer_id WHERE l.id = ?")) {
+            ps.setLong(1, 3);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rows(rs)).containsExactly(row(3L, 4L, 30.0, "e"));
+            }
+        }
     }
 
     /**
@@ -281,6 +292,8 @@ public abstract class WindowSemanticsSuite extends ConformanceSupport {
                 .containsExactly(row(3L, 1L, null));
         assertThat(query(conn, "SELECT * FROM " + view + " AS OF TIMESTAMP '2025-01-01 09:30:00' WHERE customer_id = 1"))
                 .containsExactly(row(1L, 1L, 1L, 1.0, "a", 1L, 1L));
+        // no AS OF: now, when every window of these rows is long past
+        assertThat(query(conn, "SELECT * FROM " + view + " WHERE customer_id = 1")).isEmpty();
     }
 
     /**
@@ -316,6 +329,54 @@ public abstract class WindowSemanticsSuite extends ConformanceSupport {
                     row(3L, "y", 2.0, 5L), // (e, c) tie on three rows: per column, greatest value
                     row(4L, null, null, null)), features);
         }
+    }
+
+    /**
+     * A row loaded exactly when its event's tile closes is late, one microsecond earlier it is on
+     * time; either way it counts from the instant it is loaded until its event leaves the window.
+     * HOP 10 minutes, 30-minute windows; key 1: event 09:05 loaded 09:10 (late), key 2: event
+     * 09:05 loaded 09:09:59.999999 (on time). At 09:09:59.999999 only key 2's row is visible; at
+     * 09:10 both (EXCLUSIVE: key 2's only); at 09:39:59.999999 start(T) is still 09:00, both in; at
+     * 09:40 start(T) is 09:10, both out.
+     */
+    @Test
+    void rowsLoadedWhenTheirTileCloses() throws SQLException {
+        String table = createTx("tx", List.of(
+                ev(1, "09:05", "09:10", 1.0, "a", 1L),
+                ev(2, "09:05", "09:09:59.999999", 2.0, "b", 2L)));
+        String labels = createSpine("labels", List.of(
+                spineRow(1, 1L, "09:09:59.999999"),
+                spineRow(2, 2L, "09:09:59.999999"),
+                spineRow(3, 1L, "09:10"),
+                spineRow(4, 2L, "09:10"),
+                spineRow(5, 1L, "09:39:59.999999"),
+                spineRow(6, 2L, "09:39:59.999999"),
+                spineRow(7, 1L, "09:40"),
+                spineRow(8, 2L, "09:40")));
+        List<Feature> features = List.of(
+                new Feature("n_30m", WindowFunction.COUNT_ROWS, null, 30 * MINUTE),
+                new Feature("s_30m", WindowFunction.SUM, "amount", 30 * MINUTE),
+                new Feature("l_30m", WindowFunction.LAST, "merchant", 30 * MINUTE),
+                new Feature("d_30m", WindowFunction.COUNT_DISTINCT, "qty", 30 * MINUTE));
+        String view = defineView(table, true, features, "INTERVAL '10' MINUTE");
+        assertRows(pit(labels, view, features, "LEFT JOIN", "AS OF l.event_ts"), List.of(
+                row(1L, 0L, null, null, 0L),
+                row(2L, 1L, 2.0, "b", 1L),
+                row(3L, 1L, 1.0, "a", 1L),
+                row(4L, 1L, 2.0, "b", 1L),
+                row(5L, 1L, 1.0, "a", 1L),
+                row(6L, 1L, 2.0, "b", 1L),
+                row(7L, 0L, null, null, 0L),
+                row(8L, 0L, null, null, 0L)), features);
+        assertRows(pit(labels, view, features, "LEFT JOIN", "AS OF l.event_ts EXCLUSIVE"), List.of(
+                row(1L, 0L, null, null, 0L),
+                row(2L, 0L, null, null, 0L),
+                row(3L, 0L, null, null, 0L),
+                row(4L, 1L, 2.0, "b", 1L),
+                row(5L, 1L, 1.0, "a", 1L),
+                row(6L, 1L, 2.0, "b", 1L),
+                row(7L, 0L, null, null, 0L),
+                row(8L, 0L, null, null, 0L)), features);
     }
 
     /** VAR_SAMP and STDDEV_SAMP merge their parts without cancellation far from zero. */

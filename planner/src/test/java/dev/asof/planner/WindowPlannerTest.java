@@ -82,6 +82,14 @@ class WindowPlannerTest {
             Files.writeString(Path.of("/tmp/wscratch/sql/" + d.name() + ".sql"), sql);
             assertThat(sql).contains("RANGE BETWEEN");
         }
+        InMemoryCatalog catalog = catalog();
+        define(catalog, new DuckDbDialect(), "CREATE FEATURE VIEW bench ENTITY customer FROM transactions_now AS SELECT customer_id,"
+                + " COUNT(*) OVER (RANGE INTERVAL '1' HOUR PRECEDING) AS n_1h,"
+                + " SUM(amount) OVER (RANGE INTERVAL '1' DAY PRECEDING) AS sum_1d,"
+                + " AVG(amount) OVER (RANGE INTERVAL '7' DAY PRECEDING) AS avg_7d HOP INTERVAL '5' MINUTE");
+        PlannedStatement p = new Planner(catalog, new DuckDbDialect()).plan("SELECT COUNT(*), SUM(s.n_1h), SUM(s.sum_1d), SUM(s.avg_7d)"
+                + " FROM lake.ml.labels l LEFT JOIN bench AS OF l.event_ts s ON s.customer_id = l.customer_id");
+        Files.writeString(Path.of("/tmp/wscratch/sql/bench.sql"), ((PlannedStatement.Query) p).query().sql());
     }
 
     @Test

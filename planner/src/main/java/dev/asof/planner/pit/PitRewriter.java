@@ -48,7 +48,8 @@ import org.apache.calcite.sql.util.SqlShuttle;
  * <ul>
  *   <li>a source becomes its warehouse table or file reader;
  *   <li>{@code JOIN view AS OF t alias ON alias.key = spine.key} becomes a join with the view's
- *       {@link PitRelation} at the distinct (key, t) probe points of the spine, matched on key and
+ *       {@link ViewRelation} ({@link PitRelation} for latest values, {@link WindowRelation} for
+ *       windowed aggregates) at the distinct (key, t) probe points of the spine, matched on key and
  *       {@code t}: one relation row per probe point, so spine rows are never dropped (LEFT) nor
  *       duplicated;
  *   <li>{@code view AS OF t} on its own (t constant) is the view at t for every key;

@@ -17,12 +17,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.calcite.sql.JoinConditionType;
+import org.apache.calcite.sql.JoinType;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
-import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -37,24 +40,20 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * Builds "windowed feature view as of T" for a set of probe points (key, T), in one engine's SQL,
  * without reading a window's rows once per probe. The window of W at T holds the key's rows
  * visible at T with {@code e >= start(T)}, {@code start(T) = floor((T - W) / g) * g}
- * ({@link TileGrid}). With tiles {@code [s, s + g)} and {@code s_T} the start of T's tile,
- * {@code start(T) = s_T - W}, so the window splits into three disjoint parts:
+ * ({@link TileGrid}); it splits into two disjoint parts:
  *
  * <ol>
- *   <li><b>whole tiles</b> {@code s in [s_T - W, s_T - g]}, rows that were visible before their
- *       tile closed ({@code u < s + g}, u = max(e, c): "on time"). They are all visible at T. One
- *       window function per aggregate over the union of rows and probes, ordered by tile start:
- *       {@code RANGE BETWEEN W PRECEDING AND g PRECEDING}; a sort per key, no scan per probe.
- *   <li><b>the head tile</b> {@code s = s_T}: on-time rows with {@code u <= T} ({@code < T}
- *       exclusive), a running aggregate per (key, tile) ordered by u, probes after (before, when
- *       exclusive) rows at the same instant. Late rows of T's own tile are never visible at T.
- *   <li><b>late rows</b> ({@code u >= s + g}) with {@code s in [s_T - W, s_T - g]} and visible at
- *       T: a join of probes with late rows on key and a bucket of width {@code W_max} (each late
- *       row is copied into the two buckets its probes can fall in), then a range filter and an
+ *   <li><b>on-time rows</b>, visible before their tile closed ({@code u < tile(e) + g}, u =
+ *       max(e, c)); every row of a source without CREATED TIME. Their u lies in their event's
+ *       tile and start(T) is a tile start, so {@code e >= start(T)} is {@code u >= start(T)}: the
+ *       part is the frame {@code u in [start(T), T]} over rows and probes ordered by u, one window
+ *       function per aggregate, one sort per key ({@link #windowed}).
+ *   <li><b>late rows</b> ({@code u >= tile(e) + g}) with {@code e >= start(T)} and visible at T:
+ *       a join of probes with late rows on key and a bucket of width {@code W_max} (each late row
+ *       is copied into the two buckets its probes can fall in), then a range filter and an
  *       aggregation per probe. It costs the late rows near each probe, so sources with a CREATED
- *       TIME pay in proportion to how many rows arrive after their tile closed; sources without
- *       one have no late rows and no such join. Rows later than {@code W_max} past their tile
- *       can never be in a window and are dropped.
+ *       TIME pay in proportion to how many rows arrive after their tile closed. Rows later than
+ *       {@code W_max} past their tile can never be in a window and are dropped.
  * </ol>
  *
  * <p>Parts are merged per function as {@link dev.asof.planner.window.WindowAccumulator} merges
@@ -83,6 +82,8 @@ final class WindowRelation implements ViewRelation {
     private static final String TU = "__tu";
     /** Start of the tile of a row's event time or of a probe's T, epoch microseconds. */
     private static final String TILE = "__s";
+    /** Order of on-time rows and probes: {@code 2u + b}, see {@link #windowed}. */
+    private static final String ORDER = "__ord";
     private static final String E = "__e";
     private static final String C = "__c";
     private static final String ONE = "__one";
@@ -237,14 +238,20 @@ final class WindowRelation implements ViewRelation {
         return Nodes.select(outer, Nodes.as(inner, "__r0"), null, false);
     }
 
-    // ------------------------------------------------------------------ whole tiles and head tile
+    // ------------------------------------------------------------------ on-time rows
 
     /**
-     * The union of on-time rows (kind 0) and probes (kind 1), with each partial of the whole
-     * tiles of every window and of the head tile as window functions; the caller keeps kind 1.
+     * On-time rows (kind 0) and probes (kind 1) in one relation per key, ordered by
+     * {@code 2u + b}: u is a row's visibility instant or the probe's T, and b puts a row at T
+     * before the probe (inclusive) or after it (exclusive). An on-time row's u lies in its event's
+     * tile and start(T) is a tile start, so {@code e >= start(T)} is {@code u >= start(T)}: the
+     * window of a probe is the frame {@code RANGE BETWEEN 2(T - start(T)) + b PRECEDING AND
+     * CURRENT ROW}, with {@code T - start(T) = W + (T mod g)}. The caller keeps kind 1.
      */
     private SqlNode windowed(List<Set<Need>> needs, boolean exclusive) {
         List<String> keys = vs.keyAliases();
+        long rowBit = exclusive ? 1 : 0;
+        long probeBit = 1 - rowBit;
         List<SqlNode> rowItems = new ArrayList<>();
         List<SqlNode> probeItems = new ArrayList<>();
         rowItems.add(Nodes.as(Nodes.number(0), KIND));
@@ -255,10 +262,12 @@ final class WindowRelation implements ViewRelation {
         }
         rowItems.add(Nodes.as(Nodes.nullLiteral(), T));
         probeItems.add(Nodes.id(T));
-        rowItems.add(Nodes.id(TU));
-        probeItems.add(Nodes.id(TU));
-        rowItems.add(Nodes.id(TILE));
-        probeItems.add(Nodes.id(TILE));
+        rowItems.add(Nodes.as(order(rowBit), ORDER));
+        probeItems.add(Nodes.as(order(probeBit), ORDER));
+        for (int wi = 0; wi < windows.size(); wi++) {
+            rowItems.add(Nodes.as(offset(windows.get(wi), rowBit), offsetAlias(wi)));
+            probeItems.add(Nodes.as(offset(windows.get(wi), probeBit), offsetAlias(wi)));
+        }
         rowItems.add(Nodes.as(Nodes.number(1), ONE));
         probeItems.add(Nodes.as(Nodes.nullLiteral(), ONE));
         Set<Need> inputs = new LinkedHashSet<>();
@@ -284,30 +293,31 @@ final class WindowRelation implements ViewRelation {
         items.add(Nodes.id(KIND));
         keys.forEach(k -> items.add(Nodes.id(k)));
         items.add(Nodes.id(T));
-        SqlNodeList partition = keyList(keys, null);
         for (int wi = 0; wi < windows.size(); wi++) {
-            // Tiles [s_T - W, s_T - g]: whole tiles of the window before T's own.
-            SqlWindow whole = SqlWindow.create(null, null, partition.clone(POS), SqlNodeList.of(Nodes.id(TILE)),
-                    SqlLiteral.createBoolean(false, POS),
-                    SqlWindow.createPreceding(Nodes.number(windows.get(wi)), POS),
-                    SqlWindow.createPreceding(Nodes.number(hop), POS), null, POS);
+            SqlWindow frame = SqlWindow.create(null, null, keyList(keys), SqlNodeList.of(Nodes.id(ORDER)),
+                    SqlLiteral.createBoolean(false, POS), SqlWindow.createPreceding(Nodes.id(offsetAlias(wi)), POS),
+                    SqlWindow.createCurrentRow(POS), null, POS);
             for (Need n : needs.get(wi)) {
-                items.add(Nodes.as(SqlStdOperatorTable.OVER.createCall(POS, aggregate(n, null, ""), whole.clone(POS)),
+                items.add(Nodes.as(SqlStdOperatorTable.OVER.createCall(POS, aggregate(n, null, ""), frame.clone(POS)),
                         alias("w" + wi, n)));
             }
         }
-        // T's own tile up to T: rows at T itself count unless exclusive.
-        SqlNodeList headPartition = keyList(keys, null);
-        headPartition.add(Nodes.id(TILE));
-        SqlNode kindOrder = exclusive ? SqlStdOperatorTable.DESC.createCall(POS, Nodes.id(KIND)) : Nodes.id(KIND);
-        SqlWindow head = SqlWindow.create(null, null, headPartition, SqlNodeList.of(Nodes.id(TU), kindOrder),
-                SqlLiteral.createBoolean(true, POS), SqlWindow.createUnboundedPreceding(POS),
-                SqlWindow.createCurrentRow(POS), null, POS);
-        for (Need n : inputs) {
-            items.add(Nodes.as(SqlStdOperatorTable.OVER.createCall(POS, aggregate(n, null, ""), head.clone(POS)),
-                    alias("h", n)));
-        }
         return Nodes.select(items, Nodes.as(union, "__un"), null, false);
+    }
+
+    /** {@code 2u + b}. */
+    private static SqlNode order(long bit) {
+        return plus(times(Nodes.number(2), Nodes.id(TU)), Nodes.number(bit));
+    }
+
+    /** {@code 2(W + (u mod g)) + b}: the distance back to {@code 2 start(T)} from a probe's order. */
+    private SqlNode offset(long window, long bit) {
+        SqlNode constant = Nodes.number(2 * window + bit);
+        return hop == 1 ? constant : plus(constant, times(Nodes.number(2), floorMod(Nodes.id(TU), hop)));
+    }
+
+    private static String offsetAlias(int wi) {
+        return "__off" + wi;
     }
 
     /**
@@ -411,9 +421,9 @@ final class WindowRelation implements ViewRelation {
         on.add(SqlStdOperatorTable.LESS_THAN.createCall(POS, Nodes.id("__lr", TILE), Nodes.id("__lp", TILE)));
         on.add((exclusive ? SqlStdOperatorTable.LESS_THAN : SqlStdOperatorTable.LESS_THAN_OR_EQUAL)
                 .createCall(POS, Nodes.id("__lr", TU), Nodes.id("__lp", TU)));
-        SqlNode join = new org.apache.calcite.sql.SqlJoin(POS, Nodes.as(Nodes.id(PROBES), "__lp"),
-                SqlLiteral.createBoolean(false, POS), org.apache.calcite.sql.JoinType.INNER.symbol(POS),
-                Nodes.as(lateRows, "__lr"), org.apache.calcite.sql.JoinConditionType.ON.symbol(POS), Nodes.and(on));
+        SqlNode join = new SqlJoin(POS, Nodes.as(Nodes.id(PROBES), "__lp"),
+                SqlLiteral.createBoolean(false, POS), JoinType.INNER.symbol(POS),
+                Nodes.as(lateRows, "__lr"), JoinConditionType.ON.symbol(POS), Nodes.and(on));
 
         List<SqlNode> items = new ArrayList<>();
         List<SqlNode> group = new ArrayList<>();
@@ -494,12 +504,12 @@ final class WindowRelation implements ViewRelation {
         items.add(Nodes.as(Nodes.caseWhen(Nodes.eq(Nodes.id("__delta"), Nodes.number(1)), Nodes.id("__in"), Nodes.id("__out")),
                 "__time"));
         items.add(Nodes.id("__delta"));
-        SqlNode withLevels = join(org.apache.calcite.sql.JoinType.INNER, Nodes.as(tokenRows, "__tk"), levels(),
+        SqlNode withLevels = join(JoinType.INNER, Nodes.as(tokenRows, "__tk"), levels(),
                 SqlStdOperatorTable.LESS_THAN_OR_EQUAL.createCall(POS, Nodes.id("__lvl"), Nodes.id("__r")));
         SqlNode sides = SqlStdOperatorTable.AS.createCall(POS, SqlStdOperatorTable.VALUES.createCall(POS,
                 SqlStdOperatorTable.ROW.createCall(POS, Nodes.number(1)), SqlStdOperatorTable.ROW.createCall(POS, Nodes.number(-1))),
                 Nodes.id("__side"), Nodes.id("__delta"));
-        SqlNode events = Nodes.select(items, join(org.apache.calcite.sql.JoinType.CROSS, withLevels, sides, null), null, false);
+        SqlNode events = Nodes.select(items, join(JoinType.CROSS, withLevels, sides, null), null, false);
         List<SqlNode> groupItems = new ArrayList<>();
         List<SqlNode> group = new ArrayList<>();
         for (SqlNode p : partition) {
@@ -590,7 +600,7 @@ final class WindowRelation implements ViewRelation {
         }
         SqlNode merged = SqlStdOperatorTable.UNION_ALL.createCall(POS, Nodes.select(evItems, Nodes.as(transitions, "__tr"), null, false),
                 Nodes.select(prItems, Nodes.id(PROBES), null, false));
-        SqlWindow running = SqlWindow.create(null, null, keyList(keys, null), SqlNodeList.of(Nodes.id(TU), Nodes.id(KIND)),
+        SqlWindow running = SqlWindow.create(null, null, keyList(keys), SqlNodeList.of(Nodes.id(TU), Nodes.id(KIND)),
                 SqlLiteral.createBoolean(true, POS), SqlWindow.createUnboundedPreceding(POS), SqlWindow.createCurrentRow(POS),
                 null, POS);
         List<SqlNode> runItems = new ArrayList<>();
@@ -656,11 +666,10 @@ final class WindowRelation implements ViewRelation {
         };
     }
 
-    /** The columns of one partial in each part: whole tiles, head tile, and late rows if any. */
+    /** The columns of one partial in each part: on-time rows, and late rows if any. */
     private List<SqlNode> parts(int wi, Need n) {
         List<SqlNode> parts = new ArrayList<>();
         parts.add(Nodes.id(W, alias("w" + wi, n)));
-        parts.add(Nodes.id(W, alias("h", n)));
         if (createdTime) {
             parts.add(Nodes.id(L, alias("l" + wi, n)));
         }
@@ -683,6 +692,9 @@ final class WindowRelation implements ViewRelation {
      * returns NULL).
      */
     private static SqlNode extreme(String function, List<SqlNode> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0).clone(POS);
+        }
         List<SqlNode> args = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
             List<SqlNode> order = new ArrayList<>();
@@ -699,6 +711,9 @@ final class WindowRelation implements ViewRelation {
 
     /** LAST: the value of the part whose latest row has the greatest ordering key. */
     private static SqlNode last(List<SqlNode> values, List<SqlNode> keys) {
+        if (values.size() == 1) {
+            return values.get(0).clone(POS);
+        }
         SqlNode greatest = extreme("GREATEST", keys);
         List<SqlNode> when = new ArrayList<>();
         List<SqlNode> then = new ArrayList<>();
@@ -822,7 +837,7 @@ final class WindowRelation implements ViewRelation {
     }
 
     private static String alias(String part, Need n) {
-        return "__" + part + "_" + n.partial().name().toLowerCase(java.util.Locale.ROOT)
+        return "__" + part + "_" + n.partial().name().toLowerCase(Locale.ROOT)
                 + (n.argument() < 0 ? "" : Integer.toString(n.argument()));
     }
 
@@ -892,11 +907,9 @@ final class WindowRelation implements ViewRelation {
         return u;
     }
 
-    private static SqlNodeList keyList(List<String> keys, String qualifier) {
+    private static SqlNodeList keyList(List<String> keys) {
         List<SqlNode> ids = new ArrayList<>();
-        for (String k : keys) {
-            ids.add(qualifier == null ? Nodes.id(k) : Nodes.id(qualifier, k));
-        }
+        keys.forEach(k -> ids.add(Nodes.id(k)));
         return new SqlNodeList(ids, POS);
     }
 
@@ -905,9 +918,9 @@ final class WindowRelation implements ViewRelation {
     }
 
     private static SqlNode join(org.apache.calcite.sql.JoinType type, SqlNode left, SqlNode right, SqlNode on) {
-        return new org.apache.calcite.sql.SqlJoin(POS, left, SqlLiteral.createBoolean(false, POS), type.symbol(POS), right,
-                on == null ? org.apache.calcite.sql.JoinConditionType.NONE.symbol(POS)
-                        : org.apache.calcite.sql.JoinConditionType.ON.symbol(POS), on);
+        return new SqlJoin(POS, left, SqlLiteral.createBoolean(false, POS), type.symbol(POS), right,
+                on == null ? JoinConditionType.NONE.symbol(POS)
+                        : JoinConditionType.ON.symbol(POS), on);
     }
 
     /** {@code left LEFT JOIN right ON keys and probe time equal} (both sides have one row per probe point). */
@@ -917,8 +930,8 @@ final class WindowRelation implements ViewRelation {
             on.add(Nodes.eq(Nodes.id(W, k), Nodes.id(rightAlias, k)));
         }
         on.add(Nodes.eq(Nodes.id(W, T), Nodes.id(rightAlias, T)));
-        return new org.apache.calcite.sql.SqlJoin(POS, left, SqlLiteral.createBoolean(false, POS),
-                org.apache.calcite.sql.JoinType.LEFT.symbol(POS), right,
-                org.apache.calcite.sql.JoinConditionType.ON.symbol(POS), Nodes.and(on));
+        return new SqlJoin(POS, left, SqlLiteral.createBoolean(false, POS),
+                JoinType.LEFT.symbol(POS), right,
+                JoinConditionType.ON.symbol(POS), Nodes.and(on));
     }
 }
