@@ -90,6 +90,12 @@ final class AsofMeta implements ProtobufMeta {
         volatile PreparedQuery prepared;
         volatile RowCursor cursor;
         volatile List<ColumnMetadata> columns = List.of();
+        /**
+         * The result signature sent with the last execution's rows, kept while executions return
+         * the same columns: a prepared lookup executed thousands of times a second describes its
+         * result once, not on every execute.
+         */
+        volatile ResultSignature resultSignature;
         volatile QueryControl control = QueryControl.none();
         volatile long maxRowCount;
         volatile long rowsSent;
@@ -197,13 +203,16 @@ final class AsofMeta implements ProtobufMeta {
             throws NoSuchStatementException {
         Statement s = statement(h);
         s.maxRowCount = maxRowCount;
-        return execute(h, parameterValues, -1);
+        return execute(s, parameterValues, -1);
     }
 
     @Override
     public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
             throws NoSuchStatementException {
-        Statement s = statement(h);
+        return execute(statement(h), parameterValues, maxRowsInFirstFrame);
+    }
+
+    private ExecuteResult execute(Statement s, List<TypedValue> parameterValues, int maxRowsInFirstFrame) {
         if (s.prepared == null) {
             throw clientError(new AsofException(ErrorCode.INVALID_QUERY, "statement was not prepared"), null);
         }
@@ -239,11 +248,25 @@ final class AsofMeta implements ProtobufMeta {
         s.cursor = cursor;
         s.columns = cursor.columns();
         s.rowsSent = 0;
-        Signature signature = Signature.create(AvaticaTypes.columns(s.columns), s.prepared.sql(),
-                AvaticaTypes.parameters(s.prepared.parameterCount()), CursorFactory.ARRAY, StatementType.SELECT);
+        Signature signature = resultSignature(s, s.columns);
         Frame first = nextFrame(s, 0, maxRowsInFirstFrame);
         return new ExecuteResult(List.of(MetaResultSet.create(s.connectionId, s.id, true, signature, first)));
     }
+
+    /** The signature of rows with {@code columns}, reused from the statement's last execution when it matches. */
+    private static Signature resultSignature(Statement s, List<ColumnMetadata> columns) {
+        ResultSignature last = s.resultSignature;
+        if (last != null && last.prepared() == s.prepared && last.columns().equals(columns)) {
+            return last.signature();
+        }
+        Signature signature = Signature.create(AvaticaTypes.columns(columns), s.prepared.sql(),
+                AvaticaTypes.parameters(s.prepared.parameterCount()), CursorFactory.ARRAY, StatementType.SELECT);
+        s.resultSignature = new ResultSignature(s.prepared, columns, signature);
+        return signature;
+    }
+
+    /** A result signature and what it was made from; compared by plan identity and column equality. */
+    private record ResultSignature(PreparedQuery prepared, List<ColumnMetadata> columns, Signature signature) {}
 
     @Override
     public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
@@ -267,7 +290,8 @@ final class AsofMeta implements ProtobufMeta {
         }
         RowCursor cursor = s.cursor;
         List<ColumnMetadata> columns = s.columns;
-        List<Object> rows = new ArrayList<>(Math.min(limit, 1024));
+        // Sized for a lookup's handful of rows; an extract's frame grows as it fills.
+        List<Object> rows = new ArrayList<>(Math.min(limit, 16));
         boolean done = false;
         synchronized (s) {
             while (rows.size() < limit) {
