@@ -1,11 +1,11 @@
 package dev.asof.gateway.server.avatica;
 
 import dev.asof.gateway.execution.StatementExecutor;
-import org.apache.calcite.avatica.remote.LocalService;
 
 /**
  * The JDBC endpoint: Avatica's protocol (protobuf over HTTP), served on Netty by
- * {@link AvaticaHttpServer}, with {@link AsofMeta} doing the work. Clients connect with
+ * {@link AvaticaHttpServer}, with {@link AsofMeta} doing the work ({@link AsofService} in
+ * between). Clients connect with
  * {@code jdbc:asof://host:port}.
  */
 public final class AvaticaEndpoint implements AutoCloseable {
@@ -27,7 +27,7 @@ public final class AvaticaEndpoint implements AutoCloseable {
     public static AvaticaEndpoint start(StatementExecutor executor, String host, int port) {
         AsofMeta meta = new AsofMeta(executor);
         try {
-            AvaticaHttpServer server = AvaticaHttpServer.start(new LocalService(meta), host, port,
+            AvaticaHttpServer server = AvaticaHttpServer.start(new AsofService(meta), host, port,
                     AvaticaHttpServer.Limits.defaults());
             return new AvaticaEndpoint(server, meta);
         } catch (RuntimeException e) {
