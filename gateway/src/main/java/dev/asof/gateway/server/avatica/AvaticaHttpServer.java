@@ -107,7 +107,8 @@ final class AvaticaHttpServer implements AutoCloseable {
      *     up to {@code overflowQueue} more wait
      * @param ioThreads event loop threads
      * @param maxRequestBytes largest request body accepted
-     * @param idleTimeout a connection with no request in service for this long is closed
+     * @param idleTimeout a connection that sent nothing for this long is closed, unless a request of
+     *     it is still in service
      */
     record Limits(int requestThreads, int overflowThreads, int overflowQueue, int controlThreads, int ioThreads,
             int maxRequestBytes, Duration idleTimeout) {
@@ -171,7 +172,8 @@ final class AvaticaHttpServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ChannelPipeline p = ch.pipeline();
-                            p.addLast(new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                            // Reader idleness only: watching writes too would add a listener to every response.
+                            p.addLast(new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                             p.addLast(new HttpServerCodec());
                             p.addLast(new HttpObjectAggregator(limits.maxRequestBytes()));
                             p.addLast(new ConnectionHandler(dispatcher));

@@ -213,6 +213,22 @@ class AvaticaHttpServerTest {
     }
 
     @Test
+    void idleConnectionsCloseButNotWhileARequestIsInService() throws Exception {
+        AvaticaHttpServer server = start(new AvaticaHttpServer.Limits(2, 1, 1, 1, 1, 1 << 20, Duration.ofMillis(200)));
+        RawConnection idle = connect(server);
+        assertThat(idle.exchange(post(new Service.OpenConnectionRequest("c", java.util.Map.of()))).status())
+                .isEqualTo(200);
+        RawConnection busy = connect(server);
+        CompletableFuture<HttpResponse> running =
+                CompletableFuture.supplyAsync(() -> busy.exchangeUnchecked(post(new Service.CatalogsRequest("s"))));
+        awaitBlocked(1);
+        Thread.sleep(800);
+        assertThat(idle.in.read()).as("idle connection closed by the server").isEqualTo(-1);
+        release.countDown();
+        assertThat(running.get(10, TimeUnit.SECONDS).status()).isEqualTo(500);
+    }
+
+    @Test
     void takenPortFailsWithTheBindError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             assertThatThrownBy(() -> AvaticaHttpServer.start(scriptedService(), "127.0.0.1", taken.getLocalPort(),
