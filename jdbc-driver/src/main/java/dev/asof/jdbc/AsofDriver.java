@@ -85,6 +85,9 @@ public final class AsofDriver extends org.apache.calcite.avatica.remote.Driver {
       // Same request Avatica's remote driver sends; local (transport) properties are filtered out.
       connection.getService().apply(new Service.OpenConnectionRequest(connection.id,
           Service.OpenConnectionRequest.serializeProperties(props)));
+      if (connection.getService() instanceof AsofProtobufService) {
+        ((AsofProtobufService) connection.getService()).negotiate(connection.id);
+      }
     } catch (RuntimeException e) {
       closeQuietly(connection);
       throw new SQLException("Cannot open a connection to the asof gateway at "

@@ -17,7 +17,8 @@ import java.util.TimeZone;
 
 /**
  * Avatica's JDBC 4.1 factory, except that statements are asof's ({@link AsofStatement},
- * {@link AsofPreparedStatement}): their {@code cancel()} and query timeout reach the gateway.
+ * {@link AsofPreparedStatement}): their {@code cancel()} and query timeout reach the gateway;
+ * and connections are {@link AsofConnection}s.
  */
 final class AsofJdbcFactory implements AvaticaFactory {
   private final AvaticaFactory avatica;
@@ -36,7 +37,7 @@ final class AsofJdbcFactory implements AvaticaFactory {
 
   @Override public AvaticaConnection newConnection(UnregisteredDriver driver, AvaticaFactory factory,
       String url, Properties info) throws SQLException {
-    return avatica.newConnection(driver, factory, url, info);
+    return new AsofConnection(driver, factory, url, info);
   }
 
   @Override public AvaticaStatement newStatement(AvaticaConnection connection,

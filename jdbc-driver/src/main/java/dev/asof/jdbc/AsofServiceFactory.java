@@ -7,14 +7,14 @@ import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.ConnectionConfig;
 import org.apache.calcite.avatica.remote.AvaticaHttpClient;
 import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
-import org.apache.calcite.avatica.remote.RemoteProtobufService;
 import org.apache.calcite.avatica.remote.RemoteService;
 import org.apache.calcite.avatica.remote.Service;
 
 /**
  * Creates the Avatica client service of an asof connection: the same HTTP client and services
  * as Avatica's remote driver, with the protobuf translation wrapped in
- * {@link WireNameTranslation} so that a relocated Avatica speaks the standard wire format.
+ * {@link WireNameTranslation} so that a relocated Avatica speaks the standard wire format, and
+ * compact executes against an asof gateway ({@link AsofProtobufService}).
  *
  * <p>Internal: {@link AsofDriver} names it in Avatica's {@code factory} connection property; it
  * is public only because Avatica instantiates it by reflection.
@@ -40,7 +40,7 @@ public final class AsofServiceFactory implements Service.Factory {
         : config.serialization().toUpperCase(Locale.ROOT);
     switch (serialization) {
     case "PROTOBUF":
-      return new RemoteProtobufService(httpClient,
+      return new AsofProtobufService(httpClient,
           WireNameTranslation.wrap(new ProtobufTranslationImpl()));
     case "JSON":
       // JSON messages name their type by a short tag, not by a Java class: nothing to rename.

@@ -34,6 +34,8 @@ final class AsofUrl {
   static final String DEFAULT_SERIALIZATION = "PROTOBUF";
   /** Avatica's service-factory property; always {@link AsofServiceFactory}. */
   static final String AVATICA_FACTORY = "factory";
+  /** Avatica's HTTP-client property; {@link AsofHttpClient} unless the application names another. */
+  static final String AVATICA_HTTP_CLIENT = "httpclient_impl";
 
   private final String host;
   private final int port;
@@ -137,9 +139,9 @@ final class AsofUrl {
   /**
    * The properties handed to Avatica: {@code info}, overridden by the URL's properties, plus
    * Avatica's {@code url} (always derived from host and port) and {@code serialization}
-   * ({@value #DEFAULT_SERIALIZATION} unless given), and {@code factory} (always
+   * ({@value #DEFAULT_SERIALIZATION} unless given), {@code factory} (always
    * {@link AsofServiceFactory}, which keeps the protobuf wire names standard when Avatica is
-   * relocated).
+   * relocated) and {@code httpclient_impl} ({@link AsofHttpClient} unless given).
    */
   Properties toAvaticaProperties(Properties info) {
     Properties result = new Properties();
@@ -153,6 +155,9 @@ final class AsofUrl {
     result.setProperty(AVATICA_FACTORY, AsofServiceFactory.class.getName());
     if (result.getProperty(AVATICA_SERIALIZATION) == null) {
       result.setProperty(AVATICA_SERIALIZATION, DEFAULT_SERIALIZATION);
+    }
+    if (result.getProperty(AVATICA_HTTP_CLIENT) == null) {
+      result.setProperty(AVATICA_HTTP_CLIENT, AsofHttpClient.class.getName());
     }
     return result;
   }

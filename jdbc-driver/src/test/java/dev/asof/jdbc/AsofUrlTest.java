@@ -65,6 +65,7 @@ class AsofUrlTest {
     assertThat(p.getProperty("url")).isEqualTo("http://gw:1234");
     assertThat(p.getProperty("serialization")).isEqualTo("PROTOBUF");
     assertThat(p.getProperty("factory")).isEqualTo(AsofServiceFactory.class.getName());
+    assertThat(p.getProperty("httpclient_impl")).isEqualTo(AsofHttpClient.class.getName());
     assertThat(p.getProperty("user")).isEqualTo("from-url");
     assertThat(p.getProperty("password")).isEqualTo("secret");
     assertThat(info.getProperty("url")).as("caller's Properties untouched")
@@ -77,6 +78,13 @@ class AsofUrlTest {
         .toAvaticaProperties(null);
     assertThat(p.getProperty("url")).isEqualTo("https://gw:8765");
     assertThat(p.getProperty("serialization")).isEqualTo("json");
+  }
+
+  @Test
+  void applicationMayChooseAvaticasHttpClient() throws SQLException {
+    String other = "org.apache.calcite.avatica.remote.AvaticaHttpClientImpl";
+    Properties p = AsofUrl.parse("jdbc:asof://gw?httpclient_impl=" + other).toAvaticaProperties(null);
+    assertThat(p.getProperty("httpclient_impl")).isEqualTo(other);
   }
 
   @Test

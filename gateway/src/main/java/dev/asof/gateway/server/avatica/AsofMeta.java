@@ -47,6 +47,13 @@ final class AsofMeta implements ProtobufMeta {
      * HTTP round trip per 100 rows; larger frames keep round trips rare and memory bounded.
      */
     private static final int MIN_FRAME_ROWS = 10_000;
+    /**
+     * How statement signatures describe rows. Frames hold {@code Object[]} rows, but a remote client
+     * always receives LIST (Avatica's {@code LocalService} rewrites any other style, copying the
+     * signature on every execute); saying LIST from the start avoids that copy and makes the prepared
+     * signature exactly what an execute would return ({@link AsofService} relies on it).
+     */
+    private static final CursorFactory ROWS = CursorFactory.LIST;
 
     private final StatementExecutor executor;
     private final JdbcCatalogMetadata metadata;
@@ -90,6 +97,14 @@ final class AsofMeta implements ProtobufMeta {
         volatile PreparedQuery prepared;
         volatile RowCursor cursor;
         volatile List<ColumnMetadata> columns = List.of();
+        /**
+         * The result signature sent with the last execution's rows, kept while executions return
+         * the same columns: a prepared lookup executed thousands of times a second describes its
+         * result once, not on every execute.
+         */
+        volatile ResultSignature resultSignature;
+        /** The signature returned by {@code prepare}; null when the statement was not prepared. */
+        volatile Signature preparedSignature;
         volatile QueryControl control = QueryControl.none();
         volatile long maxRowCount;
         volatile long rowsSent;
@@ -166,6 +181,7 @@ final class AsofMeta implements ProtobufMeta {
             s.prepared = executor.prepare(sql);
             s.maxRowCount = maxRowCount;
             h.signature = signature(s.prepared);
+            s.preparedSignature = h.signature;
             return h;
         } catch (RuntimeException e) {
             statements.remove(h.id);
@@ -184,6 +200,7 @@ final class AsofMeta implements ProtobufMeta {
             PrepareCallback callback) throws NoSuchStatementException {
         Statement s = statement(h);
         try {
+            s.preparedSignature = null;
             s.prepared = executor.prepare(sql);
             s.maxRowCount = maxRowCount;
             return run(s, List.of(), maxRowsInFirstFrame);
@@ -197,13 +214,20 @@ final class AsofMeta implements ProtobufMeta {
             throws NoSuchStatementException {
         Statement s = statement(h);
         s.maxRowCount = maxRowCount;
-        return execute(h, parameterValues, -1);
+        return execute(s, parameterValues, -1);
     }
 
     @Override
     public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
             throws NoSuchStatementException {
-        Statement s = statement(h);
+        return execute(statement(h), parameterValues, maxRowsInFirstFrame);
+    }
+
+    /**
+     * Runs a prepared statement. The handle's signature is never read: the asof driver leaves it
+     * out of its execute requests ({@link AsofService}); only the handle's id matters.
+     */
+    private ExecuteResult execute(Statement s, List<TypedValue> parameterValues, int maxRowsInFirstFrame) {
         if (s.prepared == null) {
             throw clientError(new AsofException(ErrorCode.INVALID_QUERY, "statement was not prepared"), null);
         }
@@ -239,11 +263,33 @@ final class AsofMeta implements ProtobufMeta {
         s.cursor = cursor;
         s.columns = cursor.columns();
         s.rowsSent = 0;
-        Signature signature = Signature.create(AvaticaTypes.columns(s.columns), s.prepared.sql(),
-                AvaticaTypes.parameters(s.prepared.parameterCount()), CursorFactory.ARRAY, StatementType.SELECT);
+        Signature signature = resultSignature(s, s.columns);
         Frame first = nextFrame(s, 0, maxRowsInFirstFrame);
         return new ExecuteResult(List.of(MetaResultSet.create(s.connectionId, s.id, true, signature, first)));
     }
+
+    /**
+     * The signature of rows with {@code columns}: the one returned by {@code prepare} when the
+     * columns are the prepared ones (so that {@link #isPreparedSignature} recognizes it), else the
+     * statement's last result signature when it matches, else a new one.
+     */
+    private static Signature resultSignature(Statement s, List<ColumnMetadata> columns) {
+        Signature prepared = s.preparedSignature;
+        if (prepared != null && s.prepared.columns().isPresent() && s.prepared.columns().get().equals(columns)) {
+            return prepared;
+        }
+        ResultSignature last = s.resultSignature;
+        if (last != null && last.prepared() == s.prepared && last.columns().equals(columns)) {
+            return last.signature();
+        }
+        Signature signature = Signature.create(AvaticaTypes.columns(columns), s.prepared.sql(),
+                AvaticaTypes.parameters(s.prepared.parameterCount()), ROWS, StatementType.SELECT);
+        s.resultSignature = new ResultSignature(s.prepared, columns, signature);
+        return signature;
+    }
+
+    /** A result signature and what it was made from; compared by plan identity and column equality. */
+    private record ResultSignature(PreparedQuery prepared, List<ColumnMetadata> columns, Signature signature) {}
 
     @Override
     public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
@@ -267,7 +313,8 @@ final class AsofMeta implements ProtobufMeta {
         }
         RowCursor cursor = s.cursor;
         List<ColumnMetadata> columns = s.columns;
-        List<Object> rows = new ArrayList<>(Math.min(limit, 1024));
+        // Sized for a lookup's handful of rows; an extract's frame grows as it fills.
+        List<Object> rows = new ArrayList<>(Math.min(limit, 16));
         boolean done = false;
         synchronized (s) {
             while (rows.size() < limit) {
@@ -296,7 +343,16 @@ final class AsofMeta implements ProtobufMeta {
         List<ColumnMetadata> columns = prepared.columns().orElse(List.of());
         StatementType type = prepared.columns().isPresent() ? StatementType.SELECT : StatementType.OTHER_DDL;
         return Signature.create(AvaticaTypes.columns(columns), prepared.sql(),
-                AvaticaTypes.parameters(prepared.parameterCount()), CursorFactory.ARRAY, type);
+                AvaticaTypes.parameters(prepared.parameterCount()), ROWS, type);
+    }
+
+    /**
+     * Whether {@code signature} is the very signature statement {@code statementId} returned when it
+     * was prepared: a client that kept that one need not receive it again ({@link AsofService}).
+     */
+    boolean isPreparedSignature(int statementId, Signature signature) {
+        Statement s = statements.get(statementId);
+        return s != null && signature != null && s.preparedSignature == signature;
     }
 
     // Batches.
@@ -306,6 +362,7 @@ final class AsofMeta implements ProtobufMeta {
             throws NoSuchStatementException {
         Statement s = statement(h);
         long[] counts = new long[sqlCommands.size()];
+        s.preparedSignature = null;
         for (int i = 0; i < counts.length; i++) {
             try {
                 s.prepared = executor.prepare(sqlCommands.get(i));

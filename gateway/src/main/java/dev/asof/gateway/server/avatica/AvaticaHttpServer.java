@@ -1,0 +1,415 @@
+package dev.asof.gateway.server.avatica;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.metrics.noop.NoopMetricsSystem;
+import org.apache.calcite.avatica.proto.Common.WireMessage;
+import org.apache.calcite.avatica.proto.Requests;
+import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
+import org.apache.calcite.avatica.remote.Handler.HandlerResponse;
+import org.apache.calcite.avatica.remote.ProtobufHandler;
+import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
+import org.apache.calcite.avatica.remote.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Avatica's protobuf-over-HTTP protocol served on Netty: every HTTP POST carries one serialized
+ * Avatica request, whose bytes go to Avatica's own {@link ProtobufHandler} (the same decoding,
+ * dispatch to the {@link Service}, encoding and error serialization as Avatica's Jetty server).
+ *
+ * <p>Why not Avatica's Jetty server: a production lookup is one small request and one small
+ * response on a kept-alive connection, so per-request overhead of the HTTP layer is most of the
+ * round trip. This server keeps connections alive, sets TCP_NODELAY, aggregates each body in one
+ * buffer and answers with one write.
+ *
+ * <p>Service calls block (warehouse queries may run for minutes), so they never run on the event
+ * loop: they run on a bounded pool of request threads. Close-statement and close-connection
+ * requests, which is how the JDBC driver cancels a running statement from a second connection, run
+ * on a separate small pool, so a cancel is served at once even when every request thread is busy.
+ * Requests beyond the pools' bounds ({@link Limits}) fail with SQLSTATE
+ * {@value #OVERLOADED_SQL_STATE} instead of queueing without limit.
+ *
+ * <p>A client may pipeline HTTP/1.1 requests on one connection; responses go back in request
+ * order because a connection has at most one request in service at a time (the others wait on the
+ * event loop, in order).
+ */
+final class AvaticaHttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AvaticaHttpServer.class);
+
+    /** SQLSTATE "insufficient resources": the gateway has no thread left for the request. */
+    static final String OVERLOADED_SQL_STATE = "53000";
+
+    private static final AsciiString CONTENT_TYPE = AsciiString.cached("application/octet-stream;charset=utf-8");
+    private static final String CLOSE_STATEMENT = Requests.CloseStatementRequest.class.getName();
+    private static final String CLOSE_CONNECTION = Requests.CloseConnectionRequest.class.getName();
+
+    private final Channel serverChannel;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup ioGroup;
+    private final ExecutorService[] pools;
+    private final int port;
+
+    /**
+     * Limits of the server.
+     *
+     * @param requestThreads service calls running at once on the main request threads (each JDBC
+     *     statement execution or fetch holds one for its duration)
+     * @param overflowThreads further threads that serve requests arriving while every request
+     *     thread is busy
+     * @param overflowQueue requests that may wait for an overflow thread; beyond that they are
+     *     refused
+     * @param controlThreads cancels (close-statement/close-connection requests) running at once;
+     *     up to {@code overflowQueue} more wait
+     * @param ioThreads event loop threads
+     * @param maxRequestBytes largest request body accepted
+     * @param idleTimeout a connection that sent nothing for this long is closed, unless a request of
+     *     it is still in service
+     */
+    record Limits(int requestThreads, int overflowThreads, int overflowQueue, int controlThreads, int ioThreads,
+            int maxRequestBytes, Duration idleTimeout) {
+        Limits {
+            if (requestThreads < 1 || overflowThreads < 1 || overflowQueue < 1 || controlThreads < 1 || ioThreads < 1
+                    || maxRequestBytes < 1) {
+                throw new IllegalArgumentException("limits must be positive");
+            }
+            requireNonNull(idleTimeout, "idleTimeout");
+        }
+
+        /**
+         * Sized for a gateway process: 128 + 16 concurrent statements and 1,024 waiting, one event
+         * loop per core (at most 4), request bodies up to 256 MiB (large batches).
+         */
+        static Limits defaults() {
+            return new Limits(128, 16, 1024, 8, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
+                    256 * 1024 * 1024, Duration.ofMinutes(5));
+        }
+    }
+
+    private AvaticaHttpServer(Channel serverChannel, EventLoopGroup bossGroup, EventLoopGroup ioGroup,
+            ExecutorService[] pools, int port) {
+        this.serverChannel = serverChannel;
+        this.bossGroup = bossGroup;
+        this.ioGroup = ioGroup;
+        this.pools = pools;
+        this.port = port;
+    }
+
+    /**
+     * Binds {@code host:port} (port 0: any free port) and serves {@code service}; returns once the
+     * port accepts connections.
+     *
+     * @throws IllegalStateException when the address cannot be bound (e.g. the port is in use)
+     */
+    static AvaticaHttpServer start(Service service, String host, int port, Limits limits) {
+        ProtobufHandler handler = new ProtobufHandler(service, new ProtobufTranslationImpl(),
+                NoopMetricsSystem.getInstance());
+        ThreadPoolExecutor overflowThreads = queueing("asof-jdbc-overflow", limits.overflowThreads(),
+                limits.overflowQueue());
+        ThreadPoolExecutor requestThreads = new ThreadPoolExecutor(0, limits.requestThreads(), 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), new DefaultThreadFactory("asof-jdbc-request", true),
+                (task, pool) -> overflowThreads.execute(task));
+        ThreadPoolExecutor controlThreads = queueing("asof-jdbc-cancel", limits.controlThreads(), limits.overflowQueue());
+        ExecutorService[] pools = {requestThreads, overflowThreads, controlThreads};
+        EventLoopGroup bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("asof-jdbc-accept", true),
+                NioIoHandler.newFactory());
+        EventLoopGroup ioGroup = new MultiThreadIoEventLoopGroup(limits.ioThreads(),
+                new DefaultThreadFactory("asof-jdbc-io", true), NioIoHandler.newFactory());
+        Dispatcher dispatcher = new Dispatcher(handler, requestThreads, controlThreads);
+        try {
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(bossGroup, ioGroup)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ChannelPipeline p = ch.pipeline();
+                            // Reader idleness only: watching writes too would add a listener to every response.
+                            p.addLast(new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                            p.addLast(new HttpServerCodec());
+                            p.addLast(new HttpObjectAggregator(limits.maxRequestBytes()));
+                            p.addLast(new ConnectionHandler(dispatcher));
+                        }
+                    });
+            Channel channel;
+            try {
+                channel = bootstrap.bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
+            } catch (Exception e) {
+                // Netty rethrows the bind failure itself (a checked BindException when the port is
+                // taken); callers find it in the cause chain.
+                throw new IllegalStateException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+                        e);
+            }
+            int bound = ((InetSocketAddress) channel.localAddress()).getPort();
+            // As Avatica's server does: responses (and errors) name the server that produced them.
+            Service.RpcMetadataResponse metadata = new Service.RpcMetadataResponse(
+                    String.format(Locale.ROOT, "%s:%d", host, bound));
+            service.setRpcMetadata(metadata);
+            handler.setRpcMetadata(metadata);
+            return new AvaticaHttpServer(channel, bossGroup, ioGroup, pools, bound);
+        } catch (RuntimeException e) {
+            shutdown(bossGroup, ioGroup, pools);
+            throw e;
+        }
+    }
+
+    /*
+     * The request pool hands each task straight to an idle thread (a SynchronousQueue, whose waiting
+     * threads form a stack): the most recently idle thread gets the next request, so a steady stream
+     * of lookups stays on a few warm threads instead of rotating through all of them, as a FIFO
+     * queue of waiting threads would. When every request thread is busy, the overflow pool queues.
+     */
+
+    /** Fixed threads that end after a minute idle, and a bounded queue. */
+    private static ThreadPoolExecutor queueing(String name, int threads, int queue) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(queue), new DefaultThreadFactory(name, true),
+                new ThreadPoolExecutor.AbortPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** The bound port. */
+    int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        shutdown(bossGroup, ioGroup, pools);
+    }
+
+    private static void shutdown(EventLoopGroup bossGroup, EventLoopGroup ioGroup, ExecutorService... pools) {
+        for (ExecutorService pool : pools) {
+            pool.shutdownNow();
+        }
+        bossGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+        ioGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+        bossGroup.terminationFuture().syncUninterruptibly();
+        ioGroup.terminationFuture().syncUninterruptibly();
+    }
+
+    /** Runs each request's service call on the right pool and produces its HTTP status and body. */
+    private static final class Dispatcher {
+        private final ProtobufHandler handler;
+        private final Executor requestThreads;
+        private final Executor controlThreads;
+
+        Dispatcher(ProtobufHandler handler, Executor requestThreads, Executor controlThreads) {
+            this.handler = handler;
+            this.requestThreads = requestThreads;
+            this.controlThreads = controlThreads;
+        }
+
+        /**
+         * Starts serving {@code body}; {@code done} receives the response on a pool thread (or on
+         * the caller's thread when the request is refused).
+         */
+        void dispatch(byte[] body, ResponseSink done) {
+            Executor pool = isCancel(body) ? controlThreads : requestThreads;
+            try {
+                pool.execute(() -> done.accept(serve(body)));
+            } catch (RejectedExecutionException e) {
+                done.accept(refused(pool == controlThreads ? "cancel" : "request"));
+            }
+        }
+
+        private HandlerResponse<byte[]> serve(byte[] body) {
+            try {
+                // Decoding, the service call, encoding, and errors as Avatica's ProtobufHandler
+                // defines them (AsofMeta already strips stack traces from its errors).
+                return handler.apply(body);
+            } catch (RuntimeException | Error e) {
+                // apply() converts exceptions itself; this is a failure to encode even the error
+                LOG.error("JDBC request failed", e);
+                return handler.convertToErrorResponse(clientError("internal error: the request failed",
+                        "XX000"));
+            }
+        }
+
+        private HandlerResponse<byte[]> refused(String kind) {
+            return handler.convertToErrorResponse(clientError("the gateway is overloaded: every " + kind
+                    + " thread is busy; retry later", OVERLOADED_SQL_STATE));
+        }
+
+        /**
+         * Cancels travel as close-statement requests (and closing a connection closes its
+         * statements). Only the envelope's name is read; the message itself is parsed once, later.
+         */
+        private static boolean isCancel(byte[] body) {
+            try {
+                com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(body);
+                in.enableAliasing(true);
+                String name = WireMessage.parseFrom(in).getName();
+                return name.equals(CLOSE_STATEMENT) || name.equals(CLOSE_CONNECTION);
+            } catch (IOException e) {
+                return false; // not a valid message: the request pool reports the error
+            }
+        }
+
+        private static AvaticaRuntimeException clientError(String message, String sqlState) {
+            AvaticaRuntimeException e = new AvaticaRuntimeException(message, -1, sqlState, AvaticaSeverity.ERROR);
+            e.setStackTrace(new StackTraceElement[0]); // Avatica serializes stack traces; send none
+            return e;
+        }
+    }
+
+    private interface ResponseSink {
+        void accept(HandlerResponse<byte[]> response);
+    }
+
+    /**
+     * One per connection; all its state is touched on the connection's event loop only. Holds the
+     * requests that arrived while another was in service (HTTP/1.1 pipelining).
+     */
+    private static final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final Dispatcher dispatcher;
+        private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+        private boolean inService;
+
+        ConnectionHandler(Dispatcher dispatcher) {
+            this.dispatcher = dispatcher;
+        }
+
+        private record Pending(byte[] body, boolean keepAlive, HttpVersion version) {}
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (!request.decoderResult().isSuccess()) {
+                plainResponse(ctx, request.protocolVersion(), HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request.",
+                        false);
+                return;
+            }
+            if (!HttpMethod.POST.equals(request.method())) {
+                // Avatica's own answer to anything but POST
+                plainResponse(ctx, request.protocolVersion(), HttpResponseStatus.BAD_REQUEST,
+                        "This server expects only POST calls.", keepAlive);
+                return;
+            }
+            Pending pending = new Pending(ByteBufUtil.getBytes(request.content()), keepAlive, request.protocolVersion());
+            if (inService) {
+                waiting.add(pending);
+            } else {
+                serve(ctx, pending);
+            }
+        }
+
+        private void serve(ChannelHandlerContext ctx, Pending pending) {
+            inService = true;
+            dispatcher.dispatch(pending.body(), response -> {
+                if (ctx.executor().inEventLoop()) {
+                    respond(ctx, pending, response);
+                } else {
+                    ctx.executor().execute(() -> respond(ctx, pending, response));
+                }
+            });
+        }
+
+        private void respond(ChannelHandlerContext ctx, Pending pending, HandlerResponse<byte[]> response) {
+            inService = false;
+            if (!ctx.channel().isActive()) {
+                waiting.clear();
+                return;
+            }
+            FullHttpResponse http = new DefaultFullHttpResponse(pending.version(),
+                    HttpResponseStatus.valueOf(response.getStatusCode()), Unpooled.wrappedBuffer(response.getResponse()));
+            http.headers().set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
+            HttpUtil.setContentLength(http, response.getResponse().length);
+            if (!pending.keepAlive()) {
+                ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
+                waiting.clear();
+                return;
+            }
+            if (pending.version().equals(HttpVersion.HTTP_1_0)) {
+                http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            ctx.writeAndFlush(http, ctx.voidPromise());
+            Pending next = waiting.poll();
+            if (next != null) {
+                serve(ctx, next);
+            }
+        }
+
+        private static void plainResponse(ChannelHandlerContext ctx, HttpVersion version, HttpResponseStatus status,
+                String text, boolean keepAlive) {
+            FullHttpResponse http = new DefaultFullHttpResponse(version, status,
+                    Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+            http.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain;charset=utf-8");
+            HttpUtil.setContentLength(http, http.content().readableBytes());
+            if (keepAlive) {
+                ctx.writeAndFlush(http, ctx.voidPromise());
+            } else {
+                ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof IdleStateEvent) {
+                // A statement may run for minutes without traffic: only idle keep-alive connections end.
+                if (!inService) {
+                    ctx.close();
+                }
+                return;
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // Connection resets and the like: nothing to answer.
+            LOG.debug("JDBC connection {} failed", ctx.channel().remoteAddress(), cause);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.asof.jdbc;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.remote.AvaticaHttpClient;
+import org.apache.calcite.avatica.remote.ProtobufTranslation;
+import org.apache.calcite.avatica.remote.RemoteProtobufService;
+import org.apache.calcite.avatica.remote.Service;
+
+/**
+ * Avatica's protobuf client service, plus <em>compact executes</em> when the server is an asof
+ * gateway.
+ *
+ * <p>Avatica's protocol repeats a prepared statement's signature (every result column's metadata,
+ * the SQL text, the parameters) twice on every execution: the client sends it back inside the
+ * statement handle, and the server returns it with the rows. For a feature lookup with 50 columns
+ * that is about 4 KB each way and more work than everything else in the round trip. An asof gateway
+ * needs neither copy: it knows its statements by id, and the client already holds the signature it
+ * got when it prepared the statement. So, once the gateway has said it is one (its product name,
+ * asked once per connection), this service sends execute requests without the handle's signature,
+ * and puts the prepared signature back into a response whose result set came without one. The
+ * gateway leaves the signature out only when the request came without it and the result columns
+ * are exactly the prepared ones; any other response carries its own signature, which is used.
+ *
+ * <p>Against any other Avatica server nothing changes.
+ */
+final class AsofProtobufService extends RemoteProtobufService {
+  /** {@code DatabaseMetaData.getDatabaseProductName()} of an asof gateway. */
+  static final String GATEWAY_PRODUCT_NAME = "asof";
+
+  private volatile boolean compactExecutes;
+
+  AsofProtobufService(AvaticaHttpClient client, ProtobufTranslation translation) {
+    super(client, translation);
+  }
+
+  /**
+   * Asks the server, on the just opened connection {@code connectionId}, whether it is an asof
+   * gateway, and uses compact executes if so. A server that cannot answer is not one.
+   */
+  void negotiate(String connectionId) {
+    try {
+      Service.DatabasePropertyResponse properties =
+          apply(new Service.DatabasePropertyRequest(connectionId));
+      compactExecutes = GATEWAY_PRODUCT_NAME.equals(
+          properties.map.get(Meta.DatabaseProperty.GET_DATABASE_PRODUCT_NAME));
+    } catch (RuntimeException e) {
+      compactExecutes = false;
+    }
+  }
+
+  boolean compactExecutes() {
+    return compactExecutes;
+  }
+
+  @Override public Service.Response _apply(Service.Request request) {
+    if (compactExecutes && request instanceof Service.ExecuteRequest) {
+      Service.ExecuteRequest execute = (Service.ExecuteRequest) request;
+      Meta.StatementHandle h = execute.statementHandle;
+      if (h.signature != null) {
+        Service.Response response = super._apply(new Service.ExecuteRequest(
+            new Meta.StatementHandle(h.connectionId, h.id, null), execute.parameterValues,
+            execute.maxRowCount));
+        return withSignature(response, h.signature);
+      }
+    }
+    return super._apply(request);
+  }
+
+  /** {@code response} with {@code prepared} as the signature of each row result that came without one. */
+  static Service.Response withSignature(Service.Response response, Meta.Signature prepared) {
+    if (!(response instanceof Service.ExecuteResponse)) {
+      return response;
+    }
+    Service.ExecuteResponse execute = (Service.ExecuteResponse) response;
+    if (execute.missingStatement || execute.results == null) {
+      return execute;
+    }
+    List<Service.ResultSetResponse> results = new ArrayList<>(execute.results.size());
+    boolean changed = false;
+    for (Service.ResultSetResponse r : execute.results) {
+      if (r.updateCount == -1 && r.signature == null) {
+        results.add(new Service.ResultSetResponse(r.connectionId, r.statementId, r.ownStatement,
+            prepared, r.firstFrame, r.updateCount, r.rpcMetadata));
+        changed = true;
+      } else {
+        results.add(r);
+      }
+    }
+    return changed
+        ? new Service.ExecuteResponse(results, execute.missingStatement, execute.rpcMetadata)
+        : execute;
+  }
+}
