@@ -1,8 +1,10 @@
 package dev.asof.conformance;
 
+import dev.asof.connector.rocksdb.RocksDbOnlineStore;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
 import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.server.avatica.AvaticaEndpoint;
 import dev.asof.planner.sql.DuckDbDialect;
@@ -80,8 +82,10 @@ class JdbcRoundTripBench {
         List<Result> results = new ArrayList<>();
         try (AsofGateway gateway = AsofGateway.start(GatewayConfig.embedded(dir.resolve("gateway")));
                 Registry registry = Registry.open(Files.createDirectories(dir.resolve("memory")));
+                OnlineServing online = new OnlineServing(RocksDbOnlineStore.open(dir.resolve("memory/online")), registry,
+                        new MemoryWarehouse(), new DuckDbDialect(), java.time.Clock.systemUTC());
                 AvaticaEndpoint memory = AvaticaEndpoint.start(new StatementExecutor(registry, new MemoryWarehouse(),
-                        new DuckDbDialect(), List.of("lake", "main")), "127.0.0.1", 0)) {
+                        new DuckDbDialect(), List.of("lake", "main"), online), "127.0.0.1", 0)) {
             String memoryUrl = "jdbc:asof://127.0.0.1:" + memory.port();
             for (int threads : THREADS) {
                 results.add(run("gateway, DuckDB", threads, SQL, 1,

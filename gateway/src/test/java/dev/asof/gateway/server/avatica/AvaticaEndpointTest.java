@@ -2,7 +2,9 @@ package dev.asof.gateway.server.avatica;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.asof.connector.rocksdb.RocksDbOnlineStore;
 import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.sql.DuckDbDialect;
 import dev.asof.spi.ColumnMetadata;
@@ -47,19 +49,23 @@ class AvaticaEndpointTest {
     private final AtomicReference<List<ColumnMetadata>> resultColumns = new AtomicReference<>(PREPARED);
 
     private Registry registry;
+    private OnlineServing online;
     private AvaticaEndpoint endpoint;
 
     @BeforeEach
     void start(@TempDir Path dir) {
         registry = Registry.open(dir);
+        online = new OnlineServing(RocksDbOnlineStore.open(dir.resolve("online")), registry, new MemoryWarehouse(),
+                new DuckDbDialect(), java.time.Clock.systemUTC());
         StatementExecutor executor = new StatementExecutor(registry, new MemoryWarehouse(), new DuckDbDialect(),
-                List.of("lake", "main"));
+                List.of("lake", "main"), online);
         endpoint = AvaticaEndpoint.start(executor, "127.0.0.1", 0);
     }
 
     @AfterEach
     void stop() {
         endpoint.close();
+        online.close();
         registry.close();
     }
 
@@ -120,7 +126,7 @@ class AvaticaEndpointTest {
     @Test
     void signatureIsLeftOutOnlyForRequestsWithoutIt() {
         AsofMeta meta = new AsofMeta(new StatementExecutor(registry, new MemoryWarehouse(), new DuckDbDialect(),
-                List.of("lake", "main")));
+                List.of("lake", "main"), online));
         try {
             AsofService service = new AsofService(meta);
             service.apply(new Service.OpenConnectionRequest("c", Map.of()));
