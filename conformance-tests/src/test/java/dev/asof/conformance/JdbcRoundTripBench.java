@@ -9,6 +9,8 @@ import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.server.avatica.AvaticaEndpoint;
 import dev.asof.planner.sql.DuckDbDialect;
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.TableName;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.spi.RowCursor;
 import dev.asof.spi.warehouse.FileFormat;
 import dev.asof.spi.warehouse.QueryControl;
@@ -85,7 +87,7 @@ class JdbcRoundTripBench {
                 OnlineServing online = new OnlineServing(RocksDbOnlineStore.open(dir.resolve("memory/online")), registry,
                         new MemoryWarehouse(), new DuckDbDialect(), java.time.Clock.systemUTC());
                 AvaticaEndpoint memory = AvaticaEndpoint.start(new StatementExecutor(registry, new MemoryWarehouse(),
-                        new DuckDbDialect(), List.of("lake", "main"), online), "127.0.0.1", 0)) {
+                        online), "127.0.0.1", 0)) {
             String memoryUrl = "jdbc:asof://127.0.0.1:" + memory.port();
             for (int threads : THREADS) {
                 results.add(run("gateway, DuckDB", threads, SQL, 1,
@@ -242,12 +244,22 @@ class JdbcRoundTripBench {
         }
 
         @Override
-        public Optional<List<ColumnMetadata>> describeTable(List<String> path) {
+        public EngineDialect dialect() {
+            return new DuckDbDialect();
+        }
+
+        @Override
+        public List<String> defaultSchema() {
+            return List.of("lake", "main");
+        }
+
+        @Override
+        public Optional<List<ColumnMetadata>> describeTable(TableName table) {
             return Optional.empty();
         }
 
         @Override
-        public List<List<String>> listTables() {
+        public List<TableName> listTables() {
             return List.of();
         }
 

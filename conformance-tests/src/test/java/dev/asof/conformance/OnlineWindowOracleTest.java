@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.asof.conformance.WindowOracle.Event;
 import dev.asof.conformance.WindowOracle.Feature;
 import dev.asof.conformance.WindowOracle.Variant;
-import dev.asof.connector.aerospike.AerospikeSettings;
 import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
@@ -22,6 +21,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +48,7 @@ class OnlineWindowOracleTest {
         GatewayConfig config = GatewayConfig.embedded(dir).withClock(clock);
         try (AerospikeTestServer server = store.equals("aerospike") ? new AerospikeTestServer().start() : null) {
             if (server != null) {
-                config = config.withAerospike(AerospikeSettings.parse(server.seed()));
+                config = config.withOnlineStore("aerospike", Map.of("hosts", server.seed()));
             }
             try (AsofGateway gateway = AsofGateway.start(config);
                     Connection c = DriverManager.getConnection(gateway.jdbcUrl());

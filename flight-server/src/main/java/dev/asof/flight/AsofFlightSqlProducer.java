@@ -12,6 +12,8 @@ import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.SchemaName;
+import dev.asof.spi.TableName;
 import dev.asof.spi.RowCursor;
 import dev.asof.spi.warehouse.ArrowExport;
 import dev.asof.spi.warehouse.LoadMode;
@@ -278,13 +280,13 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
                             + table + "'");
                 }
                 LoadMode mode = loadMode(command.getTableDefinitionOptions());
-                List<String> schema = sessions.ensureSchema(session);
+                SchemaName schema = sessions.ensureSchema(session);
                 Schema arrowSchema = flightStream.getSchema();
                 List<ColumnMetadata> columns = new ArrayList<>();
                 for (Field f : arrowSchema.getFields()) {
                     columns.add(ArrowTypes.column(f));
                 }
-                long n = executor.warehouse().bulkLoad(List.of(schema.get(0), schema.get(1), table), columns, mode,
+                long n = executor.warehouse().bulkLoad(TableName.of(schema, table), columns, mode,
                         new StreamRows(flightStream, columns.size()));
                 LOG.debug("session {} uploaded {} rows into {}", session, n, table);
                 sendUpdateCount(ackStream, n);
@@ -378,7 +380,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
         streamMetadata(listener, Schemas.GET_CATALOGS_SCHEMA, root -> {
             TreeSet<String> catalogs = new TreeSet<>();
-            executor.warehouseTables().forEach(t -> catalogs.add(t.get(0)));
+            executor.warehouseTables().forEach(t -> catalogs.add(t.catalog().orElseThrow()));
             catalogs.add(executor.defaultCatalog());
             int i = 0;
             for (String c : catalogs) {
@@ -400,17 +402,19 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         String catalog = command.hasCatalog() ? command.getCatalog() : null;
         Pattern schemaPattern = LikePattern.compile(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null);
         streamMetadata(listener, Schemas.GET_SCHEMAS_SCHEMA, root -> {
-            TreeSet<List<String>> seen = new TreeSet<>((a, b) -> (a.get(0) + "\u0000" + a.get(1)).compareTo(b.get(0) + "\u0000" + b.get(1)));
-            for (List<String> t : executor.warehouseTables()) {
-                if ((catalog == null || catalog.equalsIgnoreCase(t.get(0))) && schemaPattern.matcher(t.get(1)).matches()
-                        && !sessions.isForeign(t.get(1), session)) {
-                    seen.add(List.of(t.get(0), t.get(1)));
+            TreeSet<SchemaName> seen = new TreeSet<>(java.util.Comparator.comparing(SchemaName::catalog)
+                    .thenComparing(SchemaName::schema));
+            for (TableName t : executor.warehouseTables()) {
+                SchemaName s = t.schemaName();
+                if ((catalog == null || catalog.equalsIgnoreCase(s.catalog())) && schemaPattern.matcher(s.schema()).matches()
+                        && !sessions.isForeign(s.schema(), session)) {
+                    seen.add(s);
                 }
             }
             int i = 0;
-            for (List<String> s : seen) {
-                setText(root, "catalog_name", i, s.get(0));
-                setText(root, "db_schema_name", i, s.get(1));
+            for (SchemaName s : seen) {
+                setText(root, "catalog_name", i, s.catalog());
+                setText(root, "db_schema_name", i, s.schema());
                 i++;
             }
             return i;
@@ -450,11 +454,12 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
                 }
             }
             if (typeWanted(types, "TABLE")) {
-                for (List<String> t : executor.warehouseTables()) {
-                    if ((catalog == null || catalog.equalsIgnoreCase(t.get(0))) && schemaPattern.matcher(t.get(1)).matches()
-                            && tablePattern.matcher(t.get(2)).matches() && !sessions.isForeign(t.get(1), session)) {
+                for (TableName t : executor.warehouseTables()) {
+                    SchemaName s = t.schemaName();
+                    if ((catalog == null || catalog.equalsIgnoreCase(s.catalog())) && schemaPattern.matcher(s.schema()).matches()
+                            && tablePattern.matcher(t.table()).matches() && !sessions.isForeign(s.schema(), session)) {
                         List<ColumnMetadata> cols = includeSchema ? executor.warehouseColumns(t).orElse(List.of()) : null;
-                        addTable(root, i++, t.get(0), t.get(1), t.get(2), "TABLE", cols);
+                        addTable(root, i++, s.catalog(), s.schema(), t.table(), "TABLE", cols);
                     }
                 }
             }

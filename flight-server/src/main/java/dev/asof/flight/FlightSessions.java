@@ -2,6 +2,8 @@ package dev.asof.flight;
 
 import dev.asof.gateway.execution.StatementExecutor;
 import java.time.Duration;
+import dev.asof.spi.SchemaName;
+import dev.asof.spi.TableName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,12 +35,12 @@ final class FlightSessions {
         return SCHEMA_PREFIX + sessionId.toLowerCase(Locale.ROOT).replace('-', '_');
     }
 
-    List<String> schemaPath(String sessionId) {
-        return List.of(executor.defaultCatalog(), schemaName(sessionId));
+    SchemaName schemaPath(String sessionId) {
+        return new SchemaName(executor.defaultCatalog(), schemaName(sessionId));
     }
 
     /** Schemas searched first for unqualified names in this session (its own, once it uploaded). */
-    List<List<String>> searchPath(String sessionId) {
+    List<SchemaName> searchPath(String sessionId) {
         if (lastUsed.computeIfPresent(sessionId, (k, v) -> System.nanoTime()) == null) {
             return List.of();
         }
@@ -46,8 +48,8 @@ final class FlightSessions {
     }
 
     /** Creates the session's schema if needed; returns it. */
-    List<String> ensureSchema(String sessionId) {
-        List<String> path = schemaPath(sessionId);
+    SchemaName ensureSchema(String sessionId) {
+        SchemaName path = schemaPath(sessionId);
         lastUsed.compute(sessionId, (k, v) -> {
             if (v == null) {
                 executor.warehouse().createSchema(path);
@@ -86,16 +88,16 @@ final class FlightSessions {
     /** Drops every session schema in the warehouse, including those of earlier runs. */
     void dropAll() {
         lastUsed.keySet().forEach(this::drop);
-        List<List<String>> leftovers = new ArrayList<>();
+        List<SchemaName> leftovers = new ArrayList<>();
         try {
-            for (List<String> t : executor.warehouseTables()) {
-                List<String> schema = List.of(t.get(0), t.get(1));
-                if (t.get(0).equals(executor.defaultCatalog()) && t.get(1).startsWith(SCHEMA_PREFIX)
+            for (TableName t : executor.warehouseTables()) {
+                SchemaName schema = t.schemaName();
+                if (schema.catalog().equals(executor.defaultCatalog()) && schema.schema().startsWith(SCHEMA_PREFIX)
                         && !leftovers.contains(schema)) {
                     leftovers.add(schema);
                 }
             }
-            for (List<String> s : leftovers) {
+            for (SchemaName s : leftovers) {
                 executor.warehouse().dropSchema(s);
             }
         } catch (RuntimeException ex) {

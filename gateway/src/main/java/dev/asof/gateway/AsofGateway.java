@@ -2,20 +2,14 @@ package dev.asof.gateway;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.asof.connector.duckdb.DuckDbConnector;
-import dev.asof.connector.trino.TrinoConnector;
-import dev.asof.connector.trino.TrinoSettings;
+import dev.asof.gateway.connector.Connectors;
 import dev.asof.gateway.endpoint.ProtocolEndpoint;
 import dev.asof.gateway.endpoint.ProtocolEndpointFactory;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.server.avatica.AvaticaEndpoint;
-import dev.asof.connector.aerospike.AerospikeOnlineStore;
-import dev.asof.connector.rocksdb.RocksDbOnlineStore;
-import dev.asof.planner.sql.DuckDbDialect;
-import dev.asof.planner.sql.EngineDialect;
-import dev.asof.planner.sql.TrinoDialect;
+import dev.asof.spi.ConnectorContext;
 import dev.asof.spi.online.OnlineStore;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import java.io.IOException;
@@ -31,9 +25,6 @@ import java.util.function.UnaryOperator;
  * it to stop serving and release the data directory.
  */
 public final class AsofGateway implements AutoCloseable {
-    /** The embedded warehouse's file, {@code lake.duckdb}, is the catalog {@code lake}. */
-    public static final String EMBEDDED_CATALOG = "lake";
-
     private final GatewayConfig config;
     private final Registry registry;
     private final WarehouseConnector warehouse;
@@ -69,26 +60,16 @@ public final class AsofGateway implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
         }
+        Connectors.Selection selection = Connectors.installed().select(config);
+        ConnectorContext context = new ConnectorContext(config.dataDir(), Runtime.getRuntime().availableProcessors());
         Registry registry = Registry.open(config.dataDir());
         WarehouseConnector warehouse = null;
         OnlineServing online = null;
         try {
-            StatementExecutor executor;
-            if (config.trino().isPresent()) {
-                TrinoSettings trino = config.trino().get();
-                warehouse = TrinoConnector.open(trino);
-                List<String> defaultSchema = trino.catalog().isEmpty() ? List.of()
-                        : trino.schema().isEmpty() ? List.of(trino.catalog().get())
-                        : List.of(trino.catalog().get(), trino.schema().get());
-                online = onlineServing(config, registry, warehouse, new TrinoDialect(), onlineStore);
-                executor = new StatementExecutor(registry, warehouse, new TrinoDialect(), defaultSchema, online);
-            } else {
-                warehouse = DuckDbConnector.open(config.dataDir().resolve(EMBEDDED_CATALOG + ".duckdb"),
-                        Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
-                online = onlineServing(config, registry, warehouse, new DuckDbDialect(), onlineStore);
-                executor = new StatementExecutor(registry, warehouse, new DuckDbDialect(),
-                        List.of(EMBEDDED_CATALOG, "main"), online);
-            }
+            warehouse = selection.openWarehouse(context);
+            OnlineStore store = onlineStore.apply(selection.openOnlineStore(context));
+            online = new OnlineServing(store, registry, warehouse, warehouse.dialect(), config.clock());
+            StatementExecutor executor = new StatementExecutor(registry, warehouse, online);
             AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, config.host(), config.jdbcPort());
             List<ProtocolEndpoint> others = new ArrayList<>();
             try {
@@ -112,15 +93,6 @@ public final class AsofGateway implements AutoCloseable {
             registry.close();
             throw e;
         }
-    }
-
-    /** The online store: Aerospike when configured, else RocksDB under the data directory ({@code online/}). */
-    private static OnlineServing onlineServing(GatewayConfig config, Registry registry, WarehouseConnector warehouse,
-            EngineDialect dialect, UnaryOperator<OnlineStore> decorate) {
-        OnlineStore store = decorate.apply(config.aerospike().isPresent()
-                ? AerospikeOnlineStore.open(config.aerospike().get())
-                : RocksDbOnlineStore.open(config.dataDir().resolve("online")));
-        return new OnlineServing(store, registry, warehouse, dialect, config.clock());
     }
 
     /** The JDBC URL clients use: {@code jdbc:asof://host:port}. */

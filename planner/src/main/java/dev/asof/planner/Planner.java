@@ -13,7 +13,7 @@ import dev.asof.planner.parser.SqlExplainQuery;
 import dev.asof.planner.parser.SqlMaterialize;
 import dev.asof.planner.parser.SqlShowObjects;
 import dev.asof.planner.plan.PlannedStatement;
-import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.online.LookupPlanner;

@@ -5,7 +5,7 @@ import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.pit.PitRewriter;
 import dev.asof.planner.plan.GeneratedQuery;
-import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.validate.QueryValidator;
 import java.util.List;

@@ -8,6 +8,7 @@ import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.catalog.Source;
 import dev.asof.planner.catalog.SourceLocation;
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.TableName;
 import java.sql.JDBCType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ import java.util.Optional;
  */
 final class InMemoryCatalog implements Catalog {
     private final Map<String, CatalogObject> objects = new LinkedHashMap<>();
-    private final Map<List<String>, List<ColumnMetadata>> tables = new LinkedHashMap<>();
+    private final Map<TableName, List<ColumnMetadata>> tables = new LinkedHashMap<>();
 
     static final List<ColumnMetadata> PROFILE_COLUMNS = List.of(
             ColumnMetadata.of("customer_id", JDBCType.BIGINT),
@@ -51,11 +52,11 @@ final class InMemoryCatalog implements Catalog {
 
     static InMemoryCatalog standard() {
         InMemoryCatalog c = new InMemoryCatalog();
-        c.table(List.of("lake", "crm", "profile_updates"), PROFILE_COLUMNS);
-        c.table(List.of("lake", "ml", "labels"), LABEL_COLUMNS);
+        c.table(TableName.of("lake", "crm", "profile_updates"), PROFILE_COLUMNS);
+        c.table(TableName.of("lake", "ml", "labels"), LABEL_COLUMNS);
         c.add(new Entity("customer", List.of(ColumnMetadata.of("customer_id", JDBCType.BIGINT)),
                 "CREATE ENTITY customer (customer_id BIGINT)"));
-        c.add(new Source("profile_updates", new SourceLocation.Table(List.of("lake", "crm", "profile_updates")),
+        c.add(new Source("profile_updates", new SourceLocation.Table(TableName.of("lake", "crm", "profile_updates")),
                 "updated_ts", Optional.of("loaded_at"), PROFILE_COLUMNS,
                 "CREATE SOURCE profile_updates FROM TABLE lake.crm.profile_updates EVENT TIME updated_ts CREATED TIME loaded_at"));
         c.add(new FeatureView("customer_profile", "customer", "profile_updates", List.of(
@@ -72,8 +73,8 @@ final class InMemoryCatalog implements Catalog {
         objects.put(o.name().toLowerCase(Locale.ROOT), o);
     }
 
-    void table(List<String> path, List<ColumnMetadata> columns) {
-        tables.put(List.copyOf(path), List.copyOf(columns));
+    void table(TableName name, List<ColumnMetadata> columns) {
+        tables.put(name, List.copyOf(columns));
     }
 
     @Override
@@ -87,17 +88,15 @@ final class InMemoryCatalog implements Catalog {
     }
 
     @Override
-    public List<List<String>> warehouseTables() {
+    public List<TableName> warehouseTables() {
         return new ArrayList<>(tables.keySet());
     }
 
     @Override
-    public Optional<List<ColumnMetadata>> warehouseColumns(List<String> path) {
-        List<String> full = path.size() == 3 ? path
-                : path.size() == 2 ? List.of("lake", path.get(0), path.get(1))
-                : List.of("lake", "main", path.get(0));
-        for (Map.Entry<List<String>, List<ColumnMetadata>> e : tables.entrySet()) {
-            if (equalsIgnoreCase(e.getKey(), full)) {
+    public Optional<List<ColumnMetadata>> warehouseColumns(TableName name) {
+        List<String> full = List.of(name.catalog().orElse("lake"), name.schema().orElse("main"), name.table());
+        for (Map.Entry<TableName, List<ColumnMetadata>> e : tables.entrySet()) {
+            if (equalsIgnoreCase(e.getKey().parts(), full)) {
                 return Optional.of(e.getValue());
             }
         }

@@ -11,11 +11,12 @@ import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.plan.PlannedStatement;
 import dev.asof.planner.sql.DuckDbDialect;
-import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.sql.TrinoDialect;
 import dev.asof.planner.window.WindowAggregate;
 import dev.asof.planner.window.WindowFunction;
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.TableName;
 import java.sql.JDBCType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,10 +36,10 @@ class WindowPlannerTest {
     /** The standard catalog plus {@code lake.sales.transactions} and sources over it, with and without CREATED TIME. */
     static InMemoryCatalog catalog() {
         InMemoryCatalog c = InMemoryCatalog.standard();
-        c.table(List.of("lake", "sales", "transactions"), TX_COLUMNS);
-        c.add(new Source("transactions", new SourceLocation.Table(List.of("lake", "sales", "transactions")), "txn_ts",
+        c.table(TableName.of("lake", "sales", "transactions"), TX_COLUMNS);
+        c.add(new Source("transactions", new SourceLocation.Table(TableName.of("lake", "sales", "transactions")), "txn_ts",
                 Optional.of("loaded_at"), TX_COLUMNS, "CREATE SOURCE transactions ..."));
-        c.add(new Source("transactions_now", new SourceLocation.Table(List.of("lake", "sales", "transactions")), "txn_ts",
+        c.add(new Source("transactions_now", new SourceLocation.Table(TableName.of("lake", "sales", "transactions")), "txn_ts",
                 Optional.empty(), TX_COLUMNS, "CREATE SOURCE transactions_now ..."));
         return c;
     }

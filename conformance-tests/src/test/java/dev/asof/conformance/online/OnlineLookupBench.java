@@ -2,7 +2,6 @@ package dev.asof.conformance.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.asof.connector.aerospike.AerospikeSettings;
 import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
@@ -19,6 +18,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -61,7 +61,7 @@ class OnlineLookupBench {
         try (AerospikeTestServer server = storeName.startsWith("aerospike") ? new AerospikeTestServer().start() : null) {
             GatewayConfig config = GatewayConfig.embedded(dir);
             if (server != null) {
-                config = config.withAerospike(AerospikeSettings.parse(server.seed()));
+                config = config.withOnlineStore("aerospike", Map.of("hosts", server.seed()));
             }
             try (AsofGateway gateway = AsofGateway.start(config, store -> {
                         storeRef.set(store);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.asof.conformance.SettableClock;
 import dev.asof.conformance.trino.TrinoEngine;
-import dev.asof.connector.aerospike.AerospikeSettings;
 import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
@@ -60,14 +59,14 @@ class OnlineWarehouseConsistencyTest {
             if (trino == null) {
                 trino = new TrinoEngine();
             }
-            config = config.withTrino(trino.settings());
+            config = trino.configure(config);
             table = "memory.\"default\".online_events_" + store;
         } else {
             table = "lake.main.online_events";
         }
         try (AerospikeTestServer server = store.equals("aerospike") ? new AerospikeTestServer().start() : null) {
             if (server != null) {
-                config = config.withAerospike(AerospikeSettings.parse(server.seed()));
+                config = config.withOnlineStore("aerospike", Map.of("hosts", server.seed()));
             }
             try (AsofGateway gateway = AsofGateway.start(config);
                     Connection c = DriverManager.getConnection(gateway.jdbcUrl());

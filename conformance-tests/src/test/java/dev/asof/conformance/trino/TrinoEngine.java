@@ -1,11 +1,11 @@
 package dev.asof.conformance.trino;
 
 import dev.asof.conformance.TempDirGatewayEngine;
-import dev.asof.connector.trino.TrinoSettings;
 import dev.asof.gateway.GatewayConfig;
 import java.nio.file.Path;
 import java.sql.JDBCType;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,15 +29,22 @@ public final class TrinoEngine extends TempDirGatewayEngine {
         start();
     }
 
-    /** Settings of the gateway's Trino connector: user asof-test, catalog memory, schema default. */
-    public TrinoSettings settings() {
-        return new TrinoSettings(server.jdbcUrl(), "asof-test", Optional.of("memory"), Optional.of("default"),
-                Map.of(), 4, queryTimeout);
+    /** Keys of the gateway's Trino connector ({@code asof.trino.*}): user asof-test, catalog memory, schema default. */
+    public Map<String, String> properties() {
+        Map<String, String> p = new HashMap<>(Map.of("url", server.jdbcUrl(), "user", "asof-test", "catalog", "memory",
+                "schema", "default", "pool-size", "4"));
+        queryTimeout.ifPresent(t -> p.put("query-timeout", t.toMillis() + "ms"));
+        return p;
+    }
+
+    /** {@code base} with this Trino as warehouse. */
+    public GatewayConfig configure(GatewayConfig base) {
+        return base.withWarehouse("trino", properties());
     }
 
     @Override
     protected GatewayConfig config(Path dataDir) {
-        return GatewayConfig.embedded(dataDir).withTrino(settings());
+        return configure(GatewayConfig.embedded(dataDir));
     }
 
     public TestingTrinoServer server() {

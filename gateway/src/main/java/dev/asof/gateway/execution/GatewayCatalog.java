@@ -4,6 +4,8 @@ import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.SchemaName;
+import dev.asof.spi.TableName;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,12 +22,12 @@ final class GatewayCatalog implements Catalog {
     private final Registry registry;
     private final WarehouseConnector warehouse;
     private final List<String> defaultSchema;
-    private final List<List<String>> sessionSchemas;
-    private List<List<String>> tables;
-    private final Map<List<String>, Optional<List<ColumnMetadata>>> columns = new HashMap<>();
+    private final List<SchemaName> sessionSchemas;
+    private List<TableName> tables;
+    private final Map<TableName, Optional<List<ColumnMetadata>>> columns = new HashMap<>();
 
     GatewayCatalog(Registry registry, WarehouseConnector warehouse, List<String> defaultSchema,
-            List<List<String>> sessionSchemas) {
+            List<SchemaName> sessionSchemas) {
         this.registry = registry;
         this.warehouse = warehouse;
         this.defaultSchema = defaultSchema;
@@ -33,7 +35,7 @@ final class GatewayCatalog implements Catalog {
     }
 
     @Override
-    public List<List<String>> sessionSchemas() {
+    public List<SchemaName> sessionSchemas() {
         return sessionSchemas;
     }
 
@@ -48,7 +50,7 @@ final class GatewayCatalog implements Catalog {
     }
 
     @Override
-    public List<List<String>> warehouseTables() {
+    public List<TableName> warehouseTables() {
         if (tables == null) {
             tables = warehouse.listTables();
         }
@@ -56,8 +58,8 @@ final class GatewayCatalog implements Catalog {
     }
 
     @Override
-    public Optional<List<ColumnMetadata>> warehouseColumns(List<String> path) {
-        return columns.computeIfAbsent(List.copyOf(path), warehouse::describeTable);
+    public Optional<List<ColumnMetadata>> warehouseColumns(TableName table) {
+        return columns.computeIfAbsent(table, warehouse::describeTable);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.asof.gateway.execution;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.system.SystemTableQueries;
@@ -11,12 +13,14 @@ import dev.asof.planner.catalog.SourceLocation;
 import dev.asof.planner.ddl.DefinitionPlanner;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
-import dev.asof.planner.plan.LookupPlan;
 import dev.asof.planner.plan.PlannedStatement;
-import dev.asof.planner.sql.EngineDialect;
+import dev.asof.planner.validate.NameSuggestions;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
+import dev.asof.spi.SchemaName;
+import dev.asof.spi.TableName;
 import dev.asof.spi.warehouse.ArrowExport;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import java.sql.JDBCType;
@@ -38,13 +42,13 @@ public final class StatementExecutor {
     private final OnlineServing online;
     private final SystemTableQueries systemTables;
 
-    public StatementExecutor(Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
-            List<String> defaultSchema, OnlineServing online) {
-        this.registry = registry;
-        this.warehouse = warehouse;
-        this.dialect = dialect;
-        this.defaultSchema = List.copyOf(defaultSchema);
-        this.online = online;
+    /** Plans in the warehouse's own dialect; unqualified names resolve in its default schema. */
+    public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online) {
+        this.registry = requireNonNull(registry, "registry");
+        this.warehouse = requireNonNull(warehouse, "warehouse");
+        this.dialect = warehouse.dialect();
+        this.defaultSchema = List.copyOf(warehouse.defaultSchema());
+        this.online = requireNonNull(online, "online");
         this.systemTables = new SystemTableQueries(registry, online.storeName());
     }
 
@@ -52,13 +56,13 @@ public final class StatementExecutor {
         return registry;
     }
 
-    /** Warehouse tables as {@code [catalog, schema, table]}, for JDBC metadata. */
-    public List<List<String>> warehouseTables() {
+    /** Warehouse tables, for metadata listings. */
+    public List<TableName> warehouseTables() {
         return engine(warehouse::listTables);
     }
 
-    /** Columns of a warehouse table, for JDBC metadata. */
-    public Optional<List<ColumnMetadata>> warehouseColumns(List<String> table) {
+    /** Columns of a warehouse table, for metadata listings. */
+    public Optional<List<ColumnMetadata>> warehouseColumns(TableName table) {
         return engine(() -> warehouse.describeTable(table));
     }
 
@@ -71,7 +75,7 @@ public final class StatementExecutor {
      * Plans a statement for a session that owns warehouse schemas (e.g. tables a Flight SQL client
      * uploaded): unqualified table names resolve in {@code sessionSchemas} first, in order.
      */
-    public PreparedQuery prepare(String sql, List<List<String>> sessionSchemas) {
+    public PreparedQuery prepare(String sql, List<SchemaName> sessionSchemas) {
         PlannedStatement plan = engine(() -> new Planner(catalog(sessionSchemas), dialect).plan(sql));
         return new PreparedQuery(sql, plan, engine(() -> columnsOf(plan)));
     }
@@ -100,46 +104,100 @@ public final class StatementExecutor {
             throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
                     + " parameter(s) but " + parameters.size() + " value(s) were given");
         }
-        if (prepared.plan() instanceof PlannedStatement.Query q) {
-            return Optional.of(engine(() -> export.executeArrow(q.query().sql(), q.query().bind(parameters), control,
-                    allocator, batchRows)));
+        Optional<WarehouseQuery> query = prepared.plan().accept(new WarehouseQueries(parameters));
+        return query.map(q -> engine(() -> export.executeArrow(q.sql(), q.parameters(), control, allocator, batchRows)));
+    }
+
+    /** A warehouse query with its bound values. */
+    private record WarehouseQuery(String sql, List<Object> parameters) {}
+
+    /** The warehouse query a statement runs as, when it is one (planned or passed through). */
+    private static final class WarehouseQueries extends PlannedStatement.DefaultVisitor<Optional<WarehouseQuery>> {
+        private final List<Object> parameters;
+
+        WarehouseQueries(List<Object> parameters) {
+            super(Optional.empty());
+            this.parameters = parameters;
         }
-        if (prepared.plan() instanceof PlannedStatement.PassThrough p && p.query()) {
-            return Optional.of(engine(() -> export.executeArrow(p.sql(), parameters, control, allocator, batchRows)));
+
+        @Override
+        public Optional<WarehouseQuery> visit(PlannedStatement.Query q) {
+            return Optional.of(new WarehouseQuery(q.query().sql(), q.query().bind(parameters)));
         }
-        return Optional.empty();
+
+        @Override
+        public Optional<WarehouseQuery> visit(PlannedStatement.PassThrough p) {
+            return p.query() ? Optional.of(new WarehouseQuery(p.sql(), parameters)) : Optional.empty();
+        }
     }
 
     private Optional<List<ColumnMetadata>> columnsOf(PlannedStatement plan) {
-        if (plan instanceof PlannedStatement.Lookup l) {
+        return plan.accept(new ResultColumns());
+    }
+
+    /** A statement's result columns; empty for statements that return an update count. */
+    private final class ResultColumns extends PlannedStatement.DefaultVisitor<Optional<List<ColumnMetadata>>> {
+        ResultColumns() {
+            super(Optional.empty());
+        }
+
+        @Override
+        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Lookup l) {
             return Optional.of(l.lookup().columns());
         }
-        if (plan instanceof PlannedStatement.Materialize) {
+
+        @Override
+        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Materialize m) {
             return Optional.of(MaterializeResults.COLUMNS);
         }
-        if (plan instanceof PlannedStatement.SystemQuery q) {
+
+        @Override
+        public Optional<List<ColumnMetadata>> visit(PlannedStatement.SystemQuery q) {
             return Optional.of(systemTables.describe(q.sql()));
         }
-        if (plan instanceof PlannedStatement.Query q) {
+
+        @Override
+        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Query q) {
             return Optional.of(warehouse.describeQuery(q.query().sql()));
         }
-        if (plan instanceof PlannedStatement.PassThrough p) {
+
+        @Override
+        public Optional<List<ColumnMetadata>> visit(PlannedStatement.PassThrough p) {
             return p.query() ? Optional.of(warehouse.describeQuery(p.sql())) : Optional.empty();
         }
-        if (plan instanceof PlannedStatement.Explain) {
+
+        @Override
+        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Explain e) {
             return Optional.of(List.of(TEXT));
         }
-        if (plan instanceof PlannedStatement.Show s) {
+
+        @Override
+        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Show s) {
             return Optional.of(RegistryListings.showColumns(s.kind()));
         }
-        if (plan instanceof PlannedStatement.Describe) {
+
+        @Override
+        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Describe d) {
             return Optional.of(RegistryListings.DESCRIBE_COLUMNS);
         }
-        return Optional.empty();
     }
 
     private StatementResult run(PlannedStatement plan, List<Object> parameters, QueryControl control) {
-        if (plan instanceof PlannedStatement.Lookup l) {
+        return plan.accept(new Runner(parameters, control));
+    }
+
+    /** Runs one statement with its parameter values. */
+    private final class Runner implements PlannedStatement.Visitor<StatementResult> {
+        private final List<Object> parameters;
+        private final QueryControl control;
+
+        Runner(List<Object> parameters, QueryControl control) {
+            this.parameters = parameters;
+            this.control = control;
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.Lookup l) {
             Optional<List<List<Object>>> rows = onlineStore(() -> online.lookup(l.lookup(), parameters));
             if (rows.isPresent()) {
                 return new StatementResult.Rows(new ListCursor(l.lookup().columns(), rows.get()));
@@ -147,20 +205,28 @@ public final class StatementExecutor {
             // Not materialized yet: the warehouse computes the same values, more slowly.
             return new StatementResult.Rows(warehouse.executeQuery(l.offline().sql(), l.offline().bind(parameters), control));
         }
-        if (plan instanceof PlannedStatement.Materialize m) {
+
+        @Override
+        public StatementResult visit(PlannedStatement.Materialize m) {
             FeatureView view = registry.get(m.view()).filter(FeatureView.class::isInstance).map(FeatureView.class::cast)
                     .orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT, "feature view '" + m.view() + "' not found"));
             OnlineServing.RunSummary summary = onlineStore(() -> online.materialize(view, catalog(), m.from(), m.to(), control));
             return new StatementResult.Rows(MaterializeResults.cursor(summary));
         }
-        if (plan instanceof PlannedStatement.SystemQuery q) {
+
+        @Override
+        public StatementResult visit(PlannedStatement.SystemQuery q) {
             SystemTableQueries.Result r = systemTables.execute(q.sql(), parameters);
             return new StatementResult.Rows(new ListCursor(r.columns(), r.rows()));
         }
-        if (plan instanceof PlannedStatement.Query q) {
+
+        @Override
+        public StatementResult visit(PlannedStatement.Query q) {
             return new StatementResult.Rows(warehouse.executeQuery(q.query().sql(), q.query().bind(parameters), control));
         }
-        if (plan instanceof PlannedStatement.PassThrough p) {
+
+        @Override
+        public StatementResult visit(PlannedStatement.PassThrough p) {
             if (p.query()) {
                 return new StatementResult.Rows(warehouse.executeQuery(p.sql(), parameters, control));
             }
@@ -169,36 +235,49 @@ public final class StatementExecutor {
             }
             return new StatementResult.UpdateCount(warehouse.executeUpdate(p.sql(), control));
         }
-        if (plan instanceof PlannedStatement.Explain e) {
-            return new StatementResult.Rows(new ListCursor(List.of(TEXT), explain(e.statement())));
+
+        @Override
+        public StatementResult visit(PlannedStatement.Explain e) {
+            return new StatementResult.Rows(new ListCursor(List.of(TEXT), e.statement().accept(new ExplainText(warehouse.engineName(), online.storeName()))));
         }
-        if (plan instanceof PlannedStatement.Show s) {
+
+        @Override
+        public StatementResult visit(PlannedStatement.Show s) {
             return new StatementResult.Rows(RegistryListings.show(s.kind(), registry.objects()));
         }
-        if (plan instanceof PlannedStatement.Describe d) {
+
+        @Override
+        public StatementResult visit(PlannedStatement.Describe d) {
             return new StatementResult.Rows(describe(d.name()));
         }
-        if (plan instanceof PlannedStatement.CreateEntity c) {
+
+        @Override
+        public StatementResult visit(PlannedStatement.CreateEntity c) {
             registry.create(c.entity(), c.ifNotExists());
             return new StatementResult.UpdateCount(0);
         }
-        if (plan instanceof PlannedStatement.CreateSource c) {
+
+        @Override
+        public StatementResult visit(PlannedStatement.CreateSource c) {
             List<ColumnMetadata> columns = sourceColumns(c);
             Source source = new DefinitionPlanner(catalog(), dialect).source(c, columns);
             registry.create(source, c.ifNotExists());
             return new StatementResult.UpdateCount(0);
         }
-        if (plan instanceof PlannedStatement.CreateFeatureView c) {
+
+        @Override
+        public StatementResult visit(PlannedStatement.CreateFeatureView c) {
             List<ColumnMetadata> types = warehouse.describeQuery(c.describeSql());
             FeatureView view = new DefinitionPlanner(catalog(), dialect).featureView(c.draft(), types);
             registry.create(view, c.ifNotExists());
             return new StatementResult.UpdateCount(0);
         }
-        if (plan instanceof PlannedStatement.Drop d) {
+
+        @Override
+        public StatementResult visit(PlannedStatement.Drop d) {
             registry.drop(d.kind(), d.name(), d.ifExists());
             return new StatementResult.UpdateCount(0);
         }
-        throw new AsofException(ErrorCode.INTERNAL_ERROR, "no executor for " + plan.getClass().getSimpleName());
     }
 
     private List<ColumnMetadata> sourceColumns(PlannedStatement.CreateSource c) {
@@ -209,43 +288,11 @@ public final class StatementExecutor {
                 throw new AsofException(ErrorCode.INVALID_SOURCE, e.getMessage());
             }
         }
-        List<String> path = ((SourceLocation.Table) c.location()).path();
-        return warehouse.describeTable(path).orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
-                "table '" + String.join(".", path) + "' not found in " + warehouse.engineName()
-                        + dev.asof.planner.validate.NameSuggestions.hint(String.join(".", path),
-                                warehouse.listTables().stream().map(t -> String.join(".", t)).toList())));
-    }
-
-    private List<List<Object>> explain(PlannedStatement statement) {
-        List<List<Object>> rows = new ArrayList<>();
-        if (statement instanceof PlannedStatement.Lookup l) {
-            rows.add(List.of("online: " + online.storeName() + " (one batched read of "
-                    + l.lookup().views().size() * l.lookup().keys().size() + " record(s): "
-                    + l.lookup().views().stream().map(FeatureView::name).toList() + " x " + l.lookup().keys().size()
-                    + " key(s); TTL applied at lookup time)"));
-            rows.add(List.of("until every view has a complete MATERIALIZE run, the warehouse answers with:"));
-            statement = new PlannedStatement.Query(l.offline());
-        }
-        if (statement instanceof PlannedStatement.Materialize m) {
-            rows.add(List.of("materialize: " + m.view() + " into " + online.storeName()
-                    + m.from().map(f -> ", changes after " + f).orElse(", changes since the last complete run")
-                    + ", as of " + m.to().map(Object::toString).orElse("now")));
-        }
-        if (statement instanceof PlannedStatement.Query q) {
-            rows.add(List.of("offline: " + q.query().engine() + " (warehouse SQL below; point-in-time plan)"));
-            for (String line : q.query().sql().split("\n")) {
-                rows.add(List.of(line));
-            }
-            if (!q.query().parameterOrder().isEmpty()) {
-                rows.add(List.of("parameters (by marker): " + q.query().parameterOrder().stream().map(i -> "?" + (i + 1)).toList()));
-            }
-        } else if (statement instanceof PlannedStatement.PassThrough p) {
-            rows.add(List.of("offline: " + warehouse.engineName() + " (statement sent as written)"));
-            for (String line : p.sql().split("\n")) {
-                rows.add(List.of(line));
-            }
-        }
-        return rows;
+        TableName table = ((SourceLocation.Table) c.location()).name();
+        return warehouse.describeTable(table).orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
+                "table '" + table + "' not found in " + warehouse.engineName()
+                        + NameSuggestions.hint(table.toString(),
+                                warehouse.listTables().stream().map(TableName::toString).toList())));
     }
 
     private ListCursor describe(List<String> name) {
@@ -255,7 +302,7 @@ public final class StatementExecutor {
                 return RegistryListings.describe(o.get(), registry.objects());
             }
         }
-        Optional<List<ColumnMetadata>> table = warehouse.describeTable(name);
+        Optional<List<ColumnMetadata>> table = warehouse.describeTable(TableName.of(name));
         if (table.isPresent()) {
             List<List<Object>> rows = new ArrayList<>();
             for (ColumnMetadata c : table.get()) {
@@ -265,16 +312,16 @@ public final class StatementExecutor {
         }
         String joined = String.join(".", name);
         List<String> known = new ArrayList<>(registry.objects().stream().map(CatalogObject::name).toList());
-        warehouse.listTables().forEach(t -> known.add(t.get(2)));
+        warehouse.listTables().forEach(t -> known.add(t.table()));
         throw new AsofException(ErrorCode.UNKNOWN_OBJECT, "'" + joined + "' not found"
-                + dev.asof.planner.validate.NameSuggestions.hint(joined, known));
+                + NameSuggestions.hint(joined, known));
     }
 
     private GatewayCatalog catalog() {
         return catalog(List.of());
     }
 
-    private GatewayCatalog catalog(List<List<String>> sessionSchemas) {
+    private GatewayCatalog catalog(List<SchemaName> sessionSchemas) {
         return new GatewayCatalog(registry, warehouse, defaultSchema, List.copyOf(sessionSchemas));
     }
 
@@ -294,37 +341,15 @@ public final class StatementExecutor {
      */
     public List<JDBCType> parameterTypes(PreparedQuery prepared) {
         int n = prepared.parameterCount();
-        List<JDBCType> types = new ArrayList<>(java.util.Collections.nCopies(n, JDBCType.OTHER));
         if (n == 0) {
-            return types;
+            return List.of();
         }
         try {
-            if (prepared.plan() instanceof PlannedStatement.Query q) {
-                List<JDBCType> engineTypes = warehouse.describeParameters(q.query().sql());
-                List<Integer> order = q.query().parameterOrder();
-                for (int k = 0; k < order.size() && k < engineTypes.size(); k++) {
-                    if (types.get(order.get(k)) == JDBCType.OTHER) {
-                        types.set(order.get(k), engineTypes.get(k));
-                    }
-                }
-            } else if (prepared.plan() instanceof PlannedStatement.Lookup l) {
-                for (List<LookupPlan.KeyValue> tuple : l.lookup().keys()) {
-                    for (int k = 0; k < tuple.size(); k++) {
-                        if (tuple.get(k) instanceof LookupPlan.Parameter p) {
-                            types.set(p.index(), l.lookup().views().get(0).features().get(k).type().jdbcType());
-                        }
-                    }
-                }
-            } else if (prepared.plan() instanceof PlannedStatement.PassThrough p && p.query()) {
-                List<JDBCType> engineTypes = warehouse.describeParameters(p.sql());
-                for (int k = 0; k < n && k < engineTypes.size(); k++) {
-                    types.set(k, engineTypes.get(k));
-                }
-            }
+            return prepared.plan().accept(new ParameterTypes(warehouse, n));
         } catch (ConnectorException e) {
             // unknown types: callers fall back to a generic type
+            return java.util.Collections.nCopies(n, JDBCType.OTHER);
         }
-        return types;
     }
 
     private interface Work<T> {

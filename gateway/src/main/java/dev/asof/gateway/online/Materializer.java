@@ -9,7 +9,7 @@ import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.online.KeyTypes;
 import dev.asof.planner.pit.MaterializationQueries;
 import dev.asof.planner.plan.GeneratedQuery;
-import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.spi.ConnectorException;
 import dev.asof.spi.RowCursor;
 import dev.asof.spi.online.OnlineRecord;

@@ -6,7 +6,7 @@ import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.plan.LookupPlan;
-import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.spi.online.OnlineStore;
 import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;

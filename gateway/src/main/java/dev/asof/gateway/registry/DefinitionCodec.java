@@ -13,6 +13,7 @@ import dev.asof.planner.catalog.SourceLocation;
 import dev.asof.planner.window.WindowAggregate;
 import dev.asof.planner.window.WindowFunction;
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.TableName;
 import dev.asof.spi.warehouse.FileFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +43,7 @@ final class DefinitionCodec {
             n.put("kind", "SOURCE");
             if (s.location() instanceof SourceLocation.Table t) {
                 ArrayNode path = n.putArray("table");
-                t.path().forEach(path::add);
+                t.name().parts().forEach(path::add);
             } else {
                 SourceLocation.File f = (SourceLocation.File) s.location();
                 n.put("file", f.path());
@@ -87,7 +88,7 @@ final class DefinitionCodec {
                     if (n.has("table")) {
                         List<String> path = new ArrayList<>();
                         n.get("table").forEach(p -> path.add(p.asText()));
-                        location = new SourceLocation.Table(path);
+                        location = new SourceLocation.Table(TableName.of(path));
                     } else {
                         location = new SourceLocation.File(n.get("file").asText(), FileFormat.valueOf(n.get("format").asText()));
                     }

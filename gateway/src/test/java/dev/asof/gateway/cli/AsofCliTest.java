@@ -202,18 +202,26 @@ class AsofCliTest {
                 asof.aerospike.retries=1
                 """);
         GatewayConfig c = GatewayConfig.load(file, GatewayConfig.defaults());
-        assertThat(c.aerospike()).isPresent();
-        assertThat(c.aerospike().get().seeds()).extracting(Object::toString).containsExactly("10.0.0.1:3100", "10.0.0.2:3000");
-        assertThat(c.aerospike().get().namespace()).isEqualTo("features");
-        assertThat(c.aerospike().get().totalTimeout()).isEqualTo(java.time.Duration.ofMillis(50));
-        assertThat(c.aerospike().get().socketTimeout()).isEqualTo(java.time.Duration.ofMillis(50));
-        assertThat(c.aerospike().get().maxRetries()).isEqualTo(1);
+        assertThat(c.online()).contains("aerospike");
+        assertThat(c.connector("aerospike").properties()).containsEntry("hosts", "10.0.0.1:3100,10.0.0.2")
+                .containsEntry("namespace", "features");
+        // The connector reads its own keys.
+        dev.asof.connector.aerospike.AerospikeSettings settings =
+                dev.asof.connector.aerospike.AerospikeOnlineStoreFactory.settings(c.connector("aerospike"));
+        assertThat(settings.seeds()).extracting(Object::toString).containsExactly("10.0.0.1:3100", "10.0.0.2:3000");
+        assertThat(settings.namespace()).isEqualTo("features");
+        assertThat(settings.totalTimeout()).isEqualTo(java.time.Duration.ofMillis(50));
+        assertThat(settings.socketTimeout()).isEqualTo(java.time.Duration.ofMillis(50));
+        assertThat(settings.maxRetries()).isEqualTo(1);
 
         Files.writeString(file, "asof.online=aerospike\n");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewayConfig.load(file, GatewayConfig.defaults()))
+        GatewayConfig noHosts = GatewayConfig.load(file, GatewayConfig.defaults());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.asof.connector.aerospike.AerospikeOnlineStoreFactory
+                        .settings(noHosts.connector("aerospike")))
                 .hasMessageContaining("asof.aerospike.hosts");
         Files.writeString(file, "asof.online=redis\n");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewayConfig.load(file, GatewayConfig.defaults()))
-                .hasMessageContaining("must be rocksdb or aerospike");
+        GatewayConfig redis = GatewayConfig.load(file, GatewayConfig.defaults());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.asof.gateway.connector.Connectors.installed().select(redis))
+                .hasMessageContaining("asof.online must be one of [aerospike, rocksdb], not 'redis'");
     }
 }

@@ -3,7 +3,6 @@ package dev.asof.gateway.online;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.asof.connector.aerospike.AerospikeSettings;
 import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
@@ -15,6 +14,7 @@ import dev.asof.spi.warehouse.QueryControl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,10 +29,11 @@ class StoreFailureTest {
     @Test
     void lookupsFailClearlyWhileTheStoreIsDownOrSlowAndRecoverAfter() throws Exception {
         try (AerospikeTestServer server = new AerospikeTestServer().start()) {
-            AerospikeSettings settings = AerospikeSettings.parse(server.seed()).withTimeouts(TIMEOUT, TIMEOUT, 1);
+            String timeout = TIMEOUT.toMillis() + "ms";
             GatewayConfig config = GatewayConfig.embedded(dir)
                     .withClock(new OnlineServingTest.MutableClock(Instant.parse("2025-03-01T00:00:00Z")))
-                    .withAerospike(settings);
+                    .withOnlineStore("aerospike", Map.of("hosts", server.seed(), "timeout", timeout,
+                            "socket-timeout", timeout, "retries", "1"));
             try (AsofGateway gateway = AsofGateway.start(config)) {
                 StatementExecutor executor = gateway.executor();
                 run(executor, "CREATE TABLE lake.main.t (k BIGINT, v VARCHAR, e TIMESTAMP)");

@@ -1,8 +1,8 @@
 package dev.asof.gateway.online;
 
-import dev.asof.connector.aerospike.AerospikeSettings;
 import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
 import dev.asof.gateway.GatewayConfig;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** The online stores the gateway's online tests run on. */
@@ -24,11 +24,11 @@ final class TestStores {
     /** {@code base} on {@code store}; a real Aerospike gets a set of its own per call. */
     static GatewayConfig configure(GatewayConfig base, String store, AerospikeTestServer server) {
         if (server != null) {
-            return base.withAerospike(AerospikeSettings.parse(server.seed()));
+            return base.withOnlineStore("aerospike", Map.of("hosts", server.seed()));
         }
         if (store.equals("aerospike")) {
-            return base.withAerospike(AerospikeSettings.parse(System.getenv("ASOF_TEST_AEROSPIKE"))
-                    .withSet("asof_test_" + System.nanoTime()));
+            return base.withOnlineStore("aerospike", Map.of("hosts", System.getenv("ASOF_TEST_AEROSPIKE"),
+                    "set", "asof_test_" + System.nanoTime()));
         }
         return base;
     }

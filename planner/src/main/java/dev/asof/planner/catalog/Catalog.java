@@ -1,6 +1,8 @@
 package dev.asof.planner.catalog;
 
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.SchemaName;
+import dev.asof.spi.TableName;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -17,11 +19,11 @@ public interface Catalog {
     /** Every registry object. */
     Collection<CatalogObject> objects();
 
-    /** Every warehouse table as {@code [catalog, schema, table]}. */
-    List<List<String>> warehouseTables();
+    /** Every warehouse table, fully qualified. */
+    List<TableName> warehouseTables();
 
     /** Columns of a warehouse table, or empty if it does not exist. */
-    Optional<List<ColumnMetadata>> warehouseColumns(List<String> path);
+    Optional<List<ColumnMetadata>> warehouseColumns(TableName table);
 
     /** The warehouse schema that unqualified table names resolve in, e.g. {@code [lake, main]}. */
     List<String> defaultSchema();
@@ -30,7 +32,7 @@ public interface Catalog {
      * Warehouse schemas searched, in order, before {@link #defaultSchema()} for unqualified table
      * names: e.g. a Flight SQL session's own schema, which holds the tables it uploaded.
      */
-    default List<List<String>> sessionSchemas() {
+    default List<SchemaName> sessionSchemas() {
         return List.of();
     }
 }

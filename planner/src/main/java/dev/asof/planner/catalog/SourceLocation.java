@@ -2,20 +2,20 @@ package dev.asof.planner.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.spi.TableName;
 import dev.asof.spi.warehouse.FileFormat;
-import java.util.List;
 
 /** Where a source's rows live. */
 public sealed interface SourceLocation {
     /** A warehouse table, {@code catalog.schema.table} (a prefix may be omitted). */
-    record Table(List<String> path) implements SourceLocation {
+    record Table(TableName name) implements SourceLocation {
         public Table {
-            path = List.copyOf(path);
+            requireNonNull(name, "name");
         }
 
         @Override
         public String toString() {
-            return String.join(".", path);
+            return name.toString();
         }
     }
 

@@ -15,7 +15,7 @@ import dev.asof.planner.parser.SqlCreateSource;
 import dev.asof.planner.parser.SqlEntityColumn;
 import dev.asof.planner.plan.FeatureViewDraft;
 import dev.asof.planner.plan.PlannedStatement;
-import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.sql.Expressions;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.validate.NameSuggestions;
@@ -24,6 +24,7 @@ import dev.asof.planner.window.TileGrid;
 import dev.asof.planner.window.WindowAggregate;
 import dev.asof.planner.window.WindowFunction;
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.TableName;
 import dev.asof.spi.warehouse.FileFormat;
 import java.nio.file.Path;
 import java.sql.JDBCType;
@@ -76,7 +77,11 @@ public final class DefinitionPlanner {
     public PlannedStatement.CreateSource source(SqlCreateSource node) {
         SourceLocation location;
         if (node.table() != null) {
-            location = new SourceLocation.Table(node.table().names);
+            try {
+                location = new SourceLocation.Table(TableName.of(node.table().names));
+            } catch (IllegalArgumentException e) {
+                throw new AsofException(ErrorCode.INVALID_SOURCE, e.getMessage());
+            }
         } else {
             String path = node.filePath();
             FileFormat format = FileFormat.fromPath(path).orElseThrow(() -> new AsofException(ErrorCode.INVALID_SOURCE,
@@ -187,9 +192,7 @@ public final class DefinitionPlanner {
         for (int i = 0; i < names.size(); i++) {
             describeItems.add(Nodes.as(Expressions.parse(canonical.get(i)), names.get(i)));
         }
-        SqlNode relation = source.location() instanceof SourceLocation.Table t
-                ? Nodes.id(t.path())
-                : dialect.fileRelation((SourceLocation.File) source.location());
+        SqlNode relation = Nodes.relation(source.location(), dialect);
         String describe = Nodes.select(describeItems, relation, SqlLiteral.createBoolean(false, Nodes.POS), false)
                 .toSqlString(c -> c.withDialect(dialect.sqlDialect()).withQuoteAllIdentifiers(true)).getSql();
         Optional<Duration> ttl = Optional.ofNullable(node.ttlMillis()).map(Duration::ofMillis);

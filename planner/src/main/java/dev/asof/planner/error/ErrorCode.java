@@ -1,39 +1,48 @@
 package dev.asof.planner.error;
 
 /**
- * Stable error codes reported to clients. Each code maps to a SQLSTATE so that JDBC clients can
- * branch on {@link java.sql.SQLException#getSQLState()} without parsing messages.
+ * Stable error codes reported to clients. Each has an explicit number (the JDBC vendor code,
+ * {@link java.sql.SQLException#getErrorCode()}) that never changes once published, and a SQLSTATE
+ * so that clients can branch on {@link java.sql.SQLException#getSQLState()} without parsing
+ * messages. New codes take the next unused number; the order of the constants does not matter.
  */
 public enum ErrorCode {
     /** The statement text does not parse. */
-    SYNTAX_ERROR("42000"),
+    SYNTAX_ERROR(1, "42000"),
     /** A table, view, entity, source or column name does not resolve. */
-    UNKNOWN_OBJECT("42S02"),
+    UNKNOWN_OBJECT(2, "42S02"),
     /** A definition with this name already exists. */
-    ALREADY_EXISTS("42S01"),
+    ALREADY_EXISTS(3, "42S01"),
     /** A CREATE statement is well formed but describes something asof cannot build. */
-    INVALID_DEFINITION("42P17"),
+    INVALID_DEFINITION(4, "42P17"),
     /** A query is semantically wrong (types, join shape, missing key condition). */
-    INVALID_QUERY("42P18"),
+    INVALID_QUERY(5, "42P18"),
     /** A feature view is joined without AS OF: the classic label-leakage bug. */
-    PIT_JOIN_REQUIRED("42P19"),
+    PIT_JOIN_REQUIRED(6, "42P19"),
     /** A source file or table is missing, unreadable or has the wrong column types. */
-    INVALID_SOURCE("22P02"),
+    INVALID_SOURCE(7, "22P02"),
     /** Valid SQL asof does not support yet. */
-    NOT_SUPPORTED("0A000"),
+    NOT_SUPPORTED(8, "0A000"),
     /** A statement parameter is missing or of the wrong type. */
-    INVALID_PARAMETER("22023"),
+    INVALID_PARAMETER(9, "22023"),
     /** The warehouse or online store rejected or failed the generated work. */
-    ENGINE_ERROR("58000"),
+    ENGINE_ERROR(10, "58000"),
     /** A statement was cancelled or ran past its timeout. */
-    CANCELLED("57014"),
+    CANCELLED(11, "57014"),
     /** A bug in asof; the message says what failed without internals. */
-    INTERNAL_ERROR("XX000");
+    INTERNAL_ERROR(12, "XX000");
 
+    private final int code;
     private final String sqlState;
 
-    ErrorCode(String sqlState) {
+    ErrorCode(int code, String sqlState) {
+        this.code = code;
         this.sqlState = sqlState;
+    }
+
+    /** The stable number clients see as the vendor error code. */
+    public int code() {
+        return code;
     }
 
     public String sqlState() {

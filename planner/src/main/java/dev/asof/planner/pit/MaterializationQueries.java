@@ -7,7 +7,7 @@ import dev.asof.planner.catalog.Feature;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.catalog.Source;
 import dev.asof.planner.plan.GeneratedQuery;
-import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.sql.Expressions;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.window.TileGrid;

@@ -11,7 +11,7 @@ import dev.asof.planner.catalog.Source;
 import dev.asof.planner.catalog.SourceLocation;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
-import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.sql.Expressions;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.validate.SqlTypes;

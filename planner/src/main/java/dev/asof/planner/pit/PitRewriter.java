@@ -11,7 +11,7 @@ import dev.asof.planner.catalog.SourceLocation;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.parser.SqlAsOf;
-import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.validate.QueryValidator;
 import dev.asof.planner.validate.SqlTypes;
@@ -354,10 +354,7 @@ public final class PitRewriter {
     }
 
     private SqlNode sourceRelation(Source source) {
-        if (source.location() instanceof SourceLocation.Table t) {
-            return Nodes.id(t.path());
-        }
-        return dialect.fileRelation((SourceLocation.File) source.location());
+        return Nodes.relation(source.location(), dialect);
     }
 
     /** A table reference, possibly under AS OF and an alias, that names a feature view. */

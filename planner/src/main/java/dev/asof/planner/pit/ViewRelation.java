@@ -3,7 +3,7 @@ package dev.asof.planner.pit;
 import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.catalog.Source;
-import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.warehouse.EngineDialect;
 import java.sql.JDBCType;
 import java.util.List;
 import org.apache.calcite.sql.SqlNode;

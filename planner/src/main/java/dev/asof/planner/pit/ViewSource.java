@@ -8,7 +8,7 @@ import dev.asof.planner.catalog.Feature;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.catalog.Source;
 import dev.asof.planner.catalog.SourceLocation;
-import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.sql.Expressions;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.validate.SqlTypes;
@@ -91,10 +91,7 @@ record ViewSource(EngineDialect dialect, FeatureView view, Entity entity, Source
     }
 
     SqlNode relation() {
-        if (source.location() instanceof SourceLocation.Table t) {
-            return Nodes.id(t.path());
-        }
-        return dialect.fileRelation((SourceLocation.File) source.location());
+        return Nodes.relation(source.location(), dialect);
     }
 
     /**

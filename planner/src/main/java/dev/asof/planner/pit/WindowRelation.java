@@ -4,7 +4,7 @@ import static dev.asof.planner.sql.Nodes.POS;
 import static java.util.Objects.requireNonNull;
 
 import dev.asof.planner.catalog.Feature;
-import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.sql.Expressions;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.window.HyperLogLog;

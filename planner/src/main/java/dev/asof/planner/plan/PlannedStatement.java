@@ -9,15 +9,128 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** What a statement asks for, as the planner understood it. The gateway executes it. */
+/**
+ * What a statement asks for, as the planner understood it. The gateway executes it, dispatching
+ * with {@link #accept}: a new kind of statement is a new record here, and every {@link Visitor}
+ * stops compiling until it handles it (the build targets Java 17, which has no pattern
+ * {@code switch} over sealed types).
+ */
 public sealed interface PlannedStatement {
     /** Number of {@code ?} parameters the user's statement has. */
     default int parameterCount() {
         return 0;
     }
 
+    /** Calls the {@code visitor} method for this kind of statement. */
+    <R> R accept(Visitor<R> visitor);
+
+    /** One method per kind of statement. */
+    interface Visitor<R> {
+        R visit(Query statement);
+
+        R visit(PassThrough statement);
+
+        R visit(Lookup statement);
+
+        R visit(Materialize statement);
+
+        R visit(SystemQuery statement);
+
+        R visit(Explain statement);
+
+        R visit(CreateEntity statement);
+
+        R visit(CreateSource statement);
+
+        R visit(CreateFeatureView statement);
+
+        R visit(Drop statement);
+
+        R visit(Show statement);
+
+        R visit(Describe statement);
+    }
+
+    /**
+     * A visitor that answers a fallback for every kind of statement it does not override: for
+     * questions that concern a few kinds only (which statements run a warehouse query, say).
+     * Dispatch that must handle every kind implements {@link Visitor} directly.
+     */
+    abstract class DefaultVisitor<R> implements Visitor<R> {
+        private final R fallback;
+
+        protected DefaultVisitor(R fallback) {
+            this.fallback = fallback;
+        }
+
+        @Override
+        public R visit(Query statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(PassThrough statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(Lookup statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(Materialize statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(SystemQuery statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(Explain statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(CreateEntity statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(CreateSource statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(CreateFeatureView statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(Drop statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(Show statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(Describe statement) {
+            return fallback;
+        }
+    }
+
     /** A query over registry objects, rewritten to warehouse SQL. */
     record Query(GeneratedQuery query) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         @Override
         public int parameterCount() {
             return query.parameterCount();
@@ -29,7 +142,12 @@ public sealed interface PlannedStatement {
      *
      * @param query whether it returns rows (SELECT, WITH, VALUES …) rather than an update count
      */
-    record PassThrough(String sql, boolean query, int parameterCount) implements PlannedStatement {}
+    record PassThrough(String sql, boolean query, int parameterCount) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
 
     /**
      * A query the online store can answer: key lookups on ONLINE feature views with no AS OF
@@ -37,6 +155,11 @@ public sealed interface PlannedStatement {
      * while the views have no complete materialization.
      */
     record Lookup(LookupPlan lookup, GeneratedQuery offline) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public Lookup {
             requireNonNull(lookup, "lookup");
             requireNonNull(offline, "offline");
@@ -56,6 +179,11 @@ public sealed interface PlannedStatement {
      * @param to compute the view as of this instant; empty means now
      */
     record Materialize(String view, Optional<Instant> from, Optional<Instant> to) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public Materialize {
             requireNonNull(view, "view");
             requireNonNull(from, "from");
@@ -68,19 +196,39 @@ public sealed interface PlannedStatement {
      * itself; {@code sql} is the user's text.
      */
     record SystemQuery(String sql, int parameterCount) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public SystemQuery {
             requireNonNull(sql, "sql");
         }
     }
 
     /** EXPLAIN: how the statement would run. */
-    record Explain(PlannedStatement statement) implements PlannedStatement {}
+    record Explain(PlannedStatement statement) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
 
-    record CreateEntity(Entity entity, boolean ifNotExists) implements PlannedStatement {}
+    record CreateEntity(Entity entity, boolean ifNotExists) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
 
     /** CREATE SOURCE; the gateway reads the columns from the warehouse, then {@code DefinitionPlanner#source} checks them. */
     record CreateSource(String name, SourceLocation location, String eventTime, Optional<String> createdTime,
             String ddl, boolean ifNotExists) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public CreateSource {
             requireNonNull(name, "name");
             requireNonNull(location, "location");
@@ -94,11 +242,31 @@ public sealed interface PlannedStatement {
      * CREATE FEATURE VIEW, checked against the catalog; the gateway types its columns by asking the
      * warehouse to describe {@code describeSql}, then builds the view with {@code DefinitionPlanner#featureView}.
      */
-    record CreateFeatureView(FeatureViewDraft draft, String describeSql, boolean ifNotExists) implements PlannedStatement {}
+    record CreateFeatureView(FeatureViewDraft draft, String describeSql, boolean ifNotExists) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
 
-    record Drop(ObjectKind kind, String name, boolean ifExists) implements PlannedStatement {}
+    record Drop(ObjectKind kind, String name, boolean ifExists) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
 
-    record Show(ObjectKind kind) implements PlannedStatement {}
+    record Show(ObjectKind kind) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
 
-    record Describe(List<String> name) implements PlannedStatement {}
+    record Describe(List<String> name) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
 }

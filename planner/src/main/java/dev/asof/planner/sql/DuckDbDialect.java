@@ -1,6 +1,7 @@
 package dev.asof.planner.sql;
 
-import dev.asof.planner.catalog.SourceLocation;
+import dev.asof.spi.warehouse.EngineDialect;
+import dev.asof.spi.warehouse.FileFormat;
 import java.sql.JDBCType;
 import java.util.List;
 import org.apache.calcite.sql.SqlDialect;
@@ -64,11 +65,11 @@ public final class DuckDbDialect implements EngineDialect {
     }
 
     @Override
-    public SqlNode fileRelation(SourceLocation.File file) {
-        String function = switch (file.format()) {
+    public SqlNode fileRelation(String path, FileFormat format) {
+        String function = switch (format) {
             case CSV -> "READ_CSV";
             case PARQUET -> "READ_PARQUET";
         };
-        return Nodes.function(function, SqlLiteral.createCharString(file.path(), Nodes.POS));
+        return Nodes.function(function, SqlLiteral.createCharString(path, Nodes.POS));
     }
 }

@@ -1,5 +1,7 @@
 package dev.asof.planner.sql;
 
+import dev.asof.planner.catalog.SourceLocation;
+import dev.asof.spi.warehouse.EngineDialect;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
@@ -108,5 +110,14 @@ public final class Nodes {
             return "";
         }
         return "line " + node.getParserPosition().getLineNum() + ", column " + node.getParserPosition().getColumnNum() + ": ";
+    }
+
+    /** The relation a source's rows are read from: its table, or the dialect's file reader. */
+    public static SqlNode relation(SourceLocation location, EngineDialect dialect) {
+        if (location instanceof SourceLocation.Table t) {
+            return id(t.name().parts());
+        }
+        SourceLocation.File f = (SourceLocation.File) location;
+        return dialect.fileRelation(f.path(), f.format());
     }
 }

@@ -2,7 +2,8 @@ package dev.asof.planner.sql;
 
 import static dev.asof.planner.sql.Nodes.POS;
 
-import dev.asof.planner.catalog.SourceLocation;
+import dev.asof.spi.warehouse.EngineDialect;
+import dev.asof.spi.warehouse.FileFormat;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import java.sql.JDBCType;
@@ -120,7 +121,7 @@ public final class TrinoDialect implements EngineDialect {
     }
 
     @Override
-    public SqlNode fileRelation(SourceLocation.File file) {
+    public SqlNode fileRelation(String path, FileFormat format) {
         throw new AsofException(ErrorCode.NOT_SUPPORTED,
                 "file sources need the embedded warehouse (DuckDB); on Trino, use a Trino table");
     }

@@ -4,6 +4,7 @@ import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.TableName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,9 +42,10 @@ final class CatalogSchema extends AbstractSchema {
 
     @Override
     protected Map<String, Schema> getSubSchemaMap() {
-        Map<String, Map<String, List<String>>> byCatalog = new TreeMap<>();
-        for (List<String> t : catalog.warehouseTables()) {
-            byCatalog.computeIfAbsent(t.get(0), k -> new TreeMap<>()).put(t.get(1) + "\u0000" + t.get(2), t);
+        Map<String, Map<String, TableName>> byCatalog = new TreeMap<>();
+        for (TableName t : catalog.warehouseTables()) {
+            byCatalog.computeIfAbsent(t.catalog().orElseThrow(), k -> new TreeMap<>())
+                    .put(t.schema().orElseThrow() + "\u0000" + t.table(), t);
         }
         // The default schema exists even while it has no tables, so that an unknown name is
         // reported as itself rather than as a missing schema on the search path.
@@ -60,9 +62,9 @@ final class CatalogSchema extends AbstractSchema {
     private static final class WarehouseCatalogSchema extends AbstractSchema {
         private final Catalog catalog;
         private final String name;
-        private final List<List<String>> tables;
+        private final List<TableName> tables;
 
-        WarehouseCatalogSchema(Catalog catalog, String name, List<List<String>> tables) {
+        WarehouseCatalogSchema(Catalog catalog, String name, List<TableName> tables) {
             this.catalog = catalog;
             this.name = name;
             this.tables = tables;
@@ -70,9 +72,9 @@ final class CatalogSchema extends AbstractSchema {
 
         @Override
         protected Map<String, Schema> getSubSchemaMap() {
-            Map<String, List<List<String>>> bySchema = new TreeMap<>();
-            for (List<String> t : tables) {
-                bySchema.computeIfAbsent(t.get(1), k -> new ArrayList<>()).add(t);
+            Map<String, List<TableName>> bySchema = new TreeMap<>();
+            for (TableName t : tables) {
+                bySchema.computeIfAbsent(t.schema().orElseThrow(), k -> new ArrayList<>()).add(t);
             }
             List<String> defaultSchema = catalog.defaultSchema();
             if (defaultSchema.size() == 2 && defaultSchema.get(0).equals(name)) {
@@ -87,9 +89,9 @@ final class CatalogSchema extends AbstractSchema {
     /** One warehouse schema: its tables, columns fetched when first used. */
     private static final class WarehouseSchema extends AbstractSchema {
         private final Catalog catalog;
-        private final List<List<String>> tables;
+        private final List<TableName> tables;
 
-        WarehouseSchema(Catalog catalog, List<List<String>> tables) {
+        WarehouseSchema(Catalog catalog, List<TableName> tables) {
             this.catalog = catalog;
             this.tables = tables;
         }
@@ -97,8 +99,8 @@ final class CatalogSchema extends AbstractSchema {
         @Override
         protected Map<String, Table> getTableMap() {
             Map<String, Table> map = new LinkedHashMap<>();
-            for (List<String> path : tables) {
-                map.put(path.get(2), new LazyWarehouseTable(catalog, path));
+            for (TableName name : tables) {
+                map.put(name.table(), new LazyWarehouseTable(catalog, name));
             }
             return map;
         }
@@ -106,18 +108,18 @@ final class CatalogSchema extends AbstractSchema {
 
     private static final class LazyWarehouseTable extends AbstractTable {
         private final Catalog catalog;
-        private final List<String> path;
+        private final TableName name;
         private List<ColumnMetadata> columns;
 
-        LazyWarehouseTable(Catalog catalog, List<String> path) {
+        LazyWarehouseTable(Catalog catalog, TableName name) {
             this.catalog = catalog;
-            this.path = path;
+            this.name = name;
         }
 
         @Override
         public RelDataType getRowType(RelDataTypeFactory typeFactory) {
             if (columns == null) {
-                columns = catalog.warehouseColumns(path).orElse(List.of());
+                columns = catalog.warehouseColumns(name).orElse(List.of());
             }
             return SqlTypes.rowType(typeFactory, columns);
         }

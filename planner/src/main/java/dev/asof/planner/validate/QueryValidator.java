@@ -2,6 +2,7 @@ package dev.asof.planner.validate;
 
 import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.catalog.CatalogObject;
+import dev.asof.spi.TableName;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.spi.ColumnMetadata;
@@ -45,7 +46,8 @@ public final class QueryValidator {
         Properties props = new Properties();
         props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
         // Search path: the session's schemas, the default schema, then the root (registry objects).
-        List<List<String>> paths = new ArrayList<>(catalog.sessionSchemas());
+        List<List<String>> paths = new ArrayList<>();
+        catalog.sessionSchemas().forEach(s -> paths.add(s.parts()));
         paths.add(catalog.defaultSchema());
         paths.add(List.of());
         CalciteCatalogReader reader = new CalciteCatalogReader(root, SqlNameMatchers.withCaseSensitive(false),
@@ -105,10 +107,10 @@ public final class QueryValidator {
         for (CatalogObject o : catalog.objects()) {
             names.add(o.name());
         }
-        for (List<String> t : catalog.warehouseTables()) {
-            names.add(t.get(2));
-            names.add(String.join(".", t));
-            names.add(t.get(1) + "." + t.get(2));
+        for (TableName t : catalog.warehouseTables()) {
+            names.add(t.table());
+            names.add(t.toString());
+            names.add(t.schema().orElseThrow() + "." + t.table());
         }
         return names;
     }

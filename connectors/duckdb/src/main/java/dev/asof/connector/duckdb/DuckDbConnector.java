@@ -7,6 +7,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
 import dev.asof.spi.RowCursor;
+import dev.asof.spi.SchemaName;
+import dev.asof.spi.TableName;
+import dev.asof.spi.warehouse.EngineDialect;
+import dev.asof.planner.sql.DuckDbDialect;
 import dev.asof.spi.warehouse.ArrowExport;
 import dev.asof.spi.warehouse.FileFormat;
 import dev.asof.spi.warehouse.LoadMode;
@@ -35,12 +39,16 @@ import org.duckdb.DuckDBConnection;
  * {@code TimeZone = 'UTC'} so that plain {@code TIMESTAMP} values are read as UTC instants.
  */
 public final class DuckDbConnector implements WarehouseConnector, ArrowExport {
+    private static final EngineDialect DIALECT = new DuckDbDialect();
+
     private final DuckDBConnection root;
     private final HikariDataSource pool;
+    private final List<String> defaultSchema;
 
-    private DuckDbConnector(DuckDBConnection root, HikariDataSource pool) {
+    private DuckDbConnector(DuckDBConnection root, HikariDataSource pool, String catalog) {
         this.root = root;
         this.pool = pool;
+        this.defaultSchema = List.of(catalog, "main");
     }
 
     /**
@@ -66,7 +74,9 @@ public final class DuckDbConnector implements WarehouseConnector, ArrowExport {
             config.setMaximumPoolSize(poolSize);
             config.setMinimumIdle(1);
             config.setConnectionInitSql("SET TimeZone = 'UTC'");
-            return new DuckDbConnector(root, new HikariDataSource(config));
+            String file = databaseFile.getFileName().toString();
+            String catalog = file.endsWith(".duckdb") ? file.substring(0, file.length() - ".duckdb".length()) : file;
+            return new DuckDbConnector(root, new HikariDataSource(config), catalog);
         } catch (Exception e) {
             throw new ConnectorException("cannot open DuckDB database " + databaseFile + ": " + message(e), e);
         }
@@ -78,8 +88,18 @@ public final class DuckDbConnector implements WarehouseConnector, ArrowExport {
     }
 
     @Override
-    public Optional<List<ColumnMetadata>> describeTable(List<String> path) {
-        String relation = path.stream().map(DuckDbConnector::quoteIdentifier).collect(Collectors.joining("."));
+    public EngineDialect dialect() {
+        return DIALECT;
+    }
+
+    @Override
+    public List<String> defaultSchema() {
+        return defaultSchema;
+    }
+
+    @Override
+    public Optional<List<ColumnMetadata>> describeTable(TableName table) {
+        String relation = relation(table.parts());
         try (Connection c = pool.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT * FROM " + relation + " LIMIT 0")) {
             return Optional.of(JdbcColumns.of(ps.getMetaData()));
@@ -92,15 +112,15 @@ public final class DuckDbConnector implements WarehouseConnector, ArrowExport {
     }
 
     @Override
-    public List<List<String>> listTables() {
+    public List<TableName> listTables() {
         String sql = "SELECT table_catalog, table_schema, table_name FROM information_schema.tables"
                 + " WHERE table_catalog NOT IN ('system', 'temp') ORDER BY 1, 2, 3";
         try (Connection c = pool.getConnection();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
-            List<List<String>> tables = new ArrayList<>();
+            List<TableName> tables = new ArrayList<>();
             while (rs.next()) {
-                tables.add(List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
+                tables.add(TableName.of(rs.getString(1), rs.getString(2), rs.getString(3)));
             }
             return tables;
         } catch (SQLException e) {
@@ -246,17 +266,17 @@ public final class DuckDbConnector implements WarehouseConnector, ArrowExport {
     }
 
     @Override
-    public void createSchema(List<String> path) {
-        ddl("CREATE SCHEMA IF NOT EXISTS " + relation(path));
+    public void createSchema(SchemaName schema) {
+        ddl("CREATE SCHEMA IF NOT EXISTS " + relation(schema.parts()));
     }
 
     @Override
-    public void dropSchema(List<String> path) {
-        ddl("DROP SCHEMA IF EXISTS " + relation(path) + " CASCADE");
+    public void dropSchema(SchemaName schema) {
+        ddl("DROP SCHEMA IF EXISTS " + relation(schema.parts()) + " CASCADE");
     }
 
     @Override
-    public long bulkLoad(List<String> table, List<ColumnMetadata> columns, LoadMode mode, Iterator<Object[]> rows) {
+    public long bulkLoad(TableName table, List<ColumnMetadata> columns, LoadMode mode, Iterator<Object[]> rows) {
         return DuckDbLoader.load(root, table, columns, mode, rows);
     }
 

@@ -2,6 +2,7 @@ package dev.asof.connector.duckdb;
 
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
+import dev.asof.spi.TableName;
 import dev.asof.spi.warehouse.LoadMode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -21,12 +22,12 @@ import org.duckdb.DuckDBConnection;
 final class DuckDbLoader {
     private DuckDbLoader() {}
 
-    static long load(DuckDBConnection root, List<String> table, List<ColumnMetadata> columns, LoadMode mode,
+    static long load(DuckDBConnection root, TableName table, List<ColumnMetadata> columns, LoadMode mode,
             Iterator<Object[]> rows) {
-        if (table.size() != 3) {
-            throw new ConnectorException("bulk load needs a table as [catalog, schema, table], not " + table, null);
+        if (!table.isQualified()) {
+            throw new ConnectorException("bulk load needs a fully qualified table name, not " + table, null);
         }
-        String relation = table.stream().map(DuckDbConnector::quoteIdentifier).collect(Collectors.joining("."));
+        String relation = table.parts().stream().map(DuckDbConnector::quoteIdentifier).collect(Collectors.joining("."));
         try (DuckDBConnection c = root.duplicate()) {
             try (Statement s = c.createStatement()) {
                 s.execute("SET TimeZone = 'UTC'");
@@ -45,7 +46,7 @@ final class DuckDbLoader {
                     }
                 }
                 long count = 0;
-                try (DuckDBAppender a = c.createAppender(table.get(0), table.get(1), table.get(2))) {
+                try (DuckDBAppender a = c.createAppender(table.catalog().get(), table.schema().get(), table.table())) {
                     while (rows.hasNext()) {
                         Object[] row = rows.next();
                         a.beginRow();

@@ -3,6 +3,8 @@ package dev.asof.spi.warehouse;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
 import dev.asof.spi.RowCursor;
+import dev.asof.spi.SchemaName;
+import dev.asof.spi.TableName;
 import java.sql.JDBCType;
 import java.util.Iterator;
 import java.util.List;
@@ -18,11 +20,20 @@ public interface WarehouseConnector extends AutoCloseable {
     /** Engine name as shown in EXPLAIN, e.g. {@code duckdb}. */
     String engineName();
 
-    /** Columns of a table, or empty if it does not exist. {@code path} is catalog, schema, table (any prefix may be omitted). */
-    Optional<List<ColumnMetadata>> describeTable(List<String> path);
+    /** How the planner spells SQL for this engine. */
+    EngineDialect dialect();
 
-    /** Every table and view the engine exposes, as {@code [catalog, schema, table]}. */
-    List<List<String>> listTables();
+    /**
+     * Where unqualified table names resolve: {@code [catalog, schema]}, {@code [catalog]} or empty
+     * (the engine's own default).
+     */
+    List<String> defaultSchema();
+
+    /** Columns of a table, or empty if it does not exist; a missing catalog/schema part takes the engine's default. */
+    Optional<List<ColumnMetadata>> describeTable(TableName table);
+
+    /** Every table and view the engine exposes, fully qualified. */
+    List<TableName> listTables();
 
     /**
      * Result columns of a query without running it.
@@ -54,13 +65,13 @@ public interface WarehouseConnector extends AutoCloseable {
         return List.of();
     }
 
-    /** Creates a schema ({@code [catalog, schema]}) if it does not exist. */
-    default void createSchema(List<String> path) {
+    /** Creates a schema if it does not exist. */
+    default void createSchema(SchemaName schema) {
         throw new ConnectorException(engineName() + " cannot create schemas", null);
     }
 
-    /** Drops a schema ({@code [catalog, schema]}) and everything in it, if it exists. */
-    default void dropSchema(List<String> path) {
+    /** Drops a schema and everything in it, if it exists. */
+    default void dropSchema(SchemaName schema) {
         throw new ConnectorException(engineName() + " cannot drop schemas", null);
     }
 
@@ -68,7 +79,7 @@ public interface WarehouseConnector extends AutoCloseable {
      * Loads rows into a table, all or nothing: when it fails, no row (and no newly created table)
      * is visible.
      *
-     * @param table {@code [catalog, schema, table]}
+     * @param table a fully qualified table name
      * @param columns the rows' columns; used to create the table (name, JDBC type, precision, scale)
      * @param mode whether to create, append or replace
      * @param rows one {@code Object[]} per row with values as {@link RowCursor} documents them
@@ -77,7 +88,7 @@ public interface WarehouseConnector extends AutoCloseable {
      *     {@code LocalTime} or null); arrays may be reused between rows
      * @return the number of rows loaded
      */
-    default long bulkLoad(List<String> table, List<ColumnMetadata> columns, LoadMode mode, Iterator<Object[]> rows) {
+    default long bulkLoad(TableName table, List<ColumnMetadata> columns, LoadMode mode, Iterator<Object[]> rows) {
         throw new ConnectorException(engineName() + " does not support bulk loading", null);
     }
 

@@ -7,6 +7,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
 import dev.asof.spi.RowCursor;
+import dev.asof.spi.TableName;
+import dev.asof.spi.warehouse.EngineDialect;
+import dev.asof.planner.sql.TrinoDialect;
 import dev.asof.spi.warehouse.FileFormat;
 import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;
@@ -38,6 +41,8 @@ import java.util.stream.Collectors;
  */
 public final class TrinoConnector implements WarehouseConnector {
     private static final java.util.regex.Pattern QUERY_ID = java.util.regex.Pattern.compile("[0-9a-z_]+");
+
+    private static final EngineDialect DIALECT = new TrinoDialect();
 
     private final TrinoSettings settings;
     private final HikariDataSource pool;
@@ -82,8 +87,21 @@ public final class TrinoConnector implements WarehouseConnector {
     }
 
     @Override
-    public Optional<List<ColumnMetadata>> describeTable(List<String> path) {
-        String relation = path.stream().map(TrinoConnector::quoteIdentifier).collect(Collectors.joining("."));
+    public EngineDialect dialect() {
+        return DIALECT;
+    }
+
+    @Override
+    public List<String> defaultSchema() {
+        List<String> prefix = new ArrayList<>();
+        settings.catalog().ifPresent(prefix::add);
+        settings.schema().ifPresent(prefix::add);
+        return List.copyOf(prefix);
+    }
+
+    @Override
+    public Optional<List<ColumnMetadata>> describeTable(TableName table) {
+        String relation = table.parts().stream().map(TrinoConnector::quoteIdentifier).collect(Collectors.joining("."));
         try (Connection c = pool.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT * FROM " + relation)) {
             return Optional.of(TrinoColumns.of(ps.getMetaData()));
@@ -96,15 +114,15 @@ public final class TrinoConnector implements WarehouseConnector {
     }
 
     @Override
-    public List<List<String>> listTables() {
+    public List<TableName> listTables() {
         String sql = "SELECT table_cat, table_schem, table_name FROM system.jdbc.tables"
                 + " WHERE table_cat <> 'system' AND table_schem <> 'information_schema'"
                 + " ORDER BY 1, 2, 3";
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            List<List<String>> tables = new ArrayList<>();
+            List<TableName> tables = new ArrayList<>();
             try (ResultSet rs = s.executeQuery(sql)) {
                 while (rs.next()) {
-                    tables.add(List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    tables.add(TableName.of(rs.getString(1), rs.getString(2), rs.getString(3)));
                 }
             }
             return tables;

@@ -621,7 +621,7 @@ final class AsofMeta implements ProtobufMeta {
             return e; // already what Avatica's protocol expects
         }
         AsofException error = ClientErrors.of(e, sql);
-        AvaticaRuntimeException out = new AvaticaRuntimeException(error.getMessage(), error.code().ordinal() + 1,
+        AvaticaRuntimeException out = new AvaticaRuntimeException(error.getMessage(), error.code().code(),
                 error.code().sqlState(), AvaticaSeverity.ERROR);
         out.setStackTrace(new StackTraceElement[0]);
         return out;

@@ -4,6 +4,8 @@ import dev.asof.gateway.catalog.LikePattern;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.SchemaName;
+import dev.asof.spi.TableName;
 import java.sql.DatabaseMetaData;
 import java.sql.JDBCType;
 import java.util.ArrayList;
@@ -67,10 +69,10 @@ final class JdbcCatalogMetadata {
         }
         if (typeWanted(types, "TABLE")) {
             Pattern schemaPattern = like(schema);
-            for (List<String> t : executor.warehouseTables()) {
-                if ((catalog == null || catalog.equalsIgnoreCase(t.get(0)))
-                        && schemaPattern.matcher(t.get(1)).matches() && tablePattern.matcher(t.get(2)).matches()) {
-                    rows.add(new Object[] {t.get(0), t.get(1), t.get(2), "TABLE", null, null, null, null, null, null});
+            for (TableName t : executor.warehouseTables()) {
+                if ((catalog == null || catalog.equalsIgnoreCase(t.catalog().orElseThrow()))
+                        && schemaPattern.matcher(t.schema().orElseThrow()).matches() && tablePattern.matcher(t.table()).matches()) {
+                    rows.add(new Object[] {t.catalog().get(), t.schema().get(), t.table(), "TABLE", null, null, null, null, null, null});
                 }
             }
         }
@@ -91,10 +93,10 @@ final class JdbcCatalogMetadata {
             }
         }
         Pattern schemaPattern = like(schema);
-        for (List<String> t : executor.warehouseTables()) {
-            if ((catalog == null || catalog.equalsIgnoreCase(t.get(0)))
-                    && schemaPattern.matcher(t.get(1)).matches() && tablePattern.matcher(t.get(2)).matches()) {
-                executor.warehouseColumns(t).ifPresent(cols -> addColumns(rows, t.get(0), t.get(1), t.get(2), cols, columnPattern));
+        for (TableName t : executor.warehouseTables()) {
+            if ((catalog == null || catalog.equalsIgnoreCase(t.catalog().orElseThrow()))
+                    && schemaPattern.matcher(t.schema().orElseThrow()).matches() && tablePattern.matcher(t.table()).matches()) {
+                executor.warehouseColumns(t).ifPresent(cols -> addColumns(rows, t.catalog().get(), t.schema().get(), t.table(), cols, columnPattern));
             }
         }
         return result(connectionId, statementId, COLUMNS, rows);
@@ -121,10 +123,11 @@ final class JdbcCatalogMetadata {
         Pattern schemaPattern = like(schema);
         TreeSet<String> seen = new TreeSet<>();
         List<Object> rows = new ArrayList<>();
-        for (List<String> t : executor.warehouseTables()) {
-            if ((catalog == null || catalog.equalsIgnoreCase(t.get(0))) && schemaPattern.matcher(t.get(1)).matches()
-                    && seen.add(t.get(0) + "." + t.get(1))) {
-                rows.add(new Object[] {t.get(1), t.get(0)});
+        for (TableName t : executor.warehouseTables()) {
+            SchemaName s = t.schemaName();
+            if ((catalog == null || catalog.equalsIgnoreCase(s.catalog())) && schemaPattern.matcher(s.schema()).matches()
+                    && seen.add(s.toString())) {
+                rows.add(new Object[] {s.schema(), s.catalog()});
             }
         }
         return result(connectionId, statementId, SCHEMAS, rows);
@@ -132,7 +135,7 @@ final class JdbcCatalogMetadata {
 
     MetaResultSet catalogs(String connectionId, int statementId) {
         TreeSet<String> catalogs = new TreeSet<>();
-        executor.warehouseTables().forEach(t -> catalogs.add(t.get(0)));
+        executor.warehouseTables().forEach(t -> catalogs.add(t.catalog().orElseThrow()));
         List<Object> rows = new ArrayList<>();
         catalogs.forEach(c -> rows.add(new Object[] {c}));
         return result(connectionId, statementId, CATALOGS, rows);

@@ -8,6 +8,8 @@ import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.sql.DuckDbDialect;
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.TableName;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.spi.RowCursor;
 import dev.asof.spi.warehouse.FileFormat;
 import dev.asof.spi.warehouse.QueryControl;
@@ -57,8 +59,7 @@ class AvaticaEndpointTest {
         registry = Registry.open(dir);
         online = new OnlineServing(RocksDbOnlineStore.open(dir.resolve("online")), registry, new MemoryWarehouse(),
                 new DuckDbDialect(), java.time.Clock.systemUTC());
-        StatementExecutor executor = new StatementExecutor(registry, new MemoryWarehouse(), new DuckDbDialect(),
-                List.of("lake", "main"), online);
+        StatementExecutor executor = new StatementExecutor(registry, new MemoryWarehouse(), online);
         endpoint = AvaticaEndpoint.start(executor, "127.0.0.1", 0);
     }
 
@@ -125,8 +126,7 @@ class AvaticaEndpointTest {
      */
     @Test
     void signatureIsLeftOutOnlyForRequestsWithoutIt() {
-        AsofMeta meta = new AsofMeta(new StatementExecutor(registry, new MemoryWarehouse(), new DuckDbDialect(),
-                List.of("lake", "main"), online));
+        AsofMeta meta = new AsofMeta(new StatementExecutor(registry, new MemoryWarehouse(), online));
         try {
             AsofService service = new AsofService(meta);
             service.apply(new Service.OpenConnectionRequest("c", Map.of()));
@@ -160,12 +160,22 @@ class AvaticaEndpointTest {
         }
 
         @Override
-        public Optional<List<ColumnMetadata>> describeTable(List<String> path) {
+        public EngineDialect dialect() {
+            return new DuckDbDialect();
+        }
+
+        @Override
+        public List<String> defaultSchema() {
+            return List.of("lake", "main");
+        }
+
+        @Override
+        public Optional<List<ColumnMetadata>> describeTable(TableName table) {
             return Optional.empty();
         }
 
         @Override
-        public List<List<String>> listTables() {
+        public List<TableName> listTables() {
             return List.of();
         }
 

@@ -1,13 +1,13 @@
-package dev.asof.planner.sql;
+package dev.asof.spi.warehouse;
 
-import dev.asof.planner.catalog.SourceLocation;
 import java.sql.JDBCType;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlNode;
 
 /**
- * What differs between warehouses in the SQL the planner generates. The PIT plan shape is the
- * same on every engine; only these pieces are spelled per engine.
+ * What differs between warehouses in the SQL the planner generates: each warehouse connector
+ * brings one ({@link WarehouseConnector#dialect()}). The PIT plan shape is the same on every
+ * engine; only these pieces are spelled per engine, as Calcite trees (never text).
  */
 public interface EngineDialect {
     /** Engine name, as EXPLAIN shows it. */
@@ -47,6 +47,10 @@ public interface EngineDialect {
     /** A composite sort key compared field by field. */
     SqlNode orderingKey(java.util.List<SqlNode> fields);
 
-    /** The relation that reads a file source. */
-    SqlNode fileRelation(SourceLocation.File file);
+    /**
+     * The relation that reads a file source.
+     *
+     * @throws UnsupportedOperationException when the engine cannot read files
+     */
+    SqlNode fileRelation(String path, FileFormat format);
 }

@@ -1,0 +1,30 @@
+package dev.asof.planner.error;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ErrorCodeTest {
+    /** Numbers clients have seen: they never change, whatever the order of the constants. */
+    @Test
+    void publishedNumbersAndStatesStayFixed() {
+        Map<String, String> published = Map.ofEntries(
+                Map.entry("SYNTAX_ERROR", "1 42000"), Map.entry("UNKNOWN_OBJECT", "2 42S02"),
+                Map.entry("ALREADY_EXISTS", "3 42S01"), Map.entry("INVALID_DEFINITION", "4 42P17"),
+                Map.entry("INVALID_QUERY", "5 42P18"), Map.entry("PIT_JOIN_REQUIRED", "6 42P19"),
+                Map.entry("INVALID_SOURCE", "7 22P02"), Map.entry("NOT_SUPPORTED", "8 0A000"),
+                Map.entry("INVALID_PARAMETER", "9 22023"), Map.entry("ENGINE_ERROR", "10 58000"),
+                Map.entry("CANCELLED", "11 57014"), Map.entry("INTERNAL_ERROR", "12 XX000"));
+        published.forEach((name, expected) -> {
+            ErrorCode code = ErrorCode.valueOf(name);
+            assertThat(code.code() + " " + code.sqlState()).as(name).isEqualTo(expected);
+        });
+    }
+
+    @Test
+    void numbersAreUnique() {
+        assertThat(Arrays.stream(ErrorCode.values()).map(ErrorCode::code)).doesNotHaveDuplicates();
+    }
+}
