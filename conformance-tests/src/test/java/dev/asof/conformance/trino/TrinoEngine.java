@@ -1,6 +1,7 @@
 package dev.asof.conformance.trino;
 
 import dev.asof.conformance.TempDirGatewayEngine;
+import dev.asof.connector.trino.TestingTrinoServer;
 import dev.asof.gateway.GatewayConfig;
 import java.nio.file.Path;
 import java.sql.JDBCType;
