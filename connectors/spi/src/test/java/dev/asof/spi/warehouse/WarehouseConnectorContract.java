@@ -19,6 +19,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +46,10 @@ import org.junit.jupiter.api.Timeout;
 public abstract class WarehouseConnectorContract {
     private static final LocalDateTime TS = LocalDateTime.of(2024, 1, 2, 3, 4, 5, 123_456_000);
     private static final OffsetDateTime TSTZ = OffsetDateTime.of(TS, ZoneOffset.ofHours(2));
+    /** Types and column names of {@link #casts}. */
+    private static final List<JDBCType> CAST_TYPES = List.of(JDBCType.BIGINT, JDBCType.VARCHAR, JDBCType.DOUBLE,
+            JDBCType.DECIMAL, JDBCType.BOOLEAN, JDBCType.DATE, JDBCType.TIMESTAMP);
+    private static final List<String> CAST_NAMES = List.of("b", "v", "d", "m", "f", "dt", "ts");
 
     private final List<TableName> created = new ArrayList<>();
     private WarehouseConnector connector;
@@ -175,15 +180,8 @@ public abstract class WarehouseConnectorContract {
     @Test
     void describeQueryReportsTypesWithoutRunningIt() {
         List<ColumnMetadata> columns = connector.describeQuery("SELECT "
-                + "CAST(1 AS " + sqlType(JDBCType.BIGINT) + ") AS b, "
-                + "CAST('x' AS " + sqlType(JDBCType.VARCHAR) + ") AS v, "
-                + "CAST(1.5 AS " + sqlType(JDBCType.DOUBLE) + ") AS d, "
-                + "CAST(1.25 AS " + sqlType(JDBCType.DECIMAL) + ") AS m, "
-                + "CAST(TRUE AS " + sqlType(JDBCType.BOOLEAN) + ") AS f, "
-                + "CAST('2024-01-02' AS " + sqlType(JDBCType.DATE) + ") AS dt, "
-                + "CAST('2024-01-02 03:04:05.123456' AS " + sqlType(JDBCType.TIMESTAMP) + ") AS ts, "
-                + timestampWithTimeZoneLiteral(TSTZ) + " AS tz, "
-                + "CAST(? AS " + sqlType(JDBCType.BIGINT) + ") AS p");
+                + casts(List.of("1", "'x'", "1.5", "1.25", "TRUE", "'2024-01-02'", "'2024-01-02 03:04:05.123456'"))
+                + ", " + timestampWithTimeZoneLiteral(TSTZ) + " AS tz, CAST(? AS " + sqlType(JDBCType.BIGINT) + ") AS p");
 
         assertThat(columns).extracting(ColumnMetadata::name).containsExactly("b", "v", "d", "m", "f", "dt", "ts", "tz", "p");
         assertThat(columns).extracting(ColumnMetadata::jdbcType).containsExactly(JDBCType.BIGINT, JDBCType.VARCHAR,
@@ -208,15 +206,8 @@ public abstract class WarehouseConnectorContract {
     void executeQueryBindsParametersAndReturnsTheDocumentedValueForms() {
         List<Object> parameters = Arrays.asList(42L, "héllo", 1.5d, new BigDecimal("3.14"), true,
                 LocalDate.of(2024, 1, 2), TS, null);
-        try (RowCursor cursor = connector.executeQuery("SELECT "
-                + "CAST(? AS " + sqlType(JDBCType.BIGINT) + ") AS b, "
-                + "CAST(? AS " + sqlType(JDBCType.VARCHAR) + ") AS v, "
-                + "CAST(? AS " + sqlType(JDBCType.DOUBLE) + ") AS d, "
-                + "CAST(? AS " + sqlType(JDBCType.DECIMAL) + ") AS m, "
-                + "CAST(? AS " + sqlType(JDBCType.BOOLEAN) + ") AS f, "
-                + "CAST(? AS " + sqlType(JDBCType.DATE) + ") AS dt, "
-                + "CAST(? AS " + sqlType(JDBCType.TIMESTAMP) + ") AS ts, "
-                + "CAST(? AS " + sqlType(JDBCType.BIGINT) + ") AS n", parameters, QueryControl.none())) {
+        try (RowCursor cursor = connector.executeQuery("SELECT " + casts(Collections.nCopies(CAST_TYPES.size(), "?"))
+                + ", CAST(? AS " + sqlType(JDBCType.BIGINT) + ") AS n", parameters, QueryControl.none())) {
             assertThat(cursor.columns()).extracting(ColumnMetadata::name)
                     .containsExactly("b", "v", "d", "m", "f", "dt", "ts", "n");
             assertThat(cursor.next()).isTrue();
@@ -465,6 +456,15 @@ public abstract class WarehouseConnectorContract {
         return "INSERT INTO " + quoted(table) + " VALUES " + rows.stream()
                 .map(row -> Arrays.stream(row).map(this::sqlLiteral).collect(Collectors.joining(", ", "(", ")")))
                 .collect(Collectors.joining(", "));
+    }
+
+    /** {@code CAST(<value> AS <type>) AS <name>, ...} for {@link #CAST_TYPES} and {@link #CAST_NAMES}. */
+    private String casts(List<String> values) {
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < CAST_TYPES.size(); i++) {
+            items.add("CAST(" + values.get(i) + " AS " + sqlType(CAST_TYPES.get(i)) + ") AS " + CAST_NAMES.get(i));
+        }
+        return String.join(", ", items);
     }
 
     private List<List<Object>> readAll(String sql, List<Object> parameters) {
