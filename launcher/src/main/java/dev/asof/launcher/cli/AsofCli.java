@@ -1,4 +1,4 @@
-package dev.asof.gateway.cli;
+package dev.asof.launcher.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -28,6 +28,7 @@ public final class AsofCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Entry point of {@code ./asof} (and of {@code java -jar launcher/target/asof-launcher.jar}). */
     public static void main(String[] args) {
         quietLogging();
         PrintWriter out = new PrintWriter(System.out, true);

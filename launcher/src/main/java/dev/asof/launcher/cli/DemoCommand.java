@@ -1,8 +1,8 @@
-package dev.asof.gateway.cli;
+package dev.asof.launcher.cli;
 
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
-import dev.asof.gateway.demo.DemoScenario;
+import dev.asof.launcher.demo.DemoScenario;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

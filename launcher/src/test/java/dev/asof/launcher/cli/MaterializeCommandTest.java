@@ -1,4 +1,4 @@
-package dev.asof.gateway.cli;
+package dev.asof.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.asof.gateway.demo;
+package dev.asof.launcher.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

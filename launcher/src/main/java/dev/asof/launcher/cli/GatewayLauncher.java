@@ -1,4 +1,4 @@
-package dev.asof.gateway.cli;
+package dev.asof.launcher.cli;
 
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;

@@ -1,4 +1,4 @@
-package dev.asof.gateway.cli;
+package dev.asof.launcher.cli;
 
 import java.io.PrintWriter;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package dev.asof.gateway.cli;
+package dev.asof.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -141,19 +141,23 @@ class AsofCliTest {
 
     @Test
     void serveStartsPrintsTheUrlAndStops() {
-        Run r = run("serve", "--data-dir", dir.resolve("data").toString(), "--port", "0", "--exit-after-start");
+        // The Flight SQL endpoint is on this module's class path: a free port for it too, not 8815.
+        Run r = run("serve", "--data-dir", dir.resolve("data").toString(), "--port", "0", "--flight-port", "0",
+                "--exit-after-start");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("JDBC URL: jdbc:asof://127\\.0\\.0\\.1:\\d+");
+        // The launcher puts the Flight SQL endpoint on the class path; the gateway finds and starts it.
+        assertThat(r.out()).containsPattern("Flight SQL URL: grpc://127\\.0\\.0\\.1:\\d+");
     }
 
     @Test
     void demoInstallsOnceAndPrintsHowToQuery() {
         String data = dir.resolve("demo").toString();
-        Run first = run("demo", "--data-dir", data, "--port", "0", "--exit-after-start");
+        Run first = run("demo", "--data-dir", data, "--port", "0", "--flight-port", "0", "--exit-after-start");
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(first.out()).contains("Installed the demo scenario").contains("sql jdbc:asof://127.0.0.1:")
                 .contains("LEFT JOIN customer_profile AS OF l.event_ts p");
-        Run second = run("demo", "--data-dir", data, "--port", "0", "--exit-after-start");
+        Run second = run("demo", "--data-dir", data, "--port", "0", "--flight-port", "0", "--exit-after-start");
         assertThat(second.code()).as(second.err()).isZero();
         assertThat(second.out()).contains("already installed");
     }

@@ -1,4 +1,4 @@
-package dev.asof.gateway.demo;
+package dev.asof.launcher.demo;
 
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;

@@ -1,4 +1,4 @@
-package dev.asof.gateway.cli;
+package dev.asof.launcher.cli;
 
 import java.io.Console;
 import java.io.IOException;
