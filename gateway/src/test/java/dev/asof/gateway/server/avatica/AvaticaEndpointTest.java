@@ -1,6 +1,7 @@
 package dev.asof.gateway.server.avatica;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.asof.connector.rocksdb.RocksDbOnlineStore;
 import dev.asof.gateway.execution.StatementExecutor;
@@ -21,6 +22,8 @@ import java.sql.JDBCType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +75,30 @@ class AvaticaEndpointTest {
 
     private Connection connect() throws Exception {
         return DriverManager.getConnection("jdbc:asof://127.0.0.1:" + endpoint.port());
+    }
+
+    /**
+     * Avatica's protobuf leaves an empty string out of the request, so the gateway receives null;
+     * that reached clients as an internal error (XX000) before (issue 13).
+     */
+    @Test
+    void emptyStatementIsASyntaxErrorNotAnInternalOne() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (String sql : new String[] {"", "  ", "-- nothing"}) {
+                SQLException e = catchThrowableOfType(SQLException.class, () -> s.execute(sql));
+                assertThat(e != null).as("executing '%s' fails", sql).isTrue();
+                assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("42000");
+                assertThat(e.getMessage()).contains("empty statement");
+            }
+            // The connection stays usable (this warehouse answers one-parameter queries only).
+            try (PreparedStatement ps = c.prepareStatement("SELECT CAST(? AS BIGINT) AS id")) {
+                ps.setLong(1, 7);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).isEqualTo(7);
+                }
+            }
+        }
     }
 
     @Test
