@@ -7,7 +7,7 @@ import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.sql.DuckDbDialect;
-import dev.asof.planner.sql.EngineDialect;
+import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.sql.TrinoDialect;
 import dev.asof.spi.ColumnMetadata;
 import java.sql.JDBCType;
