@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.remote.Service;
@@ -52,6 +53,8 @@ class AvaticaEndpointTest {
 
     /** What the next execution returns: its columns (one row, values derived from the key). */
     private final AtomicReference<List<ColumnMetadata>> resultColumns = new AtomicReference<>(PREPARED);
+    /** How many times the warehouse was asked to describe a query. */
+    private final AtomicInteger describes = new AtomicInteger();
 
     private Registry registry;
     private OnlineServing online;
@@ -147,6 +150,49 @@ class AvaticaEndpointTest {
     }
 
     /**
+     * A statement run at once is not described first: its result metadata is the running cursor's
+     * (here two columns, where a describe would have said three). A prepared statement is described
+     * once, at prepare, and never at its executions.
+     */
+    @Test
+    void adHocQueriesAreNotDescribedAndPreparedOnesOnlyOnce() throws Exception {
+        resultColumns.set(List.of(ColumnMetadata.of("id", JDBCType.BIGINT), ColumnMetadata.of("segment", JDBCType.VARCHAR)));
+        try (Connection c = connect()) {
+            try (Statement st = c.createStatement()) {
+                for (int i = 0; i < 3; i++) {
+                    try (ResultSet rs = st.executeQuery("SELECT CAST(1 AS BIGINT) AS id")) {
+                        ResultSetMetaData md = rs.getMetaData();
+                        assertThat(md.getColumnCount()).isEqualTo(2);
+                        assertThat(md.getColumnLabel(1)).isEqualTo("id");
+                        assertThat(md.getColumnType(1)).isEqualTo(Types.BIGINT);
+                        assertThat(md.getColumnLabel(2)).isEqualTo("segment");
+                        assertThat(md.getColumnType(2)).isEqualTo(Types.VARCHAR);
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getLong(1)).isEqualTo(1);
+                        assertThat(rs.getString("segment")).isEqualTo("s1");
+                        assertThat(rs.next()).isFalse();
+                    }
+                }
+            }
+            assertThat(describes.get()).isZero();
+
+            try (PreparedStatement ps = c.prepareStatement("SELECT CAST(? AS BIGINT) AS id")) {
+                assertThat(describes.get()).isEqualTo(1);
+                assertThat(ps.getMetaData().getColumnCount()).isEqualTo(3); // what the describe said
+                for (long key = 1; key <= 3; key++) {
+                    ps.setLong(1, key);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.getMetaData().getColumnCount()).isEqualTo(2); // what ran
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getLong(1)).isEqualTo(key);
+                    }
+                }
+            }
+            assertThat(describes.get()).isEqualTo(1);
+        }
+    }
+
+    /**
      * At the protocol level: an execute request without the handle's signature gets rows without a
      * signature when the result columns are the prepared ones; a request with the signature (every
      * stock Avatica client) gets it back.
@@ -208,12 +254,13 @@ class AvaticaEndpointTest {
 
         @Override
         public List<ColumnMetadata> describeQuery(String sql) {
+            describes.incrementAndGet();
             return PREPARED;
         }
 
         @Override
         public RowCursor executeQuery(String sql, List<Object> parameters, QueryControl control) {
-            long key = ((Number) parameters.get(0)).longValue();
+            long key = parameters.isEmpty() ? 1 : ((Number) parameters.get(0)).longValue();
             List<ColumnMetadata> columns = resultColumns.get();
             List<Object> row = new ArrayList<>(List.of(key, "s" + key, key / 2.0).subList(0, columns.size()));
             return new RowCursor() {
