@@ -69,7 +69,7 @@ public final class AsofGateway implements AutoCloseable {
             warehouse = selection.openWarehouse(context);
             OnlineStore store = onlineStore.apply(selection.openOnlineStore(context));
             online = new OnlineServing(store, registry, warehouse, warehouse.dialect(), config.clock());
-            StatementExecutor executor = new StatementExecutor(registry, warehouse, online);
+            StatementExecutor executor = new StatementExecutor(registry, warehouse, online, config.metadataTtl());
             AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, config.host(), config.jdbcPort());
             List<ProtocolEndpoint> others = new ArrayList<>();
             try {

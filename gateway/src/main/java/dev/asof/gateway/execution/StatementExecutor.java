@@ -2,6 +2,9 @@ package dev.asof.gateway.execution;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.metadata.MetadataListing;
+import dev.asof.gateway.metadata.WarehouseMetadataCache;
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.system.SystemTableQueries;
@@ -24,6 +27,7 @@ import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import java.sql.JDBCType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,39 +35,63 @@ import java.util.Optional;
 /**
  * Plans and runs statements for every protocol endpoint: the one place where a planned statement
  * meets the registry and the engines. Thread-safe; holds no per-session state.
+ *
+ * <p>Warehouse metadata (tables and their columns) comes from one {@link WarehouseMetadataCache}
+ * shared by all statements and listings; a statement passed through to the warehouse as an update
+ * (DDL, DML) invalidates it when it ends.
  */
 public final class StatementExecutor {
-    private static final ColumnMetadata TEXT = ColumnMetadata.of("plan", JDBCType.VARCHAR);
-
     private final Registry registry;
     private final WarehouseConnector warehouse;
     private final EngineDialect dialect;
     private final List<String> defaultSchema;
     private final OnlineServing online;
     private final SystemTableQueries systemTables;
+    private final WarehouseMetadataCache metadataCache;
 
-    /** Plans in the warehouse's own dialect; unqualified names resolve in its default schema. */
+    /**
+     * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration)} with the
+     * default TTL, {@link GatewayConfig#DEFAULT_METADATA_TTL}.
+     */
     public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online) {
+        this(registry, warehouse, online, GatewayConfig.DEFAULT_METADATA_TTL);
+    }
+
+    /**
+     * Plans in the warehouse's own dialect; unqualified names resolve in its default schema.
+     *
+     * @param metadataTtl how long warehouse metadata is cached at most (a duration; zero: not cached)
+     */
+    public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
+            Duration metadataTtl) {
         this.registry = requireNonNull(registry, "registry");
         this.warehouse = requireNonNull(warehouse, "warehouse");
         this.dialect = warehouse.dialect();
         this.defaultSchema = List.copyOf(warehouse.defaultSchema());
         this.online = requireNonNull(online, "online");
         this.systemTables = new SystemTableQueries(registry, online.storeName());
+        this.metadataCache = new WarehouseMetadataCache(warehouse, metadataTtl);
     }
 
     public Registry registry() {
         return registry;
     }
 
-    /** Warehouse tables, for metadata listings. */
-    public List<TableName> warehouseTables() {
-        return engine(warehouse::listTables);
+    /**
+     * The warehouse metadata shared by planning and listings. Endpoints that change the warehouse
+     * without a statement (bulk loads, session schemas) {@linkplain WarehouseMetadataCache#invalidate()
+     * invalidate} it.
+     */
+    public WarehouseMetadataCache metadataCache() {
+        return metadataCache;
     }
 
-    /** Columns of a warehouse table, for metadata listings. */
-    public Optional<List<ColumnMetadata>> warehouseColumns(TableName table) {
-        return engine(() -> warehouse.describeTable(table));
+    /**
+     * The metadata listing a session sees; {@code sessionSchemas} are its own upload schemas (none
+     * for JDBC sessions).
+     */
+    public MetadataListing metadata(List<SchemaName> sessionSchemas) {
+        return new MetadataListing(registry, metadataCache, defaultSchema.stream().findFirst(), sessionSchemas);
     }
 
     /** Plans a statement and works out its result columns, without running it. */
@@ -73,11 +101,33 @@ public final class StatementExecutor {
 
     /**
      * Plans a statement for a session that owns warehouse schemas (e.g. tables a Flight SQL client
-     * uploaded): unqualified table names resolve in {@code sessionSchemas} first, in order.
+     * uploaded) and works out its result columns, without running it: for clients that ask for
+     * them before executing (JDBC {@code prepareStatement}, Flight SQL prepared statements). A
+     * warehouse query is described once here; its executions do not describe it again.
+     * Unqualified table names resolve in {@code sessionSchemas} first, in order.
      */
     public PreparedQuery prepare(String sql, List<SchemaName> sessionSchemas) {
-        PlannedStatement plan = engine(() -> new Planner(catalog(sessionSchemas), dialect).plan(sql));
-        return new PreparedQuery(sql, plan, engine(() -> columnsOf(plan)));
+        PlannedStatement plan = planned(sql, sessionSchemas);
+        return new PreparedQuery(sql, plan, engine(() -> plan.accept(new ResultColumns(warehouse, systemTables))), true);
+    }
+
+    /** Plans a statement to run at once; see {@link #plan(String, List)}. */
+    public PreparedQuery plan(String sql) {
+        return plan(sql, List.of());
+    }
+
+    /**
+     * Plans a statement that runs at once (JDBC {@code Statement.execute}, Flight SQL
+     * {@code CommandStatementQuery}) without working out its result columns: those come with the
+     * running cursor ({@link dev.asof.spi.RowCursor#columns()}), so a warehouse query is not
+     * described first. On a warm metadata cache, the warehouse then receives the query and nothing else.
+     */
+    public PreparedQuery plan(String sql, List<SchemaName> sessionSchemas) {
+        return new PreparedQuery(sql, planned(sql, sessionSchemas), Optional.empty(), false);
+    }
+
+    private PlannedStatement planned(String sql, List<SchemaName> sessionSchemas) {
+        return engine(() -> new Planner(catalog(sessionSchemas), dialect).plan(sql));
     }
 
     /** Runs a prepared statement with the given parameter values. */
@@ -128,57 +178,6 @@ public final class StatementExecutor {
         @Override
         public Optional<WarehouseQuery> visit(PlannedStatement.PassThrough p) {
             return p.query() ? Optional.of(new WarehouseQuery(p.sql(), parameters)) : Optional.empty();
-        }
-    }
-
-    private Optional<List<ColumnMetadata>> columnsOf(PlannedStatement plan) {
-        return plan.accept(new ResultColumns());
-    }
-
-    /** A statement's result columns; empty for statements that return an update count. */
-    private final class ResultColumns extends PlannedStatement.DefaultVisitor<Optional<List<ColumnMetadata>>> {
-        ResultColumns() {
-            super(Optional.empty());
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Lookup l) {
-            return Optional.of(l.lookup().columns());
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Materialize m) {
-            return Optional.of(MaterializeResults.COLUMNS);
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.SystemQuery q) {
-            return Optional.of(systemTables.describe(q.sql()));
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Query q) {
-            return Optional.of(warehouse.describeQuery(q.query().sql()));
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.PassThrough p) {
-            return p.query() ? Optional.of(warehouse.describeQuery(p.sql())) : Optional.empty();
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Explain e) {
-            return Optional.of(List.of(TEXT));
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Show s) {
-            return Optional.of(RegistryListings.showColumns(s.kind()));
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Describe d) {
-            return Optional.of(RegistryListings.DESCRIBE_COLUMNS);
         }
     }
 
@@ -233,12 +232,18 @@ public final class StatementExecutor {
             if (!parameters.isEmpty()) {
                 throw new AsofException(ErrorCode.NOT_SUPPORTED, "parameters are supported in queries only");
             }
-            return new StatementResult.UpdateCount(warehouse.executeUpdate(p.sql(), control));
+            try {
+                return new StatementResult.UpdateCount(warehouse.executeUpdate(p.sql(), control));
+            } finally {
+                // Any user statement may have changed tables (even a failed one, part-way); after
+                // it ends, nothing cached before it is used again.
+                metadataCache.invalidate();
+            }
         }
 
         @Override
         public StatementResult visit(PlannedStatement.Explain e) {
-            return new StatementResult.Rows(new ListCursor(List.of(TEXT), e.statement().accept(new ExplainText(warehouse.engineName(), online.storeName()))));
+            return new StatementResult.Rows(new ListCursor(List.of(ResultColumns.EXPLAIN_TEXT), e.statement().accept(new ExplainText(warehouse.engineName(), online.storeName()))));
         }
 
         @Override
@@ -292,7 +297,7 @@ public final class StatementExecutor {
         return warehouse.describeTable(table).orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
                 "table '" + table + "' not found in " + warehouse.engineName()
                         + NameSuggestions.hint(table.toString(),
-                                warehouse.listTables().stream().map(TableName::toString).toList())));
+                                metadataCache.tables().stream().map(TableName::toString).toList())));
     }
 
     private ListCursor describe(List<String> name) {
@@ -312,7 +317,7 @@ public final class StatementExecutor {
         }
         String joined = String.join(".", name);
         List<String> known = new ArrayList<>(registry.objects().stream().map(CatalogObject::name).toList());
-        warehouse.listTables().forEach(t -> known.add(t.table()));
+        metadataCache.tables().forEach(t -> known.add(t.table()));
         throw new AsofException(ErrorCode.UNKNOWN_OBJECT, "'" + joined + "' not found"
                 + NameSuggestions.hint(joined, known));
     }
@@ -322,10 +327,13 @@ public final class StatementExecutor {
     }
 
     private GatewayCatalog catalog(List<SchemaName> sessionSchemas) {
-        return new GatewayCatalog(registry, warehouse, defaultSchema, List.copyOf(sessionSchemas));
+        return new GatewayCatalog(registry, metadataCache, defaultSchema, List.copyOf(sessionSchemas));
     }
 
-    /** The warehouse, for endpoints that load data into it (bulk ingest) or manage session schemas. */
+    /**
+     * The warehouse, for endpoints that load data into it (bulk ingest) or manage session schemas;
+     * they invalidate {@link #metadataCache()} after changing it.
+     */
     public WarehouseConnector warehouse() {
         return warehouse;
     }

@@ -30,7 +30,14 @@ public enum ErrorCode {
     /** A statement was cancelled or ran past its timeout. */
     CANCELLED(11, "57014"),
     /** A bug in asof; the message says what failed without internals. */
-    INTERNAL_ERROR(12, "XX000");
+    INTERNAL_ERROR(12, "XX000"),
+    /**
+     * A statement exceeds a program limit: longer than 1 MiB of text, parentheses or subqueries
+     * nested more than 200 deep, or chained too long to plan (SQLSTATE class 54).
+     */
+    STATEMENT_TOO_COMPLEX(13, "54001"),
+    /** A TIMESTAMP, DATE, TIME or INTERVAL literal is malformed or out of range. */
+    INVALID_DATETIME(14, "22007");
 
     private final int code;
     private final String sqlState;
