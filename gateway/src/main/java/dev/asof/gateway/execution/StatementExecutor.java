@@ -384,6 +384,9 @@ public final class StatementExecutor {
             if (e.cancelled()) {
                 throw new AsofException(ErrorCode.CANCELLED, "statement cancelled or timed out");
             }
+            if (e.kind() == ConnectorException.Kind.DATETIME_OVERFLOW) {
+                throw new AsofException(ErrorCode.DATETIME_OVERFLOW, warehouse.engineName() + ": " + e.getMessage());
+            }
             throw new AsofException(ErrorCode.ENGINE_ERROR, warehouse.engineName() + ": " + e.getMessage());
         }
     }

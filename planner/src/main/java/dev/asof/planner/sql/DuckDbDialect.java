@@ -5,7 +5,9 @@ import dev.asof.spi.warehouse.FileFormat;
 import java.sql.JDBCType;
 import java.util.List;
 import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.dialect.DuckDBSqlDialect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -23,10 +25,35 @@ public final class DuckDbDialect implements EngineDialect {
         return DuckDBSqlDialect.DEFAULT;
     }
 
+    /**
+     * Epoch microseconds, with DuckDB's {@code infinity} and {@code -infinity} (whose
+     * {@code EPOCH_US} is NULL, which would make such rows vanish and such probes sort last)
+     * mapped to {@link Instants#PLUS_INFINITY_MICROS} and {@link Instants#MINUS_INFINITY_MICROS},
+     * and a finite time outside {@link Instants the supported range} failing the statement with
+     * an error naming the column (SQLSTATE 22008).
+     */
     @Override
     public SqlNode instant(SqlNode value, JDBCType type) {
         SqlNode v = type == JDBCType.DATE ? Nodes.cast(value, SqlTypeName.TIMESTAMP) : value;
-        return Nodes.function("EPOCH_US", v);
+        SqlNode micros = Nodes.function("EPOCH_US", v);
+        String column = value instanceof SqlIdentifier id && !id.names.get(id.names.size() - 1).startsWith("__")
+                ? "column '" + id.names.get(id.names.size() - 1) + "'"
+                : "the AS OF time";
+        SqlNode outOfRange = SqlStdOperatorTable.OR.createCall(Nodes.POS,
+                SqlStdOperatorTable.LESS_THAN.createCall(Nodes.POS, micros, Nodes.number(Instants.MIN_MICROS)),
+                SqlStdOperatorTable.GREATER_THAN.createCall(Nodes.POS, micros.clone(Nodes.POS), Nodes.number(Instants.MAX_MICROS)));
+        return SqlStdOperatorTable.CASE.createCall(Nodes.POS, null,
+                SqlNodeList.of(
+                        Nodes.eq(v.clone(Nodes.POS), SqlLiteral.createCharString("infinity", Nodes.POS)),
+                        Nodes.eq(v.clone(Nodes.POS), SqlLiteral.createCharString("-infinity", Nodes.POS)),
+                        outOfRange),
+                SqlNodeList.of(
+                        Nodes.number(Instants.PLUS_INFINITY_MICROS),
+                        Nodes.number(Instants.MINUS_INFINITY_MICROS),
+                        // Cast so that the CASE stays BIGINT; error() never returns.
+                        Nodes.cast(Nodes.function("ERROR", SqlLiteral.createCharString(Instants.outOfRangeMessage(column), Nodes.POS)),
+                                SqlTypeName.BIGINT)),
+                micros.clone(Nodes.POS));
     }
 
     /** {@code EPOCH_US} is already exact microseconds. */
@@ -49,7 +76,8 @@ public final class DuckDbDialect implements EngineDialect {
 
     @Override
     public SqlNode instantMinus(SqlNode instant, java.time.Duration duration) {
-        long micros = Math.multiplyExact(duration.getSeconds(), 1_000_000L) + duration.getNano() / 1_000L;
+        // Saturates: an instant is within ±2^61 µs, so subtracting at most 2^62 never overflows.
+        long micros = Instants.saturatedMicros(duration);
         return org.apache.calcite.sql.fun.SqlStdOperatorTable.MINUS.createCall(Nodes.POS, instant, Nodes.number(micros));
     }
 
