@@ -92,12 +92,24 @@ public final class DuckDbDialect implements EngineDialect {
         return SqlStdOperatorTable.ROW.createCall(Nodes.POS, fields);
     }
 
+    /**
+     * {@code READ_PARQUET(path)}, or for CSV {@code READ_CSV(path, sample_size = -1, header = true,
+     * delim = …)}: the column types are inferred from every row (DuckDB's sniffer otherwise samples
+     * the first rows, so a bad value further down would type a column at CREATE and break queries
+     * later), the first line is the header, and the delimiter follows the extension ({@code .tsv}:
+     * tab, else comma). CREATE SOURCE and every query read the file through this one relation, so
+     * its types are the same at both.
+     */
     @Override
     public SqlNode fileRelation(String path, FileFormat format) {
-        String function = switch (format) {
-            case CSV -> "READ_CSV";
-            case PARQUET -> "READ_PARQUET";
-        };
-        return Nodes.function(function, SqlLiteral.createCharString(path, Nodes.POS));
+        SqlNode file = SqlLiteral.createCharString(path, Nodes.POS);
+        if (format == FileFormat.PARQUET) {
+            return Nodes.function("READ_PARQUET", file);
+        }
+        String delimiter = path.toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? "\t" : ",";
+        return Nodes.function("READ_CSV", file,
+                Nodes.eq(Nodes.id("sample_size"), Nodes.number(-1)),
+                Nodes.eq(Nodes.id("header"), SqlLiteral.createBoolean(true, Nodes.POS)),
+                Nodes.eq(Nodes.id("delim"), SqlLiteral.createCharString(delimiter, Nodes.POS)));
     }
 }

@@ -33,7 +33,7 @@ public final class Instants {
     /** The error text for a time outside the range, in {@code what} (e.g. "column 'ts'"); starts with a marker connectors classify. */
     public static String outOfRangeMessage(String what) {
         return "asof 22008: a time in " + what + " is outside the supported range 0001-01-01 to 9999-12-31"
-                + " (only DuckDB's infinity and -infinity may lie beyond it)";
+                + " (only the infinite times of DuckDB may lie beyond it)";
     }
 
     /** {@code duration} in microseconds, saturated at {@link #MAX_DURATION_MICROS}. */
