@@ -318,3 +318,26 @@ SqlNode SqlExplainQuery() :
         return new SqlExplainQuery(s.end(this), stmt);
     }
 }
+
+/**
+ * ALTER SOURCE name REFRESH. REFRESH is read as an identifier (no new keyword), so it stays usable
+ * as a name everywhere.
+ */
+SqlNode SqlAlterSourceRefresh() :
+{
+    final Span s;
+    final SqlIdentifier name;
+    final SqlIdentifier action;
+}
+{
+    <ALTER> { s = span(); } <SOURCE>
+    name = SimpleIdentifier()
+    action = SimpleIdentifier()
+    {
+        if (!action.getSimple().equalsIgnoreCase("REFRESH")) {
+            throw AsofParserSupport.error(action.getParserPosition(),
+                "expected REFRESH after ALTER SOURCE " + name.getSimple() + ", found " + action.getSimple());
+        }
+        return new dev.asof.planner.parser.SqlAlterSourceRefresh(s.end(this), name);
+    }
+}

@@ -34,7 +34,7 @@ final class FlightErrors {
         AsofException error = ClientErrors.of(e, sql);
         CallStatus status = switch (error.code()) {
             case SYNTAX_ERROR, INVALID_QUERY, PIT_JOIN_REQUIRED, INVALID_PARAMETER, INVALID_DEFINITION, INVALID_SOURCE,
-                    INVALID_DATETIME, STATEMENT_TOO_COMPLEX -> CallStatus.INVALID_ARGUMENT;
+                    INVALID_DATETIME, STATEMENT_TOO_COMPLEX, DATETIME_OVERFLOW -> CallStatus.INVALID_ARGUMENT;
             case UNKNOWN_OBJECT -> CallStatus.NOT_FOUND;
             case ALREADY_EXISTS -> CallStatus.ALREADY_EXISTS;
             case NOT_SUPPORTED -> CallStatus.UNIMPLEMENTED;

@@ -182,6 +182,7 @@ final class ResultStreamer {
         listener.start(root);
         try {
             while (reader.loadNextBatch()) {
+                EdgeTimes.check(root);
                 if (root.getRowCount() > 0 && !send(root, root.getRowCount(), listener, backpressure, control)) {
                     return;
                 }

@@ -135,6 +135,36 @@ class ArrowJdbcDriverTest {
         }
     }
 
+    /**
+     * README "Semantics", times at the edges: DuckDB's infinite timestamps and finite ones outside
+     * 0001-01-01 … 9999-12-31 do not travel over Flight as DuckDB's extreme values (which clients
+     * cannot tell from real times): the statement fails naming the column; the limits travel intact.
+     */
+    @Test
+    void infiniteAndOutOfRangeTimestampsAreAClearErrorOverFlight() throws SQLException {
+        try (Connection c = DriverManager.getConnection(url("")); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE lake.main.edge_times (id BIGINT, edge_ts TIMESTAMP)");
+            s.execute("INSERT INTO lake.main.edge_times VALUES (1, '9999-12-31 23:59:59.999999'), (2, 'infinity'),"
+                    + " (3, '-infinity'), (4, '294247-01-01 00:00:00'), (5, '0001-01-01 00:00:00')");
+            for (int id = 2; id <= 4; id++) {
+                String sql = "SELECT id, edge_ts FROM lake.main.edge_times WHERE id = " + id;
+                assertThatThrownBy(() -> {
+                    try (ResultSet rs = s.executeQuery(sql)) {
+                        while (rs.next()) {
+                            rs.getObject(2);
+                        }
+                    }
+                }).isInstanceOf(SQLException.class).hasMessageContaining("column 'edge_ts'").hasMessageContaining("9999-12-31");
+            }
+            try (ResultSet rs = s.executeQuery("SELECT edge_ts FROM lake.main.edge_times WHERE id IN (1, 5) ORDER BY id")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getTimestamp(1).toLocalDateTime()).isEqualTo(java.time.LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000));
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getTimestamp(1).toLocalDateTime().getYear()).isEqualTo(1);
+            }
+        }
+    }
+
     /** Upload with the Flight client, join with the JDBC driver: both name the session with a header. */
     @Test
     void ingestThenPitJoinThroughJdbcInTheSameSession() throws Exception {

@@ -125,6 +125,9 @@ public final class Planner {
         if (node instanceof SqlMaterialize n) {
             return materialize(n);
         }
+        if (node instanceof dev.asof.planner.parser.SqlAlterSourceRefresh n) {
+            return new PlannedStatement.AlterSourceRefresh(n.name().getSimple());
+        }
         if (node.getKind().belongsTo(SqlKind.QUERY)) {
             return planQuery(node, sql);
         }
@@ -252,6 +255,8 @@ public final class Planner {
         return switch (first) {
             case "SELECT", "WITH", "VALUES", "TABLE" -> Kind.QUERY;
             case "EXPLAIN", "DESCRIBE", "MATERIALIZE" -> Kind.ASOF;
+            // ALTER SOURCE is asof's (ALTER SOURCE … REFRESH); every other ALTER is the warehouse's.
+            case "ALTER" -> second.equals("SOURCE") ? Kind.ASOF : Kind.WAREHOUSE;
             case "SHOW" -> second.equals("ENTITIES") || second.equals("SOURCES") || second.equals("FEATURE")
                     ? Kind.ASOF : Kind.WAREHOUSE;
             case "CREATE", "DROP" -> {
@@ -261,7 +266,7 @@ public final class Planner {
                         ? Kind.ASOF : Kind.WAREHOUSE;
             }
             // The warehouse's own statements; any other first word is a typo asof reports itself.
-            case "INSERT", "UPDATE", "DELETE", "MERGE", "ALTER", "TRUNCATE", "COPY", "SET", "RESET", "USE",
+            case "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY", "SET", "RESET", "USE",
                     "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "CALL", "GRANT", "REVOKE", "COMMENT",
                     "ANALYZE", "VACUUM", "CHECKPOINT", "EXPORT", "IMPORT", "BEGIN", "COMMIT", "ROLLBACK",
                     "START", "PREPARE", "EXECUTE", "DEALLOCATE", "SUMMARIZE", "FROM", "PIVOT", "UNPIVOT" -> Kind.WAREHOUSE;

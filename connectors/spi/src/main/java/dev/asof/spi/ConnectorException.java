@@ -15,7 +15,12 @@ public class ConnectorException extends RuntimeException {
         /** A table, schema or catalog the statement names does not exist. */
         MISSING_OBJECT,
         /** The statement was cancelled or ran out of time. */
-        CANCELLED
+        CANCELLED,
+        /**
+         * A date or time outside the range asof supports (0001-01-01 to 9999-12-31), or an
+         * infinite one, where it cannot be computed with or sent to a client (SQLSTATE 22008).
+         */
+        DATETIME_OVERFLOW
     }
 
     private final Kind kind;

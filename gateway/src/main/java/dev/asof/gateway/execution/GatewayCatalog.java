@@ -5,6 +5,7 @@ import dev.asof.gateway.metadata.WarehouseMetadataCache;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.catalog.CatalogObject;
+import dev.asof.planner.catalog.Source;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.SchemaName;
 import dev.asof.spi.TableName;
@@ -27,10 +28,13 @@ final class GatewayCatalog implements Catalog {
     private final List<SchemaName> sessionSchemas;
     private List<TableName> tables;
     private final Map<TableName, Optional<List<ColumnMetadata>>> columns = new HashMap<>();
+    private final SourceDrift drift;
+    private final java.util.Set<String> checkedSources = new java.util.HashSet<>();
 
     GatewayCatalog(Registry registry, WarehouseMetadataCache warehouse, List<String> defaultSchema,
-            List<SchemaName> sessionSchemas) {
+            List<SchemaName> sessionSchemas, SourceDrift drift) {
         this.registry = registry;
+        this.drift = drift;
         this.warehouse = warehouse;
         this.defaultSchema = defaultSchema;
         this.sessionSchemas = sessionSchemas;
@@ -43,7 +47,13 @@ final class GatewayCatalog implements Catalog {
 
     @Override
     public Optional<CatalogObject> object(String name) {
-        return registry.get(name);
+        Optional<CatalogObject> o = registry.get(name);
+        // A source is resolved to be read (directly, or under a feature view): check it still has
+        // its declared columns, once per statement.
+        if (o.isPresent() && o.get() instanceof Source s && checkedSources.add(s.name())) {
+            drift.check(s);
+        }
+        return o;
     }
 
     @Override

@@ -48,6 +48,7 @@ public final class StatementExecutor {
     private final OnlineServing online;
     private final SystemTableQueries systemTables;
     private final WarehouseMetadataCache metadataCache;
+    private final SourceDrift sourceDrift;
 
     /**
      * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration)} with the
@@ -71,6 +72,7 @@ public final class StatementExecutor {
         this.online = requireNonNull(online, "online");
         this.systemTables = new SystemTableQueries(registry, online.storeName());
         this.metadataCache = new WarehouseMetadataCache(warehouse, metadataTtl);
+        this.sourceDrift = new SourceDrift(warehouse, metadataCache);
     }
 
     public Registry registry() {
@@ -283,6 +285,58 @@ public final class StatementExecutor {
             registry.drop(d.kind(), d.name(), d.ifExists());
             return new StatementResult.UpdateCount(0);
         }
+
+        @Override
+        public StatementResult visit(PlannedStatement.AlterSourceRefresh a) {
+            Source old = registry.get(a.name()).filter(Source.class::isInstance).map(Source.class::cast)
+                    .orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT, "source '" + a.name() + "' not found"
+                            + NameSuggestions.hint(a.name(), registry.objects().stream()
+                                    .filter(Source.class::isInstance).map(CatalogObject::name).toList())));
+            List<ColumnMetadata> now = sourceDrift.current(old, true);
+            // The time columns are checked as at CREATE SOURCE.
+            Source refreshed = new DefinitionPlanner(catalog(), dialect).source(new PlannedStatement.CreateSource(
+                    old.name(), old.location(), old.eventTime(), old.createdTime(), old.ddl(), false), now);
+            for (CatalogObject o : registry.objects()) {
+                if (o instanceof FeatureView v && v.source().equalsIgnoreCase(old.name())) {
+                    checkStillServes(v, old, now);
+                }
+            }
+            registry.replace(refreshed);
+            return new StatementResult.UpdateCount(0);
+        }
+    }
+
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * A refreshed source keeps serving {@code view} if every declared column the view's expressions
+     * mention (by name, conservatively: any word of the expression text) is still there with its type.
+     */
+    private static void checkStillServes(FeatureView view, Source old, List<ColumnMetadata> now) {
+        java.util.Set<String> words = new java.util.HashSet<>();
+        view.features().forEach(f -> {
+            java.util.regex.Matcher m = WORD.matcher(f.expression());
+            while (m.find()) {
+                words.add(m.group().toLowerCase(java.util.Locale.ROOT));
+            }
+            f.aggregate().flatMap(w -> w.argument()).ifPresent(arg -> {
+                java.util.regex.Matcher am = WORD.matcher(arg);
+                while (am.find()) {
+                    words.add(am.group().toLowerCase(java.util.Locale.ROOT));
+                }
+            });
+        });
+        for (ColumnMetadata declared : old.columns()) {
+            if (!words.contains(declared.name().toLowerCase(java.util.Locale.ROOT))) {
+                continue;
+            }
+            Optional<ColumnMetadata> current = SourceDrift.find(now, declared.name());
+            if (current.isEmpty() || !SourceDrift.sameType(declared, current.get())) {
+                throw new AsofException(ErrorCode.INVALID_SOURCE, "cannot refresh source '" + old.name() + "': feature view '"
+                        + view.name() + "' uses column '" + declared.name() + "' (" + declared.typeName() + "), which "
+                        + current.map(c -> "is now " + c.typeName()).orElse("is gone") + "; drop or redefine the view first");
+            }
+        }
     }
 
     private List<ColumnMetadata> sourceColumns(PlannedStatement.CreateSource c) {
@@ -327,7 +381,7 @@ public final class StatementExecutor {
     }
 
     private GatewayCatalog catalog(List<SchemaName> sessionSchemas) {
-        return new GatewayCatalog(registry, metadataCache, defaultSchema, List.copyOf(sessionSchemas));
+        return new GatewayCatalog(registry, metadataCache, defaultSchema, List.copyOf(sessionSchemas), sourceDrift);
     }
 
     /**
@@ -383,6 +437,9 @@ public final class StatementExecutor {
         } catch (ConnectorException e) {
             if (e.cancelled()) {
                 throw new AsofException(ErrorCode.CANCELLED, "statement cancelled or timed out");
+            }
+            if (e.kind() == ConnectorException.Kind.DATETIME_OVERFLOW) {
+                throw new AsofException(ErrorCode.DATETIME_OVERFLOW, warehouse.engineName() + ": " + e.getMessage());
             }
             throw new AsofException(ErrorCode.ENGINE_ERROR, warehouse.engineName() + ": " + e.getMessage());
         }

@@ -123,6 +123,26 @@ public final class Registry implements AutoCloseable {
         });
     }
 
+    /**
+     * Replaces an existing definition of the same kind under the same name (ALTER SOURCE … REFRESH);
+     * its object id, and so what depends on it, stays.
+     */
+    public void replace(CatalogObject object) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE asof_definition SET definition = ? WHERE name_key = ? AND kind = ?")) {
+                ps.setString(1, DefinitionCodec.encode(object));
+                ps.setString(2, key(object.name()));
+                ps.setString(3, object.tableType());
+                if (ps.executeUpdate() != 1) {
+                    throw new AsofException(ErrorCode.UNKNOWN_OBJECT, object.tableType().toLowerCase(Locale.ROOT) + " '"
+                            + object.name() + "' not found");
+                }
+            }
+            return null;
+        });
+    }
+
     /** Removes a definition; false if absent and {@code ifExists}. Refuses while a view uses it. */
     public boolean drop(ObjectKind kind, String name, boolean ifExists) {
         return inTransaction(c -> {

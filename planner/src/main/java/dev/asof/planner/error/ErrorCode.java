@@ -37,7 +37,12 @@ public enum ErrorCode {
      */
     STATEMENT_TOO_COMPLEX(13, "54001"),
     /** A TIMESTAMP, DATE, TIME or INTERVAL literal is malformed or out of range. */
-    INVALID_DATETIME(14, "22007");
+    INVALID_DATETIME(14, "22007"),
+    /**
+     * A date or time in the data is outside the supported range 0001-01-01 to 9999-12-31, or is
+     * infinite where it cannot be sent to a client (datetime field overflow).
+     */
+    DATETIME_OVERFLOW(15, "22008");
 
     private final int code;
     private final String sqlState;

@@ -49,6 +49,8 @@ public sealed interface PlannedStatement {
         R visit(Show statement);
 
         R visit(Describe statement);
+
+        R visit(AlterSourceRefresh statement);
     }
 
     /**
@@ -120,6 +122,11 @@ public sealed interface PlannedStatement {
 
         @Override
         public R visit(Describe statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(AlterSourceRefresh statement) {
             return fallback;
         }
     }
@@ -264,6 +271,22 @@ public sealed interface PlannedStatement {
     }
 
     record Describe(List<String> name) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
+
+    /**
+     * {@code ALTER SOURCE name REFRESH}: re-reads the source's columns from its table or file and
+     * keeps them as the declared ones, if its time columns and the columns its feature views use
+     * are still there with the same types.
+     */
+    record AlterSourceRefresh(String name) implements PlannedStatement {
+        public AlterSourceRefresh {
+            java.util.Objects.requireNonNull(name, "name");
+        }
+
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.visit(this);

@@ -5,7 +5,9 @@ import dev.asof.spi.warehouse.FileFormat;
 import java.sql.JDBCType;
 import java.util.List;
 import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.dialect.DuckDBSqlDialect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -23,10 +25,35 @@ public final class DuckDbDialect implements EngineDialect {
         return DuckDBSqlDialect.DEFAULT;
     }
 
+    /**
+     * Epoch microseconds, with DuckDB's {@code infinity} and {@code -infinity} (whose
+     * {@code EPOCH_US} is NULL, which would make such rows vanish and such probes sort last)
+     * mapped to {@link Instants#PLUS_INFINITY_MICROS} and {@link Instants#MINUS_INFINITY_MICROS},
+     * and a finite time outside {@link Instants the supported range} failing the statement with
+     * an error naming the column (SQLSTATE 22008).
+     */
     @Override
     public SqlNode instant(SqlNode value, JDBCType type) {
         SqlNode v = type == JDBCType.DATE ? Nodes.cast(value, SqlTypeName.TIMESTAMP) : value;
-        return Nodes.function("EPOCH_US", v);
+        SqlNode micros = Nodes.function("EPOCH_US", v);
+        String column = value instanceof SqlIdentifier id && !id.names.get(id.names.size() - 1).startsWith("__")
+                ? "column '" + id.names.get(id.names.size() - 1) + "'"
+                : "the AS OF time";
+        SqlNode outOfRange = SqlStdOperatorTable.OR.createCall(Nodes.POS,
+                SqlStdOperatorTable.LESS_THAN.createCall(Nodes.POS, micros, Nodes.number(Instants.MIN_MICROS)),
+                SqlStdOperatorTable.GREATER_THAN.createCall(Nodes.POS, micros.clone(Nodes.POS), Nodes.number(Instants.MAX_MICROS)));
+        return SqlStdOperatorTable.CASE.createCall(Nodes.POS, null,
+                SqlNodeList.of(
+                        Nodes.eq(v.clone(Nodes.POS), SqlLiteral.createCharString("infinity", Nodes.POS)),
+                        Nodes.eq(v.clone(Nodes.POS), SqlLiteral.createCharString("-infinity", Nodes.POS)),
+                        outOfRange),
+                SqlNodeList.of(
+                        Nodes.number(Instants.PLUS_INFINITY_MICROS),
+                        Nodes.number(Instants.MINUS_INFINITY_MICROS),
+                        // Cast so that the CASE stays BIGINT; error() never returns.
+                        Nodes.cast(Nodes.function("ERROR", SqlLiteral.createCharString(Instants.outOfRangeMessage(column), Nodes.POS)),
+                                SqlTypeName.BIGINT)),
+                micros.clone(Nodes.POS));
     }
 
     /** {@code EPOCH_US} is already exact microseconds. */
@@ -49,7 +76,8 @@ public final class DuckDbDialect implements EngineDialect {
 
     @Override
     public SqlNode instantMinus(SqlNode instant, java.time.Duration duration) {
-        long micros = Math.multiplyExact(duration.getSeconds(), 1_000_000L) + duration.getNano() / 1_000L;
+        // Saturates: an instant is within ±2^61 µs, so subtracting at most 2^62 never overflows.
+        long micros = Instants.saturatedMicros(duration);
         return org.apache.calcite.sql.fun.SqlStdOperatorTable.MINUS.createCall(Nodes.POS, instant, Nodes.number(micros));
     }
 
@@ -64,12 +92,24 @@ public final class DuckDbDialect implements EngineDialect {
         return SqlStdOperatorTable.ROW.createCall(Nodes.POS, fields);
     }
 
+    /**
+     * {@code READ_PARQUET(path)}, or for CSV {@code READ_CSV(path, sample_size = -1, header = true,
+     * delim = …)}: the column types are inferred from every row (DuckDB's sniffer otherwise samples
+     * the first rows, so a bad value further down would type a column at CREATE and break queries
+     * later), the first line is the header, and the delimiter follows the extension ({@code .tsv}:
+     * tab, else comma). CREATE SOURCE and every query read the file through this one relation, so
+     * its types are the same at both.
+     */
     @Override
     public SqlNode fileRelation(String path, FileFormat format) {
-        String function = switch (format) {
-            case CSV -> "READ_CSV";
-            case PARQUET -> "READ_PARQUET";
-        };
-        return Nodes.function(function, SqlLiteral.createCharString(path, Nodes.POS));
+        SqlNode file = SqlLiteral.createCharString(path, Nodes.POS);
+        if (format == FileFormat.PARQUET) {
+            return Nodes.function("READ_PARQUET", file);
+        }
+        String delimiter = path.toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? "\t" : ",";
+        return Nodes.function("READ_CSV", file,
+                Nodes.eq(Nodes.id("sample_size"), Nodes.number(-1)),
+                Nodes.eq(Nodes.id("header"), SqlLiteral.createBoolean(true, Nodes.POS)),
+                Nodes.eq(Nodes.id("delim"), SqlLiteral.createCharString(delimiter, Nodes.POS)));
     }
 }

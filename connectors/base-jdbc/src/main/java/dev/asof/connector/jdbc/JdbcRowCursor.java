@@ -73,9 +73,29 @@ final class JdbcRowCursor implements RowCursor {
                 case TIME -> rs.getObject(i, LocalTime.class);
                 default -> rs.getObject(i);
             };
+            checkRange(v, index);
             return RowValues.normalize(v);
         } catch (SQLException e) {
             throw connector.failure(e, execution);
+        }
+    }
+
+    /**
+     * Dates and times outside 0001-01-01 … 9999-12-31 (DuckDB's infinity and -infinity read as
+     * its extreme values) cannot travel intact: Avatica carries epoch milliseconds that clients
+     * render through java.sql.Timestamp, and no client tells an infinity from a finite time. Such
+     * a value fails the statement naming the column rather than reaching a client garbled.
+     */
+    private void checkRange(Object v, int index) {
+        LocalDate day = v instanceof LocalDateTime t ? t.toLocalDate()
+                : v instanceof java.time.OffsetDateTime t ? t.toLocalDate()
+                : v instanceof LocalDate d ? d : null;
+        if (day != null && (day.getYear() < 1 || day.getYear() > 9999)) {
+            close();
+            throw new ConnectorException("column '" + columns.get(index).name() + "' holds " + v
+                    + ", a date or time outside the range 0001-01-01 to 9999-12-31 (or an infinite one) that clients"
+                    + " cannot receive; filter such rows or cast the column to VARCHAR", null,
+                    ConnectorException.Kind.DATETIME_OVERFLOW);
         }
     }
 

@@ -196,7 +196,8 @@ public final class DuckDbConnector extends BaseJdbcConnector implements ArrowExp
     /**
      * Reads the file once to the end with the relation the planner uses for file sources
      * ({@link EngineDialect#fileRelation}, unparsed for DuckDB), so that a malformed row fails
-     * here and not in a later extract.
+     * here and not in a later extract. A CSV file is first scanned for its shape ({@link CsvShape}:
+     * header-only files, ragged rows, duplicate names); its types are inferred from every row.
      */
     @Override
     public List<ColumnMetadata> describeFile(String path, FileFormat format) {
@@ -206,6 +207,13 @@ public final class DuckDbConnector extends BaseJdbcConnector implements ArrowExp
         }
         if (!Files.isReadable(file)) {
             throw new ConnectorException("file is not readable: " + path, null);
+        }
+        if (format == FileFormat.CSV) {
+            try {
+                CsvShape.read(file);
+            } catch (ConnectorException e) {
+                throw new ConnectorException("cannot read csv file " + path + ": " + e.getMessage(), e.getCause());
+            }
         }
         String relation = dialect().fileRelation(path, format)
                 .toSqlString(c -> c.withDialect(dialect().sqlDialect()))

@@ -50,6 +50,8 @@ final class DuckDbErrors implements JdbcErrors {
         return switch (exceptionType(e).orElse("")) {
             case "Catalog" -> Kind.MISSING_OBJECT;
             case "INTERRUPT" -> Kind.CANCELLED;
+            // asof's own range check (DuckDbDialect.instant) raises error('asof 22008: ...'): asof's text, not DuckDB's.
+            case "Invalid Input" -> e.getMessage().contains("Error: asof 22008: ") ? Kind.DATETIME_OVERFLOW : Kind.ENGINE_ERROR;
             default -> Kind.ENGINE_ERROR;
         };
     }
