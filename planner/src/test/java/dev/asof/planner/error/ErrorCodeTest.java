@@ -17,7 +17,8 @@ class ErrorCodeTest {
                 Map.entry("INVALID_SOURCE", "7 22P02"), Map.entry("NOT_SUPPORTED", "8 0A000"),
                 Map.entry("INVALID_PARAMETER", "9 22023"), Map.entry("ENGINE_ERROR", "10 58000"),
                 Map.entry("CANCELLED", "11 57014"), Map.entry("INTERNAL_ERROR", "12 XX000"),
-                Map.entry("STATEMENT_TOO_COMPLEX", "13 54001"), Map.entry("INVALID_DATETIME", "14 22007"));
+                Map.entry("STATEMENT_TOO_COMPLEX", "13 54001"), Map.entry("INVALID_DATETIME", "14 22007"),
+                Map.entry("DATETIME_OVERFLOW", "15 22008"));
         published.forEach((name, expected) -> {
             ErrorCode code = ErrorCode.valueOf(name);
             assertThat(code.code() + " " + code.sqlState()).as(name).isEqualTo(expected);
