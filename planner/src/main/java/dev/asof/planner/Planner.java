@@ -8,6 +8,10 @@ import dev.asof.planner.parser.AsofParser;
 import dev.asof.planner.parser.SqlCreateEntity;
 import dev.asof.planner.parser.SqlCreateFeatureView;
 import dev.asof.planner.parser.SqlCreateSource;
+import dev.asof.planner.parser.SqlAlterUser;
+import dev.asof.planner.parser.SqlCreateUser;
+import dev.asof.planner.parser.SqlDropUser;
+import dev.asof.planner.parser.SqlShowUsers;
 import dev.asof.planner.parser.SqlDropObject;
 import dev.asof.planner.parser.SqlExplainQuery;
 import dev.asof.planner.parser.SqlMaterialize;
@@ -87,6 +91,10 @@ public final class Planner {
         }
         if (node instanceof SqlShowObjects n) {
             return new PlannedStatement.Show(n.kind());
+        }
+        if (node instanceof SqlCreateUser || node instanceof SqlAlterUser || node instanceof SqlDropUser
+                || node instanceof SqlShowUsers) {
+            return UserStatements.plan(node);
         }
         if (node instanceof SqlDescribeTable n) {
             return new PlannedStatement.Describe(n.getTable().names);
@@ -193,11 +201,13 @@ public final class Planner {
             case "SELECT", "WITH", "VALUES", "TABLE" -> Kind.QUERY;
             case "EXPLAIN", "DESCRIBE", "MATERIALIZE" -> Kind.ASOF;
             case "SHOW" -> second.equals("ENTITIES") || second.equals("SOURCES") || second.equals("FEATURE")
-                    ? Kind.ASOF : Kind.WAREHOUSE;
+                    || second.equals("USERS") ? Kind.ASOF : Kind.WAREHOUSE;
             case "CREATE", "DROP" -> second.equals("ENTITY") || second.equals("SOURCE") || second.equals("FEATURE")
-                    ? Kind.ASOF : Kind.WAREHOUSE;
+                    || second.equals("USER") ? Kind.ASOF : Kind.WAREHOUSE;
+            // ALTER USER is asof's (its users live in the registry); any other ALTER is the warehouse's.
+            case "ALTER" -> second.equals("USER") ? Kind.ASOF : Kind.WAREHOUSE;
             // The warehouse's own statements; any other first word is a typo asof reports itself.
-            case "INSERT", "UPDATE", "DELETE", "MERGE", "ALTER", "TRUNCATE", "COPY", "SET", "RESET", "USE",
+            case "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY", "SET", "RESET", "USE",
                     "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "CALL", "GRANT", "REVOKE", "COMMENT",
                     "ANALYZE", "VACUUM", "CHECKPOINT", "EXPORT", "IMPORT", "BEGIN", "COMMIT", "ROLLBACK",
                     "START", "PREPARE", "EXECUTE", "DEALLOCATE", "SUMMARIZE", "FROM", "PIVOT", "UNPIVOT" -> Kind.WAREHOUSE;

@@ -2,8 +2,12 @@ package dev.asof.gateway.execution;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.gateway.audit.AuditLog;
+import dev.asof.gateway.auth.PasswordHasher;
+import dev.asof.gateway.auth.UserAdministration;
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
+import dev.asof.gateway.session.Principal;
 import dev.asof.gateway.system.SystemTableQueries;
 import dev.asof.planner.Planner;
 import dev.asof.planner.catalog.CatalogObject;
@@ -14,6 +18,7 @@ import dev.asof.planner.ddl.DefinitionPlanner;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.plan.PlannedStatement;
+import dev.asof.planner.plan.Secret;
 import dev.asof.planner.validate.NameSuggestions;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
@@ -24,6 +29,7 @@ import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import java.sql.JDBCType;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +37,10 @@ import java.util.Optional;
 /**
  * Plans and runs statements for every protocol endpoint: the one place where a planned statement
  * meets the registry and the engines. Thread-safe; holds no per-session state.
+ *
+ * <p>Protocol endpoints call the methods that take a {@link Principal}: who is asking decides
+ * what may run (user statements are admin-only). The methods without one are for callers inside
+ * the gateway process (the demo's setup, tools) and act as {@link Principal#GATEWAY}.
  */
 public final class StatementExecutor {
     private static final ColumnMetadata TEXT = ColumnMetadata.of("plan", JDBCType.VARCHAR);
@@ -41,9 +51,21 @@ public final class StatementExecutor {
     private final List<String> defaultSchema;
     private final OnlineServing online;
     private final SystemTableQueries systemTables;
+    private final UserAdministration users;
 
-    /** Plans in the warehouse's own dialect; unqualified names resolve in its default schema. */
+    /**
+     * Plans in the warehouse's own dialect; unqualified names resolve in its default schema. User
+     * statements hash with the default BCrypt cost and are not audited.
+     */
     public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online) {
+        this(registry, warehouse, online, new UserAdministration(registry.users(), PasswordHasher.bcrypt(),
+                AuditLog.none(), Clock.systemUTC(), user -> { }));
+    }
+
+    /** As above; {@code users} runs the user statements. */
+    public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
+            UserAdministration users) {
+        this.users = requireNonNull(users, "users");
         this.registry = requireNonNull(registry, "registry");
         this.warehouse = requireNonNull(warehouse, "warehouse");
         this.dialect = warehouse.dialect();
@@ -66,9 +88,14 @@ public final class StatementExecutor {
         return engine(() -> warehouse.describeTable(table));
     }
 
-    /** Plans a statement and works out its result columns, without running it. */
+    /** Plans a statement and works out its result columns, without running it; as the gateway itself. */
     public PreparedQuery prepare(String sql) {
-        return prepare(sql, List.of());
+        return prepare(Principal.GATEWAY, sql, List.of());
+    }
+
+    /** Plans a statement for {@code principal}; fails at once when it may not run it. */
+    public PreparedQuery prepare(Principal principal, String sql) {
+        return prepare(principal, sql, List.of());
     }
 
     /**
@@ -76,17 +103,35 @@ public final class StatementExecutor {
      * uploaded): unqualified table names resolve in {@code sessionSchemas} first, in order.
      */
     public PreparedQuery prepare(String sql, List<SchemaName> sessionSchemas) {
+        return prepare(Principal.GATEWAY, sql, sessionSchemas);
+    }
+
+    /** Plans a statement for {@code principal} in a session that owns {@code sessionSchemas}. */
+    public PreparedQuery prepare(Principal principal, String sql, List<SchemaName> sessionSchemas) {
+        requireNonNull(principal, "principal");
         PlannedStatement plan = engine(() -> new Planner(catalog(sessionSchemas), dialect).plan(sql));
+        if (PlannedStatement.managesUsers(plan)) {
+            users.requireAdmin(principal, plan);
+            // The text holds a password: keep only the masked form (it is echoed in signatures and errors).
+            return new PreparedQuery(Secret.maskPasswords(sql), plan, engine(() -> columnsOf(plan)));
+        }
         return new PreparedQuery(sql, plan, engine(() -> columnsOf(plan)));
     }
 
-    /** Runs a prepared statement with the given parameter values. */
+    /** Runs a prepared statement with the given parameter values, as the gateway itself. */
     public StatementResult execute(PreparedQuery prepared, List<Object> parameters, QueryControl control) {
+        return execute(Principal.GATEWAY, prepared, parameters, control);
+    }
+
+    /** Runs a prepared statement for {@code principal}, checking again that it may. */
+    public StatementResult execute(Principal principal, PreparedQuery prepared, List<Object> parameters,
+            QueryControl control) {
+        requireNonNull(principal, "principal");
         if (parameters.size() != prepared.parameterCount()) {
             throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
                     + " parameter(s) but " + parameters.size() + " value(s) were given");
         }
-        return engine(() -> run(prepared.plan(), parameters, control));
+        return engine(() -> prepared.plan().accept(new Runner(principal, parameters, control)));
     }
 
     /**
@@ -97,6 +142,13 @@ public final class StatementExecutor {
      */
     public Optional<ArrowExport.ArrowBatches> executeArrow(PreparedQuery prepared, List<Object> parameters,
             QueryControl control, Object allocator, int batchRows) {
+        return executeArrow(Principal.GATEWAY, prepared, parameters, control, allocator, batchRows);
+    }
+
+    /** {@link #executeArrow(PreparedQuery, List, QueryControl, Object, int)} for {@code principal}. */
+    public Optional<ArrowExport.ArrowBatches> executeArrow(Principal principal, PreparedQuery prepared,
+            List<Object> parameters, QueryControl control, Object allocator, int batchRows) {
+        requireNonNull(principal, "principal");
         if (!(warehouse instanceof ArrowExport export) || !export.arrowExportAvailable()) {
             return Optional.empty();
         }
@@ -180,20 +232,49 @@ public final class StatementExecutor {
         public Optional<List<ColumnMetadata>> visit(PlannedStatement.Describe d) {
             return Optional.of(RegistryListings.DESCRIBE_COLUMNS);
         }
+
+        @Override
+        public Optional<List<ColumnMetadata>> visit(PlannedStatement.ShowUsers s) {
+            return Optional.of(USER_COLUMNS);
+        }
     }
 
-    private StatementResult run(PlannedStatement plan, List<Object> parameters, QueryControl control) {
-        return plan.accept(new Runner(parameters, control));
-    }
+    private static final List<ColumnMetadata> USER_COLUMNS = List.of(ColumnMetadata.of("name", JDBCType.VARCHAR),
+            ColumnMetadata.of("admin", JDBCType.BOOLEAN), ColumnMetadata.of("created", JDBCType.TIMESTAMP));
 
     /** Runs one statement with its parameter values. */
     private final class Runner implements PlannedStatement.Visitor<StatementResult> {
+        private final Principal principal;
         private final List<Object> parameters;
         private final QueryControl control;
 
-        Runner(List<Object> parameters, QueryControl control) {
+        Runner(Principal principal, List<Object> parameters, QueryControl control) {
+            this.principal = principal;
             this.parameters = parameters;
             this.control = control;
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.CreateUser c) {
+            users.create(principal, c);
+            return new StatementResult.UpdateCount(0);
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.AlterUser a) {
+            users.alter(principal, a);
+            return new StatementResult.UpdateCount(0);
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.DropUser d) {
+            users.drop(principal, d);
+            return new StatementResult.UpdateCount(0);
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.ShowUsers s) {
+            return new StatementResult.Rows(new ListCursor(USER_COLUMNS, users.show(principal, s)));
         }
 
         @Override

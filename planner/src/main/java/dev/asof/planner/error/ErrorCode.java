@@ -30,7 +30,16 @@ public enum ErrorCode {
     /** A statement was cancelled or ran past its timeout. */
     CANCELLED(11, "57014"),
     /** A bug in asof; the message says what failed without internals. */
-    INTERNAL_ERROR(12, "XX000");
+    INTERNAL_ERROR(12, "XX000"),
+    /** The authenticated user may not run this statement (e.g. a non-admin managing users). */
+    INSUFFICIENT_PRIVILEGE(13, "42501"),
+    /** A call came without credentials. */
+    AUTHENTICATION_REQUIRED(14, "28000"),
+    /**
+     * Credentials were refused: unknown user and wrong password give the same answer, so that
+     * user names cannot be probed; also after too many failures.
+     */
+    AUTHENTICATION_FAILED(15, "28P01");
 
     private final int code;
     private final String sqlState;
