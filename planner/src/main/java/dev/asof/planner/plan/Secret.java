@@ -36,6 +36,16 @@ public final class Secret {
         return PASSWORD_LITERAL.matcher(sql).replaceAll("$1'***'");
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Secret other && other.value.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
     /** Always {@code ***}. */
     @Override
     public String toString() {
