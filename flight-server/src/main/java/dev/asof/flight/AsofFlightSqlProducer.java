@@ -8,6 +8,7 @@ import dev.asof.gateway.execution.ClientErrors;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
+import dev.asof.gateway.session.Principal;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
@@ -79,6 +80,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     private final StatementExecutor executor;
     private final BufferAllocator allocator;
     private final FlightSessions sessions;
+    private final FlightAuthentication authentication;
     private final SqlInfoBuilder sqlInfo;
     /** Statements planned by GetFlightInfo (one-shot) and prepared statements, by handle. */
     private final Map<ByteString, Handle> handles = new ConcurrentHashMap<>();
@@ -98,8 +100,10 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         }
     }
 
-    AsofFlightSqlProducer(StatementExecutor executor, BufferAllocator allocator, FlightSessions sessions) {
+    AsofFlightSqlProducer(StatementExecutor executor, BufferAllocator allocator, FlightSessions sessions,
+            FlightAuthentication authentication) {
         this.executor = executor;
+        this.authentication = authentication;
         this.allocator = allocator;
         this.sessions = sessions;
         String version = java.util.Objects.requireNonNullElse(
@@ -122,7 +126,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
             FlightDescriptor descriptor) {
         return guarded(() -> {
             String session = session(context);
-            PreparedQuery q = prepare(command.getQuery(), session);
+            PreparedQuery q = prepare(command.getQuery(), session, context);
             ByteString handle = newHandle(new Handle(q, session, false));
             Ticket ticket = new Ticket(Any.pack(FlightSql.TicketStatementQuery.newBuilder()
                     .setStatementHandle(handle).build()).toByteArray());
@@ -133,7 +137,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public SchemaResult getSchemaStatement(FlightSql.CommandStatementQuery command, CallContext context,
             FlightDescriptor descriptor) {
-        return guarded(() -> new SchemaResult(resultSchema(prepare(command.getQuery(), session(context)))));
+        return guarded(() -> new SchemaResult(resultSchema(prepare(command.getQuery(), session(context), context))));
     }
 
     @Override
@@ -154,7 +158,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         return () -> {
             try {
                 String session = session(context);
-                PreparedQuery q = prepare(command.getQuery(), session);
+                PreparedQuery q = prepare(command.getQuery(), session, context);
                 long count = update(q, List.of(), context);
                 sendUpdateCount(ackStream, count);
             } catch (RuntimeException e) {
@@ -170,7 +174,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
             StreamListener<Result> listener) {
         try {
             String session = session(context);
-            PreparedQuery q = prepare(request.getQuery(), session);
+            PreparedQuery q = prepare(request.getQuery(), session, context);
             ByteString handle = newHandle(new Handle(q, session, true));
             FlightSql.ActionCreatePreparedStatementResult.Builder result = FlightSql.ActionCreatePreparedStatementResult
                     .newBuilder().setPreparedStatementHandle(handle);
@@ -526,10 +530,11 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         backpressure.register(listener);
         try (BufferAllocator streamAllocator = allocator.newChildAllocator("stream", 0, allocator.getLimit())) {
             if (parameterRows.size() == 1 && arrowExportFits(schema)
-                    && streamArrow(h, parameterRows.get(0), schema, streamAllocator, control, listener, backpressure)) {
+                    && streamArrow(principal(context), h, parameterRows.get(0), schema, streamAllocator, control, listener,
+                            backpressure)) {
                 return;
             }
-            streamRows(h, parameterRows, schema, streamAllocator, control, listener, backpressure);
+            streamRows(principal(context), h, parameterRows, schema, streamAllocator, control, listener, backpressure);
         } catch (RuntimeException e) {
             listener.error(toFlight(e, h.query.sql()));
         }
@@ -545,9 +550,9 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
      * (having sent nothing) when the engine cannot export or its types differ from the declared
      * schema; the caller then converts row by row.
      */
-    private boolean streamArrow(Handle h, List<Object> params, Schema schema, BufferAllocator streamAllocator,
+    private boolean streamArrow(Principal principal, Handle h, List<Object> params, Schema schema, BufferAllocator streamAllocator,
             QueryControl control, ServerStreamListener listener, BackpressureStrategy backpressure) {
-        Optional<ArrowExport.ArrowBatches> export = executor.executeArrow(h.query, params, control, streamAllocator,
+        Optional<ArrowExport.ArrowBatches> export = executor.executeArrow(principal, h.query, params, control, streamAllocator,
                 BATCH_ROWS);
         if (export.isEmpty()) {
             return false;
@@ -596,7 +601,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         return true;
     }
 
-    private void streamRows(Handle h, List<List<Object>> parameterRows, Schema schema, BufferAllocator streamAllocator,
+    private void streamRows(Principal principal, Handle h, List<List<Object>> parameterRows, Schema schema, BufferAllocator streamAllocator,
             QueryControl control, ServerStreamListener listener, BackpressureStrategy backpressure) {
         try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, streamAllocator)) {
             listener.start(root);
@@ -606,7 +611,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
                 writers[i] = ArrowTypes.writer(vectors.get(i));
             }
             for (List<Object> params : parameterRows) {
-                StatementResult result = executor.execute(h.query, params, control);
+                StatementResult result = executor.execute(principal, h.query, params, control);
                 if (!(result instanceof StatementResult.Rows rows)) {
                     continue;
                 }
@@ -690,12 +695,12 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
 
     // ---- helpers ----------------------------------------------------------------------------
 
-    private PreparedQuery prepare(String sql, String session) {
-        return executor.prepare(sql, sessions.searchPath(session));
+    private PreparedQuery prepare(String sql, String session, CallContext context) {
+        return executor.prepare(principal(context), sql, sessions.searchPath(session));
     }
 
     private long update(PreparedQuery q, List<Object> params, CallContext context) {
-        StatementResult r = executor.execute(q, params, QueryControl.none());
+        StatementResult r = executor.execute(principal(context), q, params, QueryControl.none());
         if (r instanceof StatementResult.UpdateCount c) {
             return c.count();
         }
@@ -792,6 +797,12 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         return out.toByteArray();
     }
 
+    /** Who makes this call (authenticated by {@link FlightAuthentication}). */
+    private Principal principal(CallContext context) {
+        SessionMiddleware m = context.getMiddleware(SessionMiddleware.KEY);
+        return authentication.principal(context, m == null ? null : m.peerAddress());
+    }
+
     private static String session(CallContext context) {
         SessionMiddleware m = context.getMiddleware(SessionMiddleware.KEY);
         return m == null ? "anonymous" : m.sessionId();
@@ -831,6 +842,8 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
             case NOT_SUPPORTED -> CallStatus.UNIMPLEMENTED;
             case CANCELLED -> CallStatus.CANCELLED;
             case ENGINE_ERROR, INTERNAL_ERROR -> CallStatus.INTERNAL;
+            case INSUFFICIENT_PRIVILEGE -> CallStatus.UNAUTHORIZED;
+            case AUTHENTICATION_REQUIRED, AUTHENTICATION_FAILED -> CallStatus.UNAUTHENTICATED;
         };
         ErrorFlightMetadata metadata = new ErrorFlightMetadata();
         metadata.insert("x-asof-sqlstate", error.code().sqlState());
