@@ -101,7 +101,11 @@ public final class AsofDriver extends org.apache.calcite.avatica.remote.Driver {
         ((AsofProtobufService) connection.getService()).negotiate(connection.id);
       }
     } catch (RuntimeException e) {
-      closeQuietly(connection);
+      if (!(e instanceof AvaticaClientRuntimeException)) {
+        // The gateway did not answer. When it did (e.g. refused credentials) it opened nothing,
+        // and a close request would only be one more refused login.
+        closeQuietly(connection);
+      }
       String message = "Cannot open a connection to the asof gateway at " + parsed.serverUrl(props)
           + ": " + e.getMessage();
       if (e instanceof AvaticaClientRuntimeException) {

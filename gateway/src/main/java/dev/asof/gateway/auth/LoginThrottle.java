@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Slows down password guessing: after {@link Limits#freeFailures} failed logins in a row for one
+ * Slows down password guessing: once {@link Limits#freeFailures} logins in a row failed for one
  * user name from one address, further attempts for that pair are refused without even checking
  * the password, for a delay that doubles with each further failure (from
  * {@link Limits#firstDelay} up to {@link Limits#maxDelay}). A success resets the pair. Unknown
@@ -23,7 +23,7 @@ final class LoginThrottle {
     /**
      * How hard to throttle.
      *
-     * @param freeFailures failures in a row allowed before attempts are delayed
+     * @param freeFailures failures in a row after which attempts are delayed
      * @param firstDelay the delay after the first failure beyond the free ones
      * @param maxDelay the longest delay (also how long a pair's failures are remembered)
      * @param maxTracked the most (user, address) pairs remembered
@@ -76,8 +76,8 @@ final class LoginThrottle {
         failures.compute(new Key(user, address), (k, s) -> {
             int n = s == null || now - s.lastFailure() > limits.maxDelay().toNanos() ? 1 : s.failures() + 1;
             long delay = 0;
-            if (n > limits.freeFailures()) {
-                int doublings = Math.min(n - limits.freeFailures() - 1, 30);
+            if (n >= limits.freeFailures()) {
+                int doublings = Math.min(n - limits.freeFailures(), 30);
                 delay = Math.min(limits.firstDelay().toNanos() << doublings, limits.maxDelay().toNanos());
                 if (delay < 0) {
                     delay = limits.maxDelay().toNanos();

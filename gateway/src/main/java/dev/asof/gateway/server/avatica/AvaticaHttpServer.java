@@ -199,7 +199,7 @@ final class AvaticaHttpServer implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             ChannelPipeline p = ch.pipeline();
                             if (tls != null) {
-                                p.addLast(tls.newHandler(ch.alloc()));
+                                p.addLast(new TlsOnly(tls));
                             }
                             // Reader idleness only: watching writes too would add a listener to every response.
                             p.addLast(new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
@@ -373,6 +373,35 @@ final class AvaticaHttpServer implements AutoCloseable {
             AvaticaRuntimeException e = new AvaticaRuntimeException(message, errorCode, sqlState, AvaticaSeverity.ERROR);
             e.setStackTrace(new StackTraceElement[0]); // Avatica serializes stack traces; send none
             return e;
+        }
+    }
+
+    /**
+     * TLS, and a clear refusal for plaintext: a client that speaks plain HTTP to the TLS port gets
+     * one HTTP 400 saying so, then the connection closes (a silent close would make HTTP clients
+     * retry, as Avatica's does for a request that got no response).
+     */
+    private static final class TlsOnly extends io.netty.handler.ssl.OptionalSslHandler {
+        private static final byte[] PLAINTEXT_REFUSED = ("HTTP/1.1 400 Bad Request\r\n"
+                + "Content-Type: text/plain;charset=utf-8\r\nConnection: close\r\nContent-Length: 66\r\n\r\n"
+                + "This endpoint requires TLS: connect with jdbc:asof://...?tls=true\n")
+                .getBytes(StandardCharsets.US_ASCII);
+
+        TlsOnly(SslContext tls) {
+            super(tls);
+        }
+
+        @Override
+        protected io.netty.channel.ChannelHandler newNonSslHandler(ChannelHandlerContext context) {
+            return new io.netty.channel.ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    io.netty.util.ReferenceCountUtil.release(msg);
+                    if (ctx.channel().isActive()) {
+                        ctx.writeAndFlush(Unpooled.wrappedBuffer(PLAINTEXT_REFUSED)).addListener(ChannelFutureListener.CLOSE);
+                    }
+                }
+            };
         }
     }
 
