@@ -10,9 +10,7 @@ import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
+import io.grpc.ServerStreamTracer;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -43,7 +41,7 @@ import org.apache.arrow.flight.auth2.GeneratedBearerTokenAuthenticator;
  */
 final class FlightAuthentication implements CallHeaderAuthenticator {
     /**
-     * Set by {@link PeerAddressInterceptor} from the connection, after removing whatever the client
+     * Set by {@link PeerAddressTracer} from the connection, after removing whatever the client
      * sent under that name: the remote address for the audit log and login throttling.
      */
     static final String PEER_ADDRESS_HEADER = "x-asof-peer-address";
@@ -126,22 +124,28 @@ final class FlightAuthentication implements CallHeaderAuthenticator {
     }
 
     /**
-     * A gRPC interceptor (outside Arrow's middleware) that puts the connection's remote address in
-     * {@link #PEER_ADDRESS_HEADER}, replacing anything the client sent under that name.
+     * Puts the connection's remote address in {@link #PEER_ADDRESS_HEADER}, replacing anything the
+     * client sent under that name. A stream tracer, not an interceptor: gRPC tells tracers that a
+     * call started before any interceptor runs, and Arrow's middleware (authentication included)
+     * runs in an interceptor that gRPC would call before one added here.
      */
-    static final class PeerAddressInterceptor implements ServerInterceptor {
+    static final class PeerAddressTracer extends ServerStreamTracer.Factory {
         private static final Metadata.Key<String> KEY = Metadata.Key.of(PEER_ADDRESS_HEADER,
                 Metadata.ASCII_STRING_MARSHALLER);
 
         @Override
-        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                ServerCallHandler<Q, R> next) {
+        public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
             headers.removeAll(KEY);
-            SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-            if (remote instanceof InetSocketAddress a && a.getAddress() != null) {
-                headers.put(KEY, a.getAddress().getHostAddress());
-            }
-            return next.startCall(call, headers);
+            return new ServerStreamTracer() {
+                @Override
+                public void serverCallStarted(ServerCallInfo<?, ?> callInfo) {
+                    headers.removeAll(KEY);
+                    SocketAddress remote = callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+                    if (remote instanceof InetSocketAddress a && a.getAddress() != null) {
+                        headers.put(KEY, a.getAddress().getHostAddress());
+                    }
+                }
+            };
         }
     }
 }

@@ -58,7 +58,7 @@ public final class FlightSqlEndpoint implements ProtocolEndpoint {
                 .headerAuthenticator(authentication)
                 // The remote address, for the audit log and login throttling (Arrow's middleware has none).
                 .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
-                        b -> b.intercept(new FlightAuthentication.PeerAddressInterceptor()));
+                        b -> b.addStreamTracerFactory(new FlightAuthentication.PeerAddressTracer()));
         FlightServer server;
         try {
             if (tls) {

@@ -34,7 +34,7 @@ final class SessionMiddleware implements FlightServerMiddleware {
         return sessionId;
     }
 
-    /** The client's address as the transport saw it ({@link FlightAuthentication.PeerAddressInterceptor}). */
+    /** The client's address as the transport saw it ({@link FlightAuthentication.PeerAddressTracer}). */
     String peerAddress() {
         return peerAddress;
     }
