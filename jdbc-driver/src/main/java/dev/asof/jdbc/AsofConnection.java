@@ -44,6 +44,21 @@ final class AsofConnection extends AvaticaConnection {
       if (e.getSQLState() == null || !e.getSQLState().startsWith("28")) {
         throw e;
       }
+    } finally {
+      java.util.List<AutoCloseable> toClose;
+      synchronized (this) {
+        toClose = resources;
+        resources = null;
+      }
+      if (toClose != null) {
+        for (AutoCloseable r : toClose) {
+          try {
+            r.close();
+          } catch (Exception ignored) {
+            // closing anyway
+          }
+        }
+      }
     }
   }
 
@@ -55,6 +70,26 @@ final class AsofConnection extends AvaticaConnection {
     } catch (java.sql.SQLException e) {
       throw PasswordMasking.masked(e, sql);
     }
+  }
+
+  /**
+   * Released when this connection closes (e.g. the HTTP pool of a connection with its own CA).
+   * No initializer: Avatica's constructor creates the service, which registers here, before this
+   * class's field initializers would run.
+   */
+  private java.util.List<AutoCloseable> resources;
+
+  /** A connection property as given (URL properties over {@code Properties}); null when absent. */
+  String property(String key) {
+    return info.getProperty(key);
+  }
+
+  /** Closes {@code resource} when this connection closes. */
+  synchronized void closeWith(AutoCloseable resource) {
+    if (resources == null) {
+      resources = new java.util.ArrayList<>();
+    }
+    resources.add(resource);
   }
 
   /** As Avatica's: the {@code timeZone} property's zone, else the JVM default at the time of the call. */

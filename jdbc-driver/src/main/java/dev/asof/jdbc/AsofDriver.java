@@ -32,7 +32,8 @@ import java.util.Properties;
  * that refuses them fails the connection with SQLSTATE 28000 (no credentials) or 28P01 (unknown
  * user or wrong password). Use {@code tls=true} against a gateway that serves TLS (always, when
  * credentials cross a network): the server certificate is checked against the JVM's trust store,
- * or against Avatica's {@code truststore} (+ {@code truststore_password}) when given.
+ * against Avatica's {@code truststore} (+ {@code truststore_password}) when given, or against the
+ * certificates of a PEM file given as {@code tls_ca} (e.g. a gateway's self-signed certificate).
  *
  * <p>Other non-transport properties are sent to the gateway when the connection opens. Avatica's
  * client properties ({@code authentication}, {@code avatica_user}, {@code avatica_password},

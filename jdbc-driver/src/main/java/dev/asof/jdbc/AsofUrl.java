@@ -29,6 +29,11 @@ final class AsofUrl {
   static final String SSL = "ssl";
   /** Same as {@link #SSL}: {@code tls=true} connects with {@code https}. */
   static final String TLS = "tls";
+  /**
+   * Driver-level property: a PEM file of CA (or self-signed server) certificates to trust for
+   * {@code tls=true}, instead of the JVM's trust store.
+   */
+  static final String TLS_CA = "tls_ca";
   /** JDBC's user property: sent as HTTP Basic credentials on every request. */
   static final String USER = "user";
   /** JDBC's password property: sent as HTTP Basic credentials on every request, never in a body. */

@@ -335,6 +335,11 @@ class JdbcAuthenticationTest {
         try (Connection c = DriverManager.getConnection(gateway.jdbcUrl(), props)) {
             assertThat(rows(c, "SELECT 5 AS v")).containsExactly(List.of(5));
         }
+        // Or trusting the PEM certificate itself.
+        try (Connection c = DriverManager.getConnection(gateway.jdbcUrl() + "&tls_ca="
+                + URLEncoder.encode(cert.toString(), StandardCharsets.UTF_8), TestUsers.ADMIN, TestUsers.PASSWORD)) {
+            assertThat(rows(c, "SELECT 6 AS v")).containsExactly(List.of(6));
+        }
         // Without trusting the certificate: refused by the client.
         assertThat(catchAny(() -> connect(TestUsers.ADMIN, TestUsers.PASSWORD))).isInstanceOf(SQLException.class);
         // Plain HTTP on the TLS port: no answer.
