@@ -24,6 +24,20 @@ import java.util.TreeSet;
  * {@code asof.<name>.*} key belongs to the connector called {@code name} and reaches it untouched
  * (see {@link dev.asof.gateway.connector.Connectors}).
  *
+ * <p>Security keys:
+ * <ul>
+ *   <li>{@value #ADMIN_USER_KEY}: the first admin. At start, when no user of that name exists, it is
+ *       created (as an admin) with the password from the environment variable
+ *       {@value #ADMIN_PASSWORD_ENV}, or else from {@value #ADMIN_PASSWORD_KEY} (the environment
+ *       variable wins, so that the password need not be written in a file). An existing user is left
+ *       as it is. A gateway whose registry has no user and none configured refuses to start.
+ *   <li>{@value #FLIGHT_TOKEN_TTL_KEY}: lifetime of the bearer tokens Flight SQL clients get when they
+ *       log in, e.g. {@code 1h} (default), {@code 30m}, {@code PT15M}.
+ *   <li>{@value #JDBC_TLS_CERT_KEY} / {@value #JDBC_TLS_KEY_KEY}: PEM certificate chain and PKCS#8
+ *       PEM private key; when set, the JDBC endpoint speaks HTTPS only (clients use
+ *       {@code jdbc:asof://host:port?tls=true}).
+ * </ul>
+ *
  * @param dataDir directory that holds everything the embedded engines write (registry, DuckDB
  *     warehouse file, RocksDB store); nothing is written outside it
  * @param host address the JDBC (Avatica) endpoint binds to
@@ -40,20 +54,6 @@ import java.util.TreeSet;
  * @param clock what "now" is: the time online lookups apply TTLs at and MATERIALIZE without TO
  *     computes views as of; the system clock (UTC) except in tests
  * @param security logins and TLS of the JDBC endpoint ({@link Security})
- *
- * <p>Security keys:
- * <ul>
- *   <li>{@value #ADMIN_USER_KEY}: the first admin. At start, when no user of that name exists, it is
- *       created (as an admin) with the password from the environment variable
- *       {@value #ADMIN_PASSWORD_ENV}, or else from {@value #ADMIN_PASSWORD_KEY} (the environment
- *       variable wins, so that the password need not be written in a file). An existing user is left
- *       as it is. A gateway whose registry has no user and none configured refuses to start.
- *   <li>{@value #FLIGHT_TOKEN_TTL_KEY}: lifetime of the bearer tokens Flight SQL clients get when they
- *       log in, e.g. {@code 1h} (default), {@code 30m}, {@code PT15M}.
- *   <li>{@value #JDBC_TLS_CERT_KEY} / {@value #JDBC_TLS_KEY_KEY}: PEM certificate chain and PKCS#8
- *       PEM private key; when set, the JDBC endpoint speaks HTTPS only (clients use
- *       {@code jdbc:asof://host:port?tls=true}).
- * </ul>
  */
 public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightPort, Path flightTlsCert,
         Path flightTlsKey, Optional<String> warehouse, Optional<String> online, Map<String, ConnectorConfig> connectors,

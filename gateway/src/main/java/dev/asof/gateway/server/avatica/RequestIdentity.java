@@ -46,6 +46,6 @@ final class RequestIdentity {
 
     /** Audits an accepted login when a JDBC connection opens (not on every request). */
     void connectionOpened(Principal principal, String connectionId) {
-        authenticator.recordLogin(principal, "JDBC connection opened");
+        authenticator.recordLogin(principal, "JDBC connection " + connectionId + " opened");
     }
 }
