@@ -1,25 +1,25 @@
 package dev.asof.flight;
 
 import dev.asof.gateway.execution.StatementExecutor;
-import java.time.Duration;
+import dev.asof.gateway.metadata.UploadSchemas;
 import dev.asof.spi.SchemaName;
 import dev.asof.spi.TableName;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sessions that own uploaded tables. A session's tables live in the warehouse schema
- * {@code <catalog>.asof_session_<id>} (id lower-cased, '-' as '_'), created on its first upload and
+ * Sessions that own uploaded tables. A session's tables live in its upload schema
+ * {@code <catalog>.asof_session_<id>} ({@link UploadSchemas}), created on its first upload and
  * dropped when the session has been idle for {@link #idleTimeout} or the endpoint stops. Leftovers
- * from a gateway that did not stop cleanly are dropped at start.
+ * from a gateway that did not stop cleanly are dropped at start. Creating or dropping a schema
+ * invalidates the gateway's warehouse metadata cache.
  */
 final class FlightSessions {
-    static final String SCHEMA_PREFIX = "asof_session_";
     private static final Logger LOG = LoggerFactory.getLogger(FlightSessions.class);
 
     private final StatementExecutor executor;
@@ -31,15 +31,14 @@ final class FlightSessions {
         this.idleTimeout = idleTimeout;
     }
 
-    static String schemaName(String sessionId) {
-        return SCHEMA_PREFIX + sessionId.toLowerCase(Locale.ROOT).replace('-', '_');
-    }
-
     SchemaName schemaPath(String sessionId) {
-        return new SchemaName(executor.defaultCatalog(), schemaName(sessionId));
+        return new SchemaName(executor.defaultCatalog(), UploadSchemas.schemaName(sessionId));
     }
 
-    /** Schemas searched first for unqualified names in this session (its own, once it uploaded). */
+    /**
+     * Schemas searched first for unqualified names in this session, and the only upload schema it
+     * may see: its own, once it uploaded. Counts as activity of the session.
+     */
     List<SchemaName> searchPath(String sessionId) {
         if (lastUsed.computeIfPresent(sessionId, (k, v) -> System.nanoTime()) == null) {
             return List.of();
@@ -52,16 +51,15 @@ final class FlightSessions {
         SchemaName path = schemaPath(sessionId);
         lastUsed.compute(sessionId, (k, v) -> {
             if (v == null) {
-                executor.warehouse().createSchema(path);
+                try {
+                    executor.warehouse().createSchema(path);
+                } finally {
+                    executor.metadataCache().invalidate();
+                }
             }
             return System.nanoTime();
         });
         return path;
-    }
-
-    /** True if {@code schema} is a session schema that does not belong to {@code sessionId}. */
-    boolean isForeign(String schema, String sessionId) {
-        return schema.startsWith(SCHEMA_PREFIX) && !schema.equals(schemaName(sessionId));
     }
 
     /** Drops the schemas of sessions idle longer than the timeout. */
@@ -79,20 +77,23 @@ final class FlightSessions {
             try {
                 executor.warehouse().dropSchema(schemaPath(k));
             } catch (RuntimeException ex) {
-                LOG.warn("could not drop session schema {}: {}", schemaName(k), ex.getMessage());
+                LOG.warn("could not drop session schema {}: {}", UploadSchemas.schemaName(k), ex.getMessage());
+            } finally {
+                executor.metadataCache().invalidate();
             }
             return null;
         });
     }
 
-    /** Drops every session schema in the warehouse, including those of earlier runs. */
+    /** Drops every upload schema in the warehouse, including those of earlier runs. */
     void dropAll() {
         lastUsed.keySet().forEach(this::drop);
         List<SchemaName> leftovers = new ArrayList<>();
         try {
-            for (TableName t : executor.warehouseTables()) {
+            // Asks the warehouse itself: the cache may not know schemas made by an earlier process.
+            for (TableName t : executor.warehouse().listTables()) {
                 SchemaName schema = t.schemaName();
-                if (schema.catalog().equals(executor.defaultCatalog()) && schema.schema().startsWith(SCHEMA_PREFIX)
+                if (schema.catalog().equals(executor.defaultCatalog()) && UploadSchemas.isUploadSchema(schema.schema())
                         && !leftovers.contains(schema)) {
                     leftovers.add(schema);
                 }
@@ -102,6 +103,8 @@ final class FlightSessions {
             }
         } catch (RuntimeException ex) {
             LOG.warn("could not drop leftover session schemas: {}", ex.getMessage());
+        } finally {
+            executor.metadataCache().invalidate();
         }
     }
 }

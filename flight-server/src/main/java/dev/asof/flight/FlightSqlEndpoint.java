@@ -123,8 +123,8 @@ public final class FlightSqlEndpoint implements ProtocolEndpoint {
         } catch (Exception e) {
             // stopping anyway
         }
+        producer.close(); // cancels unclaimed results first: they may read session tables
         sessions.dropAll();
-        producer.close();
         try {
             allocator.close();
         } catch (IllegalStateException e) {

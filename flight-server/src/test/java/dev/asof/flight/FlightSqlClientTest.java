@@ -232,6 +232,25 @@ class FlightSqlClientTest {
         assertThat(rows.get(0).get(4)).isEqualTo(true);
     }
 
+    /**
+     * A statement sent as CommandStatementQuery runs at GetFlightInfo (its schema is the running
+     * result's, nothing is described first); the ticket then streams it. An update sent that way
+     * has already happened before any DoGet, and its table is visible to the next statement.
+     */
+    @Test
+    void statementRunsAtGetFlightInfo() throws Exception {
+        FlightInfo create = client.execute("CREATE TABLE lake.main.made_at_info AS SELECT 41 + 1 AS answer");
+        assertThat(create.getSchemaOptional().orElseThrow().getFields()).isEmpty();
+        FlightInfo query = client.execute("SELECT answer FROM lake.main.made_at_info");
+        assertThat(query.getSchemaOptional().orElseThrow().getFields()).extracting(f -> f.getType().toString())
+                .containsExactly("Int(32, true)");
+        assertThat(rows(query)).containsExactly(List.of(42));
+        assertThat(rows(create)).isEmpty();
+        assertThatThrownBy(() -> rows(query)).isInstanceOf(FlightRuntimeException.class)
+                .satisfies(e -> assertThat(((FlightRuntimeException) e).status().code())
+                        .isEqualTo(CallStatus.NOT_FOUND.code())); // a ticket streams once
+    }
+
     @Test
     void updateStatement() {
         assertThat(client.executeUpdate("CREATE TABLE lake.main.scratch (x INTEGER)")).isLessThanOrEqualTo(0);

@@ -103,7 +103,7 @@ public final class AsofGateway implements AutoCloseable {
             warehouse = selection.openWarehouse(context);
             OnlineStore store = onlineStore.apply(selection.openOnlineStore(context));
             online = new OnlineServing(store, registry, warehouse, warehouse.dialect(), config.clock());
-            StatementExecutor executor = new StatementExecutor(registry, warehouse, online,
+            StatementExecutor executor = new StatementExecutor(registry, warehouse, online, config.metadataTtl(),
                     new UserAdministration(registry.users(), hasher, audit, config.clock(), authenticator::forget));
             AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, authenticator, config.host(), config.jdbcPort(),
                     config.security().jdbcTlsCert(), config.security().jdbcTlsKey());

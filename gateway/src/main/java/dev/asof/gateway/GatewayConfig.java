@@ -53,17 +53,23 @@ import java.util.TreeSet;
  * @param connectors every connector's keys, by connector name
  * @param clock what "now" is: the time online lookups apply TTLs at and MATERIALIZE without TO
  *     computes views as of; the system clock (UTC) except in tests
+ * @param metadataTtl how long the gateway keeps warehouse metadata (table list, table columns) it
+ *     read, at most: a duration, default {@link #DEFAULT_METADATA_TTL}; zero turns the cache off.
+ *     Statements that run through the gateway and may change tables (DDL, DML, bulk loads) clear it
+ *     at once; the TTL bounds how long changes made outside the gateway stay unseen
  * @param security logins and TLS of the JDBC endpoint ({@link Security})
  */
 public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightPort, Path flightTlsCert,
         Path flightTlsKey, Optional<String> warehouse, Optional<String> online, Map<String, ConnectorConfig> connectors,
-        Clock clock, Security security) {
+        Clock clock, Duration metadataTtl, Security security) {
     public static final int DEFAULT_JDBC_PORT = 8765;
     public static final int DEFAULT_FLIGHT_PORT = 8815;
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Default lifetime of Flight SQL bearer tokens. */
     public static final Duration DEFAULT_FLIGHT_TOKEN_TTL = Duration.ofHours(1);
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
+    /** Default of {@link #metadataTtl}: 60 seconds. */
+    public static final Duration DEFAULT_METADATA_TTL = Duration.ofSeconds(60);
 
     /** Properties-file key of {@link #dataDir}; a relative path is resolved against the file's directory. */
     public static final String DATA_DIR_KEY = "asof.data-dir";
@@ -81,6 +87,11 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     public static final String FLIGHT_TLS_CERT_KEY = "asof.flight.tls.cert";
     /** Properties-file key of {@link #flightTlsKey}; relative paths resolve against the file's directory. */
     public static final String FLIGHT_TLS_KEY_KEY = "asof.flight.tls.key";
+    /**
+     * Properties-file key of {@link #metadataTtl}: a duration such as {@code 30s}, {@code 5m} or
+     * {@code PT30S}; {@code 0} turns the metadata cache off.
+     */
+    public static final String METADATA_TTL_KEY = "asof.metadata.ttl";
     /** Properties-file key of {@link Security#adminUser}. */
     public static final String ADMIN_USER_KEY = "asof.admin.user";
     /** Properties-file key of {@link Security#adminPassword}; {@value #ADMIN_PASSWORD_ENV} overrides it. */
@@ -95,10 +106,10 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     public static final String JDBC_TLS_KEY_KEY = "asof.jdbc.tls.key";
     private static final Set<String> KEYS = Set.of(DATA_DIR_KEY, HOST_KEY, PORT_KEY, FLIGHT_PORT_KEY,
             FLIGHT_TLS_CERT_KEY, FLIGHT_TLS_KEY_KEY, WAREHOUSE_KEY, ONLINE_KEY, ADMIN_USER_KEY, ADMIN_PASSWORD_KEY,
-            FLIGHT_TOKEN_TTL_KEY, JDBC_TLS_CERT_KEY, JDBC_TLS_KEY_KEY);
+            FLIGHT_TOKEN_TTL_KEY, JDBC_TLS_CERT_KEY, JDBC_TLS_KEY_KEY, METADATA_TTL_KEY);
     /** {@code asof.<x>.*} namespaces that are the gateway's own, never a connector's. */
     private static final Set<String> GATEWAY_NAMESPACES = Set.of("jdbc", "flight", "http", "data-dir", "warehouse", "online",
-            "admin");
+            "admin", "metadata");
 
     /**
      * Logins and TLS of the JDBC endpoint.
@@ -147,12 +158,16 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         connectors = Map.copyOf(requireNonNull(connectors, "connectors"));
         requireNonNull(clock, "clock");
         requireNonNull(security, "security");
+        requireNonNull(metadataTtl, "metadataTtl");
+        if (metadataTtl.isNegative()) {
+            throw new IllegalArgumentException("metadataTtl must not be negative: " + metadataTtl);
+        }
     }
 
     /** The embedded engines under {@code dataDir}; Flight SQL on the default port {@value #DEFAULT_FLIGHT_PORT}, without TLS. */
     public GatewayConfig(Path dataDir, String host, int jdbcPort) {
         this(dataDir, host, jdbcPort, DEFAULT_FLIGHT_PORT, null, null, Optional.empty(), Optional.empty(), Map.of(),
-                Clock.systemUTC(), Security.defaults());
+                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults());
     }
 
     /** {@code ./data}, {@code 127.0.0.1}, port {@value #DEFAULT_JDBC_PORT}. */
@@ -163,7 +178,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Embedded engines under {@code dataDir}, on free loopback ports. */
     public static GatewayConfig embedded(Path dataDir) {
         return new GatewayConfig(dataDir, "127.0.0.1", 0, 0, null, null, Optional.empty(), Optional.empty(), Map.of(),
-                Clock.systemUTC(), Security.defaults());
+                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults());
     }
 
     /**
@@ -258,8 +273,13 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
             throw new IllegalArgumentException(origin + ": JDBC TLS needs both " + JDBC_TLS_CERT_KEY + " and "
                     + JDBC_TLS_KEY_KEY);
         }
+        Duration metadataTtl = base.metadataTtl();
+        String metadataTtlText = trimmed(properties, METADATA_TTL_KEY);
+        if (metadataTtlText != null) {
+            metadataTtl = parseMetadataTtl(metadataTtlText, origin + ": " + METADATA_TTL_KEY);
+        }
         return new GatewayConfig(dataDir, host != null ? host : base.host(), port, flightPort, cert, key,
-                warehouse, online, connectors, base.clock(),
+                warehouse, online, connectors, base.clock(), metadataTtl,
                 new Security(adminUser, adminPassword, ttl, jdbcCert, jdbcKey));
     }
 
@@ -284,6 +304,21 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         throw new IllegalArgumentException(what + " must be a port number 0..65535, not '" + text.trim() + "'");
     }
 
+    /**
+     * Parses a metadata TTL: {@code 0} (no caching) or a duration ({@code 500ms}, {@code 30s},
+     * {@code 10m}, {@code PT30S}); {@code what} names the setting in the error message.
+     */
+    public static Duration parseMetadataTtl(String text, String what) {
+        if (text.trim().equals("0")) {
+            return Duration.ZERO;
+        }
+        Duration ttl = ConnectorConfig.parseDuration(text, what);
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException(what + " must not be negative, not '" + text.trim() + "'");
+        }
+        return ttl;
+    }
+
     /** The keys of connector {@code name} (none set: an empty configuration). */
     public ConnectorConfig connector(String name) {
         return connectors.getOrDefault(name, ConnectorConfig.empty(name));
@@ -292,7 +327,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another clock (tests pin "now" to check online TTLs exactly). */
     public GatewayConfig withClock(Clock c) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, c, security);
+                connectors, c, metadataTtl, security);
     }
 
     /**
@@ -301,13 +336,13 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
      */
     public GatewayConfig withWarehouse(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, Optional.of(name),
-                online, with(name, properties), clock, security);
+                online, with(name, properties), clock, metadataTtl, security);
     }
 
     /** Same gateway with online store {@code name} and its keys (prefix taken off, e.g. {@code hosts}). */
     public GatewayConfig withOnlineStore(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse,
-                Optional.of(name), with(name, properties), clock, security);
+                Optional.of(name), with(name, properties), clock, metadataTtl, security);
     }
 
     private Map<String, ConnectorConfig> with(String name, Map<String, String> properties) {
@@ -316,29 +351,36 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         return out;
     }
 
+    /** Same gateway with another metadata TTL (a duration; zero turns the metadata cache off). */
+    public GatewayConfig withMetadataTtl(Duration ttl) {
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
+                connectors, clock, ttl, security);
+    }
+
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(dir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, security);
+                connectors, clock, metadataTtl, security);
     }
 
     public GatewayConfig withHost(String h) {
         return new GatewayConfig(dataDir, h, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, security);
+                connectors, clock, metadataTtl, security);
     }
 
     public GatewayConfig withJdbcPort(int port) {
         return new GatewayConfig(dataDir, host, port, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, security);
+                connectors, clock, metadataTtl, security);
     }
 
     public GatewayConfig withFlightPort(int port) {
         return new GatewayConfig(dataDir, host, jdbcPort, port, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, security);
+                connectors, clock, metadataTtl, security);
     }
 
     /** Flight SQL over TLS with this PEM certificate chain and PKCS#8 key; nulls turn TLS off. */
     public GatewayConfig withFlightTls(Path cert, Path key) {
-        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key, warehouse, online, connectors, clock, security);
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key, warehouse, online, connectors, clock,
+                metadataTtl, security);
     }
 
     /**
@@ -353,7 +395,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with these security settings. */
     public GatewayConfig withSecurity(Security s) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, s);
+                connectors, clock, metadataTtl, s);
     }
 
     /** Same gateway whose Flight SQL bearer tokens live for {@code ttl}. */

@@ -18,7 +18,7 @@ import java.util.TimeZone;
 /**
  * Avatica's JDBC 4.1 factory, except that statements are asof's ({@link AsofStatement},
  * {@link AsofPreparedStatement}): their {@code cancel()} and query timeout reach the gateway;
- * and connections are {@link AsofConnection}s.
+ * connections are {@link AsofConnection}s; and database metadata is {@link AsofDatabaseMetaData}.
  */
 final class AsofJdbcFactory implements AvaticaFactory {
   private final AvaticaFactory avatica;
@@ -59,9 +59,10 @@ final class AsofJdbcFactory implements AvaticaFactory {
     return avatica.newResultSet(statement, state, signature, timeZone, firstFrame);
   }
 
+  /** Avatica's, plus primary keys ({@link AsofDatabaseMetaData}). */
   @Override public AvaticaSpecificDatabaseMetaData newDatabaseMetaData(
       AvaticaConnection connection) {
-    return avatica.newDatabaseMetaData(connection);
+    return new AsofDatabaseMetaData(connection);
   }
 
   @Override public ResultSetMetaData newResultSetMetaData(AvaticaStatement statement,

@@ -5,6 +5,7 @@ import dev.asof.planner.ddl.DefinitionPlanner;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.parser.AsofParser;
+import dev.asof.planner.parser.AsofParserSupport;
 import dev.asof.planner.parser.SqlCreateEntity;
 import dev.asof.planner.parser.SqlCreateFeatureView;
 import dev.asof.planner.parser.SqlCreateSource;
@@ -16,6 +17,7 @@ import dev.asof.planner.parser.SqlDropObject;
 import dev.asof.planner.parser.SqlExplainQuery;
 import dev.asof.planner.parser.SqlMaterialize;
 import dev.asof.planner.parser.SqlShowObjects;
+import dev.asof.planner.parser.StatementText;
 import dev.asof.planner.plan.PlannedStatement;
 import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.catalog.CatalogObject;
@@ -26,22 +28,24 @@ import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.system.SystemTables;
 import dev.asof.planner.validate.NameSuggestions;
 import dev.asof.planner.validate.QueryValidator;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 import org.apache.calcite.sql.SqlCharStringLiteral;
 import org.apache.calcite.sql.SqlDescribeTable;
+import org.apache.calcite.sql.SqlIntervalLiteral;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlUnknownLiteral;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.util.TimestampString;
 
 /**
@@ -55,9 +59,8 @@ import org.apache.calcite.util.TimestampString;
  * the engine's dialect.
  */
 public final class Planner {
-    private static final Pattern FIRST_WORDS = Pattern.compile(
-            "^(?:\\s|--[^\\n]*\\n|/\\*.*?\\*/|\\()*([A-Za-z]+)(?:\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?([A-Za-z]+))?",
-            Pattern.DOTALL);
+    /** Words that may come between CREATE or DROP and the kind of object. */
+    private static final Set<String> MODIFIERS = Set.of("OR", "REPLACE", "TEMP", "TEMPORARY", "IF", "NOT", "EXISTS");
 
     private final Catalog catalog;
     private final EngineDialect dialect;
@@ -67,12 +70,35 @@ public final class Planner {
         this.dialect = dialect;
     }
 
+    /**
+     * Plans one statement.
+     *
+     * @param sql the statement as the client sent it; {@code null} (how Avatica delivers an empty
+     *     string) is an empty statement
+     * @throws AsofException for every problem with the statement: {@link ErrorCode#SYNTAX_ERROR}
+     *     when it is empty, does not parse or holds a second statement,
+     *     {@link ErrorCode#STATEMENT_TOO_COMPLEX} past the limits of {@link StatementText} or when
+     *     it nests too deeply to plan, and the codes of the checks that follow parsing
+     */
     public PlannedStatement plan(String sql) {
-        Kind kind = classify(sql);
-        if (kind == Kind.WAREHOUSE) {
-            return new PlannedStatement.PassThrough(sql, false, countMarkers(sql));
+        try {
+            // Empty, too long, too deep or two statements: before any parser recurses, and for
+            // the warehouse's own statements too, which go to it as written.
+            String statement = StatementText.single(sql);
+            if (classify(statement) == Kind.WAREHOUSE) {
+                return new PlannedStatement.PassThrough(sql, false, countMarkers(sql));
+            }
+            return plan(AsofParser.parse(sql), sql);
+        } catch (StackOverflowError e) {
+            // Calcite's validator and asof's rewrites recurse once per level of the tree: long
+            // chains of UNION, JOIN or AND/OR within the nesting limit can still run out of stack.
+            throw StatementText.tooComplex(e);
+        } catch (AsofException e) {
+            // Last line of defence against messages that quote a huge part of the statement; short
+            // ones stay as written (a stray apostrophe must not make them clip prose).
+            String clipped = e.getMessage().length() <= 200 ? e.getMessage() : StatementText.clip(e.getMessage());
+            throw clipped.equals(e.getMessage()) ? e : new AsofException(e.code(), clipped, e);
         }
-        return plan(AsofParser.parse(sql), sql);
     }
 
     private PlannedStatement plan(SqlNode node, String sql) {
@@ -84,6 +110,7 @@ public final class Planner {
             return definitions.source(n);
         }
         if (node instanceof SqlCreateFeatureView n) {
+            checkIntervals(n);
             return definitions.featureView(n);
         }
         if (node instanceof SqlDropObject n) {
@@ -125,6 +152,7 @@ public final class Planner {
                     .withQuoteAllIdentifiers(true)).getSql();
             return new PlannedStatement.PassThrough(text, true, QueryPlanner.parameterCount(query));
         }
+        checkIntervals(query); // asof writes them into the warehouse SQL: a bad one is asof's error
         if (!QueryPlanner.usesAsOf(query)) {
             QueryValidator validator = new QueryValidator(catalog);
             Optional<LookupPlan> lookup = new LookupPlanner(catalog).plan(validator.validate(query.clone(query.getParserPosition())));
@@ -157,30 +185,57 @@ public final class Planner {
         return new PlannedStatement.Materialize(view.name(), from, to);
     }
 
+    /**
+     * Checks every interval literal of a statement asof plans itself: Calcite's validator accepts
+     * {@code INTERVAL '1x' DAY} and the warehouse would be the first to complain, without position.
+     */
+    private static void checkIntervals(SqlNode node) {
+        node.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlLiteral literal) {
+                if (literal instanceof SqlIntervalLiteral interval) {
+                    AsofParserSupport.checkInterval(interval);
+                }
+                return null;
+            }
+        });
+    }
+
     private static String article(String kind) {
         return (kind.startsWith("E") ? "an " : "a ") + kind.toLowerCase(Locale.ROOT);
     }
 
-    /** A MATERIALIZE bound: a TIMESTAMP literal (UTC) or a string with an explicit offset. */
+    /**
+     * A MATERIALIZE bound: a TIMESTAMP literal (UTC) or a string with an explicit offset. A
+     * malformed one is {@link ErrorCode#INVALID_DATETIME} at its position.
+     */
     private static Instant instant(SqlNode node) {
         if (node instanceof SqlUnknownLiteral unknown && unknown.tag.equalsIgnoreCase("TIMESTAMP")) {
             // The parser leaves typed literals unresolved until validation.
             try {
                 node = unknown.resolve(SqlTypeName.TIMESTAMP);
             } catch (RuntimeException e) {
-                throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(node) + "invalid TIMESTAMP literal '"
-                        + unknown.getValue() + "'");
+                throw AsofParserSupport.datetimeError(node.getParserPosition(), "invalid TIMESTAMP literal '"
+                        + unknown.getValue() + "'; expected 'yyyy-MM-dd HH:mm:ss[.fff]'");
             }
         }
         if (node instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.TIMESTAMP) {
             String text = literal.getValueAs(TimestampString.class).toString();
-            return LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+            try {
+                return LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeException e) {
+                throw AsofParserSupport.datetimeError(node.getParserPosition(), "invalid TIMESTAMP literal '"
+                        + text + "'");
+            }
         }
         if (node instanceof SqlCharStringLiteral s) {
+            String text = s.getValueAs(String.class);
             try {
-                return OffsetDateTime.parse(s.getValueAs(String.class).trim().replace(' ', 'T')).toInstant();
-            } catch (DateTimeParseException e) {
-                // fall through to the error below
+                return OffsetDateTime.parse(text.trim().replace(' ', 'T')).toInstant();
+            } catch (DateTimeException e) {
+                throw AsofParserSupport.datetimeError(node.getParserPosition(), "invalid timestamp '" + text
+                        + "'; MATERIALIZE bounds are TIMESTAMP literals (UTC), e.g. TIMESTAMP '2025-03-01 00:00:00', "
+                        + "or strings with an offset, e.g. '2025-03-01T00:00:00+01:00'");
             }
         }
         throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(node)
@@ -190,20 +245,28 @@ public final class Planner {
 
     private enum Kind { ASOF, QUERY, WAREHOUSE }
 
+    /**
+     * Whose statement this is, from its first words. Statements that start like asof's own are
+     * asof's, so a syntax error in them is asof's error with a position, never the warehouse's.
+     */
     private static Kind classify(String sql) {
-        Matcher m = FIRST_WORDS.matcher(sql);
-        if (!m.find()) {
+        List<String> words = StatementText.firstWords(sql, 6);
+        if (words.isEmpty()) {
             return Kind.ASOF; // let the parser report what is wrong
         }
-        String first = m.group(1).toUpperCase(Locale.ROOT);
-        String second = m.group(2) == null ? "" : m.group(2).toUpperCase(Locale.ROOT);
+        String first = words.get(0);
+        String second = words.size() > 1 ? words.get(1) : "";
         return switch (first) {
             case "SELECT", "WITH", "VALUES", "TABLE" -> Kind.QUERY;
             case "EXPLAIN", "DESCRIBE", "MATERIALIZE" -> Kind.ASOF;
             case "SHOW" -> second.equals("ENTITIES") || second.equals("SOURCES") || second.equals("FEATURE")
                     || second.equals("USERS") ? Kind.ASOF : Kind.WAREHOUSE;
-            case "CREATE", "DROP" -> second.equals("ENTITY") || second.equals("SOURCE") || second.equals("FEATURE")
-                    || second.equals("USER") ? Kind.ASOF : Kind.WAREHOUSE;
+            case "CREATE", "DROP" -> {
+                // CREATE OR REPLACE FEATURE VIEW, DROP /* c */ ENTITY, DROP USER IF EXISTS...: the object word decides.
+                String object = words.stream().skip(1).filter(w -> !MODIFIERS.contains(w)).findFirst().orElse("");
+                yield object.equals("ENTITY") || object.equals("SOURCE") || object.equals("FEATURE")
+                        || object.equals("USER") ? Kind.ASOF : Kind.WAREHOUSE;
+            }
             // ALTER USER is asof's (its users live in the registry); any other ALTER is the warehouse's.
             case "ALTER" -> second.equals("USER") ? Kind.ASOF : Kind.WAREHOUSE;
             // The warehouse's own statements; any other first word is a typo asof reports itself.

@@ -1,6 +1,7 @@
 package dev.asof.conformance.trino;
 
 import dev.asof.conformance.TempDirGatewayEngine;
+import dev.asof.connector.trino.TestingTrinoServer;
 import dev.asof.gateway.GatewayConfig;
 import java.nio.file.Path;
 import java.sql.JDBCType;
@@ -15,31 +16,48 @@ import java.util.Optional;
  * {@link #restartGateway()}.
  */
 public final class TrinoEngine extends TempDirGatewayEngine {
+    /** The Trino user of the gateways the suites start. */
+    public static final String USER = "asof-test";
+
     private final TestingTrinoServer server;
     private final Optional<Duration> queryTimeout;
+    private final String user;
+    private final Optional<Duration> metadataTtl;
 
     public TrinoEngine() {
         this(Optional.empty());
     }
 
     public TrinoEngine(Optional<Duration> queryTimeout) {
+        this(queryTimeout, USER, Optional.empty());
+    }
+
+    /**
+     * @param user the Trino user the gateway connects as (tests that count a gateway's queries in
+     *     {@code system.runtime.queries} give it a user of its own)
+     * @param metadataTtl the gateway's {@code asof.metadata.ttl}; empty keeps the default
+     */
+    public TrinoEngine(Optional<Duration> queryTimeout, String user, Optional<Duration> metadataTtl) {
         super("asof-conformance-trino-");
         server = TestingTrinoServer.shared();
         this.queryTimeout = queryTimeout;
+        this.user = user;
+        this.metadataTtl = metadataTtl;
         start();
     }
 
-    /** Keys of the gateway's Trino connector ({@code asof.trino.*}): user asof-test, catalog memory, schema default. */
+    /** Keys of the gateway's Trino connector ({@code asof.trino.*}): its user, catalog memory, schema default. */
     public Map<String, String> properties() {
-        Map<String, String> p = new HashMap<>(Map.of("url", server.jdbcUrl(), "user", "asof-test", "catalog", "memory",
+        Map<String, String> p = new HashMap<>(Map.of("url", server.jdbcUrl(), "user", user, "catalog", "memory",
                 "schema", "default", "pool-size", "4"));
         queryTimeout.ifPresent(t -> p.put("query-timeout", t.toMillis() + "ms"));
         return p;
     }
 
-    /** {@code base} with this Trino as warehouse. */
+    /** {@code base} with this Trino as warehouse (and this engine's metadata TTL, if it has one). */
     public GatewayConfig configure(GatewayConfig base) {
-        return base.withWarehouse("trino", properties());
+        GatewayConfig config = base.withWarehouse("trino", properties());
+        return metadataTtl.map(config::withMetadataTtl).orElse(config);
     }
 
     @Override

@@ -1,23 +1,50 @@
 package dev.asof.spi;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * An engine failed or rejected work. The message is the engine's own, without a stack trace; the
- * gateway adds context (which statement) before reporting it.
+ * gateway adds context (which statement) before reporting it. {@link #kind()} says what kind of
+ * failure it was, as far as the engine's error codes tell.
  */
 public class ConnectorException extends RuntimeException {
-    private final boolean cancelled;
+    /** What kind of failure an engine reported. */
+    public enum Kind {
+        /** Any other failure: a bad statement, a failed cast, an engine or network error. */
+        ENGINE_ERROR,
+        /** A table, schema or catalog the statement names does not exist. */
+        MISSING_OBJECT,
+        /** The statement was cancelled or ran out of time. */
+        CANCELLED
+    }
+
+    private final Kind kind;
 
     public ConnectorException(String message, Throwable cause) {
-        this(message, cause, false);
+        this(message, cause, Kind.ENGINE_ERROR);
     }
 
     public ConnectorException(String message, Throwable cause, boolean cancelled) {
+        this(message, cause, cancelled ? Kind.CANCELLED : Kind.ENGINE_ERROR);
+    }
+
+    public ConnectorException(String message, Throwable cause, Kind kind) {
         super(message, cause);
-        this.cancelled = cancelled;
+        this.kind = requireNonNull(kind, "kind");
+    }
+
+    /** What kind of failure this is. */
+    public Kind kind() {
+        return kind;
     }
 
     /** True when the engine stopped because the statement was cancelled or timed out. */
     public boolean cancelled() {
-        return cancelled;
+        return kind == Kind.CANCELLED;
+    }
+
+    /** True when a table, schema or catalog the statement names does not exist. */
+    public boolean missingObject() {
+        return kind == Kind.MISSING_OBJECT;
     }
 }

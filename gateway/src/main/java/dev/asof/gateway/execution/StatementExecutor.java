@@ -2,9 +2,12 @@ package dev.asof.gateway.execution;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.gateway.GatewayConfig;
 import dev.asof.gateway.audit.AuditLog;
 import dev.asof.gateway.auth.PasswordHasher;
 import dev.asof.gateway.auth.UserAdministration;
+import dev.asof.gateway.metadata.MetadataListing;
+import dev.asof.gateway.metadata.WarehouseMetadataCache;
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.session.Principal;
@@ -30,6 +33,7 @@ import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import java.sql.JDBCType;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,10 +45,12 @@ import java.util.Optional;
  * <p>Protocol endpoints call the methods that take a {@link Principal}: who is asking decides
  * what may run (user statements are admin-only). The methods without one are for callers inside
  * the gateway process (the demo's setup, tools) and act as {@link Principal#GATEWAY}.
+ *
+ * <p>Warehouse metadata (tables and their columns) comes from one {@link WarehouseMetadataCache}
+ * shared by all statements and listings; a statement passed through to the warehouse as an update
+ * (DDL, DML) invalidates it when it ends.
  */
 public final class StatementExecutor {
-    private static final ColumnMetadata TEXT = ColumnMetadata.of("plan", JDBCType.VARCHAR);
-
     private final Registry registry;
     private final WarehouseConnector warehouse;
     private final EngineDialect dialect;
@@ -52,19 +58,38 @@ public final class StatementExecutor {
     private final OnlineServing online;
     private final SystemTableQueries systemTables;
     private final UserAdministration users;
+    private final WarehouseMetadataCache metadataCache;
 
     /**
-     * Plans in the warehouse's own dialect; unqualified names resolve in its default schema. User
-     * statements hash with the default BCrypt cost and are not audited.
+     * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration, UserAdministration)}
+     * with the default metadata TTL, {@link GatewayConfig#DEFAULT_METADATA_TTL}; user statements hash
+     * with the default BCrypt cost and are not audited.
      */
     public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online) {
-        this(registry, warehouse, online, new UserAdministration(registry.users(), PasswordHasher.bcrypt(),
-                AuditLog.none(), Clock.systemUTC(), user -> { }));
+        this(registry, warehouse, online, GatewayConfig.DEFAULT_METADATA_TTL);
     }
 
-    /** As above; {@code users} runs the user statements. */
+    /** As above with metadata TTL {@code metadataTtl}. */
+    public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
+            Duration metadataTtl) {
+        this(registry, warehouse, online, metadataTtl, new UserAdministration(registry.users(),
+                PasswordHasher.bcrypt(), AuditLog.none(), Clock.systemUTC(), user -> { }));
+    }
+
+    /** As above with the default metadata TTL; {@code users} runs the user statements. */
     public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
             UserAdministration users) {
+        this(registry, warehouse, online, GatewayConfig.DEFAULT_METADATA_TTL, users);
+    }
+
+    /**
+     * Plans in the warehouse's own dialect; unqualified names resolve in its default schema.
+     *
+     * @param metadataTtl how long warehouse metadata is cached at most (a duration; zero: not cached)
+     * @param users runs the user statements (CREATE/ALTER/DROP USER, SHOW USERS)
+     */
+    public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
+            Duration metadataTtl, UserAdministration users) {
         this.users = requireNonNull(users, "users");
         this.registry = requireNonNull(registry, "registry");
         this.warehouse = requireNonNull(warehouse, "warehouse");
@@ -72,20 +97,28 @@ public final class StatementExecutor {
         this.defaultSchema = List.copyOf(warehouse.defaultSchema());
         this.online = requireNonNull(online, "online");
         this.systemTables = new SystemTableQueries(registry, online.storeName());
+        this.metadataCache = new WarehouseMetadataCache(warehouse, metadataTtl);
     }
 
     public Registry registry() {
         return registry;
     }
 
-    /** Warehouse tables, for metadata listings. */
-    public List<TableName> warehouseTables() {
-        return engine(warehouse::listTables);
+    /**
+     * The warehouse metadata shared by planning and listings. Endpoints that change the warehouse
+     * without a statement (bulk loads, session schemas) {@linkplain WarehouseMetadataCache#invalidate()
+     * invalidate} it.
+     */
+    public WarehouseMetadataCache metadataCache() {
+        return metadataCache;
     }
 
-    /** Columns of a warehouse table, for metadata listings. */
-    public Optional<List<ColumnMetadata>> warehouseColumns(TableName table) {
-        return engine(() -> warehouse.describeTable(table));
+    /**
+     * The metadata listing a session sees; {@code sessionSchemas} are its own upload schemas (none
+     * for JDBC sessions).
+     */
+    public MetadataListing metadata(List<SchemaName> sessionSchemas) {
+        return new MetadataListing(registry, metadataCache, defaultSchema.stream().findFirst(), sessionSchemas);
     }
 
     /** Plans a statement and works out its result columns, without running it; as the gateway itself. */
@@ -100,22 +133,67 @@ public final class StatementExecutor {
 
     /**
      * Plans a statement for a session that owns warehouse schemas (e.g. tables a Flight SQL client
-     * uploaded): unqualified table names resolve in {@code sessionSchemas} first, in order.
+     * uploaded) and works out its result columns, without running it: for clients that ask for
+     * them before executing (JDBC {@code prepareStatement}, Flight SQL prepared statements). A
+     * warehouse query is described once here; its executions do not describe it again.
+     * Unqualified table names resolve in {@code sessionSchemas} first, in order.
      */
     public PreparedQuery prepare(String sql, List<SchemaName> sessionSchemas) {
         return prepare(Principal.GATEWAY, sql, sessionSchemas);
     }
 
-    /** Plans a statement for {@code principal} in a session that owns {@code sessionSchemas}. */
+    /**
+     * {@link #prepare(String, List)} for {@code principal}: fails at once when it may not run the
+     * statement (user statements are admin-only); a statement with a password keeps only its
+     * masked text.
+     */
     public PreparedQuery prepare(Principal principal, String sql, List<SchemaName> sessionSchemas) {
         requireNonNull(principal, "principal");
+        PlannedStatement plan = planned(principal, sql, sessionSchemas);
+        return new PreparedQuery(textOf(plan, sql), plan,
+                engine(() -> plan.accept(new ResultColumns(warehouse, systemTables))), true);
+    }
+
+    /** Plans a statement to run at once, as the gateway itself; see {@link #plan(Principal, String, List)}. */
+    public PreparedQuery plan(String sql) {
+        return plan(Principal.GATEWAY, sql, List.of());
+    }
+
+    /** {@link #plan(Principal, String, List)} as the gateway itself. */
+    public PreparedQuery plan(String sql, List<SchemaName> sessionSchemas) {
+        return plan(Principal.GATEWAY, sql, sessionSchemas);
+    }
+
+    /** {@link #plan(Principal, String, List)} without session schemas. */
+    public PreparedQuery plan(Principal principal, String sql) {
+        return plan(principal, sql, List.of());
+    }
+
+    /**
+     * Plans a statement that runs at once (JDBC {@code Statement.execute}, Flight SQL
+     * {@code CommandStatementQuery}) for {@code principal} without working out its result columns:
+     * those come with the running cursor ({@link dev.asof.spi.RowCursor#columns()}), so a warehouse
+     * query is not described first. On a warm metadata cache, the warehouse then receives the query
+     * and nothing else. Fails at once when {@code principal} may not run the statement; a statement
+     * with a password keeps only its masked text.
+     */
+    public PreparedQuery plan(Principal principal, String sql, List<SchemaName> sessionSchemas) {
+        requireNonNull(principal, "principal");
+        PlannedStatement plan = planned(principal, sql, sessionSchemas);
+        return new PreparedQuery(textOf(plan, sql), plan, Optional.empty(), false);
+    }
+
+    private PlannedStatement planned(Principal principal, String sql, List<SchemaName> sessionSchemas) {
         PlannedStatement plan = engine(() -> new Planner(catalog(sessionSchemas), dialect).plan(sql));
         if (PlannedStatement.managesUsers(plan)) {
             users.requireAdmin(principal, plan);
-            // The text holds a password: keep only the masked form (it is echoed in signatures and errors).
-            return new PreparedQuery(Secret.maskPasswords(sql), plan, engine(() -> columnsOf(plan)));
         }
-        return new PreparedQuery(sql, plan, engine(() -> columnsOf(plan)));
+        return plan;
+    }
+
+    /** The text a prepared statement keeps: a user statement's password is masked (it is echoed in signatures and errors). */
+    private static String textOf(PlannedStatement plan, String sql) {
+        return PlannedStatement.managesUsers(plan) ? Secret.maskPasswords(sql) : sql;
     }
 
     /** Runs a prepared statement with the given parameter values, as the gateway itself. */
@@ -183,64 +261,6 @@ public final class StatementExecutor {
         }
     }
 
-    private Optional<List<ColumnMetadata>> columnsOf(PlannedStatement plan) {
-        return plan.accept(new ResultColumns());
-    }
-
-    /** A statement's result columns; empty for statements that return an update count. */
-    private final class ResultColumns extends PlannedStatement.DefaultVisitor<Optional<List<ColumnMetadata>>> {
-        ResultColumns() {
-            super(Optional.empty());
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Lookup l) {
-            return Optional.of(l.lookup().columns());
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Materialize m) {
-            return Optional.of(MaterializeResults.COLUMNS);
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.SystemQuery q) {
-            return Optional.of(systemTables.describe(q.sql()));
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Query q) {
-            return Optional.of(warehouse.describeQuery(q.query().sql()));
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.PassThrough p) {
-            return p.query() ? Optional.of(warehouse.describeQuery(p.sql())) : Optional.empty();
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Explain e) {
-            return Optional.of(List.of(TEXT));
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Show s) {
-            return Optional.of(RegistryListings.showColumns(s.kind()));
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.Describe d) {
-            return Optional.of(RegistryListings.DESCRIBE_COLUMNS);
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> visit(PlannedStatement.ShowUsers s) {
-            return Optional.of(USER_COLUMNS);
-        }
-    }
-
-    private static final List<ColumnMetadata> USER_COLUMNS = List.of(ColumnMetadata.of("name", JDBCType.VARCHAR),
-            ColumnMetadata.of("admin", JDBCType.BOOLEAN), ColumnMetadata.of("created", JDBCType.TIMESTAMP));
 
     /** Runs one statement with its parameter values. */
     private final class Runner implements PlannedStatement.Visitor<StatementResult> {
@@ -274,7 +294,7 @@ public final class StatementExecutor {
 
         @Override
         public StatementResult visit(PlannedStatement.ShowUsers s) {
-            return new StatementResult.Rows(new ListCursor(USER_COLUMNS, users.show(principal, s)));
+            return new StatementResult.Rows(new ListCursor(ResultColumns.USER_COLUMNS, users.show(principal, s)));
         }
 
         @Override
@@ -314,12 +334,18 @@ public final class StatementExecutor {
             if (!parameters.isEmpty()) {
                 throw new AsofException(ErrorCode.NOT_SUPPORTED, "parameters are supported in queries only");
             }
-            return new StatementResult.UpdateCount(warehouse.executeUpdate(p.sql(), control));
+            try {
+                return new StatementResult.UpdateCount(warehouse.executeUpdate(p.sql(), control));
+            } finally {
+                // Any user statement may have changed tables (even a failed one, part-way); after
+                // it ends, nothing cached before it is used again.
+                metadataCache.invalidate();
+            }
         }
 
         @Override
         public StatementResult visit(PlannedStatement.Explain e) {
-            return new StatementResult.Rows(new ListCursor(List.of(TEXT), e.statement().accept(new ExplainText(warehouse.engineName(), online.storeName()))));
+            return new StatementResult.Rows(new ListCursor(List.of(ResultColumns.EXPLAIN_TEXT), e.statement().accept(new ExplainText(warehouse.engineName(), online.storeName()))));
         }
 
         @Override
@@ -373,7 +399,7 @@ public final class StatementExecutor {
         return warehouse.describeTable(table).orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
                 "table '" + table + "' not found in " + warehouse.engineName()
                         + NameSuggestions.hint(table.toString(),
-                                warehouse.listTables().stream().map(TableName::toString).toList())));
+                                metadataCache.tables().stream().map(TableName::toString).toList())));
     }
 
     private ListCursor describe(List<String> name) {
@@ -393,7 +419,7 @@ public final class StatementExecutor {
         }
         String joined = String.join(".", name);
         List<String> known = new ArrayList<>(registry.objects().stream().map(CatalogObject::name).toList());
-        warehouse.listTables().forEach(t -> known.add(t.table()));
+        metadataCache.tables().forEach(t -> known.add(t.table()));
         throw new AsofException(ErrorCode.UNKNOWN_OBJECT, "'" + joined + "' not found"
                 + NameSuggestions.hint(joined, known));
     }
@@ -403,10 +429,13 @@ public final class StatementExecutor {
     }
 
     private GatewayCatalog catalog(List<SchemaName> sessionSchemas) {
-        return new GatewayCatalog(registry, warehouse, defaultSchema, List.copyOf(sessionSchemas));
+        return new GatewayCatalog(registry, metadataCache, defaultSchema, List.copyOf(sessionSchemas));
     }
 
-    /** The warehouse, for endpoints that load data into it (bulk ingest) or manage session schemas. */
+    /**
+     * The warehouse, for endpoints that load data into it (bulk ingest) or manage session schemas;
+     * they invalidate {@link #metadataCache()} after changing it.
+     */
     public WarehouseConnector warehouse() {
         return warehouse;
     }

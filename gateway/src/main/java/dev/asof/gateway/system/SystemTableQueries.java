@@ -1,5 +1,7 @@
 package dev.asof.gateway.system;
 
+import dev.asof.gateway.metadata.MetadataListing.KeyRow;
+import dev.asof.gateway.metadata.RegistryKeys;
 import dev.asof.gateway.registry.MaterializationLog;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.catalog.CatalogObject;
@@ -158,6 +160,12 @@ public final class SystemTableQueries {
                     l == null ? null : l.rowsTotal().orElse(null)});
         }
         tables.put(SystemTables.ONLINE_VIEWS, new RowsTable(SystemTables.ONLINE_VIEWS, viewRows));
+
+        List<Object[]> keyRows = new ArrayList<>();
+        for (KeyRow k : RegistryKeys.of(registry.objects())) {
+            keyRows.add(new Object[] {k.catalog(), k.schema(), k.table(), k.column(), (short) k.sequence(), k.keyName()});
+        }
+        tables.put(SystemTables.PRIMARY_KEYS, new RowsTable(SystemTables.PRIMARY_KEYS, keyRows));
         return tables;
     }
 
@@ -195,6 +203,7 @@ public final class SystemTableQueries {
             for (ColumnMetadata c : SystemTables.columns(name).orElseThrow()) {
                 SqlTypeName type = switch (c.jdbcType()) {
                     case BIGINT -> SqlTypeName.BIGINT;
+                    case SMALLINT -> SqlTypeName.SMALLINT;
                     case TIMESTAMP -> SqlTypeName.TIMESTAMP;
                     default -> SqlTypeName.VARCHAR;
                 };

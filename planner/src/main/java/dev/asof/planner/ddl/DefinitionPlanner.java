@@ -26,6 +26,7 @@ import dev.asof.planner.window.WindowFunction;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.TableName;
 import dev.asof.spi.warehouse.FileFormat;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.sql.JDBCType;
 import java.time.Duration;
@@ -61,13 +62,15 @@ public final class DefinitionPlanner {
         for (SqlEntityColumn c : node.columns()) {
             String name = c.name().getSimple();
             if (!seen.add(name.toLowerCase(Locale.ROOT))) {
-                throw new AsofException(ErrorCode.INVALID_DEFINITION, "key column '" + name + "' is declared twice");
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(c.name())
+                        + "key column '" + name + "' is declared twice");
             }
             SqlTypeName type = SqlTypeName.get(c.type().getTypeName().getSimple().toUpperCase(Locale.ROOT));
             JDBCType jdbc = type == null ? null : jdbcType(type);
             if (jdbc == null) {
-                throw new AsofException(ErrorCode.INVALID_DEFINITION, "key column '" + name + "' has type "
-                        + c.type().getTypeName().getSimple() + "; entity keys are BIGINT, INTEGER, SMALLINT, VARCHAR, DATE or DECIMAL");
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(c.type()) + "key column '" + name
+                        + "' has type " + c.type().getTypeName().getSimple()
+                        + "; entity keys are BIGINT, INTEGER, SMALLINT, VARCHAR, DATE or DECIMAL");
             }
             keys.add(new ColumnMetadata(name, jdbc, type.getName(), 0, 0));
         }
@@ -86,7 +89,12 @@ public final class DefinitionPlanner {
             String path = node.filePath();
             FileFormat format = FileFormat.fromPath(path).orElseThrow(() -> new AsofException(ErrorCode.INVALID_SOURCE,
                     "cannot tell the format of '" + path + "': use a .csv, .csv.gz, .tsv or .parquet file"));
-            location = new SourceLocation.File(Path.of(path).toAbsolutePath().normalize().toString(), format);
+            try {
+                location = new SourceLocation.File(Path.of(path).toAbsolutePath().normalize().toString(), format);
+            } catch (InvalidPathException e) {
+                // e.g. a NUL character: the path names no file on any system.
+                throw new AsofException(ErrorCode.INVALID_SOURCE, "'" + path + "' is not a valid file path");
+            }
         }
         return new PlannedStatement.CreateSource(node.name().getSimple(), location, node.eventTime().getSimple(),
                 Optional.ofNullable(node.createdTime()).map(SqlIdentifier::getSimple), ddl(node), node.ifNotExists());
@@ -137,12 +145,19 @@ public final class DefinitionPlanner {
             }
             names.add(column);
             expressions.add(expr);
+            if (Nodes.contains(expr, call -> call.getKind().belongsTo(SqlKind.QUERY))) {
+                // A feature is computed from one source row (or a window of them); a subquery
+                // would also not survive the registry's expression text.
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(item)
+                        + "a feature cannot contain a subquery; compute it from the source's columns");
+            }
             windows.add(Nodes.contains(expr, call -> call.getKind() == SqlKind.OVER) ? WindowedItem.parse(expr) : null);
         }
         boolean windowed = windows.stream().anyMatch(java.util.Objects::nonNull);
         for (ColumnMetadata key : entity.keys()) {
             if (names.stream().noneMatch(key.name()::equalsIgnoreCase)) {
-                throw new AsofException(ErrorCode.INVALID_DEFINITION, "feature view '" + name + "' must select the key '"
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(node.selectList())
+                        + "feature view '" + name + "' must select the key '"
                         + key.name() + "' of entity '" + entity.name() + "'");
             }
         }
@@ -197,7 +212,7 @@ public final class DefinitionPlanner {
                 .toSqlString(c -> c.withDialect(dialect.sqlDialect()).withQuoteAllIdentifiers(true)).getSql();
         Optional<Duration> ttl = Optional.ofNullable(node.ttlMillis()).map(Duration::ofMillis);
         if (ttl.isPresent() && (ttl.get().isNegative() || ttl.get().isZero())) {
-            throw new AsofException(ErrorCode.INVALID_DEFINITION, "TTL must be positive");
+            throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(node.ttl()) + "TTL must be positive");
         }
         List<Optional<WindowAggregate>> aggregates = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {

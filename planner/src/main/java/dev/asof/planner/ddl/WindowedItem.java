@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
+import dev.asof.planner.parser.AsofParserSupport;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.window.WindowFunction;
 import java.time.Duration;
@@ -103,6 +104,7 @@ record WindowedItem(WindowFunction function, SqlNode argument, Duration window, 
                 || !(bound.operand(0) instanceof SqlIntervalLiteral interval)) {
             throw invalid(lower, "the window must be an interval PRECEDING, e.g. " + shape);
         }
+        AsofParserSupport.checkInterval(interval); // malformed text: INVALID_DATETIME, positioned
         SqlIntervalLiteral.IntervalValue value = interval.getValueAs(SqlIntervalLiteral.IntervalValue.class);
         if (value.getIntervalQualifier().isYearMonth()) {
             throw invalid(interval, "a window must be a DAY, HOUR, MINUTE or SECOND interval (a fixed length), "
@@ -111,6 +113,9 @@ record WindowedItem(WindowFunction function, SqlNode argument, Duration window, 
         long millis = interval.getValueAs(Long.class);
         if (interval.signum() <= 0 || millis <= 0) {
             throw invalid(interval, "a window must be a positive interval");
+        }
+        if (millis > AsofParserSupport.MAX_INTERVAL_MILLIS) {
+            throw invalid(interval, "a window must be at most 1,000,000 days");
         }
         return new WindowedItem(function.get(), argument, Duration.ofMillis(millis), call, interval);
     }

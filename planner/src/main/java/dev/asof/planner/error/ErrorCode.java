@@ -31,15 +31,22 @@ public enum ErrorCode {
     CANCELLED(11, "57014"),
     /** A bug in asof; the message says what failed without internals. */
     INTERNAL_ERROR(12, "XX000"),
+    /**
+     * A statement exceeds a program limit: longer than 1 MiB of text, parentheses or subqueries
+     * nested more than 200 deep, or chained too long to plan (SQLSTATE class 54).
+     */
+    STATEMENT_TOO_COMPLEX(13, "54001"),
+    /** A TIMESTAMP, DATE, TIME or INTERVAL literal is malformed or out of range. */
+    INVALID_DATETIME(14, "22007"),
     /** The authenticated user may not run this statement (e.g. a non-admin managing users). */
-    INSUFFICIENT_PRIVILEGE(13, "42501"),
+    INSUFFICIENT_PRIVILEGE(15, "42501"),
     /** A call came without credentials. */
-    AUTHENTICATION_REQUIRED(14, "28000"),
+    AUTHENTICATION_REQUIRED(16, "28000"),
     /**
      * Credentials were refused: unknown user and wrong password give the same answer, so that
      * user names cannot be probed; also after too many failures.
      */
-    AUTHENTICATION_FAILED(15, "28P01");
+    AUTHENTICATION_FAILED(17, "28P01");
 
     private final int code;
     private final String sqlState;

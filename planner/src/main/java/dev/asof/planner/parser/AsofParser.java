@@ -11,6 +11,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.runtime.CalciteContextException;
@@ -64,26 +66,46 @@ public final class AsofParser {
     private static final SqlDialect DIALECT = new AnsiSqlDialect(
         AnsiSqlDialect.DEFAULT_CONTEXT.withIdentifierQuoteString("\""));
 
+    /** JavaCC's "Encountered "x" at line L, column C." without a list of expected tokens. */
+    private static final Pattern ENCOUNTERED =
+        Pattern.compile("^Encountered \"((?:[^\"\\\\]|\\\\.){0,40})\" at line \\d+, column \\d+");
+
     private static final SqlAbstractParserImpl.Metadata METADATA =
         AsofSqlParserImpl.FACTORY.getParser(new java.io.StringReader("")).getMetadata();
 
     private AsofParser() {}
 
     /**
-     * Parses exactly one statement; a trailing {@code ;} and whitespace are allowed.
+     * Parses exactly one statement; a final {@code ;} and whitespace or comments after it are
+     * allowed. The text is checked first ({@link StatementText#single}): not empty, one statement,
+     * within the length and nesting limits.
      *
      * @throws AsofException with {@link ErrorCode#SYNTAX_ERROR} and a short message of the form
-     *     {@code line L, column C: <problem>} if the text does not parse
+     *     {@code line L, column C: <problem>} if the text does not parse;
+     *     {@link ErrorCode#STATEMENT_TOO_COMPLEX} if it exceeds a limit or nests too deeply to
+     *     parse; {@link ErrorCode#INVALID_DATETIME} for a malformed TTL or HOP interval
      */
     public static SqlNode parse(String sql) {
-        requireNonNull(sql, "sql");
-        String text = stripTrailingSemicolons(sql);
-        if (text.isBlank()) {
-            throw new AsofException(ErrorCode.SYNTAX_ERROR, "empty statement");
+        String text = StatementText.single(sql);
+        try {
+            return parseChecked(text);
+        } catch (StackOverflowError e) {
+            // Deep expressions or long operator chains within the nesting limit; also while
+            // building the message (which parses again).
+            throw StatementText.tooComplex(e);
         }
+    }
+
+    private static SqlNode parseChecked(String text) {
         try {
             return SqlParser.create(text, CONFIG).parseStmt();
         } catch (SqlParseException e) {
+            if (e.getCause() instanceof StackOverflowError overflow) {
+                throw StatementText.tooComplex(overflow);
+            }
+            if (e.getCause() instanceof AsofException error) {
+                throw error; // raised by a grammar action with its own code and position
+            }
             throw new AsofException(ErrorCode.SYNTAX_ERROR, message(e, text), e);
         } catch (CalciteContextException e) {
             throw new AsofException(ErrorCode.SYNTAX_ERROR, contextMessage(e), e);
@@ -108,16 +130,6 @@ public final class AsofParser {
             .getSql();
     }
 
-    /** Removes trailing whitespace and semicolons (but nothing in the middle). */
-    static String stripTrailingSemicolons(String sql) {
-        int end = sql.length();
-        while (end > 0 && (Character.isWhitespace(sql.charAt(end - 1))
-            || sql.charAt(end - 1) == ';')) {
-            end--;
-        }
-        return sql.substring(0, end);
-    }
-
     private static String message(SqlParseException e, String sql) {
         SqlParserPos pos = e.getPos();
         String where = pos == null || pos.getLineNum() <= 0
@@ -139,10 +151,19 @@ public final class AsofParser {
         String m = cause instanceof CalciteContextException context
             ? rootMessage(context) : firstLine(e.getMessage());
         if (m.startsWith("Non-query expression encountered in illegal context") && pos != null) {
+            if (textAt(sql, pos).equalsIgnoreCase("MATERIALIZE")) {
+                return materializeWithoutName(sql, pos);
+            }
             return where + nonQuery(sql, pos);
         }
         if (m.startsWith("Lexical error")) {
             return where + lexical(m);
+        }
+        Matcher encountered = ENCOUNTERED.matcher(m);
+        if (encountered.find()) {
+            // JavaCC's own wording, e.g. after DESCRIBE with nothing to describe.
+            return where + (encountered.group(1).isEmpty() || encountered.group(1).equals("<EOF>")
+                ? "unexpected end of input" : "unexpected \"" + encountered.group(1) + "\"");
         }
         return where + shorten(m);
     }
@@ -171,6 +192,21 @@ public final class AsofParser {
         }
         return "\"" + text + "\" is not a statement; expected one of: SELECT, WITH, VALUES, "
             + "INSERT, CREATE, DROP, SHOW, DESCRIBE, MATERIALIZE, EXPLAIN";
+    }
+
+    /**
+     * {@code MATERIALIZE} not followed by a name: the parser tries it as an expression (the word
+     * is non-reserved) and fails there; say what is missing, where it is missing.
+     */
+    private static String materializeWithoutName(String sql, SqlParserPos pos) {
+        int next = StatementText.nextToken(sql, offset(sql, pos.getLineNum(), pos.getColumnNum())
+            + "MATERIALIZE".length());
+        String found = next >= sql.length() ? "unexpected end of input"
+            : "unexpected \"" + sql.substring(next, Math.min(sql.length(), next + 80)).split("\\s", 2)[0]
+                + "\"";
+        return StatementText.position(sql, next) + StatementText.clip(found)
+            + "; expected the name of a feature view: MATERIALIZE <feature view> [FROM <timestamp>]"
+            + " [TO <timestamp>]";
     }
 
     /**
@@ -332,7 +368,9 @@ public final class AsofParser {
         return (nl < 0 ? s : s.substring(0, nl)).trim();
     }
 
+    /** Calcite's message with long quoted parts cut (they may be most of the statement). */
     private static String shorten(String s) {
-        return s.length() <= 200 ? s : s.substring(0, 197) + "...";
+        String clipped = StatementText.clip(s);
+        return clipped.length() <= 200 ? clipped : clipped.substring(0, 197) + "...";
     }
 }

@@ -23,6 +23,13 @@ public final class SystemTables {
     /** One row per ONLINE feature view: what lookups serve now, and the latest run. */
     public static final String ONLINE_VIEWS = "online_views";
 
+    /**
+     * One row per primary key column of an entity or feature view (the entity's keys), with the
+     * columns of JDBC's {@code DatabaseMetaData.getPrimaryKeys}; the asof JDBC driver answers
+     * {@code getPrimaryKeys} from it.
+     */
+    public static final String PRIMARY_KEYS = "primary_keys";
+
     private static final Map<String, List<ColumnMetadata>> TABLES = Map.of(
             MATERIALIZATIONS, List.of(
                     ColumnMetadata.of("view_name", JDBCType.VARCHAR),
@@ -45,7 +52,14 @@ public final class SystemTables {
                     ColumnMetadata.of("latest_run_id", JDBCType.BIGINT),
                     ColumnMetadata.of("latest_status", JDBCType.VARCHAR),
                     ColumnMetadata.of("latest_rows_done", JDBCType.BIGINT),
-                    ColumnMetadata.of("latest_rows_total", JDBCType.BIGINT)));
+                    ColumnMetadata.of("latest_rows_total", JDBCType.BIGINT)),
+            PRIMARY_KEYS, List.of(
+                    ColumnMetadata.of("table_cat", JDBCType.VARCHAR),
+                    ColumnMetadata.of("table_schem", JDBCType.VARCHAR),
+                    ColumnMetadata.of("table_name", JDBCType.VARCHAR),
+                    ColumnMetadata.of("column_name", JDBCType.VARCHAR),
+                    ColumnMetadata.of("key_seq", JDBCType.SMALLINT),
+                    ColumnMetadata.of("pk_name", JDBCType.VARCHAR)));
 
     private SystemTables() {}
 

@@ -36,6 +36,10 @@ public final class QueryValidator {
     private static final Pattern NOT_FOUND =
             Pattern.compile("(Object|Table|Column) '([^']+)' not found(?: in (?:table|any table)(?: '([^']+)')?)?");
 
+    /** Calcite's messages for a malformed or out-of-range datetime or interval literal. */
+    private static final Pattern DATETIME_LITERAL = Pattern.compile(
+            "^(?:Illegal (?:DATE|TIME|TIMESTAMP)[A-Z_ ]* literal|Illegal interval literal|Interval field value)");
+
     private final Catalog catalog;
     private final SqlValidator validator;
 
@@ -73,6 +77,12 @@ public final class QueryValidator {
             throw translate(e);
         } catch (CalciteException e) {
             throw new AsofException(ErrorCode.INVALID_QUERY, firstLine(e.getMessage()));
+        } catch (UnsupportedOperationException e) {
+            // Calcite's "need to implement": its validator cannot type an expression that parsed,
+            // e.g. "AS OF x = ?" (a parameter compared with nothing typed) or "CASE WHEN a, 1".
+            throw new AsofException(ErrorCode.INVALID_QUERY, "an expression of this query has no type here"
+                    + " (a ? parameter compared with another untyped value, or a list where one value belongs);"
+                    + " CAST the parameter or rewrite the expression", e);
         }
     }
 
@@ -98,6 +108,9 @@ public final class QueryValidator {
             return new AsofException(ErrorCode.UNKNOWN_OBJECT,
                     where + (column ? "column" : "table or view") + " '" + name + "' not found"
                             + NameSuggestions.hint(name, known));
+        }
+        if (DATETIME_LITERAL.matcher(message).find()) {
+            return new AsofException(ErrorCode.INVALID_DATETIME, where + firstLine(message));
         }
         return new AsofException(ErrorCode.INVALID_QUERY, where + firstLine(message));
     }

@@ -16,7 +16,10 @@ class ErrorCodeTest {
                 Map.entry("INVALID_QUERY", "5 42P18"), Map.entry("PIT_JOIN_REQUIRED", "6 42P19"),
                 Map.entry("INVALID_SOURCE", "7 22P02"), Map.entry("NOT_SUPPORTED", "8 0A000"),
                 Map.entry("INVALID_PARAMETER", "9 22023"), Map.entry("ENGINE_ERROR", "10 58000"),
-                Map.entry("CANCELLED", "11 57014"), Map.entry("INTERNAL_ERROR", "12 XX000"));
+                Map.entry("CANCELLED", "11 57014"), Map.entry("INTERNAL_ERROR", "12 XX000"),
+                Map.entry("STATEMENT_TOO_COMPLEX", "13 54001"), Map.entry("INVALID_DATETIME", "14 22007"),
+                Map.entry("INSUFFICIENT_PRIVILEGE", "15 42501"), Map.entry("AUTHENTICATION_REQUIRED", "16 28000"),
+                Map.entry("AUTHENTICATION_FAILED", "17 28P01"));
         published.forEach((name, expected) -> {
             ErrorCode code = ErrorCode.valueOf(name);
             assertThat(code.code() + " " + code.sqlState()).as(name).isEqualTo(expected);

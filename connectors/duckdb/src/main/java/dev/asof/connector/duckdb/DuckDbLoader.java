@@ -1,7 +1,7 @@
 package dev.asof.connector.duckdb;
 
+import dev.asof.connector.jdbc.BaseJdbcConnector;
 import dev.asof.spi.ColumnMetadata;
-import dev.asof.spi.ConnectorException;
 import dev.asof.spi.TableName;
 import dev.asof.spi.warehouse.LoadMode;
 import java.math.BigDecimal;
@@ -22,12 +22,10 @@ import org.duckdb.DuckDBConnection;
 final class DuckDbLoader {
     private DuckDbLoader() {}
 
+    /** Loads {@code rows} into the qualified {@code table}, all or nothing. */
     static long load(DuckDBConnection root, TableName table, List<ColumnMetadata> columns, LoadMode mode,
-            Iterator<Object[]> rows) {
-        if (!table.isQualified()) {
-            throw new ConnectorException("bulk load needs a fully qualified table name, not " + table, null);
-        }
-        String relation = table.parts().stream().map(DuckDbConnector::quoteIdentifier).collect(Collectors.joining("."));
+            Iterator<Object[]> rows) throws SQLException {
+        String relation = BaseJdbcConnector.qualifiedName(table.parts());
         try (DuckDBConnection c = root.duplicate()) {
             try (Statement s = c.createStatement()) {
                 s.execute("SET TimeZone = 'UTC'");
@@ -36,7 +34,7 @@ final class DuckDbLoader {
             try {
                 try (Statement s = c.createStatement()) {
                     String definition = " (" + columns.stream()
-                            .map(col -> DuckDbConnector.quoteIdentifier(col.name()) + " " + sqlType(col))
+                            .map(col -> BaseJdbcConnector.quoteIdentifier(col.name()) + " " + sqlType(col))
                             .collect(Collectors.joining(", ")) + ")";
                     switch (mode) {
                         case CREATE -> s.execute("CREATE TABLE " + relation + definition);
@@ -68,8 +66,6 @@ final class DuckDbLoader {
                 }
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new ConnectorException(DuckDbConnector.message(e), e);
         }
     }
 

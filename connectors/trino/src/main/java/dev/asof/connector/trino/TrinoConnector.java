@@ -4,27 +4,30 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.asof.connector.jdbc.BaseJdbcConnector;
+import dev.asof.connector.jdbc.JdbcExecution;
+import dev.asof.planner.sql.TrinoDialect;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
-import dev.asof.spi.RowCursor;
-import dev.asof.spi.TableName;
-import dev.asof.spi.warehouse.EngineDialect;
-import dev.asof.planner.sql.TrinoDialect;
 import dev.asof.spi.warehouse.FileFormat;
 import dev.asof.spi.warehouse.QueryControl;
-import dev.asof.spi.warehouse.WarehouseConnector;
 import io.trino.jdbc.TrinoResultSet;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.sql.JDBCType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The distributed warehouse: an existing Trino cluster reached with trino-jdbc through a HikariCP
@@ -35,24 +38,32 @@ import java.util.stream.Collectors;
  *
  * <p>Cancel: {@link QueryControl#cancel()} stops the Trino query: trino-jdbc's
  * {@code Statement.cancel()} while it is being submitted, {@code system.runtime.kill_query} once it
- * runs (see {@link #cancel}); it ends FAILED. Timeout: the smaller of the
- * statement's and the configured limit is set with {@code setQueryTimeout}; trino-jdbc enforces
- * it by cancelling the query.
+ * runs (see {@link #cancel}); it ends FAILED. Timeout: the smaller of the statement's and the
+ * configured limit is set with {@code setQueryTimeout}, which trino-jdbc sends as the session's
+ * {@code query_max_run_time}, so Trino enforces it; the base connector's timer cancels at the same
+ * limit.
  */
-public final class TrinoConnector implements WarehouseConnector {
-    private static final java.util.regex.Pattern QUERY_ID = java.util.regex.Pattern.compile("[0-9a-z_]+");
+public final class TrinoConnector extends BaseJdbcConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(TrinoConnector.class);
+    private static final Pattern QUERY_ID = Pattern.compile("[0-9a-z_]+");
 
-    private static final EngineDialect DIALECT = new TrinoDialect();
-
-    private final TrinoSettings settings;
-    private final HikariDataSource pool;
-
-    private TrinoConnector(TrinoSettings settings, HikariDataSource pool) {
-        this.settings = settings;
-        this.pool = pool;
+    /** What {@code kill_query} did. */
+    enum KillOutcome {
+        KILLED,
+        /** The query had already ended (or Trino forgot it): nothing to stop. */
+        ALREADY_ENDED,
+        /** The kill failed; logged as a warning with the query id and the reason. */
+        FAILED
     }
 
-    /** Opens the pool and checks that Trino answers; fails with the reason when it does not. */
+    private final TrinoSettings settings;
+
+    private TrinoConnector(TrinoSettings settings, HikariDataSource pool) {
+        super("trino", new TrinoDialect(), pool, TrinoErrors.INSTANCE);
+        this.settings = settings;
+    }
+
+    /** Opens the pool; a Trino that is down is reported per statement. */
     public static TrinoConnector open(TrinoSettings settings) {
         requireNonNull(settings, "settings");
         HikariConfig config = new HikariConfig();
@@ -73,22 +84,11 @@ public final class TrinoConnector implements WarehouseConnector {
         config.setMinimumIdle(1);
         config.setInitializationFailTimeout(-1); // a Trino that is down is reported per statement
         config.setConnectionTimeout(30_000);
-        HikariDataSource pool = new HikariDataSource(config);
-        return new TrinoConnector(settings, pool);
+        return new TrinoConnector(settings, new HikariDataSource(config));
     }
 
     public TrinoSettings settings() {
         return settings;
-    }
-
-    @Override
-    public String engineName() {
-        return "trino";
-    }
-
-    @Override
-    public EngineDialect dialect() {
-        return DIALECT;
     }
 
     @Override
@@ -100,78 +100,73 @@ public final class TrinoConnector implements WarehouseConnector {
     }
 
     @Override
-    public Optional<List<ColumnMetadata>> describeTable(TableName table) {
-        String relation = table.parts().stream().map(TrinoConnector::quoteIdentifier).collect(Collectors.joining("."));
-        try (Connection c = pool.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT * FROM " + relation)) {
-            return Optional.of(TrinoColumns.of(ps.getMetaData()));
-        } catch (SQLException e) {
-            if (isMissingObject(e)) {
-                return Optional.empty();
-            }
-            throw new ConnectorException(message(e), e);
-        }
-    }
-
-    @Override
-    public List<TableName> listTables() {
-        String sql = "SELECT table_cat, table_schem, table_name FROM system.jdbc.tables"
+    protected String listTablesSql() {
+        return "SELECT table_cat, table_schem, table_name FROM system.jdbc.tables"
                 + " WHERE table_cat <> 'system' AND table_schem <> 'information_schema'"
                 + " ORDER BY 1, 2, 3";
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            List<TableName> tables = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery(sql)) {
-                while (rs.next()) {
-                    tables.add(TableName.of(rs.getString(1), rs.getString(2), rs.getString(3)));
-                }
-            }
-            return tables;
-        } catch (SQLException e) {
-            throw new ConnectorException(message(e), e);
+    }
+
+    /**
+     * Parameter types are not described: trino-jdbc would run {@code DESCRIBE INPUT} for it, and
+     * callers fall back to a generic type.
+     */
+    @Override
+    public List<JDBCType> describeParameters(String sql) {
+        return List.of();
+    }
+
+    /** Trino's timestamp types carry their precision in the name ({@code timestamp(6) with time zone}). */
+    @Override
+    protected JDBCType jdbcType(int jdbcCode, String typeName) {
+        String name = typeName.toLowerCase(Locale.ROOT);
+        if (name.startsWith("timestamp") && name.endsWith("with time zone")) {
+            return JDBCType.TIMESTAMP_WITH_TIMEZONE;
         }
+        if (name.startsWith("timestamp")) {
+            return JDBCType.TIMESTAMP;
+        }
+        if (name.startsWith("time") && name.endsWith("with time zone")) {
+            return JDBCType.TIME_WITH_TIMEZONE;
+        }
+        return super.jdbcType(jdbcCode, typeName);
+    }
+
+    /** trino-jdbc converts {@code timestamp with time zone} to {@code ZonedDateTime}, not {@code OffsetDateTime}. */
+    @Override
+    protected OffsetDateTime readTimestampWithTimeZone(ResultSet rs, int column) throws SQLException {
+        ZonedDateTime t = rs.getObject(column, ZonedDateTime.class);
+        return t == null ? null : t.toOffsetDateTime();
+    }
+
+    /** A query without parameters runs as a plain statement: no PREPARE/EXECUTE round trips. */
+    @Override
+    protected Statement newStatement(Connection connection, String sql, List<Object> parameters) throws SQLException {
+        return parameters.isEmpty() ? connection.createStatement() : super.newStatement(connection, sql, parameters);
+    }
+
+    /** The smaller of the statement's limit and {@code asof.trino.query-timeout}. */
+    @Override
+    protected Optional<Duration> timeout(QueryControl control) {
+        Optional<Duration> limit = control.timeout();
+        Optional<Duration> configured = settings.queryTimeout();
+        if (configured.isPresent() && (limit.isEmpty() || configured.get().compareTo(limit.get()) < 0)) {
+            return configured;
+        }
+        return limit;
+    }
+
+    /** Sent as {@code query_max_run_time} (whole seconds, rounded up): Trino itself stops the query. */
+    @Override
+    protected void applyTimeout(Statement statement, Duration limit) throws SQLException {
+        long seconds = Math.max(1, (limit.toMillis() + 999) / 1000);
+        statement.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, seconds));
     }
 
     @Override
-    public List<ColumnMetadata> describeQuery(String sql) {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            return TrinoColumns.of(ps.getMetaData());
-        } catch (SQLException e) {
-            throw new ConnectorException(message(e), e);
-        }
-    }
-
-    @Override
-    public RowCursor executeQuery(String sql, List<Object> parameters, QueryControl control) {
-        Connection c = null;
-        try {
-            c = pool.getConnection();
-            Statement st;
-            if (parameters.isEmpty()) {
-                st = c.createStatement();
-            } else {
-                PreparedStatement ps = c.prepareStatement(sql);
-                for (int i = 0; i < parameters.size(); i++) {
-                    ps.setObject(i + 1, parameters.get(i));
-                }
-                st = ps;
-            }
-            applyTimeout(st, control);
-            AtomicReference<String> queryId = new AtomicReference<>();
-            control.onCancel(() -> cancel(st, queryId.get()));
-            checkNotCancelled(control);
-            ResultSet rs = st instanceof PreparedStatement ps ? ps.executeQuery() : st.executeQuery(sql);
-            queryId.set(queryId(rs));
-            if (control.isCancelled()) {
-                // cancelled between the check and the start of the Trino query: stop it now
-                cancel(st, queryId.get());
-                closeQuietly(rs);
-                closeQuietly(st);
-                checkNotCancelled(control);
-            }
-            return new TrinoRowCursor(c, st, rs, control);
-        } catch (SQLException e) {
-            closeQuietly(c);
-            throw new ConnectorException(message(e), e, control.isCancelled() || isCancellation(e));
+    protected void started(JdbcExecution execution, ResultSet rs) throws SQLException {
+        String id = rs.unwrap(TrinoResultSet.class).getQueryId();
+        if (id != null) {
+            execution.queryId(id);
         }
     }
 
@@ -182,44 +177,31 @@ public final class TrinoConnector implements WarehouseConnector {
      * id is known the query is killed with {@code CALL system.runtime.kill_query} on another pooled
      * connection (a procedure, not DDL/DML; Trino lets a user kill their own queries).
      */
-    private void cancel(Statement st, String queryId) {
-        if (queryId == null || !QUERY_ID.matcher(queryId).matches()) {
-            cancelQuietly(st);
-            return;
+    @Override
+    protected void cancel(JdbcExecution execution) throws SQLException {
+        Optional<String> id = execution.queryId();
+        if (id.isPresent() && QUERY_ID.matcher(id.get()).matches()) {
+            kill(id.get());
+        } else {
+            super.cancel(execution);
         }
-        try (Connection c = pool.getConnection(); Statement kill = c.createStatement()) {
+    }
+
+    /**
+     * Kills query {@code queryId} with {@code system.runtime.kill_query}. A query that already
+     * ended is fine; any other failure is logged as a warning (the query may still be running).
+     */
+    KillOutcome kill(String queryId) {
+        try (Connection c = pool().getConnection(); Statement kill = c.createStatement()) {
             kill.execute("CALL system.runtime.kill_query(query_id => '" + queryId
                     + "', message => 'cancelled through the asof gateway')");
+            return KillOutcome.KILLED;
         } catch (SQLException e) {
-            // the query already ended
-        }
-    }
-
-    private static String queryId(ResultSet rs) {
-        try {
-            return rs.unwrap(TrinoResultSet.class).getQueryId();
-        } catch (SQLException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    @Override
-    public long executeUpdate(String sql, QueryControl control) {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            applyTimeout(s, control);
-            control.onCancel(() -> cancelQuietly(s));
-            checkNotCancelled(control);
-            if (s.execute(sql)) {
-                try (ResultSet rs = s.getResultSet()) {
-                    while (rs.next()) {
-                        // a statement with rows (e.g. SHOW) run for its effect
-                    }
-                }
-                return -1;
+            if (TrinoErrors.isQueryAlreadyEnded(e)) {
+                return KillOutcome.ALREADY_ENDED;
             }
-            return s.getLargeUpdateCount();
-        } catch (SQLException e) {
-            throw new ConnectorException(message(e), e, control.isCancelled() || isCancellation(e));
+            LOG.warn("could not kill Trino query {}: {}", queryId, errors().message(e));
+            return KillOutcome.FAILED;
         }
     }
 
@@ -227,75 +209,5 @@ public final class TrinoConnector implements WarehouseConnector {
     public List<ColumnMetadata> describeFile(String path, FileFormat format) {
         throw new ConnectorException("file sources need the embedded warehouse (DuckDB); this gateway uses Trino: "
                 + "load " + path + " into a Trino table and CREATE SOURCE ... FROM TABLE", null);
-    }
-
-    @Override
-    public void close() {
-        pool.close();
-    }
-
-    private void applyTimeout(Statement s, QueryControl control) throws SQLException {
-        Optional<Duration> limit = control.timeout();
-        if (settings.queryTimeout().isPresent()
-                && (limit.isEmpty() || settings.queryTimeout().get().compareTo(limit.get()) < 0)) {
-            limit = settings.queryTimeout();
-        }
-        if (limit.isPresent()) {
-            long seconds = Math.max(1, (limit.get().toMillis() + 999) / 1000);
-            s.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, seconds));
-        }
-    }
-
-    private static void checkNotCancelled(QueryControl control) throws SQLException {
-        if (control.isCancelled()) {
-            throw new SQLException("statement cancelled before Trino started it");
-        }
-    }
-
-    static String quoteIdentifier(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
-    }
-
-    private static boolean isMissingObject(SQLException e) {
-        String m = String.valueOf(e.getMessage());
-        return m.contains("does not exist") || m.contains("not found");
-    }
-
-    static boolean isCancellation(SQLException e) {
-        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        return m.contains("cancel") || m.contains("exceeded maximum time limit") || m.contains("timed out")
-                || m.contains("exceeded_time_limit");
-    }
-
-    /** Trino's message without the {@code Query failed (#id):} prefix and without stack text. */
-    static String message(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int nl = m.indexOf('\n');
-        m = (nl > 0 ? m.substring(0, nl) : m).trim();
-        if (m.startsWith("Query failed (")) {
-            int colon = m.indexOf("):");
-            if (colon > 0) {
-                m = m.substring(colon + 2).trim();
-            }
-        }
-        return m;
-    }
-
-    static void cancelQuietly(Statement s) {
-        try {
-            s.cancel();
-        } catch (SQLException e) {
-            // already finished
-        }
-    }
-
-    static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // nothing useful to do while closing
-            }
-        }
     }
 }

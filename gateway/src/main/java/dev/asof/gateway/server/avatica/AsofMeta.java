@@ -240,7 +240,8 @@ final class AsofMeta implements ProtobufMeta {
         Statement s = statement(h);
         try {
             s.preparedSignature = null;
-            s.prepared = executor.prepare(identity.current(), sql);
+            // Runs at once: not described first; the result signature is built from the cursor.
+            s.prepared = executor.plan(identity.current(), sql);
             s.maxRowCount = maxRowCount;
             return run(s, List.of(), maxRowsInFirstFrame);
         } catch (RuntimeException e) {
@@ -404,7 +405,7 @@ final class AsofMeta implements ProtobufMeta {
         s.preparedSignature = null;
         for (int i = 0; i < counts.length; i++) {
             try {
-                s.prepared = executor.prepare(identity.current(), sqlCommands.get(i));
+                s.prepared = executor.plan(identity.current(), sqlCommands.get(i));
                 counts[i] = updateCount(executor.execute(identity.current(), s.prepared, List.of(), QueryControl.none()));
             } catch (RuntimeException e) {
                 throw clientError(e, sqlCommands.get(i));
@@ -538,9 +539,14 @@ final class AsofMeta implements ProtobufMeta {
         return empty(ch);
     }
 
+    /**
+     * The listing's keys. Avatica's remote protocol has no request for primary keys (its client
+     * answers them empty without asking), so the asof driver reads them from
+     * {@code sys.primary_keys} instead; this answers in-process callers of the Meta.
+     */
     @Override
     public MetaResultSet getPrimaryKeys(ConnectionHandle ch, String catalog, String schema, String table) {
-        return empty(ch);
+        return guarded(() -> metadata.primaryKeys(ch.id, statementIds.incrementAndGet(), catalog, schema, table));
     }
 
     @Override

@@ -1,32 +1,27 @@
 package dev.asof.gateway.server.avatica;
 
-import dev.asof.gateway.catalog.LikePattern;
 import dev.asof.gateway.execution.StatementExecutor;
-import dev.asof.planner.catalog.CatalogObject;
+import dev.asof.gateway.metadata.MetadataListing;
+import dev.asof.gateway.metadata.MetadataListing.ColumnRow;
+import dev.asof.gateway.metadata.MetadataListing.KeyRow;
+import dev.asof.gateway.metadata.MetadataListing.SchemaRow;
+import dev.asof.gateway.metadata.MetadataListing.TableRow;
 import dev.asof.spi.ColumnMetadata;
-import dev.asof.spi.SchemaName;
-import dev.asof.spi.TableName;
 import java.sql.DatabaseMetaData;
 import java.sql.JDBCType;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.Meta.MetaResultSet;
 
 /**
- * {@link DatabaseMetaData} answers: registry objects (entities, sources, feature views) are tables
- * with no catalog or schema, of type {@code ENTITY}, {@code SOURCE} or {@code FEATURE VIEW}, so
- * that a BI tool's tree shows them and the names it generates are the ones users type;
- * warehouse tables follow with their catalog and schema.
+ * {@link DatabaseMetaData} answers: the rows of the gateway's {@link MetadataListing} (registry
+ * objects as tables without catalog or schema, then warehouse tables) rendered as Avatica result
+ * sets with the columns JDBC documents. A JDBC session has no upload schema, so it lists none.
  */
 final class JdbcCatalogMetadata {
-    static final List<String> TABLE_TYPES = List.of("ENTITY", "FEATURE VIEW", "SOURCE", "TABLE");
-
     private static final List<ColumnMetadata> TABLES = columns(
             "TABLE_CAT", "TABLE_SCHEM", "TABLE_NAME", "TABLE_TYPE", "REMARKS", "TYPE_CAT", "TYPE_SCHEM", "TYPE_NAME",
             "SELF_REFERENCING_COL_NAME", "REF_GENERATION");
@@ -37,6 +32,9 @@ final class JdbcCatalogMetadata {
             integer("SQL_DATETIME_SUB"), integer("CHAR_OCTET_LENGTH"), integer("ORDINAL_POSITION"), text("IS_NULLABLE"),
             text("SCOPE_CATALOG"), text("SCOPE_SCHEMA"), text("SCOPE_TABLE"), ColumnMetadata.of("SOURCE_DATA_TYPE", JDBCType.SMALLINT),
             text("IS_AUTOINCREMENT"), text("IS_GENERATEDCOLUMN"));
+    private static final List<ColumnMetadata> PRIMARY_KEYS = List.of(
+            text("TABLE_CAT"), text("TABLE_SCHEM"), text("TABLE_NAME"), text("COLUMN_NAME"),
+            ColumnMetadata.of("KEY_SEQ", JDBCType.SMALLINT), text("PK_NAME"));
     private static final List<ColumnMetadata> SCHEMAS = columns("TABLE_SCHEM", "TABLE_CATALOG");
     private static final List<ColumnMetadata> CATALOGS = columns("TABLE_CAT");
     private static final List<ColumnMetadata> TYPES = columns("TABLE_TYPE");
@@ -45,6 +43,11 @@ final class JdbcCatalogMetadata {
 
     JdbcCatalogMetadata(StatementExecutor executor) {
         this.executor = executor;
+    }
+
+    /** What a JDBC session may list: no upload schemas of its own. */
+    private MetadataListing listing() {
+        return executor.metadata(List.of());
     }
 
     Map<Meta.DatabaseProperty, Object> databaseProperties() {
@@ -58,23 +61,8 @@ final class JdbcCatalogMetadata {
     MetaResultSet tables(String connectionId, int statementId, String catalog, Meta.Pat schema, Meta.Pat table,
             List<String> types) {
         List<Object> rows = new ArrayList<>();
-        Pattern tablePattern = like(table);
-        boolean registryScope = catalog == null || catalog.isEmpty();
-        if (registryScope && (schema == null || schema.s == null || schema.s.equals("%"))) {
-            for (CatalogObject o : executor.registry().objects()) {
-                if (tablePattern.matcher(o.name()).matches() && typeWanted(types, o.tableType())) {
-                    rows.add(new Object[] {null, null, o.name(), o.tableType(), o.ddl(), null, null, null, null, null});
-                }
-            }
-        }
-        if (typeWanted(types, "TABLE")) {
-            Pattern schemaPattern = like(schema);
-            for (TableName t : executor.warehouseTables()) {
-                if ((catalog == null || catalog.equalsIgnoreCase(t.catalog().orElseThrow()))
-                        && schemaPattern.matcher(t.schema().orElseThrow()).matches() && tablePattern.matcher(t.table()).matches()) {
-                    rows.add(new Object[] {t.catalog().get(), t.schema().get(), t.table(), "TABLE", null, null, null, null, null, null});
-                }
-            }
+        for (TableRow t : listing().tables(catalog, pattern(schema), pattern(table), types)) {
+            rows.add(new Object[] {t.catalog(), t.schema(), t.name(), t.type(), t.remarks(), null, null, null, null, null});
         }
         return result(connectionId, statementId, TABLES, rows);
     }
@@ -82,68 +70,43 @@ final class JdbcCatalogMetadata {
     MetaResultSet columns(String connectionId, int statementId, String catalog, Meta.Pat schema, Meta.Pat table,
             Meta.Pat column) {
         List<Object> rows = new ArrayList<>();
-        Pattern tablePattern = like(table);
-        Pattern columnPattern = like(column);
-        boolean registryScope = catalog == null || catalog.isEmpty();
-        if (registryScope && (schema == null || schema.s == null || schema.s.equals("%"))) {
-            for (CatalogObject o : executor.registry().objects()) {
-                if (tablePattern.matcher(o.name()).matches()) {
-                    addColumns(rows, null, null, o.name(), o.columns(), columnPattern);
-                }
-            }
-        }
-        Pattern schemaPattern = like(schema);
-        for (TableName t : executor.warehouseTables()) {
-            if ((catalog == null || catalog.equalsIgnoreCase(t.catalog().orElseThrow()))
-                    && schemaPattern.matcher(t.schema().orElseThrow()).matches() && tablePattern.matcher(t.table()).matches()) {
-                executor.warehouseColumns(t).ifPresent(cols -> addColumns(rows, t.catalog().get(), t.schema().get(), t.table(), cols, columnPattern));
-            }
+        for (ColumnRow r : listing().columns(catalog, pattern(schema), pattern(table), pattern(column))) {
+            ColumnMetadata c = r.column();
+            rows.add(new Object[] {
+                r.catalog(), r.schema(), r.table(), c.name(), AvaticaTypes.wireType(c.jdbcType()), c.typeName(),
+                c.precision() > 0 ? c.precision() : null, null, c.scale() > 0 ? c.scale() : null, 10,
+                DatabaseMetaData.columnNullable, null, null, null, null, null, r.ordinal(), "YES",
+                null, null, null, null, "NO", "NO"
+            });
         }
         return result(connectionId, statementId, COLUMNS, rows);
     }
 
-    private static void addColumns(List<Object> rows, String catalog, String schema, String table,
-            List<ColumnMetadata> columns, Pattern columnPattern) {
-        int position = 0;
-        for (ColumnMetadata c : columns) {
-            position++;
-            if (!columnPattern.matcher(c.name()).matches()) {
-                continue;
-            }
-            rows.add(new Object[] {
-                catalog, schema, table, c.name(), AvaticaTypes.wireType(c.jdbcType()), c.typeName(),
-                c.precision() > 0 ? c.precision() : null, null, c.scale() > 0 ? c.scale() : null, 10,
-                DatabaseMetaData.columnNullable, null, null, null, null, null, position, "YES",
-                null, null, null, null, "NO", "NO"
-            });
+    MetaResultSet primaryKeys(String connectionId, int statementId, String catalog, String schema, String table) {
+        List<Object> rows = new ArrayList<>();
+        for (KeyRow k : listing().primaryKeys(catalog, schema, table)) {
+            rows.add(new Object[] {k.catalog(), k.schema(), k.table(), k.column(), (short) k.sequence(), k.keyName()});
         }
+        return result(connectionId, statementId, PRIMARY_KEYS, rows);
     }
 
     MetaResultSet schemas(String connectionId, int statementId, String catalog, Meta.Pat schema) {
-        Pattern schemaPattern = like(schema);
-        TreeSet<String> seen = new TreeSet<>();
         List<Object> rows = new ArrayList<>();
-        for (TableName t : executor.warehouseTables()) {
-            SchemaName s = t.schemaName();
-            if ((catalog == null || catalog.equalsIgnoreCase(s.catalog())) && schemaPattern.matcher(s.schema()).matches()
-                    && seen.add(s.toString())) {
-                rows.add(new Object[] {s.schema(), s.catalog()});
-            }
+        for (SchemaRow s : listing().schemas(catalog, pattern(schema))) {
+            rows.add(new Object[] {s.schema(), s.catalog()});
         }
         return result(connectionId, statementId, SCHEMAS, rows);
     }
 
     MetaResultSet catalogs(String connectionId, int statementId) {
-        TreeSet<String> catalogs = new TreeSet<>();
-        executor.warehouseTables().forEach(t -> catalogs.add(t.catalog().orElseThrow()));
         List<Object> rows = new ArrayList<>();
-        catalogs.forEach(c -> rows.add(new Object[] {c}));
+        listing().catalogs().forEach(c -> rows.add(new Object[] {c}));
         return result(connectionId, statementId, CATALOGS, rows);
     }
 
     MetaResultSet tableTypes(String connectionId, int statementId) {
         List<Object> rows = new ArrayList<>();
-        TABLE_TYPES.forEach(t -> rows.add(new Object[] {t}));
+        MetadataListing.TABLE_TYPES.forEach(t -> rows.add(new Object[] {t}));
         return result(connectionId, statementId, TYPES, rows);
     }
 
@@ -157,8 +120,9 @@ final class JdbcCatalogMetadata {
         return MetaResultSet.create(connectionId, statementId, true, signature, Meta.Frame.create(0, true, rows));
     }
 
-    private static boolean typeWanted(List<String> types, String type) {
-        return types == null || types.stream().anyMatch(type::equalsIgnoreCase);
+    /** A JDBC name pattern's text; null (no pattern) matches every name. */
+    private static String pattern(Meta.Pat pat) {
+        return pat == null ? null : pat.s;
     }
 
     private static List<ColumnMetadata> columns(String... names) {
@@ -174,11 +138,6 @@ final class JdbcCatalogMetadata {
     }
 
     private static ColumnMetadata integer(String name) {
-        return ColumnMetadata.of(name.toUpperCase(Locale.ROOT), JDBCType.INTEGER);
-    }
-
-    /** A JDBC name pattern; null (or a null pattern) matches every name. */
-    static Pattern like(Meta.Pat pat) {
-        return LikePattern.compile(pat == null ? null : pat.s);
+        return ColumnMetadata.of(name, JDBCType.INTEGER);
     }
 }

@@ -1,6 +1,7 @@
 package dev.asof.gateway.server.avatica;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.asof.connector.rocksdb.RocksDbOnlineStore;
 import dev.asof.gateway.execution.StatementExecutor;
@@ -21,12 +22,15 @@ import java.sql.JDBCType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.remote.Service;
@@ -50,6 +54,8 @@ class AvaticaEndpointTest {
 
     /** What the next execution returns: its columns (one row, values derived from the key). */
     private final AtomicReference<List<ColumnMetadata>> resultColumns = new AtomicReference<>(PREPARED);
+    /** How many times the warehouse was asked to describe a query. */
+    private final AtomicInteger describes = new AtomicInteger();
 
     private Registry registry;
     private OnlineServing online;
@@ -73,6 +79,30 @@ class AvaticaEndpointTest {
 
     private Connection connect() throws Exception {
         return TestUsers.connect("jdbc:asof://127.0.0.1:" + endpoint.port());
+    }
+
+    /**
+     * Avatica's protobuf leaves an empty string out of the request, so the gateway receives null;
+     * that reached clients as an internal error (XX000) before (issue 13).
+     */
+    @Test
+    void emptyStatementIsASyntaxErrorNotAnInternalOne() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (String sql : new String[] {"", "  ", "-- nothing"}) {
+                SQLException e = catchThrowableOfType(SQLException.class, () -> s.execute(sql));
+                assertThat(e != null).as("executing '%s' fails", sql).isTrue();
+                assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("42000");
+                assertThat(e.getMessage()).contains("empty statement");
+            }
+            // The connection stays usable (this warehouse answers one-parameter queries only).
+            try (PreparedStatement ps = c.prepareStatement("SELECT CAST(? AS BIGINT) AS id")) {
+                ps.setLong(1, 7);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).isEqualTo(7);
+                }
+            }
+        }
     }
 
     @Test
@@ -117,6 +147,49 @@ class AvaticaEndpointTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(2)).isEqualTo("s7");
             }
+        }
+    }
+
+    /**
+     * A statement run at once is not described first: its result metadata is the running cursor's
+     * (here two columns, where a describe would have said three). A prepared statement is described
+     * once, at prepare, and never at its executions.
+     */
+    @Test
+    void adHocQueriesAreNotDescribedAndPreparedOnesOnlyOnce() throws Exception {
+        resultColumns.set(List.of(ColumnMetadata.of("id", JDBCType.BIGINT), ColumnMetadata.of("segment", JDBCType.VARCHAR)));
+        try (Connection c = connect()) {
+            try (Statement st = c.createStatement()) {
+                for (int i = 0; i < 3; i++) {
+                    try (ResultSet rs = st.executeQuery("SELECT CAST(1 AS BIGINT) AS id")) {
+                        ResultSetMetaData md = rs.getMetaData();
+                        assertThat(md.getColumnCount()).isEqualTo(2);
+                        assertThat(md.getColumnLabel(1)).isEqualTo("id");
+                        assertThat(md.getColumnType(1)).isEqualTo(Types.BIGINT);
+                        assertThat(md.getColumnLabel(2)).isEqualTo("segment");
+                        assertThat(md.getColumnType(2)).isEqualTo(Types.VARCHAR);
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getLong(1)).isEqualTo(1);
+                        assertThat(rs.getString("segment")).isEqualTo("s1");
+                        assertThat(rs.next()).isFalse();
+                    }
+                }
+            }
+            assertThat(describes.get()).isZero();
+
+            try (PreparedStatement ps = c.prepareStatement("SELECT CAST(? AS BIGINT) AS id")) {
+                assertThat(describes.get()).isEqualTo(1);
+                assertThat(ps.getMetaData().getColumnCount()).isEqualTo(3); // what the describe said
+                for (long key = 1; key <= 3; key++) {
+                    ps.setLong(1, key);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.getMetaData().getColumnCount()).isEqualTo(2); // what ran
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getLong(1)).isEqualTo(key);
+                    }
+                }
+            }
+            assertThat(describes.get()).isEqualTo(1);
         }
     }
 
@@ -191,12 +264,13 @@ class AvaticaEndpointTest {
 
         @Override
         public List<ColumnMetadata> describeQuery(String sql) {
+            describes.incrementAndGet();
             return PREPARED;
         }
 
         @Override
         public RowCursor executeQuery(String sql, List<Object> parameters, QueryControl control) {
-            long key = ((Number) parameters.get(0)).longValue();
+            long key = parameters.isEmpty() ? 1 : ((Number) parameters.get(0)).longValue();
             List<ColumnMetadata> columns = resultColumns.get();
             List<Object> row = new ArrayList<>(List.of(key, "s" + key, key / 2.0).subList(0, columns.size()));
             return new RowCursor() {

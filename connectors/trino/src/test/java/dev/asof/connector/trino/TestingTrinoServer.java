@@ -1,4 +1,4 @@
-package dev.asof.conformance.trino;
+package dev.asof.connector.trino;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,10 +23,12 @@ import java.util.stream.Stream;
  * A real Trino 476 server for the tests, one per test JVM, started on first use and stopped when
  * the JVM exits.
  *
- * <p>The build unpacks {@code io.trino:trino-server-core:476:tar.gz} and the {@code trino-memory}
- * and {@code trino-tpch} plugin zips from Maven Central under {@code target/trino} (see this
- * module's pom); the system properties {@code asof.trino.server.dir} and
- * {@code asof.trino.plugin.dir} point there. The server runs with a JDK &gt;= 24: the one named
+ * <p>The build of {@code connectors/trino} unpacks {@code io.trino:trino-server-core:476:tar.gz}
+ * and the {@code trino-memory} and {@code trino-tpch} plugin zips from Maven Central under its
+ * {@code target/trino} (see that module's pom) and records where in
+ * {@code testing-trino.properties}, which this class's test-jar carries, so that other modules'
+ * tests (conformance-tests) find the same server. The system properties
+ * {@code asof.trino.server.dir} and {@code asof.trino.plugin.dir} override those places. The server runs with a JDK &gt;= 24: the one named
  * by {@code TRINO_JAVA_HOME} (environment or system property), else the newest one under
  * {@code /usr/lib/jvm}. It listens on a free loopback port, has catalogs {@code memory} and
  * {@code tpch}, and writes its files under {@code target/trino/instance-*}.
@@ -197,17 +199,30 @@ public final class TestingTrinoServer {
     // ------------------------------------------------------------------ set-up helpers
 
     private static Path requiredDir(String property, String child) {
-        String value = System.getProperty(property);
-        if (value == null) {
-            throw new IllegalStateException("system property " + property + " is not set: run the Trino tests through "
-                    + "Maven (mvn -B verify), which unpacks Trino 476 under conformance-tests/target/trino");
+        String value = System.getProperty(property, buildLocations().getProperty(property));
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(property + " is not set: build connectors/trino with Maven (mvn -B install), "
+                    + "which unpacks Trino 476 under connectors/trino/target/trino");
         }
         Path dir = Path.of(value);
         if (!Files.isDirectory(child == null ? dir : dir.resolve(child))) {
-            throw new IllegalStateException(dir + " does not hold an unpacked Trino server/plugins ("
-                    + property + "); run mvn -B verify (the build unpacks io.trino:trino-server-core:476)");
+            throw new IllegalStateException(dir + " does not hold an unpacked Trino server/plugins (" + property
+                    + "); build connectors/trino with Maven (mvn -B install), which unpacks io.trino:trino-server-core:476");
         }
         return dir;
+    }
+
+    /** Where the build of connectors/trino unpacked Trino (a filtered resource of the test-jar). */
+    private static Properties buildLocations() {
+        Properties p = new Properties();
+        try (var in = TestingTrinoServer.class.getResourceAsStream("testing-trino.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read testing-trino.properties", e);
+        }
+        return p;
     }
 
     /** TRINO_JAVA_HOME (env or system property), else the newest JDK >= 24 under /usr/lib/jvm. */

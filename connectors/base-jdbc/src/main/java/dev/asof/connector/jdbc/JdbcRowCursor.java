@@ -1,33 +1,35 @@
-package dev.asof.connector.duckdb;
+package dev.asof.connector.jdbc;
+
+import static java.util.Objects.requireNonNull;
 
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
 import dev.asof.spi.RowCursor;
 import dev.asof.spi.RowValues;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 
-/** Streams a DuckDB result set; owns the statement and the pooled connection until closed. */
+/**
+ * Streams a JDBC result set as it is produced; owns the {@link JdbcExecution} (statement and
+ * pooled connection) until it is closed, which happens at the end of the rows, on an error, or
+ * when the consumer stops early.
+ */
 final class JdbcRowCursor implements RowCursor {
-    private final Connection connection;
-    private final Statement statement;
+    private final BaseJdbcConnector connector;
+    private final JdbcExecution execution;
     private final ResultSet rs;
     private final List<ColumnMetadata> columns;
-    private boolean closed;
 
-    JdbcRowCursor(Connection connection, Statement statement, ResultSet rs) throws SQLException {
-        this.connection = connection;
-        this.statement = statement;
-        this.rs = rs;
-        this.columns = JdbcColumns.of(rs.getMetaData());
+    JdbcRowCursor(BaseJdbcConnector connector, JdbcExecution execution, ResultSet rs, List<ColumnMetadata> columns) {
+        this.connector = requireNonNull(connector, "connector");
+        this.execution = requireNonNull(execution, "execution");
+        this.rs = requireNonNull(rs, "rs");
+        this.columns = requireNonNull(columns, "columns");
     }
 
     @Override
@@ -37,15 +39,23 @@ final class JdbcRowCursor implements RowCursor {
 
     @Override
     public boolean next() {
+        if (execution.isClosed()) {
+            return false;
+        }
         try {
             boolean more = rs.next();
             if (!more) {
                 close();
+                if (execution.stopped()) {
+                    // A stopped query's rows may just end: never report them as a complete result.
+                    throw connector.stoppedFailure(execution, null);
+                }
             }
             return more;
         } catch (SQLException e) {
+            ConnectorException failure = connector.failure(e, execution);
             close();
-            throw new ConnectorException(DuckDbConnector.message(e), e);
+            throw failure;
         }
     }
 
@@ -56,7 +66,7 @@ final class JdbcRowCursor implements RowCursor {
             Object v = switch (columns.get(index).jdbcType()) {
                 case TIMESTAMP -> rs.getObject(i, LocalDateTime.class);
                 case TIMESTAMP_WITH_TIMEZONE -> {
-                    OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
+                    var t = connector.readTimestampWithTimeZone(rs, i);
                     yield t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC);
                 }
                 case DATE -> rs.getObject(i, LocalDate.class);
@@ -65,18 +75,12 @@ final class JdbcRowCursor implements RowCursor {
             };
             return RowValues.normalize(v);
         } catch (SQLException e) {
-            throw new ConnectorException(DuckDbConnector.message(e), e);
+            throw connector.failure(e, execution);
         }
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        DuckDbConnector.closeQuietly(rs);
-        DuckDbConnector.closeQuietly(statement);
-        DuckDbConnector.closeQuietly(connection);
+        execution.close();
     }
 }

@@ -1,13 +1,13 @@
-package dev.asof.gateway.catalog;
+package dev.asof.gateway.metadata;
 
 import java.util.regex.Pattern;
 
 /** Metadata name filters (JDBC and Flight SQL): SQL LIKE patterns matched case-insensitively. */
-public final class LikePattern {
+final class LikePattern {
     private LikePattern() {}
 
     /** {@code %} any run, {@code _} one character, everything else literal; null matches all. */
-    public static Pattern compile(String pattern) {
+    static Pattern compile(String pattern) {
         if (pattern == null) {
             return Pattern.compile(".*", Pattern.DOTALL);
         }

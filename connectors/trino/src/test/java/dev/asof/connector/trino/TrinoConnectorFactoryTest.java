@@ -1,0 +1,45 @@
+package dev.asof.connector.trino;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.asof.spi.config.ConnectorConfig;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The {@code asof.trino.*} keys, read into {@link TrinoSettings}. */
+class TrinoConnectorFactoryTest {
+    private static ConnectorConfig config(Map<String, String> keys) {
+        return new ConnectorConfig("trino", keys, "asof.properties");
+    }
+
+    @Test
+    void keysBecomeSettings() {
+        TrinoSettings s = TrinoConnectorFactory.settings(config(Map.of("url", "jdbc:trino://h:8080", "user", "svc",
+                "catalog", "hive", "schema", "ml", "pool-size", "3", "query-timeout", "90s",
+                "session.query_max_memory", "4GB")));
+
+        assertThat(s).isEqualTo(new TrinoSettings("jdbc:trino://h:8080", "svc", Optional.of("hive"), Optional.of("ml"),
+                Map.of("query_max_memory", "4GB"), 3, Optional.of(Duration.ofSeconds(90))));
+    }
+
+    @Test
+    void defaultsNeedOnlyTheUrl() {
+        assertThat(TrinoConnectorFactory.settings(config(Map.of("url", "jdbc:trino://h:8080"))))
+                .isEqualTo(TrinoSettings.of("jdbc:trino://h:8080", "asof"));
+    }
+
+    @Test
+    void badKeysAreNamed() {
+        assertThatThrownBy(() -> TrinoConnectorFactory.settings(config(Map.of())))
+                .hasMessage("asof.properties: asof.trino.url is required (jdbc:trino://host:port)");
+        assertThatThrownBy(() -> TrinoConnectorFactory.settings(config(Map.of("url", "jdbc:trino://h", "session.time_zone",
+                "UTC")))).hasMessageContaining("asof.trino.session.time_zone cannot be set");
+        assertThatThrownBy(() -> TrinoConnectorFactory.settings(config(Map.of("url", "jdbc:postgresql://h"))))
+                .hasMessage("asof.properties: Trino URL must start with jdbc:trino:, not 'jdbc:postgresql://h'");
+        assertThatThrownBy(() -> TrinoConnectorFactory.settings(config(Map.of("url", "jdbc:trino://h", "pool", "3"))))
+                .hasMessageContaining("unknown key(s) [asof.trino.pool]");
+    }
+}

@@ -1,0 +1,52 @@
+package dev.asof.flight;
+
+import dev.asof.gateway.execution.ClientErrors;
+import dev.asof.planner.error.AsofException;
+import java.util.function.Supplier;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.ErrorFlightMetadata;
+import org.apache.arrow.flight.FlightRuntimeException;
+
+/**
+ * The Flight errors clients see: the asof message (with line:column where the planner gives it),
+ * a status that fits the error code, the SQLSTATE in the metadata key {@value #SQLSTATE_KEY}, and
+ * never a stack trace.
+ */
+final class FlightErrors {
+    static final String SQLSTATE_KEY = "x-asof-sqlstate";
+
+    private FlightErrors() {}
+
+    /** Runs {@code work}, turning any failure into the Flight error a client sees. */
+    static <T> T guarded(Supplier<T> work, String sql) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            throw toFlight(e, sql);
+        }
+    }
+
+    /** @param sql the statement, for the gateway log when the failure is unexpected; may be null */
+    static FlightRuntimeException toFlight(RuntimeException e, String sql) {
+        if (e instanceof FlightRuntimeException f) {
+            return f;
+        }
+        AsofException error = ClientErrors.of(e, sql);
+        CallStatus status = switch (error.code()) {
+            case SYNTAX_ERROR, INVALID_QUERY, PIT_JOIN_REQUIRED, INVALID_PARAMETER, INVALID_DEFINITION, INVALID_SOURCE,
+                    INVALID_DATETIME, STATEMENT_TOO_COMPLEX -> CallStatus.INVALID_ARGUMENT;
+            case UNKNOWN_OBJECT -> CallStatus.NOT_FOUND;
+            case ALREADY_EXISTS -> CallStatus.ALREADY_EXISTS;
+            case NOT_SUPPORTED -> CallStatus.UNIMPLEMENTED;
+            case CANCELLED -> CallStatus.CANCELLED;
+            case ENGINE_ERROR, INTERNAL_ERROR -> CallStatus.INTERNAL;
+            case INSUFFICIENT_PRIVILEGE -> CallStatus.UNAUTHORIZED;
+            case AUTHENTICATION_REQUIRED, AUTHENTICATION_FAILED -> CallStatus.UNAUTHENTICATED;
+        };
+        ErrorFlightMetadata metadata = new ErrorFlightMetadata();
+        metadata.insert(SQLSTATE_KEY, error.code().sqlState());
+        FlightRuntimeException out = status.withDescription(error.getMessage()).withMetadata(metadata).toRuntimeException();
+        out.setStackTrace(new StackTraceElement[0]);
+        return out;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.asof.gateway.metadata;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.asof.spi.SchemaName;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Warehouse schemas that hold a session's uploaded tables (Flight SQL bulk ingest):
+ * {@code <catalog>.asof_session_<id>}. A session sees its own upload schema and never another
+ * session's; a session without uploads (every JDBC session) sees none. Planning and every
+ * metadata listing apply this one rule.
+ */
+public final class UploadSchemas {
+    /** Prefix of every upload schema's name. */
+    public static final String PREFIX = "asof_session_";
+
+    private UploadSchemas() {}
+
+    /** The upload schema name of a session: its id lower-cased, '-' as '_'. */
+    public static String schemaName(String sessionId) {
+        requireNonNull(sessionId, "sessionId");
+        return PREFIX + sessionId.toLowerCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** Whether {@code schema} is some session's upload schema (by its name). */
+    public static boolean isUploadSchema(String schema) {
+        return schema.toLowerCase(Locale.ROOT).startsWith(PREFIX);
+    }
+
+    /**
+     * Whether a session whose own schemas are {@code sessionSchemas} may see {@code schema}: any
+     * schema that is not an upload schema, and its own upload schema.
+     */
+    public static boolean visible(SchemaName schema, List<SchemaName> sessionSchemas) {
+        if (!isUploadSchema(schema.schema())) {
+            return true;
+        }
+        for (SchemaName own : sessionSchemas) {
+            if (own.catalog().equalsIgnoreCase(schema.catalog()) && own.schema().equalsIgnoreCase(schema.schema())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
