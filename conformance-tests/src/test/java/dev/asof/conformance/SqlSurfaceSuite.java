@@ -53,6 +53,30 @@ public abstract class SqlSurfaceSuite extends ConformanceSupport {
         return "FROM " + labels + " l LEFT JOIN " + p.view() + " AS OF l.event_ts p ON p.customer_id = l.customer_id";
     }
 
+    /**
+     * One client's session settings must not reach another client through the gateway's pooled
+     * warehouse connections: a USE once made every other client's query fail. They are refused,
+     * and other clients' statements (more of them than the pool has connections) stay correct.
+     */
+    @Test
+    void sessionSettingsAreRefusedAndNeverReachOtherClients() throws SQLException {
+        for (String sql : List.of("USE nowhere", "SET TimeZone = 'America/New_York'", "SET GLOBAL memory_limit = '2MB'",
+                "BEGIN TRANSACTION", "SET SESSION query_max_memory = '1MB'")) {
+            SQLException e = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class,
+                    () -> conn.createStatement().execute(sql));
+            assertThat((Object) e).as(sql).isNotNull();
+            assertThat(e.getSQLState()).as(sql).isEqualTo("0A000");
+        }
+        try (Connection other = connect()) {
+            for (int i = 0; i < 12; i++) {
+                assertThat(query(other, "SELECT COUNT(*), COUNT(p.score), SUM(p.score) " + join()))
+                        .containsExactly(row(5L, 3L, 13.0));
+            }
+        }
+        // The refusing connection itself stays usable.
+        assertThat(query(conn, "SELECT COUNT(*) " + join())).containsExactly(row(5L));
+    }
+
     /** COUNT(*) counts spine rows (5); COUNT(p.score) only matched ones (3); SUM = 1 + 2 + 10. */
     @Test
     void aggregatesOverAPitJoin() throws SQLException {

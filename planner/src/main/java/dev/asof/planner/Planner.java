@@ -86,6 +86,7 @@ public final class Planner {
             // the warehouse's own statements too, which go to it as written.
             String statement = StatementText.single(sql);
             if (classify(statement) == Kind.WAREHOUSE) {
+                checkNoSessionState(statement);
                 return new PlannedStatement.PassThrough(sql, false, countMarkers(sql));
             }
             return plan(AsofParser.parse(sql), sql);
@@ -276,6 +277,26 @@ public final class Planner {
                     "START", "PREPARE", "EXECUTE", "DEALLOCATE", "SUMMARIZE", "FROM", "PIVOT", "UNPIVOT" -> Kind.WAREHOUSE;
             default -> Kind.ASOF;
         };
+    }
+
+    /**
+     * Statements that change the state of the one warehouse connection they run on: the gateway
+     * pools those connections, so the state would follow that connection to other clients'
+     * statements (a {@code USE} made every later query of another client fail) while this client's
+     * next statement may run on another connection. Refused instead of passed through.
+     */
+    private static final Set<String> SESSION_STATE = Set.of("SET", "RESET", "USE", "PRAGMA", "BEGIN", "COMMIT",
+            "ROLLBACK", "START", "PREPARE", "EXECUTE", "DEALLOCATE");
+
+    private static void checkNoSessionState(String sql) {
+        List<String> words = StatementText.firstWords(sql, 1);
+        if (!words.isEmpty() && SESSION_STATE.contains(words.get(0))) {
+            throw new AsofException(ErrorCode.NOT_SUPPORTED, words.get(0) + " would change the settings or"
+                    + " transaction of one pooled warehouse connection, which other clients' statements share:"
+                    + " session state is not supported through the gateway. Qualify table names instead of USE;"
+                    + " every statement commits on its own; engine settings are the gateway's configuration"
+                    + " (asof.<warehouse>.* keys)");
+        }
     }
 
     /** Counts {@code ?} outside quotes, for statements asof does not parse. */

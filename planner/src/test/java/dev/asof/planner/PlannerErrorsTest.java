@@ -311,6 +311,27 @@ class PlannerErrorsTest {
         assertThat(((PlannedStatement.PassThrough) p).sql()).isEqualTo(sql);
     }
 
+    // ---------------------------------------------------------------- pooled session state
+
+    /** Settings and transactions would stick to one pooled warehouse connection and reach other clients. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "USE mem", "SET TimeZone = 'America/New_York'", "SET GLOBAL memory_limit = '2MB'", "RESET TimeZone",
+        "PRAGMA memory_limit = '2MB'", "BEGIN TRANSACTION", "begin", "START TRANSACTION", "COMMIT", "ROLLBACK",
+        "PREPARE p AS SELECT 1", "EXECUTE p", "DEALLOCATE p", "/* c */ set schema = 'mem'",
+        "SET SESSION query_max_memory = '1GB'",
+    })
+    void sessionStateOfPooledConnectionsIsRefused(String sql) {
+        Throwable t = catchThrowable(() -> planner.plan(sql));
+        assertThat(t).isInstanceOf(AsofException.class);
+        AsofException e = (AsofException) t;
+        assertThat(e.code()).isEqualTo(ErrorCode.NOT_SUPPORTED);
+        assertThat(e.getMessage()).contains("pooled warehouse connection").contains("Qualify table names");
+        // The warehouse's other statements still pass through.
+        assertThat(planner.plan("INSERT INTO lake.ml.labels VALUES (1, 2, NULL, 'a', 'x')"))
+                .isInstanceOf(PlannedStatement.PassThrough.class);
+    }
+
     // ---------------------------------------------------------------- 5. short messages
 
     @Test
