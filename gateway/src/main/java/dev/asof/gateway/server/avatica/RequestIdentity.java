@@ -46,6 +46,8 @@ final class RequestIdentity {
 
     /** Audits an accepted login when a JDBC connection opens (not on every request). */
     void connectionOpened(Principal principal, String connectionId) {
-        authenticator.recordLogin(principal, "JDBC connection " + connectionId + " opened");
+        // Connection ids are the client's choice: keep at most 64 characters of one in the log.
+        String id = connectionId.length() <= 64 ? connectionId : connectionId.substring(0, 64) + "…";
+        authenticator.recordLogin(principal, "JDBC connection " + id + " opened");
     }
 }
