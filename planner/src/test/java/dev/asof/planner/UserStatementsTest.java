@@ -70,6 +70,11 @@ class UserStatementsTest {
         AsofException twoChanges = catchThrowableOfType(() -> planner.plan("ALTER USER alice ADMIN PASSWORD 'x'"),
                 AsofException.class);
         assertThat(twoChanges.code()).isEqualTo(ErrorCode.SYNTAX_ERROR);
+        // The "one statement per call" error quotes the second statement's start: masked.
+        AsofException second = catchThrowableOfType(() -> planner.plan("SELECT 1; CREATE USER bob PASSWORD 'hunter2'"),
+                AsofException.class);
+        assertThat(second.code()).isEqualTo(ErrorCode.SYNTAX_ERROR);
+        assertThat(second.getMessage()).contains("CREATE USER bob PASSWORD '***'").doesNotContain("hunter2");
         AsofException show = catchThrowableOfType(() -> planner.plan("SHOW ROLES"), AsofException.class);
         assertThat(show).isNull(); // SHOW of anything else is the warehouse's
     }
