@@ -278,7 +278,7 @@ SqlNode SqlShowObjects() :
         // Anything else after SHOW: a clear, positioned error rather than a failure at SHOW.
         other = SimpleIdentifier() {
             throw AsofParserSupport.error(other.getParserPosition(),
-                "unexpected \"" + other + "\"; expected one of: ENTITIES, SOURCES, FEATURE VIEWS");
+                "unexpected \"" + other + "\"; expected one of: ENTITIES, SOURCES, FEATURE VIEWS, USERS");
         }
     )
     {
@@ -339,5 +339,78 @@ SqlNode SqlAlterSourceRefresh() :
                 "expected REFRESH after ALTER SOURCE " + name.getSimple() + ", found " + action.getSimple());
         }
         return new dev.asof.planner.parser.SqlAlterSourceRefresh(s.end(this), name);
+    }
+}
+
+/**
+ * CREATE USER [ IF NOT EXISTS ] name PASSWORD 'password' [ ADMIN ]
+ */
+SqlCreate SqlCreateUser(Span s, boolean replace) :
+{
+    final boolean ifNotExists;
+    final SqlIdentifier name;
+    final String password;
+    boolean admin = false;
+}
+{
+    <USER> { AsofParserSupport.checkNoReplace(s, replace, "USER"); }
+    ifNotExists = AsofIfNotExists()
+    name = SimpleIdentifier()
+    <PASSWORD> password = SimpleStringLiteral()
+    [ <ADMIN> { admin = true; } ]
+    {
+        return new SqlCreateUser(s.end(this), name, password, admin, ifNotExists);
+    }
+}
+
+/**
+ * ALTER USER name ( PASSWORD 'password' | ADMIN | NOADMIN )
+ */
+SqlNode SqlAlterUser() :
+{
+    final Span s;
+    final SqlIdentifier name;
+    String password = null;
+    Boolean admin = null;
+}
+{
+    <ALTER> { s = span(); } <USER>
+    name = SimpleIdentifier()
+    (
+        <PASSWORD> password = SimpleStringLiteral()
+    |
+        <ADMIN> { admin = Boolean.TRUE; }
+    |
+        <NOADMIN> { admin = Boolean.FALSE; }
+    )
+    {
+        return new SqlAlterUser(s.end(this), name, password, admin);
+    }
+}
+
+/** DROP USER [ IF EXISTS ] name */
+SqlDrop SqlDropUser(Span s, boolean replace) :
+{
+    final boolean ifExists;
+    final SqlIdentifier name;
+}
+{
+    <USER>
+    ifExists = AsofIfExists()
+    name = SimpleIdentifier()
+    {
+        return new SqlDropUser(s.end(this), name, ifExists);
+    }
+}
+
+/** SHOW USERS */
+SqlNode SqlShowUsers() :
+{
+    final Span s;
+}
+{
+    <SHOW> { s = span(); } <USERS>
+    {
+        return new SqlShowUsers(s.end(this));
     }
 }

@@ -98,7 +98,7 @@ class DriverOnlyClientIT {
     @BeforeAll
     void startGateway(@TempDir Path tmp) {
         dataDir = tmp.resolve("gateway");
-        gateway = AsofGateway.start(GatewayConfig.embedded(dataDir));
+        gateway = AsofGateway.start(TestCredentials.withAdmin(GatewayConfig.embedded(dataDir)));
         assertThat(DemoScenario.install(gateway.executor())).isTrue();
     }
 
@@ -122,7 +122,7 @@ class DriverOnlyClientIT {
         Path jar = driverJar();
         Path classes = compileClient(tmp, jar);
         String sample = DemoScenario.sampleQuery();
-        Child child = runChild(tmp, jar, classes, gateway.jdbcUrl(), sample, FULL_QUERY);
+        Child child = runChild(tmp, jar, classes, TestCredentials.url(gateway.jdbcUrl()), sample, FULL_QUERY);
 
         assertThat(child.exitCode()).as("child exit code\n%s", child).isZero();
         assertThat(child.err()).as("child stderr\n%s", child).isEmpty();

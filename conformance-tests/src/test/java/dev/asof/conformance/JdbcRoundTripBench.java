@@ -82,16 +82,16 @@ class JdbcRoundTripBench {
     void preparedLookupRoundTrip() throws Exception {
         Path dir = Files.createTempDirectory("asof-bench-");
         List<Result> results = new ArrayList<>();
-        try (AsofGateway gateway = AsofGateway.start(GatewayConfig.embedded(dir.resolve("gateway")));
+        try (AsofGateway gateway = AsofGateway.start(TestCredentials.withAdmin(GatewayConfig.embedded(dir.resolve("gateway"))));
                 Registry registry = Registry.open(Files.createDirectories(dir.resolve("memory")));
                 OnlineServing online = new OnlineServing(RocksDbOnlineStore.open(dir.resolve("memory/online")), registry,
                         new MemoryWarehouse(), new DuckDbDialect(), java.time.Clock.systemUTC());
                 AvaticaEndpoint memory = AvaticaEndpoint.start(new StatementExecutor(registry, new MemoryWarehouse(),
-                        online), "127.0.0.1", 0)) {
-            String memoryUrl = "jdbc:asof://127.0.0.1:" + memory.port();
+                        online), TestCredentials.authenticator(registry), "127.0.0.1", 0)) {
+            String memoryUrl = TestCredentials.url("jdbc:asof://127.0.0.1:" + memory.port());
             for (int threads : THREADS) {
                 results.add(run("gateway, DuckDB", threads, SQL, 1,
-                        () -> DriverManager.getConnection(gateway.jdbcUrl()), true));
+                        () -> DriverManager.getConnection(TestCredentials.url(gateway.jdbcUrl())), true));
                 results.add(run("gateway, in-memory warehouse", threads, SQL, 1,
                         () -> DriverManager.getConnection(memoryUrl), true));
                 results.add(run("gateway, in-memory warehouse, 20 columns", threads, WIDE_SQL, WIDE_COLUMNS,

@@ -45,13 +45,13 @@ class OnlineWindowOracleTest {
         List<Event> events = WindowOracle.events(r, 1_000, HOP);
         SettableClock clock = new SettableClock(instant(0));
         Path dir = Files.createTempDirectory("asof-online-oracle");
-        GatewayConfig config = GatewayConfig.embedded(dir).withClock(clock);
+        GatewayConfig config = TestCredentials.withAdmin(GatewayConfig.embedded(dir)).withClock(clock);
         try (AerospikeTestServer server = store.equals("aerospike") ? new AerospikeTestServer().start() : null) {
             if (server != null) {
                 config = config.withOnlineStore("aerospike", Map.of("hosts", server.seed()));
             }
             try (AsofGateway gateway = AsofGateway.start(config);
-                    Connection c = DriverManager.getConnection(gateway.jdbcUrl());
+                    Connection c = DriverManager.getConnection(TestCredentials.url(gateway.jdbcUrl()));
                     Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE lake.main.tx (customer_id BIGINT, event_ts TIMESTAMP, loaded_at TIMESTAMP,"
                         + " amount DOUBLE, merchant VARCHAR, qty BIGINT)");

@@ -30,12 +30,13 @@ public abstract class TempDirGatewayEngine extends ConformanceEngine {
     protected abstract GatewayConfig config(Path dataDir);
 
     protected final void start() {
-        gateway = AsofGateway.start(config(dataDir));
+        gateway = AsofGateway.start(TestCredentials.withAdmin(config(dataDir)));
     }
 
+    /** The gateway's URL with the test admin's credentials. */
     @Override
     public String jdbcUrl() {
-        return gateway.jdbcUrl();
+        return TestCredentials.url(gateway.jdbcUrl());
     }
 
     @Override

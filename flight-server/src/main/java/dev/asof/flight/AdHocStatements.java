@@ -23,7 +23,8 @@ import org.apache.arrow.flight.sql.impl.FlightSql;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
- * Statements a client runs at once: {@code CommandStatementQuery} and {@code CommandStatementUpdate}.
+ * Statements a client runs at once: {@code CommandStatementQuery} and {@code CommandStatementUpdate},
+ * as the calling user ({@link FlightAuthentication}).
  *
  * <p>A query is planned but not described: GetFlightInfo starts it and declares the schema of its
  * running result, and the DoGet of its ticket streams that result. So the warehouse receives the
@@ -39,14 +40,16 @@ final class AdHocStatements {
     private final FlightSessions sessions;
     private final ResultStreamer streamer;
     private final BufferAllocator allocator;
+    private final FlightAuthentication authentication;
     /** Started queries by ticket handle, until their DoGet. */
     private final Map<ByteString, Started> started = new ConcurrentHashMap<>();
 
     private record Started(StartedResult result, long startedNanos) {}
 
     AdHocStatements(StatementExecutor executor, FlightSessions sessions, ResultStreamer streamer,
-            BufferAllocator allocator) {
+            BufferAllocator allocator, FlightAuthentication authentication) {
         this.executor = requireNonNull(executor, "executor");
+        this.authentication = requireNonNull(authentication, "authentication");
         this.sessions = requireNonNull(sessions, "sessions");
         this.streamer = requireNonNull(streamer, "streamer");
         this.allocator = requireNonNull(allocator, "allocator");
@@ -55,7 +58,7 @@ final class AdHocStatements {
     FlightInfo flightInfo(FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
         String sql = command.getQuery();
         return FlightErrors.guarded(() -> {
-            StartedResult result = streamer.start(plan(sql, context));
+            StartedResult result = streamer.start(FlightCalls.principal(authentication, context), plan(sql, context));
             ByteString handle = FlightCalls.newHandle();
             started.put(handle, new Started(result, System.nanoTime()));
             Ticket ticket = new Ticket(Any.pack(FlightSql.TicketStatementQuery.newBuilder()
@@ -68,7 +71,8 @@ final class AdHocStatements {
     SchemaResult schema(FlightSql.CommandStatementQuery command, CallContext context) {
         String sql = command.getQuery();
         return FlightErrors.guarded(() -> new SchemaResult(ResultStreamer.resultSchema(
-                executor.prepare(sql, sessions.searchPath(FlightCalls.session(context))))), sql);
+                executor.prepare(FlightCalls.principal(authentication, context), sql,
+                        sessions.searchPath(FlightCalls.session(context))))), sql);
     }
 
     void stream(FlightSql.TicketStatementQuery ticket, ServerStreamListener listener) {
@@ -85,7 +89,8 @@ final class AdHocStatements {
         String sql = command.getQuery();
         return () -> {
             try {
-                long count = FlightCalls.runUpdate(executor, plan(sql, context), List.of());
+                long count = FlightCalls.runUpdate(executor, FlightCalls.principal(authentication, context),
+                        plan(sql, context), List.of());
                 FlightCalls.sendUpdateCount(allocator, ackStream, count);
             } catch (RuntimeException e) {
                 ackStream.onError(FlightErrors.toFlight(e, sql));
@@ -94,7 +99,8 @@ final class AdHocStatements {
     }
 
     private PreparedQuery plan(String sql, CallContext context) {
-        return executor.plan(sql, sessions.searchPath(FlightCalls.session(context)));
+        return executor.plan(FlightCalls.principal(authentication, context), sql,
+                sessions.searchPath(FlightCalls.session(context)));
     }
 
     /** Cancels started queries nobody fetched in time. */

@@ -13,7 +13,8 @@ import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * Arrow Flight SQL over the gateway's execution layer: the same planner, registry, engines and
- * metadata listing as the JDBC endpoint. This class only routes Flight SQL commands to the classes
+ * metadata listing as the JDBC endpoint. Every call is authenticated before it gets here
+ * ({@link FlightAuthentication}); statements run as the calling user. This class only routes Flight SQL commands to the classes
  * that handle each concern: statements run at once ({@link AdHocStatements}), prepared statements
  * ({@link PreparedStatements}), bulk ingest ({@link BulkIngest}), metadata ({@link MetadataStreams});
  * results stream through {@link ResultStreamer} and errors map through {@link FlightErrors}.
@@ -26,11 +27,12 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     private final BulkIngest ingest;
     private final MetadataStreams metadata;
 
-    AsofFlightSqlProducer(StatementExecutor executor, BufferAllocator allocator, FlightSessions sessions) {
+    AsofFlightSqlProducer(StatementExecutor executor, BufferAllocator allocator, FlightSessions sessions,
+            FlightAuthentication authentication) {
         this.sessions = sessions;
         ResultStreamer streamer = new ResultStreamer(executor, allocator);
-        this.adHoc = new AdHocStatements(executor, sessions, streamer, allocator);
-        this.prepared = new PreparedStatements(executor, sessions, streamer, allocator);
+        this.adHoc = new AdHocStatements(executor, sessions, streamer, allocator, authentication);
+        this.prepared = new PreparedStatements(executor, sessions, streamer, allocator, authentication);
         this.ingest = new BulkIngest(executor, sessions, allocator);
         this.metadata = new MetadataStreams(executor, sessions, allocator);
     }
@@ -90,7 +92,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public void getStreamPreparedStatement(FlightSql.CommandPreparedStatementQuery command, CallContext context,
             ServerStreamListener listener) {
-        prepared.stream(command, listener);
+        prepared.stream(command, context, listener);
     }
 
     @Override
@@ -102,7 +104,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public Runnable acceptPutPreparedStatementUpdate(FlightSql.CommandPreparedStatementUpdate command,
             CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
-        return prepared.update(command, flightStream, ackStream);
+        return prepared.update(command, context, flightStream, ackStream);
     }
 
     // ---- bulk ingest --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import com.google.protobuf.Message;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
+import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.spi.warehouse.QueryControl;
@@ -38,6 +39,17 @@ final class FlightCalls {
     static String session(CallContext context) {
         SessionMiddleware m = context.getMiddleware(SessionMiddleware.KEY);
         return m == null ? "anonymous" : m.sessionId();
+    }
+
+    /**
+     * Who makes this call, as the user is now (authenticated by {@link FlightAuthentication}).
+     *
+     * @throws org.apache.arrow.flight.FlightRuntimeException UNAUTHENTICATED when the user was
+     *     dropped or its password changed since the token was issued
+     */
+    static Principal principal(FlightAuthentication authentication, CallContext context) {
+        SessionMiddleware m = context.getMiddleware(SessionMiddleware.KEY);
+        return authentication.principal(context, m == null ? null : m.peerAddress());
     }
 
     /** A new unguessable statement handle. */
@@ -76,9 +88,10 @@ final class FlightCalls {
         ackStream.onCompleted();
     }
 
-    /** Runs a statement that changes something and returns its update count; a query is an error. */
-    static long runUpdate(StatementExecutor executor, PreparedQuery query, List<Object> parameters) {
-        StatementResult r = executor.execute(query, parameters, QueryControl.none());
+    /** Runs a statement that changes something, as {@code principal}, and returns its update count; a query is an error. */
+    static long runUpdate(StatementExecutor executor, Principal principal, PreparedQuery query,
+            List<Object> parameters) {
+        StatementResult r = executor.execute(principal, query, parameters, QueryControl.none());
         if (r instanceof StatementResult.UpdateCount c) {
             return c.count();
         }

@@ -1,6 +1,7 @@
 package dev.asof.flight;
 
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.auth.Authenticator;
 import dev.asof.gateway.endpoint.ProtocolEndpoint;
 import dev.asof.gateway.endpoint.ProtocolEndpointFactory;
 import dev.asof.gateway.execution.StatementExecutor;
@@ -13,7 +14,7 @@ public final class FlightEndpointFactory implements ProtocolEndpointFactory {
     }
 
     @Override
-    public ProtocolEndpoint start(StatementExecutor executor, GatewayConfig config) {
-        return FlightSqlEndpoint.start(executor, config);
+    public ProtocolEndpoint start(StatementExecutor executor, Authenticator authenticator, GatewayConfig config) {
+        return FlightSqlEndpoint.start(executor, authenticator, config);
     }
 }

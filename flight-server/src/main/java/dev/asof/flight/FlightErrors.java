@@ -40,6 +40,8 @@ final class FlightErrors {
             case NOT_SUPPORTED -> CallStatus.UNIMPLEMENTED;
             case CANCELLED -> CallStatus.CANCELLED;
             case ENGINE_ERROR, INTERNAL_ERROR -> CallStatus.INTERNAL;
+            case INSUFFICIENT_PRIVILEGE -> CallStatus.UNAUTHORIZED;
+            case AUTHENTICATION_REQUIRED, AUTHENTICATION_FAILED -> CallStatus.UNAUTHENTICATED;
         };
         ErrorFlightMetadata metadata = new ErrorFlightMetadata();
         metadata.insert(SQLSTATE_KEY, error.code().sqlState());

@@ -1,6 +1,7 @@
 package dev.asof.flight;
 
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.auth.Authenticator;
 import dev.asof.gateway.endpoint.ProtocolEndpoint;
 import dev.asof.gateway.execution.StatementExecutor;
 import java.io.IOException;
@@ -14,7 +15,9 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
- * The Arrow Flight SQL endpoint: gRPC on {@code host:flightPort}, plaintext or TLS. Arrow memory
+ * The Arrow Flight SQL endpoint: gRPC on {@code host:flightPort}, plaintext or TLS; every call
+ * authenticated ({@link FlightAuthentication}: basic credentials, then an expiring bearer token).
+ * Arrow memory
  * comes from one root allocator, limited by the system property {@value #ALLOCATOR_LIMIT_PROPERTY}
  * (bytes; default unlimited).
  */
@@ -40,17 +43,22 @@ public final class FlightSqlEndpoint implements ProtocolEndpoint {
         this.url = url;
     }
 
-    public static FlightSqlEndpoint start(StatementExecutor executor, GatewayConfig config) {
+    public static FlightSqlEndpoint start(StatementExecutor executor, Authenticator authenticator, GatewayConfig config) {
         long limit = Long.getLong(ALLOCATOR_LIMIT_PROPERTY, Long.MAX_VALUE);
         BufferAllocator allocator = new RootAllocator(limit);
         FlightSessions sessions = new FlightSessions(executor, SESSION_IDLE_TIMEOUT);
         sessions.dropAll(); // leftovers of a gateway that did not stop cleanly
-        AsofFlightSqlProducer producer = new AsofFlightSqlProducer(executor, allocator, sessions);
+        FlightAuthentication authentication = new FlightAuthentication(authenticator, config.security().flightTokenTtl());
+        AsofFlightSqlProducer producer = new AsofFlightSqlProducer(executor, allocator, sessions, authentication);
         boolean tls = config.flightTlsCert() != null;
         Location location = tls ? Location.forGrpcTls(config.host(), config.flightPort())
                 : Location.forGrpcInsecure(config.host(), config.flightPort());
         FlightServer.Builder builder = FlightServer.builder(allocator, location, producer)
-                .middleware(SessionMiddleware.KEY, new SessionMiddleware.Factory());
+                .middleware(SessionMiddleware.KEY, new SessionMiddleware.Factory())
+                .headerAuthenticator(authentication)
+                // The remote address, for the audit log and login throttling (Arrow's middleware has none).
+                .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
+                        b -> b.addStreamTracerFactory(new FlightAuthentication.PeerAddressTracer()));
         FlightServer server;
         try {
             if (tls) {

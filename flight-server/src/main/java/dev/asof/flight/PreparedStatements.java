@@ -6,6 +6,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.spi.ColumnMetadata;
@@ -36,7 +37,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * Flight SQL prepared statements: planned and described once at creation (the client asks for
  * the result and parameter schemas there), then executed any number of times with the parameter
- * rows the client bound, without describing again. Handles are unguessable; a statement unused
+ * rows the client bound, without describing again. Each call runs as its caller
+ * ({@link FlightAuthentication}). Handles are unguessable; a statement unused
  * for {@link #IDLE_TIMEOUT} is forgotten.
  */
 final class PreparedStatements {
@@ -47,6 +49,7 @@ final class PreparedStatements {
     private final FlightSessions sessions;
     private final ResultStreamer streamer;
     private final BufferAllocator allocator;
+    private final FlightAuthentication authentication;
     private final Map<ByteString, Handle> handles = new ConcurrentHashMap<>();
 
     /** A prepared statement, the parameter rows last bound to it and when it was last used. */
@@ -61,8 +64,9 @@ final class PreparedStatements {
     }
 
     PreparedStatements(StatementExecutor executor, FlightSessions sessions, ResultStreamer streamer,
-            BufferAllocator allocator) {
+            BufferAllocator allocator, FlightAuthentication authentication) {
         this.executor = requireNonNull(executor, "executor");
+        this.authentication = requireNonNull(authentication, "authentication");
         this.sessions = requireNonNull(sessions, "sessions");
         this.streamer = requireNonNull(streamer, "streamer");
         this.allocator = requireNonNull(allocator, "allocator");
@@ -71,7 +75,8 @@ final class PreparedStatements {
     void create(FlightSql.ActionCreatePreparedStatementRequest request, CallContext context,
             StreamListener<Result> listener) {
         try {
-            PreparedQuery q = executor.prepare(request.getQuery(), sessions.searchPath(FlightCalls.session(context)));
+            PreparedQuery q = executor.prepare(FlightCalls.principal(authentication, context), request.getQuery(),
+                    sessions.searchPath(FlightCalls.session(context)));
             ByteString handle = FlightCalls.newHandle();
             handles.put(handle, new Handle(q));
             FlightSql.ActionCreatePreparedStatementResult.Builder result = FlightSql.ActionCreatePreparedStatementResult
@@ -101,16 +106,18 @@ final class PreparedStatements {
         return FlightErrors.guarded(() -> new SchemaResult(ResultStreamer.resultSchema(handle(command).query)), null);
     }
 
-    void stream(FlightSql.CommandPreparedStatementQuery command, ServerStreamListener listener) {
+    void stream(FlightSql.CommandPreparedStatementQuery command, CallContext context, ServerStreamListener listener) {
         Handle h;
+        Principal principal;
         try {
             h = handle(command);
+            principal = FlightCalls.principal(authentication, context);
         } catch (RuntimeException e) {
             listener.error(FlightErrors.toFlight(e, null));
             return;
         }
         List<List<Object>> rows = h.parameterRows;
-        streamer.streamPrepared(h.query, rows.isEmpty() ? List.of(List.of()) : rows, listener);
+        streamer.streamPrepared(principal, h.query, rows.isEmpty() ? List.of(List.of()) : rows, listener);
     }
 
     /** Binds parameter rows for the statement's next executions. */
@@ -127,15 +134,16 @@ final class PreparedStatements {
     }
 
     /** Runs an update once per uploaded parameter row (once without parameters); acknowledges the total count. */
-    Runnable update(FlightSql.CommandPreparedStatementUpdate command, FlightStream flightStream,
+    Runnable update(FlightSql.CommandPreparedStatementUpdate command, CallContext context, FlightStream flightStream,
             StreamListener<PutResult> ackStream) {
         return () -> {
             try {
                 Handle h = handle(command.getPreparedStatementHandle());
+                Principal principal = FlightCalls.principal(authentication, context);
                 List<List<Object>> rows = readParameters(flightStream);
                 long total = 0;
                 for (List<Object> params : rows.isEmpty() ? List.<List<Object>>of(List.of()) : rows) {
-                    long n = FlightCalls.runUpdate(executor, h.query, params);
+                    long n = FlightCalls.runUpdate(executor, principal, h.query, params);
                     total = n < 0 ? total : total + n;
                 }
                 FlightCalls.sendUpdateCount(allocator, ackStream, total);

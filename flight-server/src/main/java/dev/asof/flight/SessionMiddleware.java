@@ -22,14 +22,21 @@ final class SessionMiddleware implements FlightServerMiddleware {
 
     private final String sessionId;
     private final boolean fresh;
+    private final String peerAddress;
 
-    private SessionMiddleware(String sessionId, boolean fresh) {
+    private SessionMiddleware(String sessionId, boolean fresh, String peerAddress) {
         this.sessionId = sessionId;
         this.fresh = fresh;
+        this.peerAddress = peerAddress;
     }
 
     String sessionId() {
         return sessionId;
+    }
+
+    /** The client's address as the transport saw it ({@link FlightAuthentication.PeerAddressTracer}). */
+    String peerAddress() {
+        return peerAddress;
     }
 
     @Override
@@ -58,9 +65,10 @@ final class SessionMiddleware implements FlightServerMiddleware {
                     throw CallStatus.INVALID_ARGUMENT.withDescription("session id (header " + HEADER + " or cookie "
                             + COOKIE + ") must be 1-64 letters, digits, '_' or '-'").toRuntimeException();
                 }
-                return new SessionMiddleware(id, false);
+                return new SessionMiddleware(id, false, incoming.get(FlightAuthentication.PEER_ADDRESS_HEADER));
             }
-            return new SessionMiddleware(UUID.randomUUID().toString().replace("-", ""), true);
+            return new SessionMiddleware(UUID.randomUUID().toString().replace("-", ""), true,
+                    incoming.get(FlightAuthentication.PEER_ADDRESS_HEADER));
         }
 
         private static String cookie(CallHeaders incoming) {

@@ -48,7 +48,7 @@ class ArrowJdbcDriverTest {
 
     @BeforeAll
     static void start() {
-        gateway = AsofGateway.start(GatewayConfig.embedded(dir));
+        gateway = AsofGateway.start(TestGateway.withAdmin(GatewayConfig.embedded(dir)));
         TestGateway.install(gateway);
         port = TestGateway.flight(gateway).port();
     }
@@ -59,7 +59,7 @@ class ArrowJdbcDriverTest {
     }
 
     static String url(String extra) {
-        return "jdbc:arrow-flight-sql://127.0.0.1:" + port + "?useEncryption=false" + extra;
+        return "jdbc:arrow-flight-sql://127.0.0.1:" + port + "?useEncryption=false" + TestGateway.arrowJdbcCredentials() + extra;
     }
 
     @Test
@@ -174,7 +174,7 @@ class ArrowJdbcDriverTest {
                 new Field("customer_id", FieldType.nullable(new ArrowType.Int(64, true)), null),
                 new Field("event_ts", FieldType.nullable(new ArrowType.Timestamp(TimeUnit.MICROSECOND, null)), null)));
         try (BufferAllocator allocator = new RootAllocator();
-                FlightClient flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port)).build();
+                FlightClient flight = TestGateway.authenticated(FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port))).build();
                 FlightSqlClient client = new FlightSqlClient(flight);
                 VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
             ((BigIntVector) root.getVector(0)).setSafe(0, 1L);

@@ -35,7 +35,7 @@ class ExtractBenchmark {
     void flightVersusJdbc() throws Exception {
         long rows = Long.getLong("bench.rows", 10_000_000L);
         long jdbcRows = Long.getLong("bench.jdbc.rows", rows);
-        try (AsofGateway gateway = AsofGateway.start(GatewayConfig.embedded(dir))) {
+        try (AsofGateway gateway = AsofGateway.start(TestGateway.withAdmin(GatewayConfig.embedded(dir)))) {
             StringJoiner cols = new StringJoiner(", ");
             for (int i = 0; i < 8; i++) {
                 cols.add("range * " + (i + 1) + " AS l" + i);
@@ -62,7 +62,7 @@ class ExtractBenchmark {
                 long start = System.nanoTime();
                 try (BufferAllocator allocator = new RootAllocator();
                         FlightSqlClient client = new FlightSqlClient(
-                                FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port)).build())) {
+                                TestGateway.authenticated(FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port))).build())) {
                     FlightInfo info = client.execute("SELECT * FROM lake.main.wide");
                     try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
                         while (stream.next()) {
@@ -81,7 +81,7 @@ class ExtractBenchmark {
             long n = 0;
             long chars = 0;
             long start = System.nanoTime();
-            try (Connection c = DriverManager.getConnection(gateway.jdbcUrl());
+            try (Connection c = TestGateway.jdbc(gateway.jdbcUrl());
                     Statement st = c.createStatement()) {
                 st.setFetchSize(10_000);
                 try (ResultSet rs = st.executeQuery("SELECT * FROM lake.main.wide LIMIT " + jdbcRows)) {

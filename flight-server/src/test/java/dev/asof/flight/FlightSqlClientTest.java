@@ -53,10 +53,10 @@ class FlightSqlClientTest {
 
     @BeforeAll
     static void start() {
-        gateway = AsofGateway.start(GatewayConfig.embedded(dir));
+        gateway = AsofGateway.start(TestGateway.withAdmin(GatewayConfig.embedded(dir)));
         TestGateway.install(gateway);
         allocator = new RootAllocator();
-        flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", TestGateway.flight(gateway).port()))
+        flight = TestGateway.authenticated(FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", TestGateway.flight(gateway).port())))
                 .intercept(new ClientCookieMiddleware.Factory()).build();
         client = new FlightSqlClient(flight);
     }
@@ -187,8 +187,8 @@ class FlightSqlClientTest {
                 java.util.Arrays.asList(4, LocalDateTime.parse("2025-05-01T00:00"), null, null));
 
         // Another session does not see the upload.
-        try (FlightClient other = FlightClient.builder(allocator,
-                Location.forGrpcInsecure("127.0.0.1", TestGateway.flight(gateway).port())).build();
+        try (FlightClient other = TestGateway.authenticated(FlightClient.builder(allocator,
+                Location.forGrpcInsecure("127.0.0.1", TestGateway.flight(gateway).port()))).build();
                 FlightSqlClient otherSql = new FlightSqlClient(other)) {
             assertThatThrownBy(() -> otherSql.execute("SELECT * FROM my_labels"))
                     .isInstanceOf(FlightRuntimeException.class)

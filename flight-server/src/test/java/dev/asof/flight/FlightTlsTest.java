@@ -40,14 +40,14 @@ class FlightTlsTest {
         p.getInputStream().readAllBytes();
         assumeTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl could not make a certificate");
 
-        GatewayConfig config = GatewayConfig.embedded(dir.resolve("data")).withFlightTls(cert, key);
+        GatewayConfig config = TestGateway.withAdmin(GatewayConfig.embedded(dir.resolve("data"))).withFlightTls(cert, key);
         try (AsofGateway gateway = AsofGateway.start(config)) {
             FlightSqlEndpoint endpoint = TestGateway.flight(gateway);
             assertThat(endpoint.url()).startsWith("grpc+tls://127.0.0.1:");
             try (RootAllocator allocator = new RootAllocator();
                     InputStream trusted = Files.newInputStream(cert);
-                    FlightSqlClient client = new FlightSqlClient(FlightClient.builder(allocator,
-                            Location.forGrpcTls("127.0.0.1", endpoint.port())).trustedCertificates(trusted).build())) {
+                    FlightSqlClient client = new FlightSqlClient(TestGateway.authenticated(FlightClient.builder(allocator,
+                            Location.forGrpcTls("127.0.0.1", endpoint.port()))).trustedCertificates(trusted).build())) {
                 FlightInfo info = client.execute("SELECT 42 AS answer");
                 try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
                     assertThat(stream.next()).isTrue();

@@ -8,7 +8,6 @@ import dev.asof.gateway.GatewayConfig;
 import java.nio.channels.Channels;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -65,7 +64,7 @@ class JdbcFlightMetadataTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = AsofGateway.start(GatewayConfig.embedded(dir));
+        gateway = AsofGateway.start(TestGateway.withAdmin(GatewayConfig.embedded(dir)));
         TestGateway.install(gateway);
         // A composite key, a second schema, and an upload-like schema made behind Flight's back.
         var x = gateway.executor();
@@ -78,10 +77,10 @@ class JdbcFlightMetadataTest {
         TestGateway.run(x, "CREATE TABLE lake.asof_session_ghost.leftover (x INTEGER)");
 
         allocator = new RootAllocator();
-        flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", TestGateway.flight(gateway).port()))
-                .build();
+        flight = TestGateway.authenticated(FlightClient.builder(allocator,
+                Location.forGrpcInsecure("127.0.0.1", TestGateway.flight(gateway).port()))).build();
         client = new FlightSqlClient(flight);
-        jdbc = DriverManager.getConnection(gateway.jdbcUrl());
+        jdbc = TestGateway.jdbc(gateway.jdbcUrl());
     }
 
     @AfterAll

@@ -53,7 +53,7 @@ class MemoryBoundedExtractTest {
             long t0 = System.nanoTime();
             try (BufferAllocator allocator = new RootAllocator();
                     FlightSqlClient client = new FlightSqlClient(
-                            FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port)).build())) {
+                            TestGateway.authenticated(FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port))).build())) {
                 FlightInfo info = client.execute("SELECT id, a, b, s, ts FROM lake.main.big");
                 try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
                     while (stream.next()) {

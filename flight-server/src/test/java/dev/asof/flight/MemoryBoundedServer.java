@@ -14,7 +14,7 @@ public final class MemoryBoundedServer {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         long rows = Long.parseLong(args[1]);
-        try (AsofGateway gateway = AsofGateway.start(GatewayConfig.embedded(dir))) {
+        try (AsofGateway gateway = AsofGateway.start(TestGateway.withAdmin(GatewayConfig.embedded(dir)))) {
             TestGateway.run(gateway.executor(), "CREATE TABLE lake.main.big AS SELECT range AS id, range * 2 AS a,"
                     + " (range % 1000) / 7.0 AS b, 'row-' || (range % 100) AS s,"
                     + " TIMESTAMP '2025-01-01 00:00:00' + to_seconds(range) AS ts FROM range(" + rows + ")");

@@ -1,14 +1,93 @@
 package dev.asof.flight;
 
 import dev.asof.gateway.AsofGateway;
+import dev.asof.gateway.GatewayConfig;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
 import dev.asof.spi.warehouse.QueryControl;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Base64;
 import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.arrow.flight.CallHeaders;
+import org.apache.arrow.flight.CallInfo;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightClientMiddleware;
 
-/** A small PIT scenario: customer profiles changing over time, one feature view over them. */
+/**
+ * A small PIT scenario: customer profiles changing over time, one feature view over them; and the
+ * tests' credentials (every test gateway has the admin {@link #USER}, every test client logs in).
+ */
 final class TestGateway {
+    static final String USER = "admin";
+    static final String PASSWORD = "admin-test-password";
+
     private TestGateway() {}
+
+    /** {@code config} with the test admin. */
+    static GatewayConfig withAdmin(GatewayConfig config) {
+        return config.withAdmin(USER, PASSWORD);
+    }
+
+    /** A Flight client that logs in as the test admin (see {@link LoginMiddleware}). */
+    static FlightClient.Builder authenticated(FlightClient.Builder builder) {
+        return builder.intercept(new LoginMiddleware(USER, PASSWORD));
+    }
+
+    /** Arrow's Flight SQL JDBC driver URL parameters of the test admin. */
+    static String arrowJdbcCredentials() {
+        return "&user=" + USER + "&password=" + PASSWORD;
+    }
+
+    /** Opens an asof JDBC URL as the test admin. */
+    static Connection jdbc(String url) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", USER);
+        p.setProperty("password", PASSWORD);
+        return DriverManager.getConnection(url, p);
+    }
+
+    /**
+     * Sends {@code Authorization: Basic …} until the server answers with a bearer token, then that
+     * token: what a Flight client does after a basic-token handshake, on every call of a client,
+     * without passing a call option to each.
+     */
+    static final class LoginMiddleware implements FlightClientMiddleware.Factory {
+        private final String basic;
+        private final AtomicReference<String> bearer = new AtomicReference<>();
+
+        LoginMiddleware(String user, String password) {
+            this.basic = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public FlightClientMiddleware onCallStarted(CallInfo info) {
+            return new FlightClientMiddleware() {
+                @Override
+                public void onBeforeSendingHeaders(CallHeaders outgoing) {
+                    String token = bearer.get();
+                    outgoing.insert("authorization", token != null ? token : basic);
+                }
+
+                @Override
+                public void onHeadersReceived(CallHeaders incoming) {
+                    String value = incoming.get("authorization");
+                    if (value != null && value.startsWith("Bearer ")) {
+                        bearer.set(value);
+                    }
+                }
+
+                @Override
+                public void onCallCompleted(CallStatus status) {}
+            };
+        }
+    }
 
     static void install(AsofGateway gateway) {
         StatementExecutor x = gateway.executor();

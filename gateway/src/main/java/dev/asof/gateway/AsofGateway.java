@@ -2,6 +2,12 @@ package dev.asof.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.gateway.audit.AuditLog;
+import dev.asof.gateway.audit.JsonLinesAuditLog;
+import dev.asof.gateway.auth.AdminBootstrap;
+import dev.asof.gateway.auth.Authenticator;
+import dev.asof.gateway.auth.PasswordHasher;
+import dev.asof.gateway.auth.UserAdministration;
 import dev.asof.gateway.connector.Connectors;
 import dev.asof.gateway.endpoint.ProtocolEndpoint;
 import dev.asof.gateway.endpoint.ProtocolEndpointFactory;
@@ -17,12 +23,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
 
 /**
  * A running gateway: registry, engines and protocol endpoints. Start one with {@link #start}; close
  * it to stop serving and release the data directory.
+ *
+ * <p>Every endpoint authenticates its clients with the users in the registry
+ * ({@link Authenticator}); at start the configured first admin is created if absent, and a gateway
+ * nobody could log in to refuses to start ({@link AdminBootstrap}). Logins and user changes are
+ * written to {@code <data-dir>/audit.log} ({@link JsonLinesAuditLog}).
  */
 public final class AsofGateway implements AutoCloseable {
     private final GatewayConfig config;
@@ -32,9 +44,14 @@ public final class AsofGateway implements AutoCloseable {
     private final StatementExecutor executor;
     private final AvaticaEndpoint jdbcEndpoint;
     private final List<ProtocolEndpoint> endpoints;
+    private final AuditLog audit;
+    private final AdminBootstrap.Outcome admin;
 
     private AsofGateway(GatewayConfig config, Registry registry, WarehouseConnector warehouse, OnlineServing online,
-            StatementExecutor executor, AvaticaEndpoint jdbcEndpoint, List<ProtocolEndpoint> endpoints) {
+            StatementExecutor executor, AvaticaEndpoint jdbcEndpoint, List<ProtocolEndpoint> endpoints, AuditLog audit,
+            AdminBootstrap.Outcome admin) {
+        this.audit = audit;
+        this.admin = admin;
         this.config = config;
         this.registry = registry;
         this.warehouse = warehouse;
@@ -54,7 +71,17 @@ public final class AsofGateway implements AutoCloseable {
      * inject faults in tests).
      */
     public static AsofGateway start(GatewayConfig config, UnaryOperator<OnlineStore> onlineStore) {
+        return start(config, onlineStore, System.getenv());
+    }
+
+    /**
+     * As {@link #start(GatewayConfig, UnaryOperator)}, reading the first admin's password variable
+     * ({@value GatewayConfig#ADMIN_PASSWORD_ENV}) from {@code environment} instead of the process's.
+     */
+    public static AsofGateway start(GatewayConfig config, UnaryOperator<OnlineStore> onlineStore,
+            Map<String, String> environment) {
         requireNonNull(config, "config");
+        requireNonNull(environment, "environment");
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
@@ -63,26 +90,35 @@ public final class AsofGateway implements AutoCloseable {
         Connectors.Selection selection = Connectors.installed().select(config);
         ConnectorContext context = new ConnectorContext(config.dataDir(), Runtime.getRuntime().availableProcessors());
         Registry registry = Registry.open(config.dataDir());
+        AuditLog audit = null;
         WarehouseConnector warehouse = null;
         OnlineServing online = null;
         try {
+            audit = JsonLinesAuditLog.open(config.dataDir().resolve(JsonLinesAuditLog.FILE_NAME));
+            PasswordHasher hasher = PasswordHasher.bcrypt();
+            // Before the engines open: a gateway nobody can log in to fails fast.
+            AdminBootstrap.Outcome admin = AdminBootstrap.ensure(registry.users(), hasher, config.security(), environment,
+                    audit, config.clock());
+            Authenticator authenticator = new Authenticator(registry.users(), hasher, audit, config.clock());
             warehouse = selection.openWarehouse(context);
             OnlineStore store = onlineStore.apply(selection.openOnlineStore(context));
             online = new OnlineServing(store, registry, warehouse, warehouse.dialect(), config.clock());
-            StatementExecutor executor = new StatementExecutor(registry, warehouse, online, config.metadataTtl());
-            AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, config.host(), config.jdbcPort());
+            StatementExecutor executor = new StatementExecutor(registry, warehouse, online, config.metadataTtl(),
+                    new UserAdministration(registry.users(), hasher, audit, config.clock(), authenticator::forget));
+            AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, authenticator, config.host(), config.jdbcPort(),
+                    config.security().jdbcTlsCert(), config.security().jdbcTlsKey());
             List<ProtocolEndpoint> others = new ArrayList<>();
             try {
                 // Endpoints from other modules on the class path (e.g. Arrow Flight SQL).
                 for (ProtocolEndpointFactory factory : ServiceLoader.load(ProtocolEndpointFactory.class)) {
-                    others.add(factory.start(executor, config));
+                    others.add(factory.start(executor, authenticator, config));
                 }
             } catch (RuntimeException e) {
                 others.forEach(ProtocolEndpoint::close);
                 endpoint.close();
                 throw e;
             }
-            return new AsofGateway(config, registry, warehouse, online, executor, endpoint, others);
+            return new AsofGateway(config, registry, warehouse, online, executor, endpoint, others, audit, admin);
         } catch (RuntimeException e) {
             if (online != null) {
                 online.close();
@@ -90,14 +126,26 @@ public final class AsofGateway implements AutoCloseable {
             if (warehouse != null) {
                 warehouse.close();
             }
+            if (audit != null) {
+                audit.close();
+            }
             registry.close();
             throw e;
         }
     }
 
-    /** The JDBC URL clients use: {@code jdbc:asof://host:port}. */
+    /**
+     * The JDBC URL clients use: {@code jdbc:asof://host:port} ({@code ?tls=true} when the endpoint
+     * serves TLS); clients add {@code user} and {@code password}.
+     */
     public String jdbcUrl() {
-        return "jdbc:asof://" + config.host() + ":" + jdbcEndpoint.port();
+        return "jdbc:asof://" + config.host() + ":" + jdbcEndpoint.port()
+                + (config.security().jdbcTlsCert() != null ? "?tls=true" : "");
+    }
+
+    /** Whether the configured first admin was created by this start, existed, or none is configured. */
+    public AdminBootstrap.Outcome adminAtStart() {
+        return admin;
     }
 
     /** Endpoints started from {@link ProtocolEndpointFactory} services (empty when none is on the class path). */
@@ -126,6 +174,7 @@ public final class AsofGateway implements AutoCloseable {
         jdbcEndpoint.close();
         online.close();
         warehouse.close();
+        audit.close();
         registry.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.asof.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.planner.plan.Secret;
 import dev.asof.spi.config.ConnectorConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,20 @@ import java.util.TreeSet;
  * {@code asof.<name>.*} key belongs to the connector called {@code name} and reaches it untouched
  * (see {@link dev.asof.gateway.connector.Connectors}).
  *
+ * <p>Security keys:
+ * <ul>
+ *   <li>{@value #ADMIN_USER_KEY}: the first admin. At start, when no user of that name exists, it is
+ *       created (as an admin) with the password from the environment variable
+ *       {@value #ADMIN_PASSWORD_ENV}, or else from {@value #ADMIN_PASSWORD_KEY} (the environment
+ *       variable wins, so that the password need not be written in a file). An existing user is left
+ *       as it is. A gateway whose registry has no user and none configured refuses to start.
+ *   <li>{@value #FLIGHT_TOKEN_TTL_KEY}: lifetime of the bearer tokens Flight SQL clients get when they
+ *       log in, e.g. {@code 1h} (default), {@code 30m}, {@code PT15M}.
+ *   <li>{@value #JDBC_TLS_CERT_KEY} / {@value #JDBC_TLS_KEY_KEY}: PEM certificate chain and PKCS#8
+ *       PEM private key; when set, the JDBC endpoint speaks HTTPS only (clients use
+ *       {@code jdbc:asof://host:port?tls=true}).
+ * </ul>
+ *
  * @param dataDir directory that holds everything the embedded engines write (registry, DuckDB
  *     warehouse file, RocksDB store); nothing is written outside it
  * @param host address the JDBC (Avatica) endpoint binds to
@@ -42,13 +57,16 @@ import java.util.TreeSet;
  *     read, at most: a duration, default {@link #DEFAULT_METADATA_TTL}; zero turns the cache off.
  *     Statements that run through the gateway and may change tables (DDL, DML, bulk loads) clear it
  *     at once; the TTL bounds how long changes made outside the gateway stay unseen
+ * @param security logins and TLS of the JDBC endpoint ({@link Security})
  */
 public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightPort, Path flightTlsCert,
         Path flightTlsKey, Optional<String> warehouse, Optional<String> online, Map<String, ConnectorConfig> connectors,
-        Clock clock, Duration metadataTtl) {
+        Clock clock, Duration metadataTtl, Security security) {
     public static final int DEFAULT_JDBC_PORT = 8765;
     public static final int DEFAULT_FLIGHT_PORT = 8815;
     public static final String DEFAULT_HOST = "127.0.0.1";
+    /** Default lifetime of Flight SQL bearer tokens. */
+    public static final Duration DEFAULT_FLIGHT_TOKEN_TTL = Duration.ofHours(1);
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     /** Default of {@link #metadataTtl}: 60 seconds. */
     public static final Duration DEFAULT_METADATA_TTL = Duration.ofSeconds(60);
@@ -74,11 +92,53 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
      * {@code PT30S}; {@code 0} turns the metadata cache off.
      */
     public static final String METADATA_TTL_KEY = "asof.metadata.ttl";
+    /** Properties-file key of {@link Security#adminUser}. */
+    public static final String ADMIN_USER_KEY = "asof.admin.user";
+    /** Properties-file key of {@link Security#adminPassword}; {@value #ADMIN_PASSWORD_ENV} overrides it. */
+    public static final String ADMIN_PASSWORD_KEY = "asof.admin.password";
+    /** Environment variable with the first admin's password; wins over {@value #ADMIN_PASSWORD_KEY}. */
+    public static final String ADMIN_PASSWORD_ENV = "ASOF_ADMIN_PASSWORD";
+    /** Properties-file key of {@link Security#flightTokenTtl}. */
+    public static final String FLIGHT_TOKEN_TTL_KEY = "asof.flight.token-ttl";
+    /** Properties-file key of {@link Security#jdbcTlsCert}; relative paths resolve against the file's directory. */
+    public static final String JDBC_TLS_CERT_KEY = "asof.jdbc.tls.cert";
+    /** Properties-file key of {@link Security#jdbcTlsKey}; relative paths resolve against the file's directory. */
+    public static final String JDBC_TLS_KEY_KEY = "asof.jdbc.tls.key";
     private static final Set<String> KEYS = Set.of(DATA_DIR_KEY, HOST_KEY, PORT_KEY, FLIGHT_PORT_KEY,
-            FLIGHT_TLS_CERT_KEY, FLIGHT_TLS_KEY_KEY, WAREHOUSE_KEY, ONLINE_KEY, METADATA_TTL_KEY);
+            FLIGHT_TLS_CERT_KEY, FLIGHT_TLS_KEY_KEY, WAREHOUSE_KEY, ONLINE_KEY, ADMIN_USER_KEY, ADMIN_PASSWORD_KEY,
+            FLIGHT_TOKEN_TTL_KEY, JDBC_TLS_CERT_KEY, JDBC_TLS_KEY_KEY, METADATA_TTL_KEY);
     /** {@code asof.<x>.*} namespaces that are the gateway's own, never a connector's. */
     private static final Set<String> GATEWAY_NAMESPACES = Set.of("jdbc", "flight", "http", "data-dir", "warehouse", "online",
-            "metadata");
+            "admin", "metadata");
+
+    /**
+     * Logins and TLS of the JDBC endpoint.
+     *
+     * @param adminUser the first admin's name ({@value #ADMIN_USER_KEY}), created at start when absent
+     * @param adminPassword its password ({@value #ADMIN_PASSWORD_KEY}); {@value #ADMIN_PASSWORD_ENV} wins
+     * @param flightTokenTtl how long a Flight SQL bearer token is valid after login
+     * @param jdbcTlsCert PEM certificate chain of the JDBC endpoint; null serves plain HTTP
+     * @param jdbcTlsKey PEM private key (PKCS#8) for {@code jdbcTlsCert}; null exactly when it is null
+     */
+    public record Security(Optional<String> adminUser, Optional<Secret> adminPassword, Duration flightTokenTtl,
+            Path jdbcTlsCert, Path jdbcTlsKey) {
+        public Security {
+            requireNonNull(adminUser, "adminUser");
+            requireNonNull(adminPassword, "adminPassword");
+            requireNonNull(flightTokenTtl, "flightTokenTtl");
+            if (flightTokenTtl.isNegative() || flightTokenTtl.isZero()) {
+                throw new IllegalArgumentException("the Flight token lifetime must be positive");
+            }
+            if ((jdbcTlsCert == null) != (jdbcTlsKey == null)) {
+                throw new IllegalArgumentException("JDBC TLS needs both " + JDBC_TLS_CERT_KEY + " and " + JDBC_TLS_KEY_KEY);
+            }
+        }
+
+        /** No admin configured, tokens for {@link #DEFAULT_FLIGHT_TOKEN_TTL}, JDBC without TLS. */
+        public static Security defaults() {
+            return new Security(Optional.empty(), Optional.empty(), DEFAULT_FLIGHT_TOKEN_TTL, null, null);
+        }
+    }
 
     public GatewayConfig {
         requireNonNull(dataDir, "dataDir");
@@ -97,6 +157,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         requireNonNull(online, "online");
         connectors = Map.copyOf(requireNonNull(connectors, "connectors"));
         requireNonNull(clock, "clock");
+        requireNonNull(security, "security");
         requireNonNull(metadataTtl, "metadataTtl");
         if (metadataTtl.isNegative()) {
             throw new IllegalArgumentException("metadataTtl must not be negative: " + metadataTtl);
@@ -106,7 +167,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** The embedded engines under {@code dataDir}; Flight SQL on the default port {@value #DEFAULT_FLIGHT_PORT}, without TLS. */
     public GatewayConfig(Path dataDir, String host, int jdbcPort) {
         this(dataDir, host, jdbcPort, DEFAULT_FLIGHT_PORT, null, null, Optional.empty(), Optional.empty(), Map.of(),
-                Clock.systemUTC(), DEFAULT_METADATA_TTL);
+                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults());
     }
 
     /** {@code ./data}, {@code 127.0.0.1}, port {@value #DEFAULT_JDBC_PORT}. */
@@ -117,7 +178,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Embedded engines under {@code dataDir}, on free loopback ports. */
     public static GatewayConfig embedded(Path dataDir) {
         return new GatewayConfig(dataDir, "127.0.0.1", 0, 0, null, null, Optional.empty(), Optional.empty(), Map.of(),
-                Clock.systemUTC(), DEFAULT_METADATA_TTL);
+                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults());
     }
 
     /**
@@ -194,13 +255,32 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         }
         Optional<String> warehouse = Optional.ofNullable(trimmed(properties, WAREHOUSE_KEY)).or(base::warehouse);
         Optional<String> online = Optional.ofNullable(trimmed(properties, ONLINE_KEY)).or(base::online);
+        Security b = base.security();
+        Optional<String> adminUser = Optional.ofNullable(trimmed(properties, ADMIN_USER_KEY)).or(b::adminUser);
+        // Not trimmed: spaces may be part of a password.
+        String password = properties.getProperty(ADMIN_PASSWORD_KEY);
+        Optional<Secret> adminPassword = password == null || password.isEmpty() ? b.adminPassword()
+                : Optional.of(new Secret(password));
+        String ttlText = trimmed(properties, FLIGHT_TOKEN_TTL_KEY);
+        Duration ttl = ttlText == null ? b.flightTokenTtl() : ConnectorConfig.parseDuration(ttlText,
+                origin + ": " + FLIGHT_TOKEN_TTL_KEY);
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException(origin + ": " + FLIGHT_TOKEN_TTL_KEY + " must be positive");
+        }
+        Path jdbcCert = pathOf(trimmed(properties, JDBC_TLS_CERT_KEY), baseDir, b.jdbcTlsCert());
+        Path jdbcKey = pathOf(trimmed(properties, JDBC_TLS_KEY_KEY), baseDir, b.jdbcTlsKey());
+        if ((jdbcCert == null) != (jdbcKey == null)) {
+            throw new IllegalArgumentException(origin + ": JDBC TLS needs both " + JDBC_TLS_CERT_KEY + " and "
+                    + JDBC_TLS_KEY_KEY);
+        }
         Duration metadataTtl = base.metadataTtl();
-        String ttlText = trimmed(properties, METADATA_TTL_KEY);
-        if (ttlText != null) {
-            metadataTtl = parseMetadataTtl(ttlText, origin + ": " + METADATA_TTL_KEY);
+        String metadataTtlText = trimmed(properties, METADATA_TTL_KEY);
+        if (metadataTtlText != null) {
+            metadataTtl = parseMetadataTtl(metadataTtlText, origin + ": " + METADATA_TTL_KEY);
         }
         return new GatewayConfig(dataDir, host != null ? host : base.host(), port, flightPort, cert, key,
-                warehouse, online, connectors, base.clock(), metadataTtl);
+                warehouse, online, connectors, base.clock(), metadataTtl,
+                new Security(adminUser, adminPassword, ttl, jdbcCert, jdbcKey));
     }
 
     private static Path pathOf(String text, Path baseDir, Path fallback) {
@@ -247,7 +327,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another clock (tests pin "now" to check online TTLs exactly). */
     public GatewayConfig withClock(Clock c) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, c, metadataTtl);
+                connectors, c, metadataTtl, security);
     }
 
     /**
@@ -256,13 +336,13 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
      */
     public GatewayConfig withWarehouse(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, Optional.of(name),
-                online, with(name, properties), clock, metadataTtl);
+                online, with(name, properties), clock, metadataTtl, security);
     }
 
     /** Same gateway with online store {@code name} and its keys (prefix taken off, e.g. {@code hosts}). */
     public GatewayConfig withOnlineStore(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse,
-                Optional.of(name), with(name, properties), clock, metadataTtl);
+                Optional.of(name), with(name, properties), clock, metadataTtl, security);
     }
 
     private Map<String, ConnectorConfig> with(String name, Map<String, String> properties) {
@@ -274,33 +354,60 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another metadata TTL (a duration; zero turns the metadata cache off). */
     public GatewayConfig withMetadataTtl(Duration ttl) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, ttl);
+                connectors, clock, ttl, security);
     }
 
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(dir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl);
+                connectors, clock, metadataTtl, security);
     }
 
     public GatewayConfig withHost(String h) {
         return new GatewayConfig(dataDir, h, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl);
+                connectors, clock, metadataTtl, security);
     }
 
     public GatewayConfig withJdbcPort(int port) {
         return new GatewayConfig(dataDir, host, port, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl);
+                connectors, clock, metadataTtl, security);
     }
 
     public GatewayConfig withFlightPort(int port) {
         return new GatewayConfig(dataDir, host, jdbcPort, port, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl);
+                connectors, clock, metadataTtl, security);
     }
 
     /** Flight SQL over TLS with this PEM certificate chain and PKCS#8 key; nulls turn TLS off. */
     public GatewayConfig withFlightTls(Path cert, Path key) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key, warehouse, online, connectors, clock,
-                metadataTtl);
+                metadataTtl, security);
+    }
+
+    /**
+     * Same gateway whose first admin is {@code user} with {@code password} (created at start when
+     * absent; {@value #ADMIN_PASSWORD_ENV} still wins over {@code password}).
+     */
+    public GatewayConfig withAdmin(String user, String password) {
+        return withSecurity(new Security(Optional.of(user), Optional.of(new Secret(password)), security.flightTokenTtl(),
+                security.jdbcTlsCert(), security.jdbcTlsKey()));
+    }
+
+    /** Same gateway with these security settings. */
+    public GatewayConfig withSecurity(Security s) {
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
+                connectors, clock, metadataTtl, s);
+    }
+
+    /** Same gateway whose Flight SQL bearer tokens live for {@code ttl}. */
+    public GatewayConfig withFlightTokenTtl(Duration ttl) {
+        return withSecurity(new Security(security.adminUser(), security.adminPassword(), ttl, security.jdbcTlsCert(),
+                security.jdbcTlsKey()));
+    }
+
+    /** JDBC over TLS (HTTPS) with this PEM certificate chain and PKCS#8 key; nulls turn TLS off. */
+    public GatewayConfig withJdbcTls(Path cert, Path key) {
+        return withSecurity(new Security(security.adminUser(), security.adminPassword(), security.flightTokenTtl(),
+                cert, key));
     }
 
     private static String trimmed(Properties p, String key) {

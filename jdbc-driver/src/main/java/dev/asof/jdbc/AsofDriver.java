@@ -2,6 +2,7 @@ package dev.asof.jdbc;
 
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.DriverVersion;
+import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.remote.Service;
 
 import java.io.IOException;
@@ -12,6 +13,8 @@ import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -21,9 +24,19 @@ import java.util.Properties;
  * {@code ;key=value} separator is accepted too; see {@link AsofUrl}). The port defaults to 8765.
  * The driver talks to {@code http://host:port} (or {@code https://} with {@code ssl=true}) with
  * Avatica's protobuf serialization. URL properties override those passed to
- * {@link #connect(String, Properties)}; every non-transport property (for example {@code user},
- * {@code password}) is sent to the gateway when the connection opens. Avatica's client
- * properties ({@code authentication}, {@code avatica_user}, {@code avatica_password},
+ * {@link #connect(String, Properties)}.
+ *
+ * <p>{@code user} and {@code password} (from the URL, from {@code Properties}, or
+ * {@code DriverManager.getConnection(url, user, password)}) are sent as an
+ * {@code Authorization: Basic} header on every request, and never in a request body; a gateway
+ * that refuses them fails the connection with SQLSTATE 28000 (no credentials) or 28P01 (unknown
+ * user or wrong password). Use {@code tls=true} against a gateway that serves TLS (always, when
+ * credentials cross a network): the server certificate is checked against the JVM's trust store,
+ * against Avatica's {@code truststore} (+ {@code truststore_password}) when given, or against the
+ * certificates of a PEM file given as {@code tls_ca} (e.g. a gateway's self-signed certificate).
+ *
+ * <p>Other non-transport properties are sent to the gateway when the connection opens. Avatica's
+ * client properties ({@code authentication}, {@code avatica_user}, {@code avatica_password},
  * {@code truststore}, {@code truststore_password}, {@code http_connection_timeout}, ...) apply
  * as documented by Avatica; {@code url} is always derived from host and port.
  *
@@ -84,16 +97,38 @@ public final class AsofDriver extends org.apache.calcite.avatica.remote.Driver {
     try {
       // Same request Avatica's remote driver sends; local (transport) properties are filtered out.
       connection.getService().apply(new Service.OpenConnectionRequest(connection.id,
-          Service.OpenConnectionRequest.serializeProperties(props)));
+          forwarded(props)));
       if (connection.getService() instanceof AsofProtobufService) {
         ((AsofProtobufService) connection.getService()).negotiate(connection.id);
       }
     } catch (RuntimeException e) {
-      closeQuietly(connection);
-      throw new SQLException("Cannot open a connection to the asof gateway at "
-          + parsed.serverUrl(props) + ": " + e.getMessage(), "08001", e);
+      if (!(e instanceof AvaticaClientRuntimeException)) {
+        // The gateway did not answer. When it did (e.g. refused credentials) it opened nothing,
+        // and a close request would only be one more refused login.
+        closeQuietly(connection);
+      }
+      String message = "Cannot open a connection to the asof gateway at " + parsed.serverUrl(props)
+          + ": " + e.getMessage();
+      if (e instanceof AvaticaClientRuntimeException) {
+        // The gateway's answer (e.g. 28000/28P01 for refused credentials) keeps its SQLSTATE.
+        AvaticaClientRuntimeException refused = (AvaticaClientRuntimeException) e;
+        throw new SQLException(message, refused.getSqlState(), refused.getErrorCode());
+      }
+      throw new SQLException(message, "08001", e);
     }
     return connection;
+  }
+
+  /**
+   * The properties the open-connection request carries: Avatica's non-local ones, without the
+   * credentials (they travel in the Authorization header only).
+   */
+  static Map<String, String> forwarded(Properties props) {
+    Map<String, String> out = new HashMap<>(Service.OpenConnectionRequest.serializeProperties(props));
+    out.remove(AsofUrl.USER);
+    out.remove(AsofUrl.PASSWORD);
+    out.remove(AsofUrl.AVATICA_PASSWORD);
+    return out;
   }
 
   @Override public DriverPropertyInfo[] getPropertyInfo(String url, Properties info)

@@ -2,6 +2,7 @@ package dev.asof.jdbc;
 
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.ConnectionConfig;
@@ -34,8 +35,11 @@ public final class AsofServiceFactory implements Service.Factory {
     } catch (MalformedURLException e) {
       throw new IllegalArgumentException("Bad gateway URL " + urlText, e);
     }
-    AvaticaHttpClient httpClient = config.httpClientFactory()
-        .getClient(url, config, connection.getKerberosConnection());
+    String caFile = connection instanceof AsofConnection
+        ? ((AsofConnection) connection).property(AsofUrl.TLS_CA) : null;
+    AvaticaHttpClient httpClient = caFile != null && url.getProtocol().equals("https")
+        ? PemTrust.client(url, config, Path.of(caFile), (AsofConnection) connection)
+        : config.httpClientFactory().getClient(url, config, connection.getKerberosConnection());
     String serialization = config.serialization() == null ? AsofUrl.DEFAULT_SERIALIZATION
         : config.serialization().toUpperCase(Locale.ROOT);
     switch (serialization) {

@@ -14,10 +14,14 @@ final class AsofStatement extends AvaticaStatement {
   }
 
   @Override protected void executeInternal(String sql) throws SQLException {
-    ServerCancel.withTimeout(this, cancelFlag, getQueryTimeout(), () -> {
-      super.executeInternal(sql);
-      return null;
-    });
+    try {
+      ServerCancel.withTimeout(this, cancelFlag, getQueryTimeout(), () -> {
+        super.executeInternal(sql);
+        return null;
+      });
+    } catch (SQLException e) {
+      throw PasswordMasking.masked(e, sql);
+    }
   }
 
   /**

@@ -27,6 +27,23 @@ final class AsofUrl {
 
   /** Driver-level property: {@code true} connects with {@code https} instead of {@code http}. */
   static final String SSL = "ssl";
+  /** Same as {@link #SSL}: {@code tls=true} connects with {@code https}. */
+  static final String TLS = "tls";
+  /**
+   * Driver-level property: a PEM file of CA (or self-signed server) certificates to trust for
+   * {@code tls=true}, instead of the JVM's trust store.
+   */
+  static final String TLS_CA = "tls_ca";
+  /** JDBC's user property: sent as HTTP Basic credentials on every request. */
+  static final String USER = "user";
+  /** JDBC's password property: sent as HTTP Basic credentials on every request, never in a body. */
+  static final String PASSWORD = "password";
+  /** Avatica's authentication-type property. */
+  static final String AVATICA_AUTHENTICATION = "authentication";
+  /** Avatica's BASIC/DIGEST user property. */
+  static final String AVATICA_USER = "avatica_user";
+  /** Avatica's BASIC/DIGEST password property. */
+  static final String AVATICA_PASSWORD = "avatica_password";
   /** Avatica's property holding the server URL; always derived from host and port. */
   static final String AVATICA_URL = "url";
   /** Avatica's wire-format property; the gateway serves protobuf. */
@@ -130,9 +147,10 @@ final class AsofUrl {
     return properties;
   }
 
-  /** {@code http://host:port}, or {@code https://} when the {@code ssl} property is true. */
+  /** {@code http://host:port}, or {@code https://} when the {@code tls} (or {@code ssl}) property is true. */
   String serverUrl(Properties effective) {
-    boolean ssl = Boolean.parseBoolean(effective.getProperty(SSL, "false").trim());
+    boolean ssl = Boolean.parseBoolean(effective.getProperty(SSL, "false").trim())
+        || Boolean.parseBoolean(effective.getProperty(TLS, "false").trim());
     return (ssl ? "https" : "http") + "://" + host + ":" + port;
   }
 
@@ -141,7 +159,10 @@ final class AsofUrl {
    * Avatica's {@code url} (always derived from host and port) and {@code serialization}
    * ({@value #DEFAULT_SERIALIZATION} unless given), {@code factory} (always
    * {@link AsofServiceFactory}, which keeps the protobuf wire names standard when Avatica is
-   * relocated) and {@code httpclient_impl} ({@link AsofHttpClient} unless given).
+   * relocated) and {@code httpclient_impl} ({@link AsofHttpClient} unless given). JDBC's
+   * {@code user} and {@code password} become Avatica's BASIC credentials ({@code authentication},
+   * {@code avatica_user}, {@code avatica_password}) unless those are given: a user without a
+   * password logs in with an empty one (and is refused).
    */
   Properties toAvaticaProperties(Properties info) {
     Properties result = new Properties();
@@ -158,6 +179,13 @@ final class AsofUrl {
     }
     if (result.getProperty(AVATICA_HTTP_CLIENT) == null) {
       result.setProperty(AVATICA_HTTP_CLIENT, AsofHttpClient.class.getName());
+    }
+    String user = result.getProperty(USER);
+    if (user != null && !user.isEmpty() && result.getProperty(AVATICA_AUTHENTICATION) == null
+        && result.getProperty(AVATICA_USER) == null) {
+      result.setProperty(AVATICA_AUTHENTICATION, "BASIC");
+      result.setProperty(AVATICA_USER, user);
+      result.setProperty(AVATICA_PASSWORD, result.getProperty(PASSWORD, ""));
     }
     return result;
   }

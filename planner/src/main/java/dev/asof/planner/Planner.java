@@ -9,6 +9,10 @@ import dev.asof.planner.parser.AsofParserSupport;
 import dev.asof.planner.parser.SqlCreateEntity;
 import dev.asof.planner.parser.SqlCreateFeatureView;
 import dev.asof.planner.parser.SqlCreateSource;
+import dev.asof.planner.parser.SqlAlterUser;
+import dev.asof.planner.parser.SqlCreateUser;
+import dev.asof.planner.parser.SqlDropUser;
+import dev.asof.planner.parser.SqlShowUsers;
 import dev.asof.planner.parser.SqlDropObject;
 import dev.asof.planner.parser.SqlExplainQuery;
 import dev.asof.planner.parser.SqlMaterialize;
@@ -115,6 +119,10 @@ public final class Planner {
         }
         if (node instanceof SqlShowObjects n) {
             return new PlannedStatement.Show(n.kind());
+        }
+        if (node instanceof SqlCreateUser || node instanceof SqlAlterUser || node instanceof SqlDropUser
+                || node instanceof SqlShowUsers) {
+            return UserStatements.plan(node);
         }
         if (node instanceof SqlDescribeTable n) {
             return new PlannedStatement.Describe(n.getTable().names);
@@ -255,16 +263,17 @@ public final class Planner {
         return switch (first) {
             case "SELECT", "WITH", "VALUES", "TABLE" -> Kind.QUERY;
             case "EXPLAIN", "DESCRIBE", "MATERIALIZE" -> Kind.ASOF;
-            // ALTER SOURCE is asof's (ALTER SOURCE … REFRESH); every other ALTER is the warehouse's.
-            case "ALTER" -> second.equals("SOURCE") ? Kind.ASOF : Kind.WAREHOUSE;
             case "SHOW" -> second.equals("ENTITIES") || second.equals("SOURCES") || second.equals("FEATURE")
-                    ? Kind.ASOF : Kind.WAREHOUSE;
+                    || second.equals("USERS") ? Kind.ASOF : Kind.WAREHOUSE;
             case "CREATE", "DROP" -> {
-                // CREATE OR REPLACE FEATURE VIEW, DROP /* c */ ENTITY...: the object word decides.
+                // CREATE OR REPLACE FEATURE VIEW, DROP /* c */ ENTITY, DROP USER IF EXISTS...: the object word decides.
                 String object = words.stream().skip(1).filter(w -> !MODIFIERS.contains(w)).findFirst().orElse("");
                 yield object.equals("ENTITY") || object.equals("SOURCE") || object.equals("FEATURE")
-                        ? Kind.ASOF : Kind.WAREHOUSE;
+                        || object.equals("USER") ? Kind.ASOF : Kind.WAREHOUSE;
             }
+            // ALTER USER (users live in the registry) and ALTER SOURCE … REFRESH are asof's; any
+            // other ALTER is the warehouse's.
+            case "ALTER" -> second.equals("USER") || second.equals("SOURCE") ? Kind.ASOF : Kind.WAREHOUSE;
             // The warehouse's own statements; any other first word is a typo asof reports itself.
             case "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY", "SET", "RESET", "USE",
                     "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "CALL", "GRANT", "REVOKE", "COMMENT",

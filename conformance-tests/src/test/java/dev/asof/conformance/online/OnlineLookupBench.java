@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
 import dev.asof.gateway.AsofGateway;
+import dev.asof.conformance.TestCredentials;
 import dev.asof.gateway.GatewayConfig;
 import dev.asof.spi.online.ForwardingOnlineStore;
 import dev.asof.spi.online.OnlineRecord;
@@ -59,7 +60,7 @@ class OnlineLookupBench {
         List<byte[]> windowKeys = new CopyOnWriteArrayList<>();
         AtomicReference<List<byte[]>> recording = new AtomicReference<>(recordKeys);
         try (AerospikeTestServer server = storeName.startsWith("aerospike") ? new AerospikeTestServer().start() : null) {
-            GatewayConfig config = GatewayConfig.embedded(dir);
+            GatewayConfig config = TestCredentials.withAdmin(GatewayConfig.embedded(dir));
             if (server != null) {
                 config = config.withOnlineStore("aerospike", Map.of("hosts", server.seed()));
             }
@@ -67,7 +68,7 @@ class OnlineLookupBench {
                         storeRef.set(store);
                         return new KeyRecordingStore(store, recording);
                     });
-                    Connection c = DriverManager.getConnection(gateway.jdbcUrl())) {
+                    Connection c = DriverManager.getConnection(TestCredentials.url(gateway.jdbcUrl()))) {
                 setUp(c);
                 assertThat(recordKeys).hasSize(KEYS);
                 String sql = "SELECT * FROM bench_wide WHERE k = ?";
@@ -77,15 +78,15 @@ class OnlineLookupBench {
                 }
                 OnlineStore store = storeRef.get();
                 List<String> out = new ArrayList<>();
-                out.add(row(storeName + ": JDBC prepared, 1 thread", jdbc(gateway.jdbcUrl(), sql, 1, KEYS)));
+                out.add(row(storeName + ": JDBC prepared, 1 thread", jdbc(TestCredentials.url(gateway.jdbcUrl()), sql, 1, KEYS)));
                 out.add(row(storeName + ": direct store get, 1 thread", direct(store, recordKeys, 1)));
-                out.add(row(storeName + ": JDBC prepared, 16 threads", jdbc(gateway.jdbcUrl(), sql, 16, KEYS)));
+                out.add(row(storeName + ": JDBC prepared, 16 threads", jdbc(TestCredentials.url(gateway.jdbcUrl()), sql, 16, KEYS)));
                 out.add(row(storeName + ": direct store get, 16 threads", direct(store, recordKeys, 16)));
 
                 recording.set(windowKeys);
                 setUpWindows(c);
                 String windowSql = "SELECT * FROM bench_spend WHERE k = ?";
-                out.add(row(storeName + ": 30d/5min window, JDBC, 1 thread", jdbc(gateway.jdbcUrl(), windowSql, 1, WINDOW_KEYS)));
+                out.add(row(storeName + ": 30d/5min window, JDBC, 1 thread", jdbc(TestCredentials.url(gateway.jdbcUrl()), windowSql, 1, WINDOW_KEYS)));
                 out.add(row(storeName + ": 30d/5min window, direct get, 1 thread", direct(store, windowKeys, 1)));
                 return out;
             }

@@ -6,6 +6,7 @@ import dev.asof.conformance.SettableClock;
 import dev.asof.conformance.trino.TrinoEngine;
 import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
 import dev.asof.gateway.AsofGateway;
+import dev.asof.conformance.TestCredentials;
 import dev.asof.gateway.GatewayConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ class OnlineWarehouseConsistencyTest {
     void onlineLookupsEqualTheWarehouseAsOfTheRunTime(String warehouse, String store) throws Exception {
         SettableClock clock = new SettableClock(T1);
         Path dir = Files.createTempDirectory("asof-online-consistency");
-        GatewayConfig config = GatewayConfig.embedded(dir).withClock(clock);
+        GatewayConfig config = TestCredentials.withAdmin(GatewayConfig.embedded(dir)).withClock(clock);
         String table;
         if (warehouse.equals("trino")) {
             if (trino == null) {
@@ -69,7 +70,7 @@ class OnlineWarehouseConsistencyTest {
                 config = config.withOnlineStore("aerospike", Map.of("hosts", server.seed()));
             }
             try (AsofGateway gateway = AsofGateway.start(config);
-                    Connection c = DriverManager.getConnection(gateway.jdbcUrl());
+                    Connection c = DriverManager.getConnection(TestCredentials.url(gateway.jdbcUrl()));
                     Statement s = c.createStatement()) {
                 String ts = warehouse.equals("trino") ? "TIMESTAMP(6)" : "TIMESTAMP";
                 s.execute("CREATE TABLE " + table + " (card BIGINT, amount DOUBLE, merchant VARCHAR, e " + ts + ", c " + ts + ")");

@@ -1,6 +1,7 @@
 package dev.asof.gateway.endpoint;
 
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.auth.Authenticator;
 import dev.asof.gateway.execution.StatementExecutor;
 
 /**
@@ -15,9 +16,11 @@ public interface ProtocolEndpointFactory {
     String name();
 
     /**
-     * Starts the endpoint and returns once it accepts connections.
+     * Starts the endpoint and returns once it accepts connections. The endpoint must authenticate
+     * every call with {@code authenticator} and run statements as the resulting principal
+     * ({@code StatementExecutor}'s methods that take one).
      *
      * @throws RuntimeException when it cannot start (e.g. its port is in use); the message says why
      */
-    ProtocolEndpoint start(StatementExecutor executor, GatewayConfig config);
+    ProtocolEndpoint start(StatementExecutor executor, Authenticator authenticator, GatewayConfig config);
 }

@@ -2,6 +2,7 @@ package dev.asof.gateway.execution;
 
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
+import dev.asof.planner.plan.Secret;
 import dev.asof.spi.ConnectorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,7 @@ public final class ClientErrors {
      * execution started) keep the engine's message; anything unexpected is logged here with its
      * stack trace and reported as an internal error without it.
      *
-     * @param sql the statement, for the log; may be null
+     * @param sql the statement, for the log (passwords masked); may be null
      */
     public static AsofException of(RuntimeException e, String sql) {
         if (e instanceof AsofException ae) {
@@ -31,7 +32,7 @@ public final class ClientErrors {
                     ? new AsofException(ErrorCode.CANCELLED, "statement cancelled or timed out")
                     : new AsofException(ErrorCode.ENGINE_ERROR, ce.getMessage());
         }
-        LOG.error("internal error{}", sql == null ? "" : " in: " + sql, e);
+        LOG.error("internal error{}", sql == null ? "" : " in: " + Secret.maskPasswords(sql), e);
         return new AsofException(ErrorCode.INTERNAL_ERROR,
                 "internal error (" + e.getClass().getSimpleName() + "); details are in the gateway log");
     }

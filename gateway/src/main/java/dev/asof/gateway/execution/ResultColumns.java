@@ -16,6 +16,9 @@ import java.util.Optional;
 final class ResultColumns extends PlannedStatement.DefaultVisitor<Optional<List<ColumnMetadata>>> {
     /** The one column of EXPLAIN's rows. */
     static final ColumnMetadata EXPLAIN_TEXT = ColumnMetadata.of("plan", JDBCType.VARCHAR);
+    /** The columns of SHOW USERS. */
+    static final List<ColumnMetadata> USER_COLUMNS = List.of(ColumnMetadata.of("name", JDBCType.VARCHAR),
+            ColumnMetadata.of("admin", JDBCType.BOOLEAN), ColumnMetadata.of("created", JDBCType.TIMESTAMP));
 
     private final WarehouseConnector warehouse;
     private final SystemTableQueries systemTables;
@@ -64,5 +67,10 @@ final class ResultColumns extends PlannedStatement.DefaultVisitor<Optional<List<
     @Override
     public Optional<List<ColumnMetadata>> visit(PlannedStatement.Describe d) {
         return Optional.of(RegistryListings.DESCRIBE_COLUMNS);
+    }
+
+    @Override
+    public Optional<List<ColumnMetadata>> visit(PlannedStatement.ShowUsers s) {
+        return Optional.of(USER_COLUMNS);
     }
 }

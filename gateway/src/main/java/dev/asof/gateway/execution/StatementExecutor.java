@@ -3,10 +3,14 @@ package dev.asof.gateway.execution;
 import static java.util.Objects.requireNonNull;
 
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.audit.AuditLog;
+import dev.asof.gateway.auth.PasswordHasher;
+import dev.asof.gateway.auth.UserAdministration;
 import dev.asof.gateway.metadata.MetadataListing;
 import dev.asof.gateway.metadata.WarehouseMetadataCache;
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
+import dev.asof.gateway.session.Principal;
 import dev.asof.gateway.system.SystemTableQueries;
 import dev.asof.planner.Planner;
 import dev.asof.planner.catalog.CatalogObject;
@@ -17,6 +21,7 @@ import dev.asof.planner.ddl.DefinitionPlanner;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.plan.PlannedStatement;
+import dev.asof.planner.plan.Secret;
 import dev.asof.planner.validate.NameSuggestions;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
@@ -27,6 +32,7 @@ import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import java.sql.JDBCType;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +41,10 @@ import java.util.Optional;
 /**
  * Plans and runs statements for every protocol endpoint: the one place where a planned statement
  * meets the registry and the engines. Thread-safe; holds no per-session state.
+ *
+ * <p>Protocol endpoints call the methods that take a {@link Principal}: who is asking decides
+ * what may run (user statements are admin-only). The methods without one are for callers inside
+ * the gateway process (the demo's setup, tools) and act as {@link Principal#GATEWAY}.
  *
  * <p>Warehouse metadata (tables and their columns) comes from one {@link WarehouseMetadataCache}
  * shared by all statements and listings; a statement passed through to the warehouse as an update
@@ -47,24 +57,41 @@ public final class StatementExecutor {
     private final List<String> defaultSchema;
     private final OnlineServing online;
     private final SystemTableQueries systemTables;
+    private final UserAdministration users;
     private final WarehouseMetadataCache metadataCache;
     private final SourceDrift sourceDrift;
 
     /**
-     * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration)} with the
-     * default TTL, {@link GatewayConfig#DEFAULT_METADATA_TTL}.
+     * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration, UserAdministration)}
+     * with the default metadata TTL, {@link GatewayConfig#DEFAULT_METADATA_TTL}; user statements hash
+     * with the default BCrypt cost and are not audited.
      */
     public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online) {
         this(registry, warehouse, online, GatewayConfig.DEFAULT_METADATA_TTL);
+    }
+
+    /** As above with metadata TTL {@code metadataTtl}. */
+    public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
+            Duration metadataTtl) {
+        this(registry, warehouse, online, metadataTtl, new UserAdministration(registry.users(),
+                PasswordHasher.bcrypt(), AuditLog.none(), Clock.systemUTC(), user -> { }));
+    }
+
+    /** As above with the default metadata TTL; {@code users} runs the user statements. */
+    public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
+            UserAdministration users) {
+        this(registry, warehouse, online, GatewayConfig.DEFAULT_METADATA_TTL, users);
     }
 
     /**
      * Plans in the warehouse's own dialect; unqualified names resolve in its default schema.
      *
      * @param metadataTtl how long warehouse metadata is cached at most (a duration; zero: not cached)
+     * @param users runs the user statements (CREATE/ALTER/DROP USER, SHOW USERS)
      */
     public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
-            Duration metadataTtl) {
+            Duration metadataTtl, UserAdministration users) {
+        this.users = requireNonNull(users, "users");
         this.registry = requireNonNull(registry, "registry");
         this.warehouse = requireNonNull(warehouse, "warehouse");
         this.dialect = warehouse.dialect();
@@ -96,9 +123,14 @@ public final class StatementExecutor {
         return new MetadataListing(registry, metadataCache, defaultSchema.stream().findFirst(), sessionSchemas);
     }
 
-    /** Plans a statement and works out its result columns, without running it. */
+    /** Plans a statement and works out its result columns, without running it; as the gateway itself. */
     public PreparedQuery prepare(String sql) {
-        return prepare(sql, List.of());
+        return prepare(Principal.GATEWAY, sql, List.of());
+    }
+
+    /** Plans a statement for {@code principal}; fails at once when it may not run it. */
+    public PreparedQuery prepare(Principal principal, String sql) {
+        return prepare(principal, sql, List.of());
     }
 
     /**
@@ -109,36 +141,77 @@ public final class StatementExecutor {
      * Unqualified table names resolve in {@code sessionSchemas} first, in order.
      */
     public PreparedQuery prepare(String sql, List<SchemaName> sessionSchemas) {
-        PlannedStatement plan = planned(sql, sessionSchemas);
-        return new PreparedQuery(sql, plan, engine(() -> plan.accept(new ResultColumns(warehouse, systemTables))), true);
+        return prepare(Principal.GATEWAY, sql, sessionSchemas);
     }
 
-    /** Plans a statement to run at once; see {@link #plan(String, List)}. */
+    /**
+     * {@link #prepare(String, List)} for {@code principal}: fails at once when it may not run the
+     * statement (user statements are admin-only); a statement with a password keeps only its
+     * masked text.
+     */
+    public PreparedQuery prepare(Principal principal, String sql, List<SchemaName> sessionSchemas) {
+        requireNonNull(principal, "principal");
+        PlannedStatement plan = planned(principal, sql, sessionSchemas);
+        return new PreparedQuery(textOf(plan, sql), plan,
+                engine(() -> plan.accept(new ResultColumns(warehouse, systemTables))), true);
+    }
+
+    /** Plans a statement to run at once, as the gateway itself; see {@link #plan(Principal, String, List)}. */
     public PreparedQuery plan(String sql) {
-        return plan(sql, List.of());
+        return plan(Principal.GATEWAY, sql, List.of());
+    }
+
+    /** {@link #plan(Principal, String, List)} as the gateway itself. */
+    public PreparedQuery plan(String sql, List<SchemaName> sessionSchemas) {
+        return plan(Principal.GATEWAY, sql, sessionSchemas);
+    }
+
+    /** {@link #plan(Principal, String, List)} without session schemas. */
+    public PreparedQuery plan(Principal principal, String sql) {
+        return plan(principal, sql, List.of());
     }
 
     /**
      * Plans a statement that runs at once (JDBC {@code Statement.execute}, Flight SQL
-     * {@code CommandStatementQuery}) without working out its result columns: those come with the
-     * running cursor ({@link dev.asof.spi.RowCursor#columns()}), so a warehouse query is not
-     * described first. On a warm metadata cache, the warehouse then receives the query and nothing else.
+     * {@code CommandStatementQuery}) for {@code principal} without working out its result columns:
+     * those come with the running cursor ({@link dev.asof.spi.RowCursor#columns()}), so a warehouse
+     * query is not described first. On a warm metadata cache, the warehouse then receives the query
+     * and nothing else. Fails at once when {@code principal} may not run the statement; a statement
+     * with a password keeps only its masked text.
      */
-    public PreparedQuery plan(String sql, List<SchemaName> sessionSchemas) {
-        return new PreparedQuery(sql, planned(sql, sessionSchemas), Optional.empty(), false);
+    public PreparedQuery plan(Principal principal, String sql, List<SchemaName> sessionSchemas) {
+        requireNonNull(principal, "principal");
+        PlannedStatement plan = planned(principal, sql, sessionSchemas);
+        return new PreparedQuery(textOf(plan, sql), plan, Optional.empty(), false);
     }
 
-    private PlannedStatement planned(String sql, List<SchemaName> sessionSchemas) {
-        return engine(() -> new Planner(catalog(sessionSchemas), dialect).plan(sql));
+    private PlannedStatement planned(Principal principal, String sql, List<SchemaName> sessionSchemas) {
+        PlannedStatement plan = engine(() -> new Planner(catalog(sessionSchemas), dialect).plan(sql));
+        if (PlannedStatement.managesUsers(plan)) {
+            users.requireAdmin(principal, plan);
+        }
+        return plan;
     }
 
-    /** Runs a prepared statement with the given parameter values. */
+    /** The text a prepared statement keeps: a user statement's password is masked (it is echoed in signatures and errors). */
+    private static String textOf(PlannedStatement plan, String sql) {
+        return PlannedStatement.managesUsers(plan) ? Secret.maskPasswords(sql) : sql;
+    }
+
+    /** Runs a prepared statement with the given parameter values, as the gateway itself. */
     public StatementResult execute(PreparedQuery prepared, List<Object> parameters, QueryControl control) {
+        return execute(Principal.GATEWAY, prepared, parameters, control);
+    }
+
+    /** Runs a prepared statement for {@code principal}, checking again that it may. */
+    public StatementResult execute(Principal principal, PreparedQuery prepared, List<Object> parameters,
+            QueryControl control) {
+        requireNonNull(principal, "principal");
         if (parameters.size() != prepared.parameterCount()) {
             throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
                     + " parameter(s) but " + parameters.size() + " value(s) were given");
         }
-        return engine(() -> run(prepared.plan(), parameters, control));
+        return engine(() -> prepared.plan().accept(new Runner(principal, parameters, control)));
     }
 
     /**
@@ -149,6 +222,13 @@ public final class StatementExecutor {
      */
     public Optional<ArrowExport.ArrowBatches> executeArrow(PreparedQuery prepared, List<Object> parameters,
             QueryControl control, Object allocator, int batchRows) {
+        return executeArrow(Principal.GATEWAY, prepared, parameters, control, allocator, batchRows);
+    }
+
+    /** {@link #executeArrow(PreparedQuery, List, QueryControl, Object, int)} for {@code principal}. */
+    public Optional<ArrowExport.ArrowBatches> executeArrow(Principal principal, PreparedQuery prepared,
+            List<Object> parameters, QueryControl control, Object allocator, int batchRows) {
+        requireNonNull(principal, "principal");
         if (!(warehouse instanceof ArrowExport export) || !export.arrowExportAvailable()) {
             return Optional.empty();
         }
@@ -183,18 +263,40 @@ public final class StatementExecutor {
         }
     }
 
-    private StatementResult run(PlannedStatement plan, List<Object> parameters, QueryControl control) {
-        return plan.accept(new Runner(parameters, control));
-    }
 
     /** Runs one statement with its parameter values. */
     private final class Runner implements PlannedStatement.Visitor<StatementResult> {
+        private final Principal principal;
         private final List<Object> parameters;
         private final QueryControl control;
 
-        Runner(List<Object> parameters, QueryControl control) {
+        Runner(Principal principal, List<Object> parameters, QueryControl control) {
+            this.principal = principal;
             this.parameters = parameters;
             this.control = control;
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.CreateUser c) {
+            users.create(principal, c);
+            return new StatementResult.UpdateCount(0);
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.AlterUser a) {
+            users.alter(principal, a);
+            return new StatementResult.UpdateCount(0);
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.DropUser d) {
+            users.drop(principal, d);
+            return new StatementResult.UpdateCount(0);
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.ShowUsers s) {
+            return new StatementResult.Rows(new ListCursor(ResultColumns.USER_COLUMNS, users.show(principal, s)));
         }
 
         @Override

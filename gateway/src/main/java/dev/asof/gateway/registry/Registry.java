@@ -33,6 +33,7 @@ import java.util.Optional;
  */
 public final class Registry implements AutoCloseable {
     private final HikariDataSource pool;
+    private final UserStore users;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
 
     /** Definitions and their ids by lower-case name, replaced together. */
@@ -40,6 +41,7 @@ public final class Registry implements AutoCloseable {
 
     private Registry(HikariDataSource pool) {
         this.pool = pool;
+        this.users = new UserStore(pool);
     }
 
     /** Opens (creating if needed) the registry database in {@code directory}. */
@@ -53,6 +55,7 @@ public final class Registry implements AutoCloseable {
         Registry registry = new Registry(new HikariDataSource(config));
         registry.createSchema();
         registry.reload();
+        registry.users.reload();
         return registry;
     }
 
@@ -69,6 +72,7 @@ public final class Registry implements AutoCloseable {
             s.execute("ALTER TABLE asof_definition ADD COLUMN IF NOT EXISTS object_id BIGINT"
                     + " DEFAULT NEXT VALUE FOR asof_object_id NOT NULL");
             MaterializationLog.createSchema(s);
+            UserStore.createSchema(s);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot initialise the registry: " + e.getMessage(), e);
         }
@@ -88,6 +92,11 @@ public final class Registry implements AutoCloseable {
      */
     public Optional<Long> objectId(String name) {
         return Optional.ofNullable(snapshot.ids().get(key(name)));
+    }
+
+    /** The gateway's users (logins), in the same database. */
+    public UserStore users() {
+        return users;
     }
 
     /** Where materialization runs are recorded, in the same database. */

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.TestUsers;
 import dev.asof.spi.warehouse.QueryControl;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -33,8 +33,8 @@ class WarehouseMetadataInvalidationTest {
 
     @Test
     void tablesChangedThroughTheGatewayAreSeenAtOnce() throws Exception {
-        try (AsofGateway gateway = AsofGateway.start(GatewayConfig.embedded(dir).withMetadataTtl(Duration.ofHours(1)));
-                Connection c = DriverManager.getConnection(gateway.jdbcUrl());
+        try (AsofGateway gateway = AsofGateway.start(TestUsers.withAdmin(GatewayConfig.embedded(dir)).withMetadataTtl(Duration.ofHours(1)));
+                Connection c = TestUsers.connect(gateway.jdbcUrl());
                 Statement st = c.createStatement()) {
             assertThat(tableNames(c)).doesNotContain("fresh"); // the cache now holds the table list
 
@@ -58,8 +58,8 @@ class WarehouseMetadataInvalidationTest {
     @Test
     void tablesCreatedBehindTheGatewaysBackAppearAfterTheTtl() throws Exception {
         Duration ttl = Duration.ofSeconds(3);
-        try (AsofGateway gateway = AsofGateway.start(GatewayConfig.embedded(dir).withMetadataTtl(ttl));
-                Connection c = DriverManager.getConnection(gateway.jdbcUrl());
+        try (AsofGateway gateway = AsofGateway.start(TestUsers.withAdmin(GatewayConfig.embedded(dir)).withMetadataTtl(ttl));
+                Connection c = TestUsers.connect(gateway.jdbcUrl());
                 Statement st = c.createStatement()) {
             long warmed = System.nanoTime();
             assertThat(tableNames(c)).doesNotContain("hidden");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.TestUsers;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
 import dev.asof.spi.RowCursor;
@@ -40,7 +41,7 @@ class OnlineConsistencyTest {
     @MethodSource("dev.asof.gateway.online.TestStores#names")
     void onlineEqualsOfflineAsOfTheMaterializationTime(String store) {
         OnlineServingTest.MutableClock clock = new OnlineServingTest.MutableClock(T1);
-        GatewayConfig config = GatewayConfig.embedded(dir).withClock(clock);
+        GatewayConfig config = TestUsers.withAdmin(GatewayConfig.embedded(dir)).withClock(clock);
         try (AerospikeTestServer server = TestStores.serverFor(store)) {
             config = TestStores.configure(config, store, server);
             try (AsofGateway gateway = AsofGateway.start(config)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.TestUsers;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
 import dev.asof.planner.error.AsofException;
@@ -35,7 +36,7 @@ class OnlineServingTest {
 
     @BeforeEach
     void start() {
-        gateway = AsofGateway.start(GatewayConfig.embedded(dir).withClock(clock));
+        gateway = AsofGateway.start(TestUsers.withAdmin(GatewayConfig.embedded(dir)).withClock(clock));
         executor = gateway.executor();
         run("CREATE TABLE lake.main.profile (customer_id BIGINT, segment VARCHAR, score DOUBLE, ts TIMESTAMP, loaded TIMESTAMP)");
         run("INSERT INTO lake.main.profile VALUES"
@@ -162,7 +163,7 @@ class OnlineServingTest {
         gateway.close();
         // Records go to the store 1,000 at a time; the second write of run 2 fails.
         FaultyStore faulty = new FaultyStore();
-        gateway = AsofGateway.start(GatewayConfig.embedded(dir).withClock(clock), store -> faulty.wrap(store));
+        gateway = AsofGateway.start(TestUsers.withAdmin(GatewayConfig.embedded(dir)).withClock(clock), store -> faulty.wrap(store));
         executor = gateway.executor();
         run("INSERT INTO lake.main.profile SELECT 1000 + i, 'v1', i, TIMESTAMP '2025-02-28 00:00:00', NULL"
                 + " FROM range(2500) t(i)");
@@ -199,7 +200,7 @@ class OnlineServingTest {
 
         // Restarted on the same data, the gateway serves run 4.
         gateway.close();
-        gateway = AsofGateway.start(GatewayConfig.embedded(dir).withClock(clock));
+        gateway = AsofGateway.start(TestUsers.withAdmin(GatewayConfig.embedded(dir)).withClock(clock));
         executor = gateway.executor();
         assertThat(rows(lookup)).containsExactly(List.of("v2"), List.of("v2"), List.of("b"));
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.TestUsers;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
 import dev.asof.planner.error.AsofException;
@@ -30,7 +31,7 @@ class StoreFailureTest {
     void lookupsFailClearlyWhileTheStoreIsDownOrSlowAndRecoverAfter() throws Exception {
         try (AerospikeTestServer server = new AerospikeTestServer().start()) {
             String timeout = TIMEOUT.toMillis() + "ms";
-            GatewayConfig config = GatewayConfig.embedded(dir)
+            GatewayConfig config = TestUsers.withAdmin(GatewayConfig.embedded(dir))
                     .withClock(new OnlineServingTest.MutableClock(Instant.parse("2025-03-01T00:00:00Z")))
                     .withOnlineStore("aerospike", Map.of("hosts", server.seed(), "timeout", timeout,
                             "socket-timeout", timeout, "retries", "1"));

@@ -23,10 +23,15 @@ final class GatewayLauncher {
     private GatewayLauncher() {}
 
     static AsofGateway start(GatewayConfig config) {
+        return start(config, System.getenv());
+    }
+
+    /** As {@link #start(GatewayConfig)}; the first admin's password variable is read from {@code environment}. */
+    static AsofGateway start(GatewayConfig config, java.util.Map<String, String> environment) {
         checkDataDir(config.dataDir());
         checkPort(config.host(), config.jdbcPort());
         try {
-            return AsofGateway.start(config);
+            return AsofGateway.start(config, java.util.function.UnaryOperator.identity(), environment);
         } catch (RuntimeException e) {
             throw explain(e, config);
         }

@@ -45,6 +45,9 @@ final class MaterializeCommand implements Callable<Integer> {
             description = "Apply changes visible after this time (UTC), e.g. '2025-03-01 00:00:00'.")
     String from;
 
+    @picocli.CommandLine.Mixin
+    CredentialOptions credentials = new CredentialOptions();
+
     @Option(names = "--to", paramLabel = "TIMESTAMP", description = "Compute the view as of this time (UTC).")
     String to;
 
@@ -114,12 +117,18 @@ final class MaterializeCommand implements Callable<Integer> {
         }
     }
 
+    /** Resolved once per run: a prompt for the password must not repeat for the progress connection. */
+    private CredentialOptions.Credentials login;
+
     private Connection connect() {
+        if (login == null) {
+            login = credentials.resolve(System.getenv(), System.console());
+        }
         try {
-            return DriverManager.getConnection(url);
+            return DriverManager.getConnection(url, login.properties());
         } catch (SQLException e) {
             throw new StartupException("cannot connect to " + url + ": " + GatewayLauncher.firstLine(String.valueOf(
-                    e.getMessage())) + " (is `asof serve` or `asof demo` running there?)");
+                    e.getMessage())) + CredentialOptions.loginHint(e.getSQLState()));
         }
     }
 

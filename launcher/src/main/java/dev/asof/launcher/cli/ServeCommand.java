@@ -51,6 +51,10 @@ final class ServeCommand implements Callable<Integer> {
         GatewayConfig cfg = resolve(config, options);
         AsofGateway gateway = GatewayLauncher.start(cfg);
         out.println("asof gateway running; data directory " + cfg.dataDir().toAbsolutePath().normalize());
+        if (gateway.adminAtStart() == dev.asof.gateway.auth.AdminBootstrap.Outcome.CREATED) {
+            out.println("Created the admin user '" + cfg.security().adminUser().orElseThrow() + "' ("
+                    + GatewayConfig.ADMIN_USER_KEY + ").");
+        }
         out.println("JDBC URL: " + gateway.jdbcUrl());
         gateway.endpoints().forEach(e -> out.println(e.describe()));
         out.println("Press Ctrl-C to stop.");

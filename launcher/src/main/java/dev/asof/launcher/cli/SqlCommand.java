@@ -37,17 +37,18 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Runs a SQL script and exits.")
     Path file;
 
-    @Option(names = {"-n", "--user"}, paramLabel = "USER", description = "User name sent to the gateway.")
-    String user;
+    @CommandLine.Mixin
+    CredentialOptions credentials = new CredentialOptions();
 
-    @Option(names = {"-p", "--password"}, paramLabel = "PASSWORD", description = "Password sent to the gateway.")
-    String password;
+    /** Resolved by {@link #call} (flags, environment, prompt). */
+    private CredentialOptions.Credentials login = new CredentialOptions.Credentials(null, null);
 
     @CommandLine.Unmatched
     List<String> sqllineArgs = new ArrayList<>();
 
     @Override
     public Integer call() throws IOException {
+        login = credentials.resolve(System.getenv(), System.console());
         checkConnection();
         prepareTerminal(System.console());
         SqlLine.Status status = SqlLine.start(sqllineArguments().toArray(String[]::new), System.in, true);
@@ -65,13 +66,7 @@ final class SqlCommand implements Callable<Integer> {
             throw new StartupException("the asof JDBC driver (" + DRIVER + ") is not on the class path;"
                     + " rebuild with `mvn install`");
         }
-        java.util.Properties props = new java.util.Properties();
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (password != null) {
-            props.setProperty("password", password);
-        }
+        java.util.Properties props = login.properties();
         try (java.sql.Connection ignored = java.sql.DriverManager.getConnection(url, props)) {
             // reachable
         } catch (java.sql.SQLException e) {
@@ -81,7 +76,7 @@ final class SqlCommand implements Callable<Integer> {
             }
             String why = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
             throw new StartupException("cannot connect to " + url + ": " + GatewayLauncher.firstLine(why)
-                    + " (is `asof serve` or `asof demo` running there?)");
+                    + CredentialOptions.loginHint(e.getSQLState()));
         }
     }
 
@@ -91,7 +86,7 @@ final class SqlCommand implements Callable<Integer> {
         args.add(DRIVER);
         args.add("-u");
         args.add(url);
-        // Never prompt for credentials: the gateway does not require them unless configured.
+        // sqlline never prompts: the credentials were resolved (flags, environment, our prompt) before.
         args.add("--connectInteractionMode=notAskCredentials");
         // Errors are one line with asof's message; stack traces are for ASOF_DEBUG=1.
         boolean debug = "1".equals(System.getenv("ASOF_DEBUG"));
@@ -101,13 +96,11 @@ final class SqlCommand implements Callable<Integer> {
         // would print a warning on every start). Show SQL NULL as NULL, not as an empty cell.
         addDefault(args, "--isolation", "TRANSACTION_NONE");
         addDefault(args, "--nullValue", "NULL");
-        if (user != null) {
+        if (login.user() != null) {
             args.add("-n");
-            args.add(user);
-        }
-        if (password != null) {
+            args.add(login.user());
             args.add("-p");
-            args.add(password);
+            args.add(login.password());
         }
         if (execute != null) {
             args.add("-e");

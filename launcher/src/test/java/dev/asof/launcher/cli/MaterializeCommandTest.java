@@ -26,7 +26,7 @@ class MaterializeCommandTest {
     void showsProgressThenTheSummary() {
         // Each store write takes 300 ms, so a 20-chunk run lasts long enough to be watched (the
         // first system-table query of a gateway compiles its plan, which takes a second or two).
-        try (AsofGateway gateway = AsofGateway.start(GatewayConfig.embedded(dir), SlowStore::new)) {
+        try (AsofGateway gateway = AsofGateway.start(GatewayConfig.embedded(dir).withAdmin("admin", "admin-test-password"), SlowStore::new)) {
             StatementExecutor executor = gateway.executor();
             for (String sql : List.of(
                     "CREATE TABLE lake.main.t AS SELECT i AS k, i * 2 AS v, TIMESTAMP '2025-01-01 00:00:00' AS e"
@@ -41,18 +41,36 @@ class MaterializeCommandTest {
             }
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            int code = AsofCli.run(new String[] {"materialize", "thing_v", gateway.jdbcUrl()},
+            int code = AsofCli.run(new String[] {"materialize", "thing_v", gateway.jdbcUrl(), "--user", "admin",
+                    "--password", "admin-test-password"},
                     new PrintWriter(out, true), new PrintWriter(err, true));
             assertThat(code).as(err.toString()).isZero();
             assertThat(out.toString()).contains("thing_v: run 1 complete, 20,000 row(s) written");
             assertThat(err.toString()).containsPattern("thing_v run 1: [0-9,]+ / 20,000 rows \\(\\d+%\\)");
 
             StringWriter err2 = new StringWriter();
-            int bad = AsofCli.run(new String[] {"materialize", "thing_w", gateway.jdbcUrl()},
+            int bad = AsofCli.run(new String[] {"materialize", "thing_w", gateway.jdbcUrl(), "--user", "admin",
+                    "--password", "admin-test-password"},
                     new PrintWriter(new StringWriter(), true), new PrintWriter(err2, true));
             assertThat(bad).isEqualTo(1);
             assertThat(err2.toString().trim()).isEqualTo("asof: line 1, column 13: feature view 'thing_w' not found;"
                     + " did you mean 'thing_v'?");
+        }
+    }
+
+    @Test
+    void withoutCredentialsSaysHowToLogIn() {
+        try (AsofGateway gateway = AsofGateway.start(GatewayConfig.embedded(dir).withAdmin("admin", "admin-test-password"))) {
+            StringWriter err = new StringWriter();
+            int code = AsofCli.run(new String[] {"materialize", "thing_v", gateway.jdbcUrl()},
+                    new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString()).contains("authentication required").contains("--user");
+            StringWriter wrong = new StringWriter();
+            int refused = AsofCli.run(new String[] {"materialize", "thing_v", gateway.jdbcUrl(), "--user", "admin",
+                    "--password", "nope"}, new PrintWriter(new StringWriter(), true), new PrintWriter(wrong, true));
+            assertThat(refused).isEqualTo(1);
+            assertThat(wrong.toString()).contains("authentication failed: unknown user or wrong password");
         }
     }
 

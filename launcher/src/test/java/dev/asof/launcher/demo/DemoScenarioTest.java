@@ -26,7 +26,7 @@ class DemoScenarioTest {
     @BeforeAll
     void install(@TempDir Path tempDir) {
         dir = tempDir;
-        gateway = AsofGateway.start(GatewayConfig.embedded(dir.resolve("a")));
+        gateway = AsofGateway.start(GatewayConfig.embedded(dir.resolve("a")).withAdmin("admin", "admin-test-password"));
         executor = gateway.executor();
         long t0 = System.nanoTime();
         assertThat(DemoScenario.install(executor)).isTrue();
@@ -95,7 +95,7 @@ class DemoScenarioTest {
 
     @Test
     void twoInstallsProduceTheSameData() {
-        try (AsofGateway other = AsofGateway.start(GatewayConfig.embedded(dir.resolve("b")))) {
+        try (AsofGateway other = AsofGateway.start(GatewayConfig.embedded(dir.resolve("b")).withAdmin("admin", "admin-test-password"))) {
             DemoScenario.install(other.executor());
             for (String checksum : List.of(
                     "SELECT count(*), sum(hash(customer_id, signup_ts, country)) FROM lake.crm.customers",

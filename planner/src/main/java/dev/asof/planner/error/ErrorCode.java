@@ -42,7 +42,16 @@ public enum ErrorCode {
      * A date or time in the data is outside the supported range 0001-01-01 to 9999-12-31, or is
      * infinite where it cannot be sent to a client (datetime field overflow).
      */
-    DATETIME_OVERFLOW(15, "22008");
+    DATETIME_OVERFLOW(15, "22008"),
+    /** The authenticated user may not run this statement (e.g. a non-admin managing users). */
+    INSUFFICIENT_PRIVILEGE(16, "42501"),
+    /** A call came without credentials. */
+    AUTHENTICATION_REQUIRED(17, "28000"),
+    /**
+     * Credentials were refused: unknown user and wrong password give the same answer, so that
+     * user names cannot be probed; also after too many failures.
+     */
+    AUTHENTICATION_FAILED(18, "28P01");
 
     private final int code;
     private final String sqlState;

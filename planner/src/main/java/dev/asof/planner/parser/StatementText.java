@@ -2,6 +2,7 @@ package dev.asof.planner.parser;
 
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
+import dev.asof.planner.plan.Secret;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -108,7 +109,9 @@ public final class StatementText {
         }
         if (second >= 0) {
             throw new AsofException(ErrorCode.SYNTAX_ERROR, position(sql, second)
-                + "a second statement starts here (\"" + excerpt(sql, second) + "\"); send one "
+                // A user statement's password is never echoed, not even in part.
+                + "a second statement starts here (\"" + excerpt(Secret.maskPasswords(sql.substring(second)), 0)
+                + "\"); send one "
                 + "statement per call (a final ';' is optional)");
         }
         return (sql.substring(0, standard.first()).replace(';', ' ')

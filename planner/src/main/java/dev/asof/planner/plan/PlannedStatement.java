@@ -51,6 +51,14 @@ public sealed interface PlannedStatement {
         R visit(Describe statement);
 
         R visit(AlterSourceRefresh statement);
+
+        R visit(CreateUser statement);
+
+        R visit(AlterUser statement);
+
+        R visit(DropUser statement);
+
+        R visit(ShowUsers statement);
     }
 
     /**
@@ -127,6 +135,26 @@ public sealed interface PlannedStatement {
 
         @Override
         public R visit(AlterSourceRefresh statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(CreateUser statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(AlterUser statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(DropUser statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(ShowUsers statement) {
             return fallback;
         }
     }
@@ -291,5 +319,73 @@ public sealed interface PlannedStatement {
         public <R> R accept(Visitor<R> visitor) {
             return visitor.visit(this);
         }
+    }
+
+    /**
+     * CREATE USER: a login kept in the registry. Admin-only, like every user statement.
+     *
+     * @param name the user name as written (user names compare case-insensitively)
+     * @param password the password in clear, hashed by the gateway before it is stored
+     * @param admin whether the user may manage users (and, later, grants)
+     */
+    record CreateUser(String name, Secret password, boolean admin, boolean ifNotExists) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
+        public CreateUser {
+            requireNonNull(name, "name");
+            requireNonNull(password, "password");
+        }
+    }
+
+    /**
+     * ALTER USER: a new password, or the admin flag set or cleared; exactly one of the two is
+     * present.
+     */
+    record AlterUser(String name, Optional<Secret> password, Optional<Boolean> admin) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
+        public AlterUser {
+            requireNonNull(name, "name");
+            requireNonNull(password, "password");
+            requireNonNull(admin, "admin");
+            if (password.isPresent() == admin.isPresent()) {
+                throw new IllegalArgumentException("ALTER USER changes either the password or the admin flag");
+            }
+        }
+    }
+
+    /** DROP USER. */
+    record DropUser(String name, boolean ifExists) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
+        public DropUser {
+            requireNonNull(name, "name");
+        }
+    }
+
+    /** SHOW USERS: name, admin flag and creation time of every user; never a password or hash. */
+    record ShowUsers() implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
+
+    /**
+     * Whether a statement manages users: such statements are for admins only, and their text
+     * carries a password that must be masked wherever it is shown or logged.
+     */
+    static boolean managesUsers(PlannedStatement statement) {
+        return statement instanceof CreateUser || statement instanceof AlterUser || statement instanceof DropUser
+                || statement instanceof ShowUsers;
     }
 }

@@ -18,7 +18,9 @@ class ErrorCodeTest {
                 Map.entry("INVALID_PARAMETER", "9 22023"), Map.entry("ENGINE_ERROR", "10 58000"),
                 Map.entry("CANCELLED", "11 57014"), Map.entry("INTERNAL_ERROR", "12 XX000"),
                 Map.entry("STATEMENT_TOO_COMPLEX", "13 54001"), Map.entry("INVALID_DATETIME", "14 22007"),
-                Map.entry("DATETIME_OVERFLOW", "15 22008"));
+                Map.entry("DATETIME_OVERFLOW", "15 22008"),
+                Map.entry("INSUFFICIENT_PRIVILEGE", "16 42501"), Map.entry("AUTHENTICATION_REQUIRED", "17 28000"),
+                Map.entry("AUTHENTICATION_FAILED", "18 28P01"));
         published.forEach((name, expected) -> {
             ErrorCode code = ErrorCode.valueOf(name);
             assertThat(code.code() + " " + code.sqlState()).as(name).isEqualTo(expected);

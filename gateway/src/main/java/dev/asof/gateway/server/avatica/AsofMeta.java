@@ -4,6 +4,7 @@ import dev.asof.gateway.execution.ClientErrors;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
+import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.spi.ColumnMetadata;
@@ -39,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * Avatica's frames and the gateway's {@link StatementExecutor}; planning and execution live there.
  *
  * <p>Errors reach clients as their asof message and SQLSTATE, with no server stack trace.
+ *
+ * <p>Each request runs as the principal {@link AvaticaHttpServer} authenticated
+ * ({@link RequestIdentity}). A connection belongs to the user who opened it: another user's
+ * request naming it is answered as if it did not exist.
  */
 final class AsofMeta implements ProtobufMeta {
     private static final Logger LOG = LoggerFactory.getLogger(AsofMeta.class);
@@ -56,13 +61,15 @@ final class AsofMeta implements ProtobufMeta {
     private static final CursorFactory ROWS = CursorFactory.LIST;
 
     private final StatementExecutor executor;
+    private final RequestIdentity identity;
     private final JdbcCatalogMetadata metadata;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<Integer, Statement> statements = new ConcurrentHashMap<>();
     private final AtomicInteger statementIds = new AtomicInteger();
 
-    AsofMeta(StatementExecutor executor) {
+    AsofMeta(StatementExecutor executor, RequestIdentity identity) {
         this.executor = executor;
+        this.identity = identity;
         this.metadata = new JdbcCatalogMetadata(executor);
         sweeper.scheduleWithFixedDelay(this::closeIdleConnections, 1, 1, TimeUnit.MINUTES);
     }
@@ -72,7 +79,7 @@ final class AsofMeta implements ProtobufMeta {
         connections.forEach((id, c) -> {
             if (now - c.lastUsedNanos > IDLE_CONNECTION_TIMEOUT.toNanos()) {
                 LOG.info("closing JDBC connection {} after {} idle", id, IDLE_CONNECTION_TIMEOUT);
-                closeConnection(new ConnectionHandle(id));
+                removeConnection(id);
             }
         });
     }
@@ -88,7 +95,13 @@ final class AsofMeta implements ProtobufMeta {
 
     private static final class Connection {
         final ConnectionPropertiesImpl properties = new ConnectionPropertiesImpl();
+        /** The user who opened it (lower case). */
+        final String owner;
         volatile long lastUsedNanos = System.nanoTime();
+
+        Connection(String owner) {
+            this.owner = owner;
+        }
     }
 
     private static final class Statement {
@@ -128,14 +141,36 @@ final class AsofMeta implements ProtobufMeta {
 
     @Override
     public void openConnection(ConnectionHandle ch, Map<String, String> info) {
-        connections.put(ch.id, new Connection());
+        Principal caller = identity.current();
+        Connection existing = connections.putIfAbsent(ch.id, new Connection(owner(caller)));
+        if (existing != null && !existing.owner.equals(owner(caller))) {
+            // Connection ids are chosen by clients: one user cannot take over another's.
+            throw clientError(new AsofException(ErrorCode.INVALID_QUERY, "connection id already in use"), null);
+        }
+        identity.connectionOpened(caller, ch.id);
+    }
+
+    private static String owner(Principal p) {
+        return p.user().toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override
     public void closeConnection(ConnectionHandle ch) {
-        connections.remove(ch.id);
+        if (ownedByCaller(ch.id)) {
+            removeConnection(ch.id);
+        }
+    }
+
+    /** Whether connection {@code id} is absent or the caller's (others' are left alone). */
+    private boolean ownedByCaller(String id) {
+        Connection c = connections.get(id);
+        return c == null || c.owner.equals(owner(identity.current()));
+    }
+
+    private void removeConnection(String id) {
+        connections.remove(id);
         statements.values().removeIf(s -> {
-            if (s.connectionId.equals(ch.id)) {
+            if (s.connectionId.equals(id)) {
                 s.control.cancel();
                 s.closeCursor();
                 return true;
@@ -161,6 +196,10 @@ final class AsofMeta implements ProtobufMeta {
 
     @Override
     public void closeStatement(StatementHandle h) {
+        Statement found = statements.get(h.id);
+        if (found == null || !ownedByCaller(found.connectionId)) {
+            return;
+        }
         Statement s = statements.remove(h.id);
         if (s != null) {
             // The JDBC driver also sends this on Statement.cancel() (a separate HTTP call while the
@@ -178,7 +217,7 @@ final class AsofMeta implements ProtobufMeta {
         StatementHandle h = createStatement(ch);
         Statement s = statements.get(h.id);
         try {
-            s.prepared = executor.prepare(sql);
+            s.prepared = executor.prepare(identity.current(), sql);
             s.maxRowCount = maxRowCount;
             h.signature = signature(s.prepared);
             s.preparedSignature = h.signature;
@@ -202,7 +241,7 @@ final class AsofMeta implements ProtobufMeta {
         try {
             s.preparedSignature = null;
             // Runs at once: not described first; the result signature is built from the cursor.
-            s.prepared = executor.plan(sql);
+            s.prepared = executor.plan(identity.current(), sql);
             s.maxRowCount = maxRowCount;
             return run(s, List.of(), maxRowsInFirstFrame);
         } catch (RuntimeException e) {
@@ -250,7 +289,7 @@ final class AsofMeta implements ProtobufMeta {
         if (s.closed) {
             control.cancel(); // cancelled while it was being planned
         }
-        StatementResult result = executor.execute(s.prepared, params, control);
+        StatementResult result = executor.execute(identity.current(), s.prepared, params, control);
         if (control.isCancelled()) {
             if (result instanceof StatementResult.Rows rows) {
                 rows.cursor().close();
@@ -366,8 +405,8 @@ final class AsofMeta implements ProtobufMeta {
         s.preparedSignature = null;
         for (int i = 0; i < counts.length; i++) {
             try {
-                s.prepared = executor.plan(sqlCommands.get(i));
-                counts[i] = updateCount(executor.execute(s.prepared, List.of(), QueryControl.none()));
+                s.prepared = executor.plan(identity.current(), sqlCommands.get(i));
+                counts[i] = updateCount(executor.execute(identity.current(), s.prepared, List.of(), QueryControl.none()));
             } catch (RuntimeException e) {
                 throw clientError(e, sqlCommands.get(i));
             }
@@ -384,7 +423,7 @@ final class AsofMeta implements ProtobufMeta {
             List<Object> params = new ArrayList<>();
             parameterValues.get(i).forEach(v -> params.add(AvaticaTypes.parameter(v)));
             try {
-                counts[i] = updateCount(executor.execute(s.prepared, params, QueryControl.none()));
+                counts[i] = updateCount(executor.execute(identity.current(), s.prepared, params, QueryControl.none()));
             } catch (RuntimeException e) {
                 throw clientError(e, s.prepared.sql());
             }
@@ -592,6 +631,9 @@ final class AsofMeta implements ProtobufMeta {
         if (c == null) {
             // Closed for idleness or the gateway restarted: Avatica's client may reopen it.
             throw new NoSuchConnectionException(id);
+        }
+        if (!c.owner.equals(owner(identity.current()))) {
+            throw new NoSuchConnectionException(id); // another user's connection: as if it did not exist
         }
         c.lastUsedNanos = System.nanoTime();
         return c;

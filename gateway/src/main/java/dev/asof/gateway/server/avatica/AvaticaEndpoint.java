@@ -1,12 +1,18 @@
 package dev.asof.gateway.server.avatica;
 
+import dev.asof.gateway.auth.Authenticator;
 import dev.asof.gateway.execution.StatementExecutor;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.nio.file.Path;
 
 /**
  * The JDBC endpoint: Avatica's protocol (protobuf over HTTP), served on Netty by
  * {@link AvaticaHttpServer}, with {@link AsofMeta} doing the work ({@link AsofService} in
  * between). Clients connect with
- * {@code jdbc:asof://host:port}.
+ * {@code jdbc:asof://host:port?user=…&password=…} ({@code &tls=true} when the endpoint serves TLS);
+ * every request is authenticated ({@link AvaticaHttpServer}).
  */
 public final class AvaticaEndpoint implements AutoCloseable {
     private final AvaticaHttpServer server;
@@ -24,13 +30,29 @@ public final class AvaticaEndpoint implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be bound (e.g. it is in use); the message
      *     names host and port
      */
-    public static AvaticaEndpoint start(StatementExecutor executor, String host, int port) {
-        AsofMeta meta = new AsofMeta(executor);
+    public static AvaticaEndpoint start(StatementExecutor executor, Authenticator authenticator, String host, int port) {
+        return start(executor, authenticator, host, port, null, null);
+    }
+
+    /**
+     * Starts serving on {@code host:port}, over TLS when {@code tlsCert} and {@code tlsKey} are
+     * given (PEM certificate chain and PKCS#8 PEM key; Netty's JDK TLS provider).
+     *
+     * @throws IllegalStateException when the port cannot be bound or the certificate or key cannot
+     *     be read; the message names host and port
+     */
+    public static AvaticaEndpoint start(StatementExecutor executor, Authenticator authenticator, String host, int port,
+            Path tlsCert, Path tlsKey) {
+        RequestIdentity identity = new RequestIdentity(authenticator);
+        AsofMeta meta = new AsofMeta(executor, identity);
         try {
-            AvaticaHttpServer server = AvaticaHttpServer.start(new AsofService(meta), host, port,
+            SslContext tls = tlsCert == null ? null
+                    // tcnative is excluded from the build: the JDK's TLS implementation serves.
+                    : SslContextBuilder.forServer(tlsCert.toFile(), tlsKey.toFile()).sslProvider(SslProvider.JDK).build();
+            AvaticaHttpServer server = AvaticaHttpServer.start(new AsofService(meta), identity, tls, host, port,
                     AvaticaHttpServer.Limits.defaults());
             return new AvaticaEndpoint(server, meta);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | javax.net.ssl.SSLException e) {
             meta.close();
             throw new IllegalStateException("cannot serve JDBC on " + host + ":" + port + ": " + rootMessage(e), e);
         }

@@ -2,6 +2,10 @@ package dev.asof.gateway.server.avatica;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.gateway.session.Peer;
+import dev.asof.gateway.session.Principal;
+import dev.asof.planner.error.AsofException;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -28,6 +32,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
@@ -35,6 +40,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Locale;
@@ -77,12 +83,30 @@ import org.slf4j.LoggerFactory;
  * <p>A client may pipeline HTTP/1.1 requests on one connection; responses go back in request
  * order because a connection has at most one request in service at a time (the others wait on the
  * event loop, in order).
+ *
+ * <p><b>Authentication.</b> Every request must carry {@code Authorization: Basic …}; it is checked
+ * on the request thread (password hashing is slow, never on the event loop) before the request is
+ * decoded, and the service call then runs as that {@link Principal} ({@link RequestIdentity}).
+ * A request without credentials gets HTTP 401 with a {@code WWW-Authenticate: Basic} challenge (so
+ * that challenge-based clients such as Avatica's own with {@code authentication=BASIC} send their
+ * credentials) and an Avatica error body with SQLSTATE {@value #NO_CREDENTIALS_SQL_STATE}; refused
+ * credentials get Avatica's usual error response (HTTP 500, which every Avatica client decodes into
+ * an SQLException) with SQLSTATE {@value #REFUSED_SQL_STATE}, the same for an unknown user and a
+ * wrong password. No stack trace is sent.
+ *
+ * <p><b>TLS.</b> With an {@link SslContext}, every connection starts with a TLS handshake; a
+ * plaintext client's connection is closed.
  */
 final class AvaticaHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AvaticaHttpServer.class);
 
     /** SQLSTATE "insufficient resources": the gateway has no thread left for the request. */
     static final String OVERLOADED_SQL_STATE = "53000";
+    /** SQLSTATE of a request without credentials. */
+    static final String NO_CREDENTIALS_SQL_STATE = "28000";
+    /** SQLSTATE of refused credentials. */
+    static final String REFUSED_SQL_STATE = "28P01";
+    private static final String CHALLENGE = "Basic realm=\"asof\", charset=\"UTF-8\"";
 
     private static final AsciiString CONTENT_TYPE = AsciiString.cached("application/octet-stream;charset=utf-8");
     private static final String CLOSE_STATEMENT = Requests.CloseStatementRequest.class.getName();
@@ -145,7 +169,9 @@ final class AvaticaHttpServer implements AutoCloseable {
      *
      * @throws IllegalStateException when the address cannot be bound (e.g. the port is in use)
      */
-    static AvaticaHttpServer start(Service service, String host, int port, Limits limits) {
+    static AvaticaHttpServer start(Service service, RequestIdentity identity, SslContext tls, String host, int port,
+            Limits limits) {
+        requireNonNull(identity, "identity");
         ProtobufHandler handler = new ProtobufHandler(service, new ProtobufTranslationImpl(),
                 NoopMetricsSystem.getInstance());
         ThreadPoolExecutor overflowThreads = queueing("asof-jdbc-overflow", limits.overflowThreads(),
@@ -159,7 +185,7 @@ final class AvaticaHttpServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         EventLoopGroup ioGroup = new MultiThreadIoEventLoopGroup(limits.ioThreads(),
                 new DefaultThreadFactory("asof-jdbc-io", true), NioIoHandler.newFactory());
-        Dispatcher dispatcher = new Dispatcher(handler, requestThreads, controlThreads);
+        Dispatcher dispatcher = new Dispatcher(handler, identity, requestThreads, controlThreads);
         try {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, ioGroup)
@@ -172,6 +198,9 @@ final class AvaticaHttpServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ChannelPipeline p = ch.pipeline();
+                            if (tls != null) {
+                                p.addLast(new TlsOnly(tls));
+                            }
                             // Reader idleness only: watching writes too would add a listener to every response.
                             p.addLast(new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                             p.addLast(new HttpServerCodec());
@@ -241,26 +270,47 @@ final class AvaticaHttpServer implements AutoCloseable {
     /** Runs each request's service call on the right pool and produces its HTTP status and body. */
     private static final class Dispatcher {
         private final ProtobufHandler handler;
+        private final RequestIdentity identity;
         private final Executor requestThreads;
         private final Executor controlThreads;
 
-        Dispatcher(ProtobufHandler handler, Executor requestThreads, Executor controlThreads) {
+        Dispatcher(ProtobufHandler handler, RequestIdentity identity, Executor requestThreads, Executor controlThreads) {
             this.handler = handler;
+            this.identity = identity;
             this.requestThreads = requestThreads;
             this.controlThreads = controlThreads;
         }
 
         /**
-         * Starts serving {@code body}; {@code done} receives the response on a pool thread (or on
-         * the caller's thread when the request is refused).
+         * Starts serving {@code body} sent with {@code authorization} (the header, or null) by
+         * {@code peer}; {@code done} receives the response on a pool thread (or on the caller's
+         * thread when the request is refused).
          */
-        void dispatch(byte[] body, ResponseSink done) {
+        void dispatch(byte[] body, String authorization, Peer peer, ResponseSink done) {
             Executor pool = isCancel(body) ? controlThreads : requestThreads;
             try {
-                pool.execute(() -> done.accept(serve(body)));
+                pool.execute(() -> done.accept(authenticated(body, authorization, peer)));
             } catch (RejectedExecutionException e) {
                 done.accept(refused(pool == controlThreads ? "cancel" : "request"));
             }
+        }
+
+        /** Checks the credentials (on this pool thread: hashing is slow), then serves as their user. */
+        private HandlerResponse<byte[]> authenticated(byte[] body, String authorization, Peer peer) {
+            Principal principal;
+            try {
+                String[] credentials = basicCredentials(authorization);
+                principal = identity.authenticator().login(credentials == null ? null : credentials[0],
+                        credentials == null ? null : credentials[1], peer).principal();
+            } catch (AsofException e) {
+                HandlerResponse<byte[]> error = handler.convertToErrorResponse(clientError(e.getMessage(),
+                        e.code().code(), e.code().sqlState()));
+                // 401 with a challenge when nothing was sent, so that challenge-based clients answer it.
+                return e.code().sqlState().equals(NO_CREDENTIALS_SQL_STATE)
+                        ? new HandlerResponse<>(error.getResponse(), HttpResponseStatus.UNAUTHORIZED.code())
+                        : error;
+            }
+            return identity.as(principal, () -> serve(body));
         }
 
         private HandlerResponse<byte[]> serve(byte[] body) {
@@ -296,10 +346,62 @@ final class AvaticaHttpServer implements AutoCloseable {
             }
         }
 
+        /** User and password of an {@code Authorization: Basic} header; null when there is none. */
+        static String[] basicCredentials(String header) {
+            if (header == null) {
+                return null;
+            }
+            String h = header.trim();
+            if (h.length() < 6 || !h.regionMatches(true, 0, "Basic ", 0, 6)) {
+                return null;
+            }
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+        }
+
         private static AvaticaRuntimeException clientError(String message, String sqlState) {
-            AvaticaRuntimeException e = new AvaticaRuntimeException(message, -1, sqlState, AvaticaSeverity.ERROR);
+            return clientError(message, -1, sqlState);
+        }
+
+        private static AvaticaRuntimeException clientError(String message, int errorCode, String sqlState) {
+            AvaticaRuntimeException e = new AvaticaRuntimeException(message, errorCode, sqlState, AvaticaSeverity.ERROR);
             e.setStackTrace(new StackTraceElement[0]); // Avatica serializes stack traces; send none
             return e;
+        }
+    }
+
+    /**
+     * TLS, and a clear refusal for plaintext: a client that speaks plain HTTP to the TLS port gets
+     * one HTTP 400 saying so, then the connection closes (a silent close would make HTTP clients
+     * retry, as Avatica's does for a request that got no response).
+     */
+    private static final class TlsOnly extends io.netty.handler.ssl.OptionalSslHandler {
+        private static final byte[] PLAINTEXT_REFUSED = ("HTTP/1.1 400 Bad Request\r\n"
+                + "Content-Type: text/plain;charset=utf-8\r\nConnection: close\r\nContent-Length: 66\r\n\r\n"
+                + "This endpoint requires TLS: connect with jdbc:asof://...?tls=true\n")
+                .getBytes(StandardCharsets.US_ASCII);
+
+        TlsOnly(SslContext tls) {
+            super(tls);
+        }
+
+        @Override
+        protected io.netty.channel.ChannelHandler newNonSslHandler(ChannelHandlerContext context) {
+            return new io.netty.channel.ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    io.netty.util.ReferenceCountUtil.release(msg);
+                    if (ctx.channel().isActive()) {
+                        ctx.writeAndFlush(Unpooled.wrappedBuffer(PLAINTEXT_REFUSED)).addListener(ChannelFutureListener.CLOSE);
+                    }
+                }
+            };
         }
     }
 
@@ -320,7 +422,7 @@ final class AvaticaHttpServer implements AutoCloseable {
             this.dispatcher = dispatcher;
         }
 
-        private record Pending(byte[] body, boolean keepAlive, HttpVersion version) {}
+        private record Pending(byte[] body, String authorization, boolean keepAlive, HttpVersion version) {}
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -336,7 +438,8 @@ final class AvaticaHttpServer implements AutoCloseable {
                         "This server expects only POST calls.", keepAlive);
                 return;
             }
-            Pending pending = new Pending(ByteBufUtil.getBytes(request.content()), keepAlive, request.protocolVersion());
+            Pending pending = new Pending(ByteBufUtil.getBytes(request.content()),
+                    request.headers().get(HttpHeaderNames.AUTHORIZATION), keepAlive, request.protocolVersion());
             if (inService) {
                 waiting.add(pending);
             } else {
@@ -346,13 +449,18 @@ final class AvaticaHttpServer implements AutoCloseable {
 
         private void serve(ChannelHandlerContext ctx, Pending pending) {
             inService = true;
-            dispatcher.dispatch(pending.body(), response -> {
+            dispatcher.dispatch(pending.body(), pending.authorization(), peer(ctx), response -> {
                 if (ctx.executor().inEventLoop()) {
                     respond(ctx, pending, response);
                 } else {
                     ctx.executor().execute(() -> respond(ctx, pending, response));
                 }
             });
+        }
+
+        private static Peer peer(ChannelHandlerContext ctx) {
+            return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                    ? new Peer("jdbc", a.getAddress().getHostAddress()) : new Peer("jdbc", "");
         }
 
         private void respond(ChannelHandlerContext ctx, Pending pending, HandlerResponse<byte[]> response) {
@@ -364,6 +472,9 @@ final class AvaticaHttpServer implements AutoCloseable {
             FullHttpResponse http = new DefaultFullHttpResponse(pending.version(),
                     HttpResponseStatus.valueOf(response.getStatusCode()), Unpooled.wrappedBuffer(response.getResponse()));
             http.headers().set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
+            if (response.getStatusCode() == HttpResponseStatus.UNAUTHORIZED.code()) {
+                http.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, CHALLENGE);
+            }
             HttpUtil.setContentLength(http, response.getResponse().length);
             if (!pending.keepAlive()) {
                 ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.remote.Service;
 import org.apache.calcite.avatica.remote.TypedValue;
+import dev.asof.gateway.TestUsers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class AvaticaEndpointTest {
         online = new OnlineServing(RocksDbOnlineStore.open(dir.resolve("online")), registry, new MemoryWarehouse(),
                 new DuckDbDialect(), java.time.Clock.systemUTC());
         StatementExecutor executor = new StatementExecutor(registry, new MemoryWarehouse(), online);
-        endpoint = AvaticaEndpoint.start(executor, "127.0.0.1", 0);
+        endpoint = AvaticaEndpoint.start(executor, TestUsers.authenticator(registry), "127.0.0.1", 0);
     }
 
     @AfterEach
@@ -77,7 +78,7 @@ class AvaticaEndpointTest {
     }
 
     private Connection connect() throws Exception {
-        return DriverManager.getConnection("jdbc:asof://127.0.0.1:" + endpoint.port());
+        return TestUsers.connect("jdbc:asof://127.0.0.1:" + endpoint.port());
     }
 
     /**
@@ -199,7 +200,16 @@ class AvaticaEndpointTest {
      */
     @Test
     void signatureIsLeftOutOnlyForRequestsWithoutIt() {
-        AsofMeta meta = new AsofMeta(new StatementExecutor(registry, new MemoryWarehouse(), online));
+        RequestIdentity identity = new RequestIdentity(TestUsers.authenticator(registry));
+        AsofMeta meta = new AsofMeta(new StatementExecutor(registry, new MemoryWarehouse(), online), identity);
+        // Served without HTTP: the calls run as the gateway's own admin, as a request's would as its user.
+        identity.as(dev.asof.gateway.session.Principal.GATEWAY, () -> {
+            signatureIsLeftOutOnlyForRequestsWithoutIt(meta);
+            return null;
+        });
+    }
+
+    private void signatureIsLeftOutOnlyForRequestsWithoutIt(AsofMeta meta) {
         try {
             AsofService service = new AsofService(meta);
             service.apply(new Service.OpenConnectionRequest("c", Map.of()));

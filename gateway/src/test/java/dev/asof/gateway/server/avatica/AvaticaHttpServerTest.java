@@ -27,6 +27,10 @@ import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
 import org.apache.calcite.avatica.remote.Service;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import dev.asof.gateway.TestUsers;
+import dev.asof.gateway.registry.Registry;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -45,6 +49,9 @@ class AvaticaHttpServerTest {
     private static final ProtobufTranslationImpl PROTOBUF = new ProtobufTranslationImpl();
 
     private final List<AutoCloseable> resources = new ArrayList<>();
+    @TempDir
+    Path dir;
+    private Registry registry;
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger blocked = new AtomicInteger();
 
@@ -88,8 +95,16 @@ class AvaticaHttpServerTest {
                 });
     }
 
+    private RequestIdentity identity() {
+        if (registry == null) {
+            registry = Registry.open(dir);
+            resources.add(0, registry);
+        }
+        return new RequestIdentity(TestUsers.authenticator(registry));
+    }
+
     private AvaticaHttpServer start(AvaticaHttpServer.Limits limits) {
-        AvaticaHttpServer server = AvaticaHttpServer.start(scriptedService(), "127.0.0.1", 0, limits);
+        AvaticaHttpServer server = AvaticaHttpServer.start(scriptedService(), identity(), null, "127.0.0.1", 0, limits);
         resources.add(server);
         return server;
     }
@@ -231,7 +246,8 @@ class AvaticaHttpServerTest {
     @Test
     void takenPortFailsWithTheBindError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            assertThatThrownBy(() -> AvaticaHttpServer.start(scriptedService(), "127.0.0.1", taken.getLocalPort(),
+            RequestIdentity identity = identity();
+            assertThatThrownBy(() -> AvaticaHttpServer.start(scriptedService(), identity, null, "127.0.0.1", taken.getLocalPort(),
                     AvaticaHttpServer.Limits.defaults()))
                     .isInstanceOf(IllegalStateException.class)
                     .hasRootCauseInstanceOf(BindException.class)
@@ -257,6 +273,7 @@ class AvaticaHttpServerTest {
 
     private static byte[] rawPost(byte[] body) {
         byte[] head = ("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+                + "Authorization: " + TestUsers.basicAuthorization() + "\r\n"
                 + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] all = new byte[head.length + body.length];
         System.arraycopy(head, 0, all, 0, head.length);

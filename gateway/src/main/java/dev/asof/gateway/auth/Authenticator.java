@@ -1,0 +1,217 @@
+package dev.asof.gateway.auth;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.asof.gateway.audit.AuditEvent;
+import dev.asof.gateway.audit.AuditLog;
+import dev.asof.gateway.registry.UserStore;
+import dev.asof.gateway.session.Peer;
+import dev.asof.gateway.session.Principal;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Checks user name and password for every protocol endpoint and says who is asking.
+ *
+ * <p><b>Answers.</b> No credentials fail with {@link ErrorCode#AUTHENTICATION_REQUIRED} (SQLSTATE
+ * 28000); an unknown user and a wrong password fail alike with
+ * {@link ErrorCode#AUTHENTICATION_FAILED} (28P01) and the same message, and take the same time (an
+ * unknown name is verified against a decoy hash), so user names cannot be probed. Too many failures
+ * for one name from one address are refused for a while ({@link LoginThrottle}).
+ *
+ * <p><b>Cache.</b> Password hashing is deliberately slow (about 50-100 ms) while a prepared lookup
+ * must stay sub-millisecond, and the JDBC endpoint sees the credentials on every request. So a
+ * successful verification is remembered for {@link #cacheTtl} under the user name and the SHA-256
+ * of the presented password (never the password itself), together with the user's credential id
+ * at that moment. A cached entry only counts while the user still exists with that same credential
+ * id: {@code ALTER USER … PASSWORD} (new id) and {@code DROP USER} invalidate it at once, and
+ * {@code ALTER USER … ADMIN|NOADMIN} takes effect on the next request because the admin flag is read
+ * from the registry each time, not cached. Failed attempts are never cached.
+ *
+ * <p><b>Audit.</b> Refused logins whose password was checked are written to the audit log here; endpoints record accepted
+ * logins when a session starts ({@link #recordLogin}), not on every cached request.
+ */
+public final class Authenticator {
+    /** How long a successful verification is reused by default. */
+    public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
+    private static final int MAX_CACHED = 10_000;
+    private static final String REFUSED = "authentication failed: unknown user or wrong password";
+
+    /**
+     * A successful login.
+     *
+     * @param principal who logged in, from where
+     * @param credentialId the user's credential id the password was verified against
+     */
+    public record Login(Principal principal, long credentialId) {
+        public Login {
+            requireNonNull(principal, "principal");
+        }
+
+        /**
+         * An opaque string that names this login's user and credentials, for sessions that outlive
+         * the password check (Flight bearer tokens); {@link #resume} maps it back while the user
+         * exists with the same password.
+         */
+        public String identity() {
+            return principal.user() + ":" + credentialId;
+        }
+    }
+
+    private record CacheKey(String user, String passwordDigest) {}
+
+    private record Verified(long credentialId, long expiresAt) {}
+
+    private final UserStore users;
+    private final PasswordHasher hasher;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Duration cacheTtl;
+    private final LongSupplier nanoTime;
+    private final LoginThrottle throttle;
+    private final Map<CacheKey, Verified> verified = new ConcurrentHashMap<>();
+
+    /** Caches for {@link #DEFAULT_CACHE_TTL}; default throttling. */
+    public Authenticator(UserStore users, PasswordHasher hasher, AuditLog audit, Clock clock) {
+        this(users, hasher, audit, clock, DEFAULT_CACHE_TTL, LoginThrottle.Limits.defaults(), System::nanoTime);
+    }
+
+    Authenticator(UserStore users, PasswordHasher hasher, AuditLog audit, Clock clock, Duration cacheTtl,
+            LoginThrottle.Limits limits, LongSupplier nanoTime) {
+        this.users = requireNonNull(users, "users");
+        this.hasher = requireNonNull(hasher, "hasher");
+        this.audit = requireNonNull(audit, "audit");
+        this.clock = requireNonNull(clock, "clock");
+        this.cacheTtl = requireNonNull(cacheTtl, "cacheTtl");
+        this.nanoTime = requireNonNull(nanoTime, "nanoTime");
+        this.throttle = new LoginThrottle(limits, nanoTime);
+    }
+
+    /** The error for a call without credentials (SQLSTATE 28000). */
+    public static AsofException credentialsRequired() {
+        return new AsofException(ErrorCode.AUTHENTICATION_REQUIRED,
+                "authentication required: connect with a user name and password");
+    }
+
+    /**
+     * Verifies {@code user} and {@code password} presented by {@code peer}.
+     *
+     * @throws AsofException {@link ErrorCode#AUTHENTICATION_REQUIRED} when either is null,
+     *     {@link ErrorCode#AUTHENTICATION_FAILED} when they do not match a user or the pair is
+     *     throttled
+     */
+    public Login login(String user, String password, Peer peer) {
+        requireNonNull(peer, "peer");
+        if (user == null || password == null || user.isEmpty()) {
+            // Not audited: not a login attempt (a challenge-based HTTP client's first request has none).
+            throw credentialsRequired();
+        }
+        String key = user.toLowerCase(Locale.ROOT);
+        Optional<Duration> wait = throttle.blocked(key, peer.address());
+        if (wait.isPresent()) {
+            // Not audited one by one: these cost nothing to send; the failures that caused them were.
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            throw new AsofException(ErrorCode.AUTHENTICATION_FAILED, "authentication failed: too many failed attempts"
+                    + " for this user from this address; retry in " + seconds + " s");
+        }
+        Optional<UserStore.User> found = users.get(key);
+        CacheKey cacheKey = new CacheKey(key, digest(key, password));
+        if (found.isPresent()) {
+            Verified v = verified.get(cacheKey);
+            if (v != null) {
+                if (v.credentialId() == found.get().credentialId() && nanoTime.getAsLong() - v.expiresAt() < 0) {
+                    return login(found.get(), peer);
+                }
+                verified.remove(cacheKey, v);
+            }
+        }
+        boolean ok = found.isPresent() ? hasher.matches(password, found.get().passwordHash())
+                : hasher.matchesNothing(password);
+        if (!ok) {
+            throttle.failed(key, peer.address());
+            refused(user, peer, found.isPresent() ? "wrong password" : "unknown user");
+            throw new AsofException(ErrorCode.AUTHENTICATION_FAILED, REFUSED);
+        }
+        throttle.succeeded(key, peer.address());
+        if (verified.size() >= MAX_CACHED) {
+            long now = nanoTime.getAsLong();
+            verified.values().removeIf(v -> now - v.expiresAt() >= 0);
+            if (verified.size() >= MAX_CACHED) {
+                verified.clear();
+            }
+        }
+        verified.put(cacheKey, new Verified(found.get().credentialId(), nanoTime.getAsLong() + cacheTtl.toNanos()));
+        return login(found.get(), peer);
+    }
+
+    private static Login login(UserStore.User user, Peer peer) {
+        return new Login(new Principal(user.name(), user.admin(), peer), user.credentialId());
+    }
+
+    /**
+     * The principal of a session started by a {@link Login} with this {@link Login#identity()}:
+     * empty when the user was dropped or its password changed since.
+     */
+    public Optional<Principal> resume(String identity, Peer peer) {
+        int colon = identity == null ? -1 : identity.lastIndexOf(':');
+        if (colon <= 0) {
+            return Optional.empty();
+        }
+        long credentialId;
+        try {
+            credentialId = Long.parseLong(identity.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        return users.get(identity.substring(0, colon))
+                .filter(u -> u.credentialId() == credentialId)
+                .map(u -> new Principal(u.name(), u.admin(), peer));
+    }
+
+    /** Records an accepted login: a JDBC connection opened, a Flight bearer token issued. */
+    public void recordLogin(Principal principal, String detail) {
+        audit.record(new AuditEvent(clock.instant(), "login", principal.user(), principal.peer(),
+                AuditEvent.Outcome.OK, detail));
+    }
+
+    /** Forgets cached verifications of {@code user} (any case); the next request verifies again. */
+    public void forget(String user) {
+        String key = user.toLowerCase(Locale.ROOT);
+        verified.keySet().removeIf(k -> k.user().equals(key));
+    }
+
+    /** The audit log this authenticator writes to. */
+    public AuditLog audit() {
+        return audit;
+    }
+
+    private void refused(String user, Peer peer, String detail) {
+        audit.record(new AuditEvent(clock.instant(), "login", user, peer, AuditEvent.Outcome.REFUSED, detail));
+    }
+
+    /** SHA-256 of user and password: a cache key from which the password cannot be read back. */
+    private static String digest(String user, String password) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(user.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+            byte[] out = sha.digest(bytes);
+            Arrays.fill(bytes, (byte) 0);
+            return java.util.HexFormat.of().formatHex(out);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}
