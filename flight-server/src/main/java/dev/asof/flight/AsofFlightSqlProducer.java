@@ -52,7 +52,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public void getStreamStatement(FlightSql.TicketStatementQuery ticket, CallContext context,
             ServerStreamListener listener) {
-        adHoc.stream(ticket, listener);
+        adHoc.stream(ticket, context, listener);
     }
 
     @Override
@@ -72,37 +72,37 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public void closePreparedStatement(FlightSql.ActionClosePreparedStatementRequest request, CallContext context,
             StreamListener<Result> listener) {
-        prepared.close(request, listener);
+        prepared.close(request, context, listener);
     }
 
     @Override
     public FlightInfo getFlightInfoPreparedStatement(FlightSql.CommandPreparedStatementQuery command,
             CallContext context, FlightDescriptor descriptor) {
-        return prepared.flightInfo(command, descriptor);
+        return prepared.flightInfo(command, context, descriptor);
     }
 
     @Override
     public SchemaResult getSchemaPreparedStatement(FlightSql.CommandPreparedStatementQuery command,
             CallContext context, FlightDescriptor descriptor) {
-        return prepared.schema(command);
+        return prepared.schema(command, context);
     }
 
     @Override
     public void getStreamPreparedStatement(FlightSql.CommandPreparedStatementQuery command, CallContext context,
             ServerStreamListener listener) {
-        prepared.stream(command, listener);
+        prepared.stream(command, context, listener);
     }
 
     @Override
     public Runnable acceptPutPreparedStatementQuery(FlightSql.CommandPreparedStatementQuery command,
             CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
-        return prepared.bind(command, flightStream, ackStream);
+        return prepared.bind(command, context, flightStream, ackStream);
     }
 
     @Override
     public Runnable acceptPutPreparedStatementUpdate(FlightSql.CommandPreparedStatementUpdate command,
             CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
-        return prepared.update(command, flightStream, ackStream);
+        return prepared.update(command, context, flightStream, ackStream);
     }
 
     // ---- bulk ingest --------------------------------------------------------------------------

@@ -14,8 +14,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.List;
-import java.util.UUID;
+import java.util.HexFormat;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
@@ -40,10 +41,15 @@ final class FlightCalls {
         return m == null ? "anonymous" : m.sessionId();
     }
 
-    /** A new unguessable statement handle. */
+    /** A new unguessable statement handle: 128 random bits (hex), bound by its holder to the creating session. */
     static ByteString newHandle() {
-        return ByteString.copyFrom(UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII));
+        byte[] bits = new byte[16];
+        RANDOM.nextBytes(bits);
+        return ByteString.copyFrom(HexFormat.of().formatHex(bits).getBytes(StandardCharsets.US_ASCII));
     }
+
+    /** Thread-safe; stateless as far as callers are concerned. */
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A FlightInfo with one endpoint: this server, {@code ticket}. */
     static FlightInfo info(Schema schema, FlightDescriptor descriptor, Ticket ticket) {

@@ -37,7 +37,13 @@ public enum ErrorCode {
      */
     STATEMENT_TOO_COMPLEX(13, "54001"),
     /** A TIMESTAMP, DATE, TIME or INTERVAL literal is malformed or out of range. */
-    INVALID_DATETIME(14, "22007");
+    INVALID_DATETIME(14, "22007"),
+    /**
+     * A request names a statement or handle its connection or session does not own, or one that
+     * is closed: answered the same either way, so that another client's statements are neither
+     * reached nor revealed.
+     */
+    NO_SUCH_STATEMENT(15, "08003");
 
     private final int code;
     private final String sqlState;
