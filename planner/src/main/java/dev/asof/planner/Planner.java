@@ -116,6 +116,9 @@ public final class Planner {
         if (node instanceof SqlShowObjects n) {
             return new PlannedStatement.Show(n.kind());
         }
+        if (node instanceof dev.asof.planner.parser.SqlKill n) {
+            return new PlannedStatement.Kill(n.statementId());
+        }
         if (node instanceof SqlDescribeTable n) {
             return new PlannedStatement.Describe(n.getTable().names);
         }

@@ -19,6 +19,7 @@ import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.plan.PlannedStatement;
 import dev.asof.planner.validate.NameSuggestions;
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.RowCursor;
 import dev.asof.spi.ConnectorException;
 import dev.asof.spi.SchemaName;
 import dev.asof.spi.TableName;
@@ -48,6 +49,7 @@ public final class StatementExecutor {
     private final OnlineServing online;
     private final SystemTableQueries systemTables;
     private final WarehouseMetadataCache metadataCache;
+    private final RunningStatements running = new RunningStatements();
 
     /**
      * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration)} with the
@@ -69,7 +71,7 @@ public final class StatementExecutor {
         this.dialect = warehouse.dialect();
         this.defaultSchema = List.copyOf(warehouse.defaultSchema());
         this.online = requireNonNull(online, "online");
-        this.systemTables = new SystemTableQueries(registry, online.storeName());
+        this.systemTables = new SystemTableQueries(registry, online.storeName(), running);
         this.metadataCache = new WarehouseMetadataCache(warehouse, metadataTtl);
     }
 
@@ -130,13 +132,117 @@ public final class StatementExecutor {
         return engine(() -> new Planner(catalog(sessionSchemas), dialect).plan(sql));
     }
 
-    /** Runs a prepared statement with the given parameter values. */
+    /** Runs a prepared statement with the given parameter values, as the gateway's own work. */
     public StatementResult execute(PreparedQuery prepared, List<Object> parameters, QueryControl control) {
+        return execute(prepared, parameters, control, StatementOwner.INTERNAL);
+    }
+
+    /**
+     * Runs a prepared statement for {@code owner}. It is listed in {@link #running()} until it ends:
+     * for rows, until their cursor is closed.
+     */
+    public StatementResult execute(PreparedQuery prepared, List<Object> parameters, QueryControl control,
+            StatementOwner owner) {
         if (parameters.size() != prepared.parameterCount()) {
             throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
                     + " parameter(s) but " + parameters.size() + " value(s) were given");
         }
-        return engine(() -> run(prepared.plan(), parameters, control));
+        RunningStatements.Running r = running.start(owner, prepared.plan().accept(ROUTES), prepared.sql(), control);
+        boolean handedOver = false;
+        try {
+            StatementResult result = engine(() -> run(prepared.plan(), parameters, control, owner));
+            if (result instanceof StatementResult.Rows rows) {
+                handedOver = true;
+                return new StatementResult.Rows(new FinishingCursor(rows.cursor(), () -> running.finish(r)));
+            }
+            return result;
+        } finally {
+            if (!handedOver) {
+                running.finish(r);
+            }
+        }
+    }
+
+    /** The statements running now, on every protocol. */
+    public RunningStatements running() {
+        return running;
+    }
+
+    /** Route names for the statement listing. */
+    private static final PlannedStatement.Visitor<String> ROUTES = new PlannedStatement.DefaultVisitor<>("ddl") {
+        @Override
+        public String visit(PlannedStatement.Query statement) {
+            return "offline";
+        }
+
+        @Override
+        public String visit(PlannedStatement.PassThrough statement) {
+            return "warehouse";
+        }
+
+        @Override
+        public String visit(PlannedStatement.Lookup statement) {
+            return "online";
+        }
+
+        @Override
+        public String visit(PlannedStatement.Materialize statement) {
+            return "materialize";
+        }
+
+        @Override
+        public String visit(PlannedStatement.SystemQuery statement) {
+            return "system";
+        }
+
+        @Override
+        public String visit(PlannedStatement.Explain statement) {
+            return "explain";
+        }
+
+        @Override
+        public String visit(PlannedStatement.Kill statement) {
+            return "kill";
+        }
+    };
+
+    /** A cursor that runs {@code onClose} once, when closed. */
+    private static final class FinishingCursor implements RowCursor {
+        private final RowCursor cursor;
+        private final Runnable onClose;
+        private boolean closed;
+
+        FinishingCursor(RowCursor cursor, Runnable onClose) {
+            this.cursor = cursor;
+            this.onClose = onClose;
+        }
+
+        @Override
+        public List<ColumnMetadata> columns() {
+            return cursor.columns();
+        }
+
+        @Override
+        public boolean next() {
+            return cursor.next();
+        }
+
+        @Override
+        public Object value(int index) {
+            return cursor.value(index);
+        }
+
+        @Override
+        public void close() {
+            try {
+                cursor.close();
+            } finally {
+                if (!closed) {
+                    closed = true;
+                    onClose.run();
+                }
+            }
+        }
     }
 
     /**
@@ -181,8 +287,9 @@ public final class StatementExecutor {
         }
     }
 
-    private StatementResult run(PlannedStatement plan, List<Object> parameters, QueryControl control) {
-        return plan.accept(new Runner(parameters, control));
+    private StatementResult run(PlannedStatement plan, List<Object> parameters, QueryControl control,
+            StatementOwner owner) {
+        return plan.accept(new Runner(parameters, control, owner));
     }
 
     /** Runs one statement with its parameter values. */
@@ -190,7 +297,10 @@ public final class StatementExecutor {
         private final List<Object> parameters;
         private final QueryControl control;
 
-        Runner(List<Object> parameters, QueryControl control) {
+        private final StatementOwner owner;
+
+        Runner(List<Object> parameters, QueryControl control, StatementOwner owner) {
+            this.owner = owner;
             this.parameters = parameters;
             this.control = control;
         }
@@ -244,6 +354,15 @@ public final class StatementExecutor {
         @Override
         public StatementResult visit(PlannedStatement.Explain e) {
             return new StatementResult.Rows(new ListCursor(List.of(ResultColumns.EXPLAIN_TEXT), e.statement().accept(new ExplainText(warehouse.engineName(), online.storeName()))));
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.Kill k) {
+            if (!running.kill(k.statementId(), owner)) {
+                throw new AsofException(ErrorCode.NO_SUCH_STATEMENT, "no running statement '" + k.statementId()
+                        + "' (see sys.statements)");
+            }
+            return new StatementResult.UpdateCount(1);
         }
 
         @Override

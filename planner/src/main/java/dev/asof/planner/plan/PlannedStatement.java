@@ -49,6 +49,8 @@ public sealed interface PlannedStatement {
         R visit(Show statement);
 
         R visit(Describe statement);
+
+        R visit(Kill statement);
     }
 
     /**
@@ -120,6 +122,11 @@ public sealed interface PlannedStatement {
 
         @Override
         public R visit(Describe statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(Kill statement) {
             return fallback;
         }
     }
@@ -264,6 +271,18 @@ public sealed interface PlannedStatement {
     }
 
     record Describe(List<String> name) implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
+
+    /** Cancels the running statement with this id ({@code sys.statements}); an update count of 1. */
+    record Kill(String statementId) implements PlannedStatement {
+        public Kill {
+            requireNonNull(statementId, "statementId");
+        }
+
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.visit(this);

@@ -3,6 +3,7 @@ package dev.asof.gateway.server.avatica;
 import dev.asof.gateway.execution.ClientErrors;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.execution.StatementResult;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
@@ -93,7 +94,13 @@ final class AsofMeta implements ProtobufMeta {
 
     private static final class Connection {
         final ConnectionPropertiesImpl properties = new ConnectionPropertiesImpl();
+        /** What {@code sys.statements} shows for its statements: this connection's id and declared user. */
+        final StatementOwner owner;
         volatile long lastUsedNanos = System.nanoTime();
+
+        Connection(StatementOwner owner) {
+            this.owner = owner;
+        }
     }
 
     private static final class Statement {
@@ -134,7 +141,10 @@ final class AsofMeta implements ProtobufMeta {
     @Override
     public void openConnection(ConnectionHandle ch, Map<String, String> info) {
         // Connection ids are the client's random UUIDs; opening one that is live would take it over.
-        if (connections.putIfAbsent(ch.id, new Connection()) != null) {
+        // The declared user is not authenticated yet: it only labels the connection's statements.
+        String user = info == null ? null : info.get("user");
+        StatementOwner owner = new StatementOwner(ch.id, user == null || user.isBlank() ? "anonymous" : user, "jdbc");
+        if (connections.putIfAbsent(ch.id, new Connection(owner)) != null) {
             throw clientError(new AsofException(ErrorCode.INVALID_QUERY, "connection id already in use"), null);
         }
     }
@@ -263,7 +273,7 @@ final class AsofMeta implements ProtobufMeta {
         if (s.closed) {
             control.cancel(); // cancelled while it was being planned
         }
-        StatementResult result = executor.execute(s.prepared, params, control);
+        StatementResult result = executor.execute(s.prepared, params, control, connection(s.connectionId).owner);
         if (control.isCancelled()) {
             if (result instanceof StatementResult.Rows rows) {
                 rows.cursor().close();
