@@ -41,6 +41,22 @@ final class FlightCalls {
         return m == null ? "anonymous" : m.sessionId();
     }
 
+    /**
+     * The session a handle created by this call is bound to: the call's session when the call named
+     * it, else none. A client that keeps no session (no header, no cookie: a raw FlightClient,
+     * pyarrow without cookies) gets a fresh session on every call, so its ticket must be usable
+     * from its next call: such a handle is a bearer handle, protected by its 128 random bits only.
+     */
+    static String owningSession(CallContext context) {
+        SessionMiddleware m = context.getMiddleware(SessionMiddleware.KEY);
+        return m == null || !m.named() ? null : m.sessionId();
+    }
+
+    /** Whether this call may use a handle bound to {@code owner} (null: bound to no session). */
+    static boolean mayUse(String owner, CallContext context) {
+        return owner == null || owner.equals(session(context));
+    }
+
     /** A new unguessable statement handle: 128 random bits (hex), bound by its holder to the creating session. */
     static ByteString newHandle() {
         byte[] bits = new byte[16];

@@ -52,7 +52,7 @@ final class PreparedStatements {
     /** A prepared statement, the parameter rows last bound to it and when it was last used. */
     private static final class Handle {
         final PreparedQuery query;
-        /** The session that created it: the only one that may use or close it. */
+        /** The session that created it, the only one that may use or close it; null: a bearer handle. */
         final String session;
         volatile List<List<Object>> parameterRows = List.of();
         volatile long lastUsed = System.nanoTime();
@@ -76,7 +76,7 @@ final class PreparedStatements {
         try {
             PreparedQuery q = executor.prepare(request.getQuery(), sessions.searchPath(FlightCalls.session(context)));
             ByteString handle = FlightCalls.newHandle();
-            handles.put(handle, new Handle(q, FlightCalls.session(context)));
+            handles.put(handle, new Handle(q, FlightCalls.owningSession(context)));
             FlightSql.ActionCreatePreparedStatementResult.Builder result = FlightSql.ActionCreatePreparedStatementResult
                     .newBuilder().setPreparedStatementHandle(handle);
             if (q.columns().isPresent()) {
@@ -173,7 +173,7 @@ final class PreparedStatements {
     /** The handle's statement if the calling session created it; another session's is answered as unknown. */
     private Handle handle(ByteString handle, CallContext context) {
         Handle h = handles.get(handle);
-        if (h == null || !h.session.equals(FlightCalls.session(context))) {
+        if (h == null || !FlightCalls.mayUse(h.session, context)) {
             throw new AsofException(ErrorCode.NO_SUCH_STATEMENT, "no such prepared statement (unknown, closed, or "
                     + "another session's)");
         }
