@@ -161,9 +161,10 @@ class DuckDbInfiniteTimeTest extends ConformanceSupport {
     @Test
     void onlineServesRowsAtMinusInfinityAndNotAtPlusInfinity() throws Exception {
         Path dir = Files.createTempDirectory("asof-infinite-online");
-        GatewayConfig config = GatewayConfig.embedded(dir).withClock(new SettableClock(Instant.parse("2025-03-01T00:00:00Z")));
+        GatewayConfig config = TestCredentials.withAdmin(GatewayConfig.embedded(dir))
+                .withClock(new SettableClock(Instant.parse("2025-03-01T00:00:00Z")));
         try (AsofGateway gateway = AsofGateway.start(config);
-                Connection c = DriverManager.getConnection(gateway.jdbcUrl());
+                Connection c = DriverManager.getConnection(TestCredentials.url(gateway.jdbcUrl()));
                 Statement s = c.createStatement()) {
             s.execute("CREATE TABLE lake.main.inf_events (customer_id BIGINT, event_ts TIMESTAMP, segment VARCHAR)");
             s.execute("INSERT INTO lake.main.inf_events VALUES (3, '-infinity', 'old3'), (4, 'infinity', 'future4'),"

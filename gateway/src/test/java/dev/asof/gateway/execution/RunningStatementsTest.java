@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.TestUsers;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -45,7 +46,7 @@ class RunningStatementsTest {
 
     @Test
     void sysStatementsListsARunningQueryAndKillStopsIt(@TempDir Path dir) throws Exception {
-        try (AsofGateway gateway = AsofGateway.start(GatewayConfig.embedded(dir));
+        try (AsofGateway gateway = AsofGateway.start(TestUsers.withAdmin(GatewayConfig.embedded(dir)));
                 Connection runner = connect(gateway, "alice");
                 Connection operator = connect(gateway, "ops")) {
             install(runner);
@@ -83,7 +84,7 @@ class RunningStatementsTest {
 
     @Test
     void closingTheGatewayCancelsRunningStatementsFirst(@TempDir Path dir) throws Exception {
-        AsofGateway gateway = AsofGateway.start(GatewayConfig.embedded(dir));
+        AsofGateway gateway = AsofGateway.start(TestUsers.withAdmin(GatewayConfig.embedded(dir)));
         Connection runner = connect(gateway, "bob");
         Connection operator = connect(gateway, "ops");
         install(runner);
@@ -96,9 +97,15 @@ class RunningStatementsTest {
         assertThat(gateway.executor().running().list()).isEmpty();
     }
 
+    /** A connection as {@code user}, created first by the test admin; "ops" is an admin (it kills others' work). */
     private static Connection connect(AsofGateway gateway, String user) throws SQLException {
+        try (Connection admin = TestUsers.connect(gateway.jdbcUrl()); Statement st = admin.createStatement()) {
+            st.execute("CREATE USER IF NOT EXISTS " + user + " PASSWORD 'pw-" + user + "'"
+                    + (user.equals("ops") ? " ADMIN" : ""));
+        }
         Properties p = new Properties();
         p.setProperty("user", user);
+        p.setProperty("password", "pw-" + user);
         return DriverManager.getConnection(gateway.jdbcUrl(), p);
     }
 
