@@ -57,11 +57,11 @@ class SessionIsolationTest {
 
     @BeforeAll
     static void start() {
-        gateway = AsofGateway.start(GatewayConfig.embedded(dir));
+        gateway = AsofGateway.start(TestGateway.withAdmin(GatewayConfig.embedded(dir)));
         TestGateway.install(gateway);
         allocator = new RootAllocator();
-        flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", TestGateway.flight(gateway).port()))
-                .build();
+        flight = TestGateway.authenticated(FlightClient.builder(allocator,
+                Location.forGrpcInsecure("127.0.0.1", TestGateway.flight(gateway).port()))).build();
         client = new FlightSqlClient(flight);
     }
 
