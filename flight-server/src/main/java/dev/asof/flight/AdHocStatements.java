@@ -44,7 +44,8 @@ final class AdHocStatements {
     /** Started queries by ticket handle, until their DoGet. */
     private final Map<ByteString, Started> started = new ConcurrentHashMap<>();
 
-    private record Started(StartedResult result, long startedNanos) {}
+    /** A started result, the session whose ticket it is (null: a bearer ticket), and when it started. */
+    private record Started(StartedResult result, String session, long startedNanos) {}
 
     AdHocStatements(StatementExecutor executor, FlightSessions sessions, ResultStreamer streamer,
             BufferAllocator allocator, FlightAuthentication authentication) {
@@ -60,7 +61,7 @@ final class AdHocStatements {
         return FlightErrors.guarded(() -> {
             StartedResult result = streamer.start(FlightCalls.principal(authentication, context), plan(sql, context));
             ByteString handle = FlightCalls.newHandle();
-            started.put(handle, new Started(result, System.nanoTime()));
+            started.put(handle, new Started(result, FlightCalls.owningSession(context), System.nanoTime()));
             Ticket ticket = new Ticket(Any.pack(FlightSql.TicketStatementQuery.newBuilder()
                     .setStatementHandle(handle).build()).toByteArray());
             return FlightCalls.info(result.schema(), descriptor, ticket);
@@ -75,9 +76,11 @@ final class AdHocStatements {
                         sessions.searchPath(FlightCalls.session(context))))), sql);
     }
 
-    void stream(FlightSql.TicketStatementQuery ticket, ServerStreamListener listener) {
-        Started s = started.remove(ticket.getStatementHandle());
-        if (s == null) {
+    /** Streams a started result to the session that started it; another session's ticket is unknown to it. */
+    void stream(FlightSql.TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
+        Started s = started.get(ticket.getStatementHandle());
+        if (s == null || !FlightCalls.mayUse(s.session(), context)
+                || !started.remove(ticket.getStatementHandle(), s)) {
             listener.error(CallStatus.NOT_FOUND.withDescription("unknown or already used statement ticket")
                     .toRuntimeException());
             return;

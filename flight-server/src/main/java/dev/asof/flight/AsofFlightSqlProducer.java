@@ -54,7 +54,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public void getStreamStatement(FlightSql.TicketStatementQuery ticket, CallContext context,
             ServerStreamListener listener) {
-        adHoc.stream(ticket, listener);
+        adHoc.stream(ticket, context, listener);
     }
 
     @Override
@@ -74,19 +74,19 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public void closePreparedStatement(FlightSql.ActionClosePreparedStatementRequest request, CallContext context,
             StreamListener<Result> listener) {
-        prepared.close(request, listener);
+        prepared.close(request, context, listener);
     }
 
     @Override
     public FlightInfo getFlightInfoPreparedStatement(FlightSql.CommandPreparedStatementQuery command,
             CallContext context, FlightDescriptor descriptor) {
-        return prepared.flightInfo(command, descriptor);
+        return prepared.flightInfo(command, context, descriptor);
     }
 
     @Override
     public SchemaResult getSchemaPreparedStatement(FlightSql.CommandPreparedStatementQuery command,
             CallContext context, FlightDescriptor descriptor) {
-        return prepared.schema(command);
+        return prepared.schema(command, context);
     }
 
     @Override
@@ -98,7 +98,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public Runnable acceptPutPreparedStatementQuery(FlightSql.CommandPreparedStatementQuery command,
             CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
-        return prepared.bind(command, flightStream, ackStream);
+        return prepared.bind(command, context, flightStream, ackStream);
     }
 
     @Override

@@ -15,8 +15,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.List;
-import java.util.UUID;
+import java.util.HexFormat;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
@@ -52,10 +53,31 @@ final class FlightCalls {
         return authentication.principal(context, m == null ? null : m.peerAddress());
     }
 
-    /** A new unguessable statement handle. */
-    static ByteString newHandle() {
-        return ByteString.copyFrom(UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII));
+    /**
+     * The session a handle created by this call is bound to: the call's session when the call named
+     * it, else none. A client that keeps no session (no header, no cookie: a raw FlightClient,
+     * pyarrow without cookies) gets a fresh session on every call, so its ticket must be usable
+     * from its next call: such a handle is a bearer handle, protected by its 128 random bits only.
+     */
+    static String owningSession(CallContext context) {
+        SessionMiddleware m = context.getMiddleware(SessionMiddleware.KEY);
+        return m == null || !m.named() ? null : m.sessionId();
     }
+
+    /** Whether this call may use a handle bound to {@code owner} (null: bound to no session). */
+    static boolean mayUse(String owner, CallContext context) {
+        return owner == null || owner.equals(session(context));
+    }
+
+    /** A new unguessable statement handle: 128 random bits (hex), bound by its holder to the creating session. */
+    static ByteString newHandle() {
+        byte[] bits = new byte[16];
+        RANDOM.nextBytes(bits);
+        return ByteString.copyFrom(HexFormat.of().formatHex(bits).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Thread-safe; stateless as far as callers are concerned. */
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A FlightInfo with one endpoint: this server, {@code ticket}. */
     static FlightInfo info(Schema schema, FlightDescriptor descriptor, Ticket ticket) {

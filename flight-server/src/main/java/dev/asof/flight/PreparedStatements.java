@@ -55,11 +55,14 @@ final class PreparedStatements {
     /** A prepared statement, the parameter rows last bound to it and when it was last used. */
     private static final class Handle {
         final PreparedQuery query;
+        /** The session that created it, the only one that may use or close it; null: a bearer handle. */
+        final String session;
         volatile List<List<Object>> parameterRows = List.of();
         volatile long lastUsed = System.nanoTime();
 
-        Handle(PreparedQuery query) {
+        Handle(PreparedQuery query, String session) {
             this.query = query;
+            this.session = session;
         }
     }
 
@@ -78,7 +81,7 @@ final class PreparedStatements {
             PreparedQuery q = executor.prepare(FlightCalls.principal(authentication, context), request.getQuery(),
                     sessions.searchPath(FlightCalls.session(context)));
             ByteString handle = FlightCalls.newHandle();
-            handles.put(handle, new Handle(q));
+            handles.put(handle, new Handle(q, FlightCalls.owningSession(context)));
             FlightSql.ActionCreatePreparedStatementResult.Builder result = FlightSql.ActionCreatePreparedStatementResult
                     .newBuilder().setPreparedStatementHandle(handle);
             if (q.columns().isPresent()) {
@@ -92,25 +95,33 @@ final class PreparedStatements {
         }
     }
 
-    void close(FlightSql.ActionClosePreparedStatementRequest request, StreamListener<Result> listener) {
-        handles.remove(request.getPreparedStatementHandle());
-        listener.onCompleted();
+    void close(FlightSql.ActionClosePreparedStatementRequest request, CallContext context,
+            StreamListener<Result> listener) {
+        try {
+            Handle h = handle(request.getPreparedStatementHandle(), context);
+            handles.remove(request.getPreparedStatementHandle(), h);
+            listener.onCompleted();
+        } catch (RuntimeException e) {
+            listener.onError(FlightErrors.toFlight(e, null));
+        }
     }
 
-    FlightInfo flightInfo(FlightSql.CommandPreparedStatementQuery command, FlightDescriptor descriptor) {
-        return FlightErrors.guarded(() -> FlightCalls.info(ResultStreamer.resultSchema(handle(command).query),
+    FlightInfo flightInfo(FlightSql.CommandPreparedStatementQuery command, CallContext context,
+            FlightDescriptor descriptor) {
+        return FlightErrors.guarded(() -> FlightCalls.info(ResultStreamer.resultSchema(handle(command, context).query),
                 descriptor, FlightCalls.ticketFor(command)), null);
     }
 
-    SchemaResult schema(FlightSql.CommandPreparedStatementQuery command) {
-        return FlightErrors.guarded(() -> new SchemaResult(ResultStreamer.resultSchema(handle(command).query)), null);
+    SchemaResult schema(FlightSql.CommandPreparedStatementQuery command, CallContext context) {
+        return FlightErrors.guarded(() -> new SchemaResult(ResultStreamer.resultSchema(handle(command, context).query)),
+                null);
     }
 
     void stream(FlightSql.CommandPreparedStatementQuery command, CallContext context, ServerStreamListener listener) {
         Handle h;
         Principal principal;
         try {
-            h = handle(command);
+            h = handle(command, context);
             principal = FlightCalls.principal(authentication, context);
         } catch (RuntimeException e) {
             listener.error(FlightErrors.toFlight(e, null));
@@ -121,11 +132,11 @@ final class PreparedStatements {
     }
 
     /** Binds parameter rows for the statement's next executions. */
-    Runnable bind(FlightSql.CommandPreparedStatementQuery command, FlightStream flightStream,
+    Runnable bind(FlightSql.CommandPreparedStatementQuery command, CallContext context, FlightStream flightStream,
             StreamListener<PutResult> ackStream) {
         return () -> {
             try {
-                handle(command).parameterRows = readParameters(flightStream);
+                handle(command, context).parameterRows = readParameters(flightStream);
                 ackStream.onCompleted();
             } catch (RuntimeException e) {
                 ackStream.onError(FlightErrors.toFlight(e, null));
@@ -138,7 +149,7 @@ final class PreparedStatements {
             StreamListener<PutResult> ackStream) {
         return () -> {
             try {
-                Handle h = handle(command.getPreparedStatementHandle());
+                Handle h = handle(command.getPreparedStatementHandle(), context);
                 Principal principal = FlightCalls.principal(authentication, context);
                 List<List<Object>> rows = readParameters(flightStream);
                 long total = 0;
@@ -163,14 +174,16 @@ final class PreparedStatements {
         handles.clear();
     }
 
-    private Handle handle(FlightSql.CommandPreparedStatementQuery command) {
-        return handle(command.getPreparedStatementHandle());
+    private Handle handle(FlightSql.CommandPreparedStatementQuery command, CallContext context) {
+        return handle(command.getPreparedStatementHandle(), context);
     }
 
-    private Handle handle(ByteString handle) {
+    /** The handle's statement if the calling session created it; another session's is answered as unknown. */
+    private Handle handle(ByteString handle, CallContext context) {
         Handle h = handles.get(handle);
-        if (h == null) {
-            throw new AsofException(ErrorCode.INVALID_QUERY, "unknown or closed prepared statement");
+        if (h == null || !FlightCalls.mayUse(h.session, context)) {
+            throw new AsofException(ErrorCode.NO_SUCH_STATEMENT, "no such prepared statement (unknown, closed, or "
+                    + "another session's)");
         }
         h.lastUsed = System.nanoTime();
         return h;

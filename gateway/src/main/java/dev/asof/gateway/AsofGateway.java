@@ -168,6 +168,12 @@ public final class AsofGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        // Running statements first: a warehouse query blocked in the engine would otherwise hold
+        // the endpoints' shutdown (and the process) for as long as it runs.
+        int cancelled = executor.running().cancelAll();
+        if (cancelled > 0) {
+            org.slf4j.LoggerFactory.getLogger(AsofGateway.class).info("cancelled {} running statement(s)", cancelled);
+        }
         for (int i = endpoints.size() - 1; i >= 0; i--) {
             endpoints.get(i).close();
         }

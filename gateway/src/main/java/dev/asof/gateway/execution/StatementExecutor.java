@@ -24,6 +24,7 @@ import dev.asof.planner.plan.PlannedStatement;
 import dev.asof.planner.plan.Secret;
 import dev.asof.planner.validate.NameSuggestions;
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.RowCursor;
 import dev.asof.spi.ConnectorException;
 import dev.asof.spi.SchemaName;
 import dev.asof.spi.TableName;
@@ -60,6 +61,7 @@ public final class StatementExecutor {
     private final UserAdministration users;
     private final WarehouseMetadataCache metadataCache;
     private final SourceDrift sourceDrift;
+    private final RunningStatements running = new RunningStatements();
 
     /**
      * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration, UserAdministration)}
@@ -97,7 +99,7 @@ public final class StatementExecutor {
         this.dialect = warehouse.dialect();
         this.defaultSchema = List.copyOf(warehouse.defaultSchema());
         this.online = requireNonNull(online, "online");
-        this.systemTables = new SystemTableQueries(registry, online.storeName());
+        this.systemTables = new SystemTableQueries(registry, online.storeName(), running);
         this.metadataCache = new WarehouseMetadataCache(warehouse, metadataTtl);
         this.sourceDrift = new SourceDrift(warehouse, metadataCache);
     }
@@ -198,20 +200,126 @@ public final class StatementExecutor {
         return PlannedStatement.managesUsers(plan) ? Secret.maskPasswords(sql) : sql;
     }
 
-    /** Runs a prepared statement with the given parameter values, as the gateway itself. */
+    /** Runs a prepared statement with the given parameter values, as the gateway's own work. */
     public StatementResult execute(PreparedQuery prepared, List<Object> parameters, QueryControl control) {
-        return execute(Principal.GATEWAY, prepared, parameters, control);
+        return execute(Principal.GATEWAY, prepared, parameters, control, StatementOwner.INTERNAL);
     }
 
-    /** Runs a prepared statement for {@code principal}, checking again that it may. */
+    /** Runs a prepared statement for {@code principal}, as the gateway's own work. */
     public StatementResult execute(Principal principal, PreparedQuery prepared, List<Object> parameters,
             QueryControl control) {
+        return execute(principal, prepared, parameters, control, StatementOwner.INTERNAL);
+    }
+
+    /**
+     * Runs a prepared statement for {@code principal} (checking again that it may), on behalf of
+     * {@code owner}. It is listed in {@link #running()} until it ends: for rows, until their cursor
+     * is closed.
+     */
+    public StatementResult execute(Principal principal, PreparedQuery prepared, List<Object> parameters,
+            QueryControl control, StatementOwner owner) {
         requireNonNull(principal, "principal");
+        requireNonNull(owner, "owner");
         if (parameters.size() != prepared.parameterCount()) {
             throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
                     + " parameter(s) but " + parameters.size() + " value(s) were given");
         }
-        return engine(() -> prepared.plan().accept(new Runner(principal, parameters, control)));
+        RunningStatements.Running r = running.start(owner, prepared.plan().accept(ROUTES), prepared.sql(), control);
+        boolean handedOver = false;
+        try {
+            StatementResult result = engine(() -> prepared.plan().accept(new Runner(principal, parameters, control, owner)));
+            if (result instanceof StatementResult.Rows rows) {
+                handedOver = true;
+                return new StatementResult.Rows(new FinishingCursor(rows.cursor(), () -> running.finish(r)));
+            }
+            return result;
+        } finally {
+            if (!handedOver) {
+                running.finish(r);
+            }
+        }
+    }
+
+    /** The statements running now, on every protocol. */
+    public RunningStatements running() {
+        return running;
+    }
+
+    /** Route names for the statement listing. */
+    private static final PlannedStatement.Visitor<String> ROUTES = new PlannedStatement.DefaultVisitor<>("ddl") {
+        @Override
+        public String visit(PlannedStatement.Query statement) {
+            return "offline";
+        }
+
+        @Override
+        public String visit(PlannedStatement.PassThrough statement) {
+            return "warehouse";
+        }
+
+        @Override
+        public String visit(PlannedStatement.Lookup statement) {
+            return "online";
+        }
+
+        @Override
+        public String visit(PlannedStatement.Materialize statement) {
+            return "materialize";
+        }
+
+        @Override
+        public String visit(PlannedStatement.SystemQuery statement) {
+            return "system";
+        }
+
+        @Override
+        public String visit(PlannedStatement.Explain statement) {
+            return "explain";
+        }
+
+        @Override
+        public String visit(PlannedStatement.Kill statement) {
+            return "kill";
+        }
+    };
+
+    /** A cursor that runs {@code onClose} once, when closed. */
+    private static final class FinishingCursor implements RowCursor {
+        private final RowCursor cursor;
+        private final Runnable onClose;
+        private boolean closed;
+
+        FinishingCursor(RowCursor cursor, Runnable onClose) {
+            this.cursor = cursor;
+            this.onClose = onClose;
+        }
+
+        @Override
+        public List<ColumnMetadata> columns() {
+            return cursor.columns();
+        }
+
+        @Override
+        public boolean next() {
+            return cursor.next();
+        }
+
+        @Override
+        public Object value(int index) {
+            return cursor.value(index);
+        }
+
+        @Override
+        public void close() {
+            try {
+                cursor.close();
+            } finally {
+                if (!closed) {
+                    closed = true;
+                    onClose.run();
+                }
+            }
+        }
     }
 
     /**
@@ -270,8 +378,11 @@ public final class StatementExecutor {
         private final List<Object> parameters;
         private final QueryControl control;
 
-        Runner(Principal principal, List<Object> parameters, QueryControl control) {
+        private final StatementOwner owner;
+
+        Runner(Principal principal, List<Object> parameters, QueryControl control, StatementOwner owner) {
             this.principal = principal;
+            this.owner = owner;
             this.parameters = parameters;
             this.control = control;
         }
@@ -348,6 +459,15 @@ public final class StatementExecutor {
         @Override
         public StatementResult visit(PlannedStatement.Explain e) {
             return new StatementResult.Rows(new ListCursor(List.of(ResultColumns.EXPLAIN_TEXT), e.statement().accept(new ExplainText(warehouse.engineName(), online.storeName()))));
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.Kill k) {
+            if (!running.kill(k.statementId(), principal)) {
+                throw new AsofException(ErrorCode.NO_SUCH_STATEMENT, "no running statement '" + k.statementId()
+                        + "' (see sys.statements)");
+            }
+            return new StatementResult.UpdateCount(1);
         }
 
         @Override

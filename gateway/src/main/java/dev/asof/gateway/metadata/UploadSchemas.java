@@ -3,6 +3,10 @@ package dev.asof.gateway.metadata;
 import static java.util.Objects.requireNonNull;
 
 import dev.asof.spi.SchemaName;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -18,10 +22,22 @@ public final class UploadSchemas {
 
     private UploadSchemas() {}
 
-    /** The upload schema name of a session: its id lower-cased, '-' as '_'. */
+    /**
+     * The upload schema name of a session: its id lower-cased with '-' as '_' (readable), then '_'
+     * and 12 hex digits of the SHA-256 of the exact id. Ids that differ only in case or in '-'
+     * against '_' ({@code alice-notebook-1}, {@code ALICE_notebook_1}) get different schemas, which
+     * the readable part alone would merge (warehouses fold unquoted case).
+     */
     public static String schemaName(String sessionId) {
         requireNonNull(sessionId, "sessionId");
-        return PREFIX + sessionId.toLowerCase(Locale.ROOT).replace('-', '_');
+        byte[] digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256").digest(sessionId.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+        return PREFIX + sessionId.toLowerCase(Locale.ROOT).replace('-', '_') + "_"
+                + HexFormat.of().formatHex(digest, 0, 6);
     }
 
     /** Whether {@code schema} is some session's upload schema (by its name). */

@@ -51,7 +51,13 @@ public enum ErrorCode {
      * Credentials were refused: unknown user and wrong password give the same answer, so that
      * user names cannot be probed; also after too many failures.
      */
-    AUTHENTICATION_FAILED(18, "28P01");
+    AUTHENTICATION_FAILED(18, "28P01"),
+    /**
+     * A request names a statement or handle its connection or session does not own, or one that
+     * is closed: answered the same either way, so that another client's statements are neither
+     * reached nor revealed.
+     */
+    NO_SUCH_STATEMENT(19, "08003");
 
     private final int code;
     private final String sqlState;

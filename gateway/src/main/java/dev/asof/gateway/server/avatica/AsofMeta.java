@@ -3,6 +3,7 @@ package dev.asof.gateway.server.avatica;
 import dev.asof.gateway.execution.ClientErrors;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.execution.StatementResult;
 import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
@@ -19,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.security.SecureRandom;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.ConnectionPropertiesImpl;
 import org.apache.calcite.avatica.Meta;
@@ -65,7 +66,12 @@ final class AsofMeta implements ProtobufMeta {
     private final JdbcCatalogMetadata metadata;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<Integer, Statement> statements = new ConcurrentHashMap<>();
-    private final AtomicInteger statementIds = new AtomicInteger();
+    /**
+     * Source of statement ids. Avatica's ids are ints; they are random (and never reused while
+     * live) so that one connection cannot guess another's, and every request is checked against
+     * the statement's own connection anyway ({@link #statement}).
+     */
+    private final SecureRandom random = new SecureRandom();
 
     AsofMeta(StatementExecutor executor, RequestIdentity identity) {
         this.executor = executor;
@@ -96,10 +102,13 @@ final class AsofMeta implements ProtobufMeta {
     private static final class Connection {
         final ConnectionPropertiesImpl properties = new ConnectionPropertiesImpl();
         /** The user who opened it (lower case). */
-        final String owner;
+        final String user;
+        /** What {@code sys.statements} shows for its statements: this connection's id and user. */
+        final StatementOwner owner;
         volatile long lastUsedNanos = System.nanoTime();
 
-        Connection(String owner) {
+        Connection(String user, StatementOwner owner) {
+            this.user = user;
             this.owner = owner;
         }
     }
@@ -142,9 +151,9 @@ final class AsofMeta implements ProtobufMeta {
     @Override
     public void openConnection(ConnectionHandle ch, Map<String, String> info) {
         Principal caller = identity.current();
-        Connection existing = connections.putIfAbsent(ch.id, new Connection(owner(caller)));
-        if (existing != null && !existing.owner.equals(owner(caller))) {
-            // Connection ids are chosen by clients: one user cannot take over another's.
+        // Connection ids are the client's random UUIDs; opening one that is live would take it over.
+        StatementOwner owner = new StatementOwner(ch.id, caller.user(), "jdbc");
+        if (connections.putIfAbsent(ch.id, new Connection(owner(caller), owner)) != null) {
             throw clientError(new AsofException(ErrorCode.INVALID_QUERY, "connection id already in use"), null);
         }
         identity.connectionOpened(caller, ch.id);
@@ -164,7 +173,7 @@ final class AsofMeta implements ProtobufMeta {
     /** Whether connection {@code id} is absent or the caller's (others' are left alone). */
     private boolean ownedByCaller(String id) {
         Connection c = connections.get(id);
-        return c == null || c.owner.equals(owner(identity.current()));
+        return c == null || c.user.equals(owner(identity.current()));
     }
 
     private void removeConnection(String id) {
@@ -189,19 +198,20 @@ final class AsofMeta implements ProtobufMeta {
     @Override
     public StatementHandle createStatement(ConnectionHandle ch) {
         connection(ch.id);
-        Statement s = new Statement(ch.id, statementIds.incrementAndGet());
-        statements.put(s.id, s);
+        Statement s;
+        do {
+            s = new Statement(ch.id, nextId());
+        } while (statements.putIfAbsent(s.id, s) != null);
         return new StatementHandle(ch.id, s.id, null);
     }
 
     @Override
     public void closeStatement(StatementHandle h) {
-        Statement found = statements.get(h.id);
-        if (found == null || !ownedByCaller(found.connectionId)) {
-            return;
+        Statement s = statements.get(h.id);
+        if (s != null && (!s.connectionId.equals(h.connectionId) || !ownedByCaller(s.connectionId))) {
+            throw noSuchStatement(h); // another connection's or user's: refused, left running
         }
-        Statement s = statements.remove(h.id);
-        if (s != null) {
+        if (s != null && statements.remove(h.id, s)) {
             // The JDBC driver also sends this on Statement.cancel() (a separate HTTP call while the
             // execute call waits): the running warehouse query is cancelled.
             s.closed = true;
@@ -289,7 +299,8 @@ final class AsofMeta implements ProtobufMeta {
         if (s.closed) {
             control.cancel(); // cancelled while it was being planned
         }
-        StatementResult result = executor.execute(identity.current(), s.prepared, params, control);
+        StatementResult result = executor.execute(identity.current(), s.prepared, params, control,
+                connection(s.connectionId).owner);
         if (control.isCancelled()) {
             if (result instanceof StatementResult.Rows rows) {
                 rows.cursor().close();
@@ -390,9 +401,9 @@ final class AsofMeta implements ProtobufMeta {
      * Whether {@code signature} is the very signature statement {@code statementId} returned when it
      * was prepared: a client that kept that one need not receive it again ({@link AsofService}).
      */
-    boolean isPreparedSignature(int statementId, Signature signature) {
+    boolean isPreparedSignature(String connectionId, int statementId, Signature signature) {
         Statement s = statements.get(statementId);
-        return s != null && signature != null && s.preparedSignature == signature;
+        return s != null && signature != null && s.connectionId.equals(connectionId) && s.preparedSignature == signature;
     }
 
     // Batches.
@@ -460,7 +471,8 @@ final class AsofMeta implements ProtobufMeta {
     public void rollback(ConnectionHandle ch) {}
 
     @Override
-    public boolean syncResults(StatementHandle sh, QueryState state, long offset) {
+    public boolean syncResults(StatementHandle sh, QueryState state, long offset) throws NoSuchStatementException {
+        statement(sh); // refuses another connection's statement like every other request
         return false;
     }
 
@@ -480,30 +492,30 @@ final class AsofMeta implements ProtobufMeta {
     @Override
     public MetaResultSet getTables(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
             List<String> typeList) {
-        return guarded(() -> metadata.tables(ch.id, statementIds.incrementAndGet(), catalog, schemaPattern,
+        return guarded(() -> metadata.tables(ch.id, nextId(), catalog, schemaPattern,
                 tableNamePattern, typeList));
     }
 
     @Override
     public MetaResultSet getColumns(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
             Pat columnNamePattern) {
-        return guarded(() -> metadata.columns(ch.id, statementIds.incrementAndGet(), catalog, schemaPattern,
+        return guarded(() -> metadata.columns(ch.id, nextId(), catalog, schemaPattern,
                 tableNamePattern, columnNamePattern));
     }
 
     @Override
     public MetaResultSet getSchemas(ConnectionHandle ch, String catalog, Pat schemaPattern) {
-        return guarded(() -> metadata.schemas(ch.id, statementIds.incrementAndGet(), catalog, schemaPattern));
+        return guarded(() -> metadata.schemas(ch.id, nextId(), catalog, schemaPattern));
     }
 
     @Override
     public MetaResultSet getCatalogs(ConnectionHandle ch) {
-        return guarded(() -> metadata.catalogs(ch.id, statementIds.incrementAndGet()));
+        return guarded(() -> metadata.catalogs(ch.id, nextId()));
     }
 
     @Override
     public MetaResultSet getTableTypes(ConnectionHandle ch) {
-        return metadata.tableTypes(ch.id, statementIds.incrementAndGet());
+        return metadata.tableTypes(ch.id, nextId());
     }
 
     @Override
@@ -546,7 +558,7 @@ final class AsofMeta implements ProtobufMeta {
      */
     @Override
     public MetaResultSet getPrimaryKeys(ConnectionHandle ch, String catalog, String schema, String table) {
-        return guarded(() -> metadata.primaryKeys(ch.id, statementIds.incrementAndGet(), catalog, schema, table));
+        return guarded(() -> metadata.primaryKeys(ch.id, nextId(), catalog, schema, table));
     }
 
     @Override
@@ -621,7 +633,7 @@ final class AsofMeta implements ProtobufMeta {
     }
 
     private MetaResultSet empty(ConnectionHandle ch) {
-        return metadata.empty(ch.id, statementIds.incrementAndGet());
+        return metadata.empty(ch.id, nextId());
     }
 
     // Helpers.
@@ -632,20 +644,48 @@ final class AsofMeta implements ProtobufMeta {
             // Closed for idleness or the gateway restarted: Avatica's client may reopen it.
             throw new NoSuchConnectionException(id);
         }
-        if (!c.owner.equals(owner(identity.current()))) {
+        if (!c.user.equals(owner(identity.current()))) {
             throw new NoSuchConnectionException(id); // another user's connection: as if it did not exist
         }
         c.lastUsedNanos = System.nanoTime();
         return c;
     }
 
-    private Statement statement(StatementHandle h) throws NoSuchStatementException {
+    /**
+     * The statement {@code h} names, if it belongs to {@code h}'s connection. A statement of another
+     * connection is answered exactly like one that does not exist ({@link #noSuchStatement}), so
+     * that a request neither reaches nor reveals it.
+     */
+    private Statement statement(StatementHandle h) {
         Statement s = statements.get(h.id);
-        if (s == null) {
-            throw new NoSuchStatementException(h);
+        if (s == null || !s.connectionId.equals(h.connectionId)) {
+            throw noSuchStatement(h);
         }
         connection(s.connectionId);
         return s;
+    }
+
+    /**
+     * The refusal of a request naming a statement its connection does not own (or that is closed):
+     * SQLSTATE 08003 with the message "no such statement". Not Avatica's
+     * {@link NoSuchStatementException}: its client would silently re-create the statement and run
+     * it again.
+     */
+    private static RuntimeException noSuchStatement(StatementHandle h) {
+        AvaticaRuntimeException e = new AvaticaRuntimeException("no such statement " + h.id + " on connection "
+                + h.connectionId, ErrorCode.NO_SUCH_STATEMENT.code(), ErrorCode.NO_SUCH_STATEMENT.sqlState(),
+                AvaticaSeverity.ERROR);
+        e.setStackTrace(new StackTraceElement[0]);
+        return e;
+    }
+
+    /** A random statement id (metadata results too: none is sequential). */
+    private int nextId() {
+        int id;
+        do {
+            id = random.nextInt() & Integer.MAX_VALUE;
+        } while (id == 0 || statements.containsKey(id));
+        return id;
     }
 
     private interface Work<T> {
