@@ -1,5 +1,6 @@
 package dev.asof.flight;
 
+import dev.asof.gateway.GatewayConfig;
 import dev.asof.gateway.execution.StatementExecutor;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightInfo;
@@ -28,11 +29,12 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     private final MetadataStreams metadata;
 
     AsofFlightSqlProducer(StatementExecutor executor, BufferAllocator allocator, FlightSessions sessions,
-            FlightAuthentication authentication) {
+            FlightAuthentication authentication, GatewayConfig.Timeouts timeouts) {
         this.sessions = sessions;
         ResultStreamer streamer = new ResultStreamer(executor, allocator);
-        this.adHoc = new AdHocStatements(executor, sessions, streamer, allocator, authentication);
-        this.prepared = new PreparedStatements(executor, sessions, streamer, allocator, authentication);
+        this.adHoc = new AdHocStatements(executor, sessions, streamer, allocator, authentication, timeouts.resultIdle());
+        this.prepared = new PreparedStatements(executor, sessions, streamer, allocator, authentication,
+                timeouts.sessionIdle());
         this.ingest = new BulkIngest(executor, sessions, allocator);
         this.metadata = new MetadataStreams(executor, sessions, allocator);
     }

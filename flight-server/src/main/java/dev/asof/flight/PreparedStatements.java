@@ -39,11 +39,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * the result and parameter schemas there), then executed any number of times with the parameter
  * rows the client bound, without describing again. Each call runs as its caller
  * ({@link FlightAuthentication}). Handles are unguessable; a statement unused
- * for {@link #IDLE_TIMEOUT} is forgotten.
+ * for {@link #idleTimeout} is forgotten.
  */
 final class PreparedStatements {
-    /** Prepared statements unused this long are forgotten. */
-    static final Duration IDLE_TIMEOUT = Duration.ofMinutes(30);
+    /** Prepared statements unused this long are forgotten ({@code asof.session.idle-timeout}). */
+    private final Duration idleTimeout;
 
     private final StatementExecutor executor;
     private final FlightSessions sessions;
@@ -67,7 +67,8 @@ final class PreparedStatements {
     }
 
     PreparedStatements(StatementExecutor executor, FlightSessions sessions, ResultStreamer streamer,
-            BufferAllocator allocator, FlightAuthentication authentication) {
+            BufferAllocator allocator, FlightAuthentication authentication, Duration idleTimeout) {
+        this.idleTimeout = requireNonNull(idleTimeout, "idleTimeout");
         this.executor = requireNonNull(executor, "executor");
         this.authentication = requireNonNull(authentication, "authentication");
         this.sessions = requireNonNull(sessions, "sessions");
@@ -128,7 +129,8 @@ final class PreparedStatements {
             return;
         }
         List<List<Object>> rows = h.parameterRows;
-        streamer.streamPrepared(principal, h.query, rows.isEmpty() ? List.of(List.of()) : rows, listener);
+        streamer.streamPrepared(principal, h.query, rows.isEmpty() ? List.of(List.of()) : rows, listener,
+                FlightCalls.owner(context, principal));
     }
 
     /** Binds parameter rows for the statement's next executions. */
@@ -154,7 +156,8 @@ final class PreparedStatements {
                 List<List<Object>> rows = readParameters(flightStream);
                 long total = 0;
                 for (List<Object> params : rows.isEmpty() ? List.<List<Object>>of(List.of()) : rows) {
-                    long n = FlightCalls.runUpdate(executor, principal, h.query, params);
+                    long n = FlightCalls.runUpdate(executor, principal, h.query, params,
+                            FlightCalls.owner(context, principal));
                     total = n < 0 ? total : total + n;
                 }
                 FlightCalls.sendUpdateCount(allocator, ackStream, total);
@@ -164,10 +167,10 @@ final class PreparedStatements {
         };
     }
 
-    /** Forgets statements unused for {@link #IDLE_TIMEOUT}. */
+    /** Forgets statements unused for {@link #idleTimeout}. */
     void sweep() {
         long now = System.nanoTime();
-        handles.values().removeIf(h -> now - h.lastUsed > IDLE_TIMEOUT.toNanos());
+        handles.values().removeIf(h -> now - h.lastUsed > idleTimeout.toNanos());
     }
 
     void close() {

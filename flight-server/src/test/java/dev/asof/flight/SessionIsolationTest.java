@@ -144,6 +144,59 @@ class SessionIsolationTest {
         }
     }
 
+    /**
+     * Another session, over Flight or JDBC, can neither list, read, write nor describe a session's
+     * upload: plain SQL naming the upload schema is refused as a missing object (42S02 / NOT_FOUND),
+     * and no "did you mean" names it. The owner's table is untouched.
+     */
+    @Test
+    void anotherSessionsUploadCannotBeListedReadWrittenOrDescribed() throws Exception {
+        upload("iso-owner", "secret_labels", 5);
+        String schema = UploadSchemas.schemaName("iso-owner");
+        String table = "lake." + schema + ".secret_labels";
+        CallOption other = session("iso-other");
+        List<String> statements = List.of("SELECT label_id FROM " + table, "INSERT INTO " + table + " VALUES (6)",
+                "UPDATE " + table + " SET label_id = 0", "DELETE FROM " + table, "DROP TABLE " + table,
+                "DESCRIBE " + table, "SELECT 1 AS n FROM \"" + schema + "\".secret_labels");
+        for (String sql : statements) {
+            assertThatThrownBy(() -> {
+                if (sql.startsWith("SELECT") || sql.startsWith("DESCRIBE")) {
+                    client.execute(sql, other);
+                } else {
+                    client.executeUpdate(sql, other);
+                }
+            }).as(sql).isInstanceOf(FlightRuntimeException.class)
+                    .satisfies(e -> assertThat(((FlightRuntimeException) e).status().code())
+                            .isEqualTo(CallStatus.NOT_FOUND.code()));
+        }
+        // Unqualified, the name is unknown to the other session, and no candidate names the upload.
+        assertThatThrownBy(() -> client.execute("SELECT label_id FROM secret_label", other))
+                .isInstanceOf(FlightRuntimeException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("asof_session").doesNotContain("secret_labels"));
+        assertThat(rows(client.getSchemas(null, null, other), other).toString()).doesNotContain(schema);
+        assertThat(rows(client.getTables(null, null, "secret%", null, false, other), other)).isEmpty();
+
+        try (java.sql.Connection jdbc = TestGateway.jdbc(gateway.jdbcUrl());
+                java.sql.Statement st = jdbc.createStatement()) {
+            for (String sql : statements) {
+                assertThatThrownBy(() -> st.execute(sql)).as(sql).isInstanceOf(java.sql.SQLException.class)
+                        .satisfies(e -> assertThat(((java.sql.SQLException) e).getSQLState()).isEqualTo("42S02"));
+            }
+            try (java.sql.ResultSet rs = jdbc.getMetaData().getSchemas()) {
+                while (rs.next()) {
+                    assertThat(rs.getString("TABLE_SCHEM")).isNotEqualToIgnoringCase(schema);
+                }
+            }
+            try (java.sql.ResultSet rs = jdbc.getMetaData().getTables(null, null, "secret%", null)) {
+                assertThat(rs.next()).isFalse();
+            }
+        }
+        // The owner sees its table as it uploaded it.
+        CallOption owner = session("iso-owner");
+        assertThat(rows(client.execute("SELECT label_id FROM " + table, owner), owner)).containsExactly(List.of(5L));
+        assertThat(rows(client.getTables(null, null, "secret%", null, false, owner), owner)).hasSize(1);
+    }
+
     private static void upload(String session, String table, long value) {
         Schema schema = new Schema(List.of(new Field("label_id", FieldType.nullable(new ArrowType.Int(64, true)), null)));
         try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Every statement running in the gateway, on every protocol: from execution until its result is
@@ -34,7 +35,7 @@ public final class RunningStatements {
      * @param route where it runs: online, offline, warehouse, system, materialize, ddl
      */
     public record Running(String id, StatementOwner owner, String route, String sql, Instant started,
-            QueryControl control) {
+            QueryControl control, AtomicReference<Duration> timedOutAfter) {
         public Running {
             requireNonNull(id, "id");
             requireNonNull(owner, "owner");
@@ -42,13 +43,22 @@ public final class RunningStatements {
             requireNonNull(sql, "sql");
             requireNonNull(started, "started");
             requireNonNull(control, "control");
+            requireNonNull(timedOutAfter, "timedOutAfter");
         }
 
         /** How long it has run at {@code now}. */
         public Duration elapsed(Instant now) {
             return Duration.between(started, now);
         }
+
+        /** The statement limit it was cancelled for ({@link #expire}); empty when it was not. */
+        public Optional<Duration> timedOut() {
+            return Optional.ofNullable(timedOutAfter.get());
+        }
     }
+
+    /** Routes no statement limit applies to: a {@code MATERIALIZE} may rightly run for hours. */
+    private static final java.util.Set<String> UNLIMITED_ROUTES = java.util.Set.of("materialize");
 
     /** Records a statement that starts now; {@link #finish} it when its result is closed. */
     public Running start(StatementOwner owner, String route, String sql, QueryControl control) {
@@ -56,7 +66,8 @@ public final class RunningStatements {
         while (true) {
             byte[] bits = new byte[8];
             random.nextBytes(bits);
-            Running r = new Running(HexFormat.of().formatHex(bits), owner, route, excerpt, Instant.now(), control);
+            Running r = new Running(HexFormat.of().formatHex(bits), owner, route, excerpt, Instant.now(), control,
+                    new AtomicReference<>());
             if (running.putIfAbsent(r.id(), r) == null) {
                 return r;
             }
@@ -96,6 +107,26 @@ public final class RunningStatements {
      */
     static boolean mayKill(Principal requester, Running target) {
         return requester.admin() || requester.user().equalsIgnoreCase(target.owner().user());
+    }
+
+    /**
+     * Cancels every statement that has run longer than {@code limit} at {@code now} (except
+     * {@code MATERIALIZE}), marking it timed out so that its client is told why. The gateway calls
+     * this periodically; one sweep costs a look at each running statement and no timer per statement
+     * (a service runs thousands of lookups a second).
+     *
+     * @return how many were cancelled
+     */
+    public int expire(Duration limit, Instant now) {
+        int n = 0;
+        for (Running r : running.values()) {
+            if (!UNLIMITED_ROUTES.contains(r.route()) && r.elapsed(now).compareTo(limit) > 0
+                    && r.timedOutAfter().compareAndSet(null, limit)) {
+                r.control().cancel();
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Cancels every running statement (the gateway is stopping); returns how many. */

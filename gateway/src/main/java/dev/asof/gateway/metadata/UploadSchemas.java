@@ -9,6 +9,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
 
 /**
  * Warehouse schemas that hold a session's uploaded tables (Flight SQL bulk ingest):
@@ -43,6 +47,30 @@ public final class UploadSchemas {
     /** Whether {@code schema} is some session's upload schema (by its name). */
     public static boolean isUploadSchema(String schema) {
         return schema.toLowerCase(Locale.ROOT).startsWith(PREFIX);
+    }
+
+    /** A name in statement text that looks like an upload schema's, quoted or not. */
+    private static final Pattern NAMED = Pattern.compile("(?i)(?<![A-Za-z0-9_$])" + PREFIX + "[A-Za-z0-9_$]*");
+
+    /**
+     * Refuses a statement whose text names an upload schema other than the session's own, before it
+     * is planned or sent anywhere: statements passed through to the warehouse as written
+     * ({@code INSERT}, {@code UPDATE}, {@code DROP}…) and {@code DESCRIBE} would otherwise reach
+     * another session's tables. The refusal reads like a missing object's, so that it reveals
+     * nothing. Names starting with {@value #PREFIX} are reserved: one in a string literal is refused
+     * too.
+     *
+     * @throws AsofException UNKNOWN_OBJECT naming the first such name
+     */
+    public static void requireOwn(String sql, List<SchemaName> sessionSchemas) {
+        Matcher m = NAMED.matcher(sql);
+        while (m.find()) {
+            String name = m.group();
+            boolean own = sessionSchemas.stream().anyMatch(s -> s.schema().equalsIgnoreCase(name));
+            if (!own) {
+                throw new AsofException(ErrorCode.UNKNOWN_OBJECT, "table or schema '" + name + "' not found");
+            }
+        }
     }
 
     /**

@@ -63,6 +63,11 @@ class RunningStatementsTest {
             }
             SQLException e = slow.get(10, TimeUnit.SECONDS);
             assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(Duration.ofSeconds(5));
+            // who killed whose statement is in the audit log
+            String kill = java.nio.file.Files.readAllLines(dir.resolve("audit.log")).stream()
+                    .filter(l -> l.contains("\"event\":\"kill\"")).findFirst().orElseThrow();
+            assertThat(kill).contains("\"user\":\"ops\"").contains("\"outcome\":\"ok\"")
+                    .contains("statement " + id + " of user alice");
             assertThat((Object) e).isNotNull();
             assertThat(e.getSQLState()).isEqualTo("57014");
             assertThat(listed(operator)).isEmpty();

@@ -57,7 +57,13 @@ public enum ErrorCode {
      * is closed: answered the same either way, so that another client's statements are neither
      * reached nor revealed.
      */
-    NO_SUCH_STATEMENT(19, "08003");
+    NO_SUCH_STATEMENT(19, "08003"),
+    /**
+     * A result was closed by the gateway because its client fetched nothing from it for the idle
+     * timeout ({@code asof.result.idle-timeout}); its warehouse connection went back to the pool
+     * (invalid cursor state).
+     */
+    RESULT_EXPIRED(20, "24000");
 
     private final int code;
     private final String sqlState;

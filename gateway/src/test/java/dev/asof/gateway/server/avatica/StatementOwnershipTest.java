@@ -137,6 +137,28 @@ class StatementOwnershipTest {
         assertThat(service.apply(new Service.CreateStatementRequest("c")).statementId).isNotIn(ids);
     }
 
+    /**
+     * An id that names no live statement (here: closed, as the driver's cancel closes it) is
+     * Avatica's "missing statement", to which its client answers by re-creating the statement and
+     * running the request again: a cancelled {@code Statement} stays usable.
+     */
+    @Test
+    void anUnknownStatementIdIsMissingSoThatTheClientRecreatesIt() {
+        identity.as(dev.asof.gateway.session.Principal.GATEWAY, () -> {
+            service.apply(new Service.OpenConnectionRequest("c", Map.of()));
+            int id = service.apply(new Service.CreateStatementRequest("c")).statementId;
+            service.apply(new Service.CloseStatementRequest("c", id));
+            assertThat(service.apply(new Service.PrepareAndExecuteRequest("c", id, "SELECT 1", -1, -1))
+                    .missingStatement).isTrue();
+            assertThat(service.apply(new Service.FetchRequest("c", id, 0, 10)).missingStatement).isTrue();
+            // a new statement on the same connection runs
+            int next = service.apply(new Service.CreateStatementRequest("c")).statementId;
+            assertThat(service.apply(new Service.PrepareAndExecuteRequest("c", next, "SELECT 1", -1, -1))
+                    .results).hasSize(1);
+            return null;
+        });
+    }
+
     private static void assertRefused(Runnable request) {
         AvaticaRuntimeException e = catchThrowableOfType(request::run, AvaticaRuntimeException.class);
         assertThat(e).as("refused").isNotNull();
