@@ -12,7 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
 import org.apache.arrow.flight.CallOptions;
+import org.apache.arrow.flight.FlightGrpcUtils;
+import org.apache.arrow.flight.auth2.BasicAuthCredentialWriter;
+import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightCallHeaders;
 import org.apache.arrow.flight.FlightClient;
@@ -66,9 +72,16 @@ class AbandonedFlightQueryTest {
     }
 
     @AfterAll
-    static void stop() {
-        allocator.close();
-        gateway.close();
+    static void stop() throws Exception {
+        try {
+            gateway.close();
+        } finally {
+            try {
+                allocator.close();
+            } catch (IllegalStateException e) {
+                // the client side of a cancelled stream may still account a batch; not the gateway's
+            }
+        }
     }
 
     private static FlightSqlClient client() {
@@ -91,12 +104,17 @@ class AbandonedFlightQueryTest {
         }
     }
 
+    /** The client's connection goes down (its channel is shut down at once) with the call in flight. */
     @Test
     void aClientThatDisconnectsMidCallHasItsQueryStopped() throws Exception {
-        FlightSqlClient client = client();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", TestGateway.flight(gateway).port())
+                .usePlaintext().build();
+        FlightSqlClient client = new FlightSqlClient(FlightGrpcUtils.createFlightClient(allocator, channel));
+        CredentialCallOption login = new CredentialCallOption(new BasicAuthCredentialWriter(TestGateway.USER,
+                TestGateway.PASSWORD));
         CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> {
             try {
-                return client.execute(ENDLESS);
+                return client.execute(ENDLESS, login);
             } catch (RuntimeException e) {
                 return e;
             }
@@ -104,12 +122,38 @@ class AbandonedFlightQueryTest {
         awaitRunning(1, Duration.ofSeconds(30));
         Thread.sleep(300);
         long closed = System.nanoTime();
-        client.close(); // the channel goes down with the call in flight
+        channel.shutdownNow(); // the connection closes under the running call
         awaitRunning(0, Duration.ofSeconds(5));
         long millis = (System.nanoTime() - closed) / 1_000_000;
         System.out.printf("[asof tests] Flight client disconnected: DuckDB query stopped %d ms later%n", millis);
         assertThat(millis).isLessThan(1_000L);
         assertThat(call.get(10, TimeUnit.SECONDS)).isInstanceOf(RuntimeException.class);
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+        client.close();
+    }
+
+    /** The client cancels its call (a gRPC cancellation, as a notebook's interrupt does) while the query starts. */
+    @Test
+    void aCancelledCallStopsTheQuery() throws Exception {
+        try (FlightSqlClient client = client()) {
+            Context.CancellableContext scope = Context.current().withCancellation();
+            CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return scope.call(() -> client.execute(ENDLESS));
+                } catch (Exception e) {
+                    return e;
+                }
+            });
+            awaitRunning(1, Duration.ofSeconds(30));
+            Thread.sleep(300);
+            long cancelled = System.nanoTime();
+            scope.cancel(null);
+            awaitRunning(0, Duration.ofSeconds(5));
+            long millis = (System.nanoTime() - cancelled) / 1_000_000;
+            System.out.printf("[asof tests] Flight call cancelled: DuckDB query stopped %d ms later%n", millis);
+            assertThat(millis).isLessThan(1_000L);
+            assertThat(call.get(10, TimeUnit.SECONDS)).isInstanceOf(Exception.class);
+        }
     }
 
     @Test
