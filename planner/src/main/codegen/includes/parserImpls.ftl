@@ -286,6 +286,20 @@ SqlNode SqlShowObjects() :
     }
 }
 
+/** KILL 'statement id' */
+SqlNode SqlKill() :
+{
+    final Span s;
+    final String id;
+}
+{
+    <KILL> { s = span(); }
+    <QUOTED_STRING> { id = SqlParserUtil.parseString(token.image); }
+    {
+        return new SqlKill(s.end(this), id);
+    }
+}
+
 /** MATERIALIZE name [ FROM expression ] [ TO expression ] */
 SqlNode SqlMaterialize() :
 {

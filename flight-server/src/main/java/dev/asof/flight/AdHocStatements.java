@@ -6,6 +6,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.session.Principal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +30,12 @@ import org.apache.arrow.memory.BufferAllocator;
  * <p>A query is planned but not described: GetFlightInfo starts it and declares the schema of its
  * running result, and the DoGet of its ticket streams that result. So the warehouse receives the
  * query and nothing else (on a warm metadata cache). A started result that no DoGet claims within
- * {@link #UNCLAIMED_TIMEOUT} is cancelled. {@code GetSchema} of a query, where the client asks for
+ * {@link #unclaimedTimeout} is cancelled. {@code GetSchema} of a query, where the client asks for
  * metadata only, describes it instead.
  */
 final class AdHocStatements {
-    /** A started query whose ticket is not fetched within this time is cancelled. */
-    static final Duration UNCLAIMED_TIMEOUT = Duration.ofMinutes(5);
+    /** A started query whose ticket is not fetched within this time is cancelled ({@code asof.result.idle-timeout}). */
+    private final Duration unclaimedTimeout;
 
     private final StatementExecutor executor;
     private final FlightSessions sessions;
@@ -44,10 +45,12 @@ final class AdHocStatements {
     /** Started queries by ticket handle, until their DoGet. */
     private final Map<ByteString, Started> started = new ConcurrentHashMap<>();
 
-    private record Started(StartedResult result, long startedNanos) {}
+    /** A started result, the session whose ticket it is (null: a bearer ticket), and when it started. */
+    private record Started(StartedResult result, String session, long startedNanos) {}
 
     AdHocStatements(StatementExecutor executor, FlightSessions sessions, ResultStreamer streamer,
-            BufferAllocator allocator, FlightAuthentication authentication) {
+            BufferAllocator allocator, FlightAuthentication authentication, Duration unclaimedTimeout) {
+        this.unclaimedTimeout = requireNonNull(unclaimedTimeout, "unclaimedTimeout");
         this.executor = requireNonNull(executor, "executor");
         this.authentication = requireNonNull(authentication, "authentication");
         this.sessions = requireNonNull(sessions, "sessions");
@@ -58,9 +61,10 @@ final class AdHocStatements {
     FlightInfo flightInfo(FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
         String sql = command.getQuery();
         return FlightErrors.guarded(() -> {
-            StartedResult result = streamer.start(FlightCalls.principal(authentication, context), plan(sql, context));
+            Principal principal = FlightCalls.principal(authentication, context);
+            StartedResult result = streamer.start(principal, plan(sql, context), FlightCalls.owner(context, principal));
             ByteString handle = FlightCalls.newHandle();
-            started.put(handle, new Started(result, System.nanoTime()));
+            started.put(handle, new Started(result, FlightCalls.owningSession(context), System.nanoTime()));
             Ticket ticket = new Ticket(Any.pack(FlightSql.TicketStatementQuery.newBuilder()
                     .setStatementHandle(handle).build()).toByteArray());
             return FlightCalls.info(result.schema(), descriptor, ticket);
@@ -75,9 +79,11 @@ final class AdHocStatements {
                         sessions.searchPath(FlightCalls.session(context))))), sql);
     }
 
-    void stream(FlightSql.TicketStatementQuery ticket, ServerStreamListener listener) {
-        Started s = started.remove(ticket.getStatementHandle());
-        if (s == null) {
+    /** Streams a started result to the session that started it; another session's ticket is unknown to it. */
+    void stream(FlightSql.TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
+        Started s = started.get(ticket.getStatementHandle());
+        if (s == null || !FlightCalls.mayUse(s.session(), context)
+                || !started.remove(ticket.getStatementHandle(), s)) {
             listener.error(CallStatus.NOT_FOUND.withDescription("unknown or already used statement ticket")
                     .toRuntimeException());
             return;
@@ -89,8 +95,9 @@ final class AdHocStatements {
         String sql = command.getQuery();
         return () -> {
             try {
-                long count = FlightCalls.runUpdate(executor, FlightCalls.principal(authentication, context),
-                        plan(sql, context), List.of());
+                Principal principal = FlightCalls.principal(authentication, context);
+                long count = FlightCalls.runUpdate(executor, principal, plan(sql, context), List.of(),
+                        FlightCalls.owner(context, principal));
                 FlightCalls.sendUpdateCount(allocator, ackStream, count);
             } catch (RuntimeException e) {
                 ackStream.onError(FlightErrors.toFlight(e, sql));
@@ -107,7 +114,7 @@ final class AdHocStatements {
     void sweep() {
         long now = System.nanoTime();
         started.forEach((handle, s) -> {
-            if (now - s.startedNanos() > UNCLAIMED_TIMEOUT.toNanos() && started.remove(handle, s)) {
+            if (now - s.startedNanos() > unclaimedTimeout.toNanos() && started.remove(handle, s)) {
                 s.result().abandon();
             }
         });

@@ -1,5 +1,6 @@
 package dev.asof.flight;
 
+import dev.asof.gateway.GatewayConfig;
 import dev.asof.gateway.execution.StatementExecutor;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightInfo;
@@ -28,11 +29,12 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     private final MetadataStreams metadata;
 
     AsofFlightSqlProducer(StatementExecutor executor, BufferAllocator allocator, FlightSessions sessions,
-            FlightAuthentication authentication) {
+            FlightAuthentication authentication, GatewayConfig.Timeouts timeouts) {
         this.sessions = sessions;
         ResultStreamer streamer = new ResultStreamer(executor, allocator);
-        this.adHoc = new AdHocStatements(executor, sessions, streamer, allocator, authentication);
-        this.prepared = new PreparedStatements(executor, sessions, streamer, allocator, authentication);
+        this.adHoc = new AdHocStatements(executor, sessions, streamer, allocator, authentication, timeouts.resultIdle());
+        this.prepared = new PreparedStatements(executor, sessions, streamer, allocator, authentication,
+                timeouts.sessionIdle());
         this.ingest = new BulkIngest(executor, sessions, allocator);
         this.metadata = new MetadataStreams(executor, sessions, allocator);
     }
@@ -54,7 +56,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public void getStreamStatement(FlightSql.TicketStatementQuery ticket, CallContext context,
             ServerStreamListener listener) {
-        adHoc.stream(ticket, listener);
+        adHoc.stream(ticket, context, listener);
     }
 
     @Override
@@ -74,19 +76,19 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public void closePreparedStatement(FlightSql.ActionClosePreparedStatementRequest request, CallContext context,
             StreamListener<Result> listener) {
-        prepared.close(request, listener);
+        prepared.close(request, context, listener);
     }
 
     @Override
     public FlightInfo getFlightInfoPreparedStatement(FlightSql.CommandPreparedStatementQuery command,
             CallContext context, FlightDescriptor descriptor) {
-        return prepared.flightInfo(command, descriptor);
+        return prepared.flightInfo(command, context, descriptor);
     }
 
     @Override
     public SchemaResult getSchemaPreparedStatement(FlightSql.CommandPreparedStatementQuery command,
             CallContext context, FlightDescriptor descriptor) {
-        return prepared.schema(command);
+        return prepared.schema(command, context);
     }
 
     @Override
@@ -98,7 +100,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public Runnable acceptPutPreparedStatementQuery(FlightSql.CommandPreparedStatementQuery command,
             CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
-        return prepared.bind(command, flightStream, ackStream);
+        return prepared.bind(command, context, flightStream, ackStream);
     }
 
     @Override

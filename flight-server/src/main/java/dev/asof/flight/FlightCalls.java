@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.execution.StatementResult;
 import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
@@ -15,8 +16,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.List;
-import java.util.UUID;
+import java.util.HexFormat;
+import io.grpc.Context;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
@@ -52,10 +55,57 @@ final class FlightCalls {
         return authentication.principal(context, m == null ? null : m.peerAddress());
     }
 
-    /** A new unguessable statement handle. */
-    static ByteString newHandle() {
-        return ByteString.copyFrom(UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII));
+    /**
+     * The session a handle created by this call is bound to: the call's session when the call named
+     * it, else none. A client that keeps no session (no header, no cookie: a raw FlightClient,
+     * pyarrow without cookies) gets a fresh session on every call, so its ticket must be usable
+     * from its next call: such a handle is a bearer handle, protected by its 128 random bits only.
+     */
+    static String owningSession(CallContext context) {
+        SessionMiddleware m = context.getMiddleware(SessionMiddleware.KEY);
+        return m == null || !m.named() ? null : m.sessionId();
     }
+
+    /** How {@code sys.statements} shows this call's statements: its session, user and protocol. */
+    static StatementOwner owner(CallContext context, Principal principal) {
+        return new StatementOwner(session(context), principal.user(), "flight");
+    }
+
+    /** Stops watching the call ({@link #cancelWithCall}). */
+    interface CallWatch extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Cancels {@code control} when the gRPC call in service on this thread ends early: the client
+     * cancelled it, its deadline passed, or its connection closed. gRPC cancels the call's
+     * {@link Context} at once on a thread of its own, even while this call's handler is blocked in
+     * the engine (the stream listener's cancel handler would wait for the handler to return). Close
+     * the watch when the work is over or handed to another call: gRPC also cancels the context of a
+     * call that completed normally.
+     */
+    static CallWatch cancelWithCall(QueryControl control) {
+        Context call = Context.current();
+        Context.CancellationListener listener = c -> control.cancel();
+        call.addListener(listener, Runnable::run);
+        return () -> call.removeListener(listener);
+    }
+
+    /** Whether this call may use a handle bound to {@code owner} (null: bound to no session). */
+    static boolean mayUse(String owner, CallContext context) {
+        return owner == null || owner.equals(session(context));
+    }
+
+    /** A new unguessable statement handle: 128 random bits (hex), bound by its holder to the creating session. */
+    static ByteString newHandle() {
+        byte[] bits = new byte[16];
+        RANDOM.nextBytes(bits);
+        return ByteString.copyFrom(HexFormat.of().formatHex(bits).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Thread-safe; stateless as far as callers are concerned. */
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A FlightInfo with one endpoint: this server, {@code ticket}. */
     static FlightInfo info(Schema schema, FlightDescriptor descriptor, Ticket ticket) {
@@ -90,8 +140,12 @@ final class FlightCalls {
 
     /** Runs a statement that changes something, as {@code principal}, and returns its update count; a query is an error. */
     static long runUpdate(StatementExecutor executor, Principal principal, PreparedQuery query,
-            List<Object> parameters) {
-        StatementResult r = executor.execute(principal, query, parameters, QueryControl.none());
+            List<Object> parameters, StatementOwner owner) {
+        QueryControl control = QueryControl.none();
+        StatementResult r;
+        try (CallWatch watch = cancelWithCall(control)) {
+            r = executor.execute(principal, query, parameters, control, owner);
+        }
         if (r instanceof StatementResult.UpdateCount c) {
             return c.count();
         }

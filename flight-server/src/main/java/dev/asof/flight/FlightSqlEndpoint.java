@@ -22,9 +22,8 @@ import org.apache.arrow.memory.RootAllocator;
  * (bytes; default unlimited).
  */
 public final class FlightSqlEndpoint implements ProtocolEndpoint {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FlightSqlEndpoint.class);
     public static final String ALLOCATOR_LIMIT_PROPERTY = "asof.flight.allocator-limit";
-    /** Uploaded session tables are dropped after this long without a call from their session. */
-    static final Duration SESSION_IDLE_TIMEOUT = Duration.ofMinutes(30);
 
     private final BufferAllocator allocator;
     private final FlightServer server;
@@ -46,10 +45,13 @@ public final class FlightSqlEndpoint implements ProtocolEndpoint {
     public static FlightSqlEndpoint start(StatementExecutor executor, Authenticator authenticator, GatewayConfig config) {
         long limit = Long.getLong(ALLOCATOR_LIMIT_PROPERTY, Long.MAX_VALUE);
         BufferAllocator allocator = new RootAllocator(limit);
-        FlightSessions sessions = new FlightSessions(executor, SESSION_IDLE_TIMEOUT);
+        GatewayConfig.Timeouts timeouts = config.timeouts();
+        // Uploaded session tables are dropped after this long without a call from their session.
+        FlightSessions sessions = new FlightSessions(executor, timeouts.sessionIdle());
         sessions.dropAll(); // leftovers of a gateway that did not stop cleanly
         FlightAuthentication authentication = new FlightAuthentication(authenticator, config.security().flightTokenTtl());
-        AsofFlightSqlProducer producer = new AsofFlightSqlProducer(executor, allocator, sessions, authentication);
+        AsofFlightSqlProducer producer = new AsofFlightSqlProducer(executor, allocator, sessions, authentication,
+                timeouts);
         boolean tls = config.flightTlsCert() != null;
         Location location = tls ? Location.forGrpcTls(config.host(), config.flightPort())
                 : Location.forGrpcInsecure(config.host(), config.flightPort());
@@ -74,7 +76,17 @@ public final class FlightSqlEndpoint implements ProtocolEndpoint {
             t.setDaemon(true);
             return t;
         });
-        sweeper.scheduleWithFixedDelay(producer::sweep, 1, 1, TimeUnit.MINUTES);
+        // Several looks per timeout, at most one a second: what a vanished client left is released
+        // within a second of its timeout.
+        long period = Math.max(50, Math.min(1000, Math.min(timeouts.sessionIdle().toMillis(),
+                timeouts.resultIdle().toMillis()) / 4));
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                producer.sweep();
+            } catch (RuntimeException e) {
+                LOG.warn("releasing idle Flight SQL sessions and results failed", e); // the next sweep tries again
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
         String url = (tls ? "grpc+tls://" : "grpc://") + config.host() + ":" + server.getPort();
         return new FlightSqlEndpoint(allocator, server, producer, sessions, sweeper, url);
     }

@@ -39,11 +39,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * the result and parameter schemas there), then executed any number of times with the parameter
  * rows the client bound, without describing again. Each call runs as its caller
  * ({@link FlightAuthentication}). Handles are unguessable; a statement unused
- * for {@link #IDLE_TIMEOUT} is forgotten.
+ * for {@link #idleTimeout} is forgotten.
  */
 final class PreparedStatements {
-    /** Prepared statements unused this long are forgotten. */
-    static final Duration IDLE_TIMEOUT = Duration.ofMinutes(30);
+    /** Prepared statements unused this long are forgotten ({@code asof.session.idle-timeout}). */
+    private final Duration idleTimeout;
 
     private final StatementExecutor executor;
     private final FlightSessions sessions;
@@ -55,16 +55,20 @@ final class PreparedStatements {
     /** A prepared statement, the parameter rows last bound to it and when it was last used. */
     private static final class Handle {
         final PreparedQuery query;
+        /** The session that created it, the only one that may use or close it; null: a bearer handle. */
+        final String session;
         volatile List<List<Object>> parameterRows = List.of();
         volatile long lastUsed = System.nanoTime();
 
-        Handle(PreparedQuery query) {
+        Handle(PreparedQuery query, String session) {
             this.query = query;
+            this.session = session;
         }
     }
 
     PreparedStatements(StatementExecutor executor, FlightSessions sessions, ResultStreamer streamer,
-            BufferAllocator allocator, FlightAuthentication authentication) {
+            BufferAllocator allocator, FlightAuthentication authentication, Duration idleTimeout) {
+        this.idleTimeout = requireNonNull(idleTimeout, "idleTimeout");
         this.executor = requireNonNull(executor, "executor");
         this.authentication = requireNonNull(authentication, "authentication");
         this.sessions = requireNonNull(sessions, "sessions");
@@ -78,7 +82,7 @@ final class PreparedStatements {
             PreparedQuery q = executor.prepare(FlightCalls.principal(authentication, context), request.getQuery(),
                     sessions.searchPath(FlightCalls.session(context)));
             ByteString handle = FlightCalls.newHandle();
-            handles.put(handle, new Handle(q));
+            handles.put(handle, new Handle(q, FlightCalls.owningSession(context)));
             FlightSql.ActionCreatePreparedStatementResult.Builder result = FlightSql.ActionCreatePreparedStatementResult
                     .newBuilder().setPreparedStatementHandle(handle);
             if (q.columns().isPresent()) {
@@ -92,40 +96,49 @@ final class PreparedStatements {
         }
     }
 
-    void close(FlightSql.ActionClosePreparedStatementRequest request, StreamListener<Result> listener) {
-        handles.remove(request.getPreparedStatementHandle());
-        listener.onCompleted();
+    void close(FlightSql.ActionClosePreparedStatementRequest request, CallContext context,
+            StreamListener<Result> listener) {
+        try {
+            Handle h = handle(request.getPreparedStatementHandle(), context);
+            handles.remove(request.getPreparedStatementHandle(), h);
+            listener.onCompleted();
+        } catch (RuntimeException e) {
+            listener.onError(FlightErrors.toFlight(e, null));
+        }
     }
 
-    FlightInfo flightInfo(FlightSql.CommandPreparedStatementQuery command, FlightDescriptor descriptor) {
-        return FlightErrors.guarded(() -> FlightCalls.info(ResultStreamer.resultSchema(handle(command).query),
+    FlightInfo flightInfo(FlightSql.CommandPreparedStatementQuery command, CallContext context,
+            FlightDescriptor descriptor) {
+        return FlightErrors.guarded(() -> FlightCalls.info(ResultStreamer.resultSchema(handle(command, context).query),
                 descriptor, FlightCalls.ticketFor(command)), null);
     }
 
-    SchemaResult schema(FlightSql.CommandPreparedStatementQuery command) {
-        return FlightErrors.guarded(() -> new SchemaResult(ResultStreamer.resultSchema(handle(command).query)), null);
+    SchemaResult schema(FlightSql.CommandPreparedStatementQuery command, CallContext context) {
+        return FlightErrors.guarded(() -> new SchemaResult(ResultStreamer.resultSchema(handle(command, context).query)),
+                null);
     }
 
     void stream(FlightSql.CommandPreparedStatementQuery command, CallContext context, ServerStreamListener listener) {
         Handle h;
         Principal principal;
         try {
-            h = handle(command);
+            h = handle(command, context);
             principal = FlightCalls.principal(authentication, context);
         } catch (RuntimeException e) {
             listener.error(FlightErrors.toFlight(e, null));
             return;
         }
         List<List<Object>> rows = h.parameterRows;
-        streamer.streamPrepared(principal, h.query, rows.isEmpty() ? List.of(List.of()) : rows, listener);
+        streamer.streamPrepared(principal, h.query, rows.isEmpty() ? List.of(List.of()) : rows, listener,
+                FlightCalls.owner(context, principal));
     }
 
     /** Binds parameter rows for the statement's next executions. */
-    Runnable bind(FlightSql.CommandPreparedStatementQuery command, FlightStream flightStream,
+    Runnable bind(FlightSql.CommandPreparedStatementQuery command, CallContext context, FlightStream flightStream,
             StreamListener<PutResult> ackStream) {
         return () -> {
             try {
-                handle(command).parameterRows = readParameters(flightStream);
+                handle(command, context).parameterRows = readParameters(flightStream);
                 ackStream.onCompleted();
             } catch (RuntimeException e) {
                 ackStream.onError(FlightErrors.toFlight(e, null));
@@ -138,12 +151,13 @@ final class PreparedStatements {
             StreamListener<PutResult> ackStream) {
         return () -> {
             try {
-                Handle h = handle(command.getPreparedStatementHandle());
+                Handle h = handle(command.getPreparedStatementHandle(), context);
                 Principal principal = FlightCalls.principal(authentication, context);
                 List<List<Object>> rows = readParameters(flightStream);
                 long total = 0;
                 for (List<Object> params : rows.isEmpty() ? List.<List<Object>>of(List.of()) : rows) {
-                    long n = FlightCalls.runUpdate(executor, principal, h.query, params);
+                    long n = FlightCalls.runUpdate(executor, principal, h.query, params,
+                            FlightCalls.owner(context, principal));
                     total = n < 0 ? total : total + n;
                 }
                 FlightCalls.sendUpdateCount(allocator, ackStream, total);
@@ -153,24 +167,26 @@ final class PreparedStatements {
         };
     }
 
-    /** Forgets statements unused for {@link #IDLE_TIMEOUT}. */
+    /** Forgets statements unused for {@link #idleTimeout}. */
     void sweep() {
         long now = System.nanoTime();
-        handles.values().removeIf(h -> now - h.lastUsed > IDLE_TIMEOUT.toNanos());
+        handles.values().removeIf(h -> now - h.lastUsed > idleTimeout.toNanos());
     }
 
     void close() {
         handles.clear();
     }
 
-    private Handle handle(FlightSql.CommandPreparedStatementQuery command) {
-        return handle(command.getPreparedStatementHandle());
+    private Handle handle(FlightSql.CommandPreparedStatementQuery command, CallContext context) {
+        return handle(command.getPreparedStatementHandle(), context);
     }
 
-    private Handle handle(ByteString handle) {
+    /** The handle's statement if the calling session created it; another session's is answered as unknown. */
+    private Handle handle(ByteString handle, CallContext context) {
         Handle h = handles.get(handle);
-        if (h == null) {
-            throw new AsofException(ErrorCode.INVALID_QUERY, "unknown or closed prepared statement");
+        if (h == null || !FlightCalls.mayUse(h.session, context)) {
+            throw new AsofException(ErrorCode.NO_SUCH_STATEMENT, "no such prepared statement (unknown, closed, or "
+                    + "another session's)");
         }
         h.lastUsed = System.nanoTime();
         return h;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.execution.StatementResult;
 import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
@@ -56,13 +57,16 @@ final class ResultStreamer {
      * Runs a statement planned to run at once, without parameters, as {@code principal}: its schema is that of the running
      * result (the engine's Arrow export or the cursor's columns), so it is never described first.
      */
-    StartedResult start(Principal principal, PreparedQuery query) {
+    StartedResult start(Principal principal, PreparedQuery query, StatementOwner owner) {
         QueryControl control = QueryControl.none();
         BufferAllocator child = allocator.newChildAllocator("result", 0, allocator.getLimit());
         ArrowExport.ArrowBatches batches = null;
         RowCursor cursor = null;
-        try {
-            Optional<ArrowExport.ArrowBatches> export = executor.executeArrow(principal, query, List.of(), control, child, BATCH_ROWS);
+        // Until the result is handed to its DoGet: the query runs within this call, which the
+        // client may cancel or let pass its deadline.
+        try (FlightCalls.CallWatch watch = FlightCalls.cancelWithCall(control)) {
+            Optional<ArrowExport.ArrowBatches> export = executor.executeArrow(principal, query, List.of(), control,
+                    child, BATCH_ROWS, owner);
             if (export.isPresent()) {
                 batches = export.get();
                 Optional<Schema> declared = declaredSchema(root(batches).getSchema());
@@ -73,7 +77,7 @@ final class ResultStreamer {
                 batches.close();
                 batches = null;
             }
-            StatementResult result = executor.execute(principal, query, List.of(), control);
+            StatementResult result = executor.execute(principal, query, List.of(), control, owner);
             if (result instanceof StatementResult.Rows rows) {
                 cursor = rows.cursor();
                 return new StartedResult(query.sql(), ArrowTypes.schema(cursor.columns()), control, child, null, cursor);
@@ -97,7 +101,7 @@ final class ResultStreamer {
         listener.setOnCancelHandler(result.control()::cancel);
         BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
         backpressure.register(listener);
-        try (result) {
+        try (result; FlightCalls.CallWatch watch = FlightCalls.cancelWithCall(result.control())) {
             if (result.batches() != null) {
                 sendBatches(result.batches(), listener, backpressure, result.control());
             } else {
@@ -118,21 +122,23 @@ final class ResultStreamer {
      * schema (worked out when it was prepared, so nothing is described here).
      */
     void streamPrepared(Principal principal, PreparedQuery query, List<List<Object>> parameterRows,
-            ServerStreamListener listener) {
+            ServerStreamListener listener, StatementOwner owner) {
         QueryControl control = QueryControl.none();
         listener.setOnCancelHandler(control::cancel);
         Schema schema = resultSchema(query);
         BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
         backpressure.register(listener);
-        try (BufferAllocator child = allocator.newChildAllocator("stream", 0, allocator.getLimit())) {
+        try (BufferAllocator child = allocator.newChildAllocator("stream", 0, allocator.getLimit());
+                FlightCalls.CallWatch watch = FlightCalls.cancelWithCall(control)) {
             if (parameterRows.size() == 1 && !schema.getFields().isEmpty()
-                    && streamExport(principal, query, parameterRows.get(0), schema, child, control, listener, backpressure)) {
+                    && streamExport(principal, query, parameterRows.get(0), schema, child, control, listener, backpressure,
+                            owner)) {
                 return;
             }
             try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, child)) {
                 listener.start(root);
                 for (List<Object> params : parameterRows) {
-                    StatementResult result = executor.execute(principal, query, params, control);
+                    StatementResult result = executor.execute(principal, query, params, control, owner);
                     if (!(result instanceof StatementResult.Rows rows)) {
                         continue;
                     }
@@ -160,8 +166,9 @@ final class ResultStreamer {
      * declared schema; the caller then converts rows.
      */
     private boolean streamExport(Principal principal, PreparedQuery query, List<Object> params, Schema declared, BufferAllocator child,
-            QueryControl control, ServerStreamListener listener, BackpressureStrategy backpressure) {
-        Optional<ArrowExport.ArrowBatches> export = executor.executeArrow(principal, query, params, control, child, BATCH_ROWS);
+            QueryControl control, ServerStreamListener listener, BackpressureStrategy backpressure, StatementOwner owner) {
+        Optional<ArrowExport.ArrowBatches> export = executor.executeArrow(principal, query, params, control, child,
+                BATCH_ROWS, owner);
         if (export.isEmpty()) {
             return false;
         }

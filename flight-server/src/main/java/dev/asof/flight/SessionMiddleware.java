@@ -39,6 +39,14 @@ final class SessionMiddleware implements FlightServerMiddleware {
         return peerAddress;
     }
 
+    /**
+     * Whether the call named its session (header or cookie). A call that did not was given a fresh
+     * one that no later call will name: handles it creates are bound to no session.
+     */
+    boolean named() {
+        return !fresh;
+    }
+
     @Override
     public void onBeforeSendingHeaders(CallHeaders outgoing) {
         if (fresh) {

@@ -25,7 +25,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running gateway: registry, engines and protocol endpoints. Start one with {@link #start}; close
@@ -37,6 +44,8 @@ import java.util.function.UnaryOperator;
  * written to {@code <data-dir>/audit.log} ({@link JsonLinesAuditLog}).
  */
 public final class AsofGateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AsofGateway.class);
+
     private final GatewayConfig config;
     private final Registry registry;
     private final WarehouseConnector warehouse;
@@ -46,10 +55,13 @@ public final class AsofGateway implements AutoCloseable {
     private final List<ProtocolEndpoint> endpoints;
     private final AuditLog audit;
     private final AdminBootstrap.Outcome admin;
+    /** Enforces the statement limit ({@link GatewayConfig.Timeouts#statement}); null without one. */
+    private final ScheduledExecutorService statementLimit;
 
     private AsofGateway(GatewayConfig config, Registry registry, WarehouseConnector warehouse, OnlineServing online,
             StatementExecutor executor, AvaticaEndpoint jdbcEndpoint, List<ProtocolEndpoint> endpoints, AuditLog audit,
-            AdminBootstrap.Outcome admin) {
+            AdminBootstrap.Outcome admin, ScheduledExecutorService statementLimit) {
+        this.statementLimit = statementLimit;
         this.audit = audit;
         this.admin = admin;
         this.config = config;
@@ -106,7 +118,7 @@ public final class AsofGateway implements AutoCloseable {
             StatementExecutor executor = new StatementExecutor(registry, warehouse, online, config.metadataTtl(),
                     new UserAdministration(registry.users(), hasher, audit, config.clock(), authenticator::forget));
             AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, authenticator, config.host(), config.jdbcPort(),
-                    config.security().jdbcTlsCert(), config.security().jdbcTlsKey());
+                    config.security().jdbcTlsCert(), config.security().jdbcTlsKey(), config.timeouts());
             List<ProtocolEndpoint> others = new ArrayList<>();
             try {
                 // Endpoints from other modules on the class path (e.g. Arrow Flight SQL).
@@ -118,7 +130,8 @@ public final class AsofGateway implements AutoCloseable {
                 endpoint.close();
                 throw e;
             }
-            return new AsofGateway(config, registry, warehouse, online, executor, endpoint, others, audit, admin);
+            return new AsofGateway(config, registry, warehouse, online, executor, endpoint, others, audit, admin,
+                    enforceStatementLimit(executor, config.timeouts()));
         } catch (RuntimeException e) {
             if (online != null) {
                 online.close();
@@ -132,6 +145,33 @@ public final class AsofGateway implements AutoCloseable {
             registry.close();
             throw e;
         }
+    }
+
+    /**
+     * Checks the running statements against the statement limit several times per limit, at most
+     * once a second: a statement is stopped within a second of passing it (or a quarter of a short
+     * limit).
+     */
+    private static ScheduledExecutorService enforceStatementLimit(StatementExecutor executor,
+            GatewayConfig.Timeouts timeouts) {
+        if (timeouts.statementLimit().isEmpty()) {
+            return null;
+        }
+        Duration limit = timeouts.statementLimit().get();
+        long period = Math.max(50, Math.min(1000, limit.toMillis() / 4));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "asof-statement-limit");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            int n = executor.running().expire(limit, Instant.now());
+            if (n > 0) {
+                LOG.info("cancelled {} statement(s) running longer than {} ({})", n, limit,
+                        GatewayConfig.STATEMENT_TIMEOUT_KEY);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+        return timer;
     }
 
     /**
@@ -168,6 +208,15 @@ public final class AsofGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        // Running statements first: a warehouse query blocked in the engine would otherwise hold
+        // the endpoints' shutdown (and the process) for as long as it runs.
+        if (statementLimit != null) {
+            statementLimit.shutdownNow();
+        }
+        int cancelled = executor.running().cancelAll();
+        if (cancelled > 0) {
+            LOG.info("cancelled {} running statement(s)", cancelled);
+        }
         for (int i = endpoints.size() - 1; i >= 0; i--) {
             endpoints.get(i).close();
         }

@@ -58,10 +58,11 @@ import java.util.TreeSet;
  *     Statements that run through the gateway and may change tables (DDL, DML, bulk loads) clear it
  *     at once; the TTL bounds how long changes made outside the gateway stay unseen
  * @param security logins and TLS of the JDBC endpoint ({@link Security})
+ * @param timeouts how long statements may run and idle clients keep their resources ({@link Timeouts})
  */
 public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightPort, Path flightTlsCert,
         Path flightTlsKey, Optional<String> warehouse, Optional<String> online, Map<String, ConnectorConfig> connectors,
-        Clock clock, Duration metadataTtl, Security security) {
+        Clock clock, Duration metadataTtl, Security security, Timeouts timeouts) {
     public static final int DEFAULT_JDBC_PORT = 8765;
     public static final int DEFAULT_FLIGHT_PORT = 8815;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -104,12 +105,81 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     public static final String JDBC_TLS_CERT_KEY = "asof.jdbc.tls.cert";
     /** Properties-file key of {@link Security#jdbcTlsKey}; relative paths resolve against the file's directory. */
     public static final String JDBC_TLS_KEY_KEY = "asof.jdbc.tls.key";
+    /** Properties-file key of {@link Timeouts#statement}. */
+    public static final String STATEMENT_TIMEOUT_KEY = "asof.statement.timeout";
+    /** Properties-file key of {@link Timeouts#resultIdle}. */
+    public static final String RESULT_IDLE_TIMEOUT_KEY = "asof.result.idle-timeout";
+    /** Properties-file key of {@link Timeouts#jdbcConnectionIdle}. */
+    public static final String JDBC_IDLE_TIMEOUT_KEY = "asof.jdbc.idle-timeout";
+    /** Properties-file key of {@link Timeouts#sessionIdle}. */
+    public static final String SESSION_IDLE_TIMEOUT_KEY = "asof.session.idle-timeout";
     private static final Set<String> KEYS = Set.of(DATA_DIR_KEY, HOST_KEY, PORT_KEY, FLIGHT_PORT_KEY,
             FLIGHT_TLS_CERT_KEY, FLIGHT_TLS_KEY_KEY, WAREHOUSE_KEY, ONLINE_KEY, ADMIN_USER_KEY, ADMIN_PASSWORD_KEY,
-            FLIGHT_TOKEN_TTL_KEY, JDBC_TLS_CERT_KEY, JDBC_TLS_KEY_KEY, METADATA_TTL_KEY);
+            FLIGHT_TOKEN_TTL_KEY, JDBC_TLS_CERT_KEY, JDBC_TLS_KEY_KEY, METADATA_TTL_KEY, STATEMENT_TIMEOUT_KEY,
+            RESULT_IDLE_TIMEOUT_KEY, JDBC_IDLE_TIMEOUT_KEY, SESSION_IDLE_TIMEOUT_KEY);
     /** {@code asof.<x>.*} namespaces that are the gateway's own, never a connector's. */
     private static final Set<String> GATEWAY_NAMESPACES = Set.of("jdbc", "flight", "http", "data-dir", "warehouse", "online",
-            "admin", "metadata");
+            "admin", "metadata", "statement", "result", "session");
+
+    /**
+     * How long work may run, and how long what an idle or vanished client holds is kept. A client
+     * that dies says nothing; these limits are what gives its warehouse connections back.
+     *
+     * @param statement the longest a statement may run, from its start until its result is closed
+     *     (its last row fetched), on every protocol ({@value #STATEMENT_TIMEOUT_KEY}; default
+     *     {@link #DEFAULT_STATEMENT_TIMEOUT}; zero: no limit). Gateway-wide, for every user.
+     *     {@code MATERIALIZE} is not limited. A statement past it is cancelled and fails with
+     *     SQLSTATE 57014
+     * @param resultIdle a result whose rows the client has not fetched for this long is closed and
+     *     its warehouse connection returned ({@value #RESULT_IDLE_TIMEOUT_KEY}; default
+     *     {@link #DEFAULT_RESULT_IDLE_TIMEOUT}); a later fetch fails with SQLSTATE 24000. For Flight
+     *     SQL: a started query whose ticket is not fetched within this time
+     * @param jdbcConnectionIdle a JDBC connection that sent no request for this long is closed with
+     *     its statements ({@value #JDBC_IDLE_TIMEOUT_KEY}; default {@link #DEFAULT_JDBC_IDLE_TIMEOUT}).
+     *     Avatica over HTTP has no socket per connection, so idleness is the only sign of a client
+     *     that went away between requests
+     * @param sessionIdle a Flight SQL session without a call for this long is dropped with its
+     *     uploaded tables and prepared statements ({@value #SESSION_IDLE_TIMEOUT_KEY}; default
+     *     {@link #DEFAULT_SESSION_IDLE_TIMEOUT})
+     */
+    public record Timeouts(Duration statement, Duration resultIdle, Duration jdbcConnectionIdle, Duration sessionIdle) {
+        public Timeouts {
+            requireNonNull(statement, "statement");
+            requireNonNull(resultIdle, "resultIdle");
+            requireNonNull(jdbcConnectionIdle, "jdbcConnectionIdle");
+            requireNonNull(sessionIdle, "sessionIdle");
+            if (statement.isNegative()) {
+                throw new IllegalArgumentException("the statement timeout must not be negative");
+            }
+            if (!positive(resultIdle) || !positive(jdbcConnectionIdle) || !positive(sessionIdle)) {
+                throw new IllegalArgumentException("idle timeouts must be positive");
+            }
+        }
+
+        /** The defaults listed above. */
+        public static Timeouts defaults() {
+            return new Timeouts(DEFAULT_STATEMENT_TIMEOUT, DEFAULT_RESULT_IDLE_TIMEOUT, DEFAULT_JDBC_IDLE_TIMEOUT,
+                    DEFAULT_SESSION_IDLE_TIMEOUT);
+        }
+
+        /** The statement limit, if there is one. */
+        public java.util.Optional<Duration> statementLimit() {
+            return statement.isZero() ? java.util.Optional.empty() : java.util.Optional.of(statement);
+        }
+
+        private static boolean positive(Duration d) {
+            return !d.isNegative() && !d.isZero();
+        }
+    }
+
+    /** Default of {@link Timeouts#statement}: 1 hour. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofHours(1);
+    /** Default of {@link Timeouts#resultIdle}: 5 minutes. */
+    public static final Duration DEFAULT_RESULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** Default of {@link Timeouts#jdbcConnectionIdle}: 30 minutes. */
+    public static final Duration DEFAULT_JDBC_IDLE_TIMEOUT = Duration.ofMinutes(30);
+    /** Default of {@link Timeouts#sessionIdle}: 30 minutes. */
+    public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(30);
 
     /**
      * Logins and TLS of the JDBC endpoint.
@@ -159,6 +229,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         requireNonNull(clock, "clock");
         requireNonNull(security, "security");
         requireNonNull(metadataTtl, "metadataTtl");
+        requireNonNull(timeouts, "timeouts");
         if (metadataTtl.isNegative()) {
             throw new IllegalArgumentException("metadataTtl must not be negative: " + metadataTtl);
         }
@@ -167,7 +238,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** The embedded engines under {@code dataDir}; Flight SQL on the default port {@value #DEFAULT_FLIGHT_PORT}, without TLS. */
     public GatewayConfig(Path dataDir, String host, int jdbcPort) {
         this(dataDir, host, jdbcPort, DEFAULT_FLIGHT_PORT, null, null, Optional.empty(), Optional.empty(), Map.of(),
-                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults());
+                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults(), Timeouts.defaults());
     }
 
     /** {@code ./data}, {@code 127.0.0.1}, port {@value #DEFAULT_JDBC_PORT}. */
@@ -178,7 +249,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Embedded engines under {@code dataDir}, on free loopback ports. */
     public static GatewayConfig embedded(Path dataDir) {
         return new GatewayConfig(dataDir, "127.0.0.1", 0, 0, null, null, Optional.empty(), Optional.empty(), Map.of(),
-                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults());
+                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults(), Timeouts.defaults());
     }
 
     /**
@@ -278,9 +349,35 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         if (metadataTtlText != null) {
             metadataTtl = parseMetadataTtl(metadataTtlText, origin + ": " + METADATA_TTL_KEY);
         }
+        Timeouts t = base.timeouts();
+        Timeouts timeouts = new Timeouts(
+                duration(properties, STATEMENT_TIMEOUT_KEY, origin, t.statement(), true),
+                duration(properties, RESULT_IDLE_TIMEOUT_KEY, origin, t.resultIdle(), false),
+                duration(properties, JDBC_IDLE_TIMEOUT_KEY, origin, t.jdbcConnectionIdle(), false),
+                duration(properties, SESSION_IDLE_TIMEOUT_KEY, origin, t.sessionIdle(), false));
         return new GatewayConfig(dataDir, host != null ? host : base.host(), port, flightPort, cert, key,
                 warehouse, online, connectors, base.clock(), metadataTtl,
-                new Security(adminUser, adminPassword, ttl, jdbcCert, jdbcKey));
+                new Security(adminUser, adminPassword, ttl, jdbcCert, jdbcKey), timeouts);
+    }
+
+    /** A duration key's value, or {@code fallback}; {@code 0} only where {@code zeroAllowed} (no limit). */
+    private static Duration duration(Properties properties, String key, String origin, Duration fallback,
+            boolean zeroAllowed) {
+        String text = trimmed(properties, key);
+        if (text == null) {
+            return fallback;
+        }
+        if (text.equals("0")) {
+            if (zeroAllowed) {
+                return Duration.ZERO;
+            }
+            throw new IllegalArgumentException(origin + ": " + key + " must be a positive duration, not '0'");
+        }
+        Duration d = ConnectorConfig.parseDuration(text, origin + ": " + key);
+        if (d.isNegative() || (d.isZero() && !zeroAllowed)) {
+            throw new IllegalArgumentException(origin + ": " + key + " must be a positive duration, not '" + text + "'");
+        }
+        return d;
     }
 
     private static Path pathOf(String text, Path baseDir, Path fallback) {
@@ -327,7 +424,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another clock (tests pin "now" to check online TTLs exactly). */
     public GatewayConfig withClock(Clock c) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, c, metadataTtl, security);
+                connectors, c, metadataTtl, security, timeouts);
     }
 
     /**
@@ -336,13 +433,13 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
      */
     public GatewayConfig withWarehouse(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, Optional.of(name),
-                online, with(name, properties), clock, metadataTtl, security);
+                online, with(name, properties), clock, metadataTtl, security, timeouts);
     }
 
     /** Same gateway with online store {@code name} and its keys (prefix taken off, e.g. {@code hosts}). */
     public GatewayConfig withOnlineStore(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse,
-                Optional.of(name), with(name, properties), clock, metadataTtl, security);
+                Optional.of(name), with(name, properties), clock, metadataTtl, security, timeouts);
     }
 
     private Map<String, ConnectorConfig> with(String name, Map<String, String> properties) {
@@ -354,33 +451,33 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another metadata TTL (a duration; zero turns the metadata cache off). */
     public GatewayConfig withMetadataTtl(Duration ttl) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, ttl, security);
+                connectors, clock, ttl, security, timeouts);
     }
 
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(dir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security);
+                connectors, clock, metadataTtl, security, timeouts);
     }
 
     public GatewayConfig withHost(String h) {
         return new GatewayConfig(dataDir, h, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security);
+                connectors, clock, metadataTtl, security, timeouts);
     }
 
     public GatewayConfig withJdbcPort(int port) {
         return new GatewayConfig(dataDir, host, port, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security);
+                connectors, clock, metadataTtl, security, timeouts);
     }
 
     public GatewayConfig withFlightPort(int port) {
         return new GatewayConfig(dataDir, host, jdbcPort, port, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security);
+                connectors, clock, metadataTtl, security, timeouts);
     }
 
     /** Flight SQL over TLS with this PEM certificate chain and PKCS#8 key; nulls turn TLS off. */
     public GatewayConfig withFlightTls(Path cert, Path key) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key, warehouse, online, connectors, clock,
-                metadataTtl, security);
+                metadataTtl, security, timeouts);
     }
 
     /**
@@ -395,7 +492,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with these security settings. */
     public GatewayConfig withSecurity(Security s) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, s);
+                connectors, clock, metadataTtl, s, timeouts);
     }
 
     /** Same gateway whose Flight SQL bearer tokens live for {@code ttl}. */
@@ -408,6 +505,12 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     public GatewayConfig withJdbcTls(Path cert, Path key) {
         return withSecurity(new Security(security.adminUser(), security.adminPassword(), security.flightTokenTtl(),
                 cert, key));
+    }
+
+    /** Same gateway with these time limits. */
+    public GatewayConfig withTimeouts(Timeouts t) {
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
+                connectors, clock, metadataTtl, security, t);
     }
 
     private static String trimmed(Properties p, String key) {

@@ -120,6 +120,9 @@ public final class Planner {
         if (node instanceof SqlShowObjects n) {
             return new PlannedStatement.Show(n.kind());
         }
+        if (node instanceof dev.asof.planner.parser.SqlKill n) {
+            return new PlannedStatement.Kill(n.statementId());
+        }
         if (node instanceof SqlCreateUser || node instanceof SqlAlterUser || node instanceof SqlDropUser
                 || node instanceof SqlShowUsers) {
             return UserStatements.plan(node);

@@ -113,6 +113,11 @@ public final class UserAdministration {
         return null; // SHOW USERS changes nothing: not audited
     }
 
+    /** The audit log these changes go to; other statements the gateway audits (KILL) are written there too. */
+    public AuditLog auditLog() {
+        return audit;
+    }
+
     private void record(Principal by, String event, AuditEvent.Outcome outcome, String detail) {
         audit.record(new AuditEvent(clock.instant(), event, by.user(), by.peer(), outcome, detail));
     }

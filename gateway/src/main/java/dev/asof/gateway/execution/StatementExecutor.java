@@ -3,10 +3,12 @@ package dev.asof.gateway.execution;
 import static java.util.Objects.requireNonNull;
 
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.audit.AuditEvent;
 import dev.asof.gateway.audit.AuditLog;
 import dev.asof.gateway.auth.PasswordHasher;
 import dev.asof.gateway.auth.UserAdministration;
 import dev.asof.gateway.metadata.MetadataListing;
+import dev.asof.gateway.metadata.UploadSchemas;
 import dev.asof.gateway.metadata.WarehouseMetadataCache;
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
@@ -24,6 +26,7 @@ import dev.asof.planner.plan.PlannedStatement;
 import dev.asof.planner.plan.Secret;
 import dev.asof.planner.validate.NameSuggestions;
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.RowCursor;
 import dev.asof.spi.ConnectorException;
 import dev.asof.spi.SchemaName;
 import dev.asof.spi.TableName;
@@ -34,6 +37,7 @@ import dev.asof.spi.warehouse.WarehouseConnector;
 import java.sql.JDBCType;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -60,6 +64,7 @@ public final class StatementExecutor {
     private final UserAdministration users;
     private final WarehouseMetadataCache metadataCache;
     private final SourceDrift sourceDrift;
+    private final RunningStatements running = new RunningStatements();
 
     /**
      * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration, UserAdministration)}
@@ -97,7 +102,7 @@ public final class StatementExecutor {
         this.dialect = warehouse.dialect();
         this.defaultSchema = List.copyOf(warehouse.defaultSchema());
         this.online = requireNonNull(online, "online");
-        this.systemTables = new SystemTableQueries(registry, online.storeName());
+        this.systemTables = new SystemTableQueries(registry, online.storeName(), running);
         this.metadataCache = new WarehouseMetadataCache(warehouse, metadataTtl);
         this.sourceDrift = new SourceDrift(warehouse, metadataCache);
     }
@@ -186,6 +191,10 @@ public final class StatementExecutor {
     }
 
     private PlannedStatement planned(Principal principal, String sql, List<SchemaName> sessionSchemas) {
+        if (principal != Principal.GATEWAY) {
+            // Clients never reach another session's uploads; the gateway's own work (tools, set-up) may.
+            UploadSchemas.requireOwn(sql, sessionSchemas);
+        }
         PlannedStatement plan = engine(() -> new Planner(catalog(sessionSchemas), dialect).plan(sql));
         if (PlannedStatement.managesUsers(plan)) {
             users.requireAdmin(principal, plan);
@@ -198,20 +207,181 @@ public final class StatementExecutor {
         return PlannedStatement.managesUsers(plan) ? Secret.maskPasswords(sql) : sql;
     }
 
-    /** Runs a prepared statement with the given parameter values, as the gateway itself. */
+    /** Runs a prepared statement with the given parameter values, as the gateway's own work. */
     public StatementResult execute(PreparedQuery prepared, List<Object> parameters, QueryControl control) {
-        return execute(Principal.GATEWAY, prepared, parameters, control);
+        return execute(Principal.GATEWAY, prepared, parameters, control, StatementOwner.INTERNAL);
     }
 
-    /** Runs a prepared statement for {@code principal}, checking again that it may. */
+    /** Runs a prepared statement for {@code principal}, as the gateway's own work. */
     public StatementResult execute(Principal principal, PreparedQuery prepared, List<Object> parameters,
             QueryControl control) {
+        return execute(principal, prepared, parameters, control, StatementOwner.INTERNAL);
+    }
+
+    /**
+     * Runs a prepared statement for {@code principal} (checking again that it may), on behalf of
+     * {@code owner}. It is listed in {@link #running()} until it ends: for rows, until their cursor
+     * is closed.
+     */
+    public StatementResult execute(Principal principal, PreparedQuery prepared, List<Object> parameters,
+            QueryControl control, StatementOwner owner) {
         requireNonNull(principal, "principal");
+        requireNonNull(owner, "owner");
         if (parameters.size() != prepared.parameterCount()) {
             throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
                     + " parameter(s) but " + parameters.size() + " value(s) were given");
         }
-        return engine(() -> prepared.plan().accept(new Runner(principal, parameters, control)));
+        RunningStatements.Running r = running.start(owner, prepared.plan().accept(ROUTES), prepared.sql(), control);
+        boolean handedOver = false;
+        try {
+            StatementResult result = engine(() -> prepared.plan().accept(new Runner(principal, parameters, control, owner)));
+            if (result instanceof StatementResult.Rows rows) {
+                if (r.timedOut().isPresent()) {
+                    rows.cursor().close(); // stopped at the limit while it started: never a partial result
+                    throw timedOut(r);
+                }
+                handedOver = true;
+                return new StatementResult.Rows(new FinishingCursor(rows.cursor(), r));
+            }
+            return result;
+        } catch (RuntimeException e) {
+            throw stopped(e, r);
+        } finally {
+            if (!handedOver) {
+                running.finish(r);
+            }
+        }
+    }
+
+    /** {@code e}, or the timeout error when {@code r} failed because its statement limit cancelled it. */
+    private static RuntimeException stopped(RuntimeException e, RunningStatements.Running r) {
+        boolean cancelled = e instanceof AsofException ae ? ae.code() == ErrorCode.CANCELLED
+                : e instanceof ConnectorException ce && ce.cancelled();
+        return cancelled && r.timedOut().isPresent() ? timedOut(r) : e;
+    }
+
+    private static AsofException timedOut(RunningStatements.Running r) {
+        Duration limit = r.timedOut().orElseThrow();
+        String text = limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms";
+        return new AsofException(ErrorCode.CANCELLED, "statement timed out after " + text
+                + " (the gateway's statement limit, " + GatewayConfig.STATEMENT_TIMEOUT_KEY + ") and was cancelled");
+    }
+
+    /** The statements running now, on every protocol. */
+    public RunningStatements running() {
+        return running;
+    }
+
+    /** Route names for the statement listing. */
+    private static final PlannedStatement.Visitor<String> ROUTES = new PlannedStatement.DefaultVisitor<>("ddl") {
+        @Override
+        public String visit(PlannedStatement.Query statement) {
+            return "offline";
+        }
+
+        @Override
+        public String visit(PlannedStatement.PassThrough statement) {
+            return "warehouse";
+        }
+
+        @Override
+        public String visit(PlannedStatement.Lookup statement) {
+            return "online";
+        }
+
+        @Override
+        public String visit(PlannedStatement.Materialize statement) {
+            return "materialize";
+        }
+
+        @Override
+        public String visit(PlannedStatement.SystemQuery statement) {
+            return "system";
+        }
+
+        @Override
+        public String visit(PlannedStatement.Explain statement) {
+            return "explain";
+        }
+
+        @Override
+        public String visit(PlannedStatement.Kill statement) {
+            return "kill";
+        }
+    };
+
+    /**
+     * The rows of a running statement: it stays listed in {@link #running()} until they are closed;
+     * a failure because the statement limit cancelled it says so.
+     */
+    private final class FinishingCursor implements RowCursor {
+        private final RowCursor cursor;
+        private final RunningStatements.Running running;
+        private boolean closed;
+
+        FinishingCursor(RowCursor cursor, RunningStatements.Running running) {
+            this.cursor = cursor;
+            this.running = running;
+        }
+
+        @Override
+        public List<ColumnMetadata> columns() {
+            return cursor.columns();
+        }
+
+        @Override
+        public boolean next() {
+            try {
+                return cursor.next();
+            } catch (RuntimeException e) {
+                throw stopped(e, running);
+            }
+        }
+
+        @Override
+        public Object value(int index) {
+            return cursor.value(index);
+        }
+
+        @Override
+        public void close() {
+            try {
+                cursor.close();
+            } finally {
+                if (!closed) {
+                    closed = true;
+                    StatementExecutor.this.running.finish(running);
+                }
+            }
+        }
+    }
+
+    /** Engine Arrow batches of a running statement, listed in {@link #running()} until closed. */
+    private final class FinishingBatches implements ArrowExport.ArrowBatches {
+        private final ArrowExport.ArrowBatches batches;
+        private final RunningStatements.Running running;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        FinishingBatches(ArrowExport.ArrowBatches batches, RunningStatements.Running running) {
+            this.batches = batches;
+            this.running = running;
+        }
+
+        @Override
+        public Object reader() {
+            return batches.reader();
+        }
+
+        @Override
+        public void close() {
+            try {
+                batches.close();
+            } finally {
+                if (closed.compareAndSet(false, true)) {
+                    StatementExecutor.this.running.finish(running);
+                }
+            }
+        }
     }
 
     /**
@@ -228,7 +398,17 @@ public final class StatementExecutor {
     /** {@link #executeArrow(PreparedQuery, List, QueryControl, Object, int)} for {@code principal}. */
     public Optional<ArrowExport.ArrowBatches> executeArrow(Principal principal, PreparedQuery prepared,
             List<Object> parameters, QueryControl control, Object allocator, int batchRows) {
+        return executeArrow(principal, prepared, parameters, control, allocator, batchRows, StatementOwner.INTERNAL);
+    }
+
+    /**
+     * {@link #executeArrow(PreparedQuery, List, QueryControl, Object, int)} for {@code principal}
+     * on behalf of {@code owner}: listed in {@link #running()} until the batches are closed.
+     */
+    public Optional<ArrowExport.ArrowBatches> executeArrow(Principal principal, PreparedQuery prepared,
+            List<Object> parameters, QueryControl control, Object allocator, int batchRows, StatementOwner owner) {
         requireNonNull(principal, "principal");
+        requireNonNull(owner, "owner");
         if (!(warehouse instanceof ArrowExport export) || !export.arrowExportAvailable()) {
             return Optional.empty();
         }
@@ -237,7 +417,18 @@ public final class StatementExecutor {
                     + " parameter(s) but " + parameters.size() + " value(s) were given");
         }
         Optional<WarehouseQuery> query = prepared.plan().accept(new WarehouseQueries(parameters));
-        return query.map(q -> engine(() -> export.executeArrow(q.sql(), q.parameters(), control, allocator, batchRows)));
+        if (query.isEmpty()) {
+            return Optional.empty();
+        }
+        RunningStatements.Running r = running.start(owner, prepared.plan().accept(ROUTES), prepared.sql(), control);
+        try {
+            ArrowExport.ArrowBatches batches = engine(() -> export.executeArrow(query.get().sql(),
+                    query.get().parameters(), control, allocator, batchRows));
+            return Optional.of(new FinishingBatches(batches, r));
+        } catch (RuntimeException e) {
+            running.finish(r);
+            throw stopped(e, r);
+        }
     }
 
     /** A warehouse query with its bound values. */
@@ -270,8 +461,11 @@ public final class StatementExecutor {
         private final List<Object> parameters;
         private final QueryControl control;
 
-        Runner(Principal principal, List<Object> parameters, QueryControl control) {
+        private final StatementOwner owner;
+
+        Runner(Principal principal, List<Object> parameters, QueryControl control, StatementOwner owner) {
             this.principal = principal;
+            this.owner = owner;
             this.parameters = parameters;
             this.control = control;
         }
@@ -348,6 +542,22 @@ public final class StatementExecutor {
         @Override
         public StatementResult visit(PlannedStatement.Explain e) {
             return new StatementResult.Rows(new ListCursor(List.of(ResultColumns.EXPLAIN_TEXT), e.statement().accept(new ExplainText(warehouse.engineName(), online.storeName()))));
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.Kill k) {
+            Optional<RunningStatements.Running> target = running.get(k.statementId());
+            boolean killed = target.isPresent() && running.kill(k.statementId(), principal);
+            // Who stopped whose statement; a refused attempt on another user's statement too.
+            target.ifPresent(t -> users.auditLog().record(new AuditEvent(Instant.now(), "kill", principal.user(),
+                    principal.peer(), killed ? AuditEvent.Outcome.OK : AuditEvent.Outcome.REFUSED,
+                    "statement " + t.id() + " of user " + t.owner().user() + " (" + t.owner().protocol() + " "
+                            + t.owner().owner() + ", route " + t.route() + ")")));
+            if (!killed) {
+                throw new AsofException(ErrorCode.NO_SUCH_STATEMENT, "no running statement '" + k.statementId()
+                        + "' (see sys.statements)");
+            }
+            return new StatementResult.UpdateCount(1);
         }
 
         @Override
@@ -453,7 +663,14 @@ public final class StatementExecutor {
         return warehouse.describeTable(table).orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
                 "table '" + table + "' not found in " + warehouse.engineName()
                         + NameSuggestions.hint(table.toString(),
-                                metadataCache.tables().stream().map(TableName::toString).toList())));
+                                sharedTables().stream().map(TableName::toString).toList())));
+    }
+
+    /** Warehouse tables outside every session's upload schema: candidates a "did you mean" may name. */
+    private List<TableName> sharedTables() {
+        return metadataCache.tables().stream()
+                .filter(t -> !t.isQualified() || !UploadSchemas.isUploadSchema(t.schemaName().schema()))
+                .toList();
     }
 
     private ListCursor describe(List<String> name) {
@@ -473,7 +690,7 @@ public final class StatementExecutor {
         }
         String joined = String.join(".", name);
         List<String> known = new ArrayList<>(registry.objects().stream().map(CatalogObject::name).toList());
-        metadataCache.tables().forEach(t -> known.add(t.table()));
+        sharedTables().forEach(t -> known.add(t.table()));
         throw new AsofException(ErrorCode.UNKNOWN_OBJECT, "'" + joined + "' not found"
                 + NameSuggestions.hint(joined, known));
     }

@@ -1,5 +1,6 @@
 package dev.asof.gateway.system;
 
+import dev.asof.gateway.execution.RunningStatements;
 import dev.asof.gateway.metadata.MetadataListing.KeyRow;
 import dev.asof.gateway.metadata.RegistryKeys;
 import dev.asof.gateway.registry.MaterializationLog;
@@ -50,10 +51,12 @@ public final class SystemTableQueries {
 
     private final Registry registry;
     private final String storeName;
+    private final RunningStatements running;
 
-    public SystemTableQueries(Registry registry, String storeName) {
+    public SystemTableQueries(Registry registry, String storeName, RunningStatements running) {
         this.registry = registry;
         this.storeName = storeName;
+        this.running = running;
     }
 
     /** A query's result: its columns and rows (times as UTC {@code LocalDateTime}). */
@@ -166,6 +169,14 @@ public final class SystemTableQueries {
             keyRows.add(new Object[] {k.catalog(), k.schema(), k.table(), k.column(), (short) k.sequence(), k.keyName()});
         }
         tables.put(SystemTables.PRIMARY_KEYS, new RowsTable(SystemTables.PRIMARY_KEYS, keyRows));
+
+        Instant now = Instant.now();
+        List<Object[]> statementRows = new ArrayList<>();
+        for (RunningStatements.Running r : running.list()) {
+            statementRows.add(new Object[] {r.id(), r.owner().owner(), r.owner().user(), r.owner().protocol(), r.route(),
+                    r.sql(), r.started().toEpochMilli(), r.elapsed(now).toMillis()});
+        }
+        tables.put(SystemTables.STATEMENTS, new RowsTable(SystemTables.STATEMENTS, statementRows));
         return tables;
     }
 

@@ -7,8 +7,10 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,9 +83,14 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /** How long stopping may take before the process ends anyway: a clean stop is within 10 s. */
+    static final Duration STOP_LIMIT = Duration.ofSeconds(8);
+
     /**
-     * Blocks until the JVM shuts down (SIGINT/SIGTERM); a shutdown hook closes the gateway, so the
-     * registry and the DuckDB file are released cleanly.
+     * Blocks until the JVM shuts down (SIGINT/SIGTERM); a shutdown hook closes the gateway (which
+     * cancels running statements first), so the registry and the DuckDB file are released cleanly.
+     * Should closing hang (an engine that does not answer a cancel), the process halts after
+     * {@link #STOP_LIMIT}: a service manager's SIGTERM always ends it.
      */
     static void serveUntilStopped(AsofGateway gateway, PrintWriter out, boolean exitNow) throws InterruptedException {
         if (exitNow) {
@@ -92,10 +99,25 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Thread watchdog = new Thread(() -> {
+                try {
+                    if (!closed.await(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        out.println("asof: not stopped after " + STOP_LIMIT.toSeconds() + " s; exiting now");
+                        out.flush();
+                        Runtime.getRuntime().halt(1);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "asof-shutdown-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
             try {
                 out.println("asof: stopping");
                 out.flush();
                 gateway.close();
+                out.println("asof: stopped");
+                out.flush();
             } finally {
                 closed.countDown();
             }

@@ -51,7 +51,9 @@ final class SqlCommand implements Callable<Integer> {
         login = credentials.resolve(System.getenv(), System.console());
         checkConnection();
         prepareTerminal(System.console());
-        SqlLine.Status status = SqlLine.start(sqllineArguments().toArray(String[]::new), System.in, true);
+        SqlLine shell = new SqlLine();
+        ShellInterrupt.install(shell); // Ctrl-C cancels the running statement, not the shell
+        SqlLine.Status status = shell.begin(sqllineArguments().toArray(String[]::new), System.in, true);
         return status == SqlLine.Status.OK ? 0 : 1;
     }
 

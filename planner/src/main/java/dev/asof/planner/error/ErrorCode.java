@@ -51,7 +51,19 @@ public enum ErrorCode {
      * Credentials were refused: unknown user and wrong password give the same answer, so that
      * user names cannot be probed; also after too many failures.
      */
-    AUTHENTICATION_FAILED(18, "28P01");
+    AUTHENTICATION_FAILED(18, "28P01"),
+    /**
+     * A request names a statement or handle its connection or session does not own, or one that
+     * is closed: answered the same either way, so that another client's statements are neither
+     * reached nor revealed.
+     */
+    NO_SUCH_STATEMENT(19, "08003"),
+    /**
+     * A result was closed by the gateway because its client fetched nothing from it for the idle
+     * timeout ({@code asof.result.idle-timeout}); its warehouse connection went back to the pool
+     * (invalid cursor state).
+     */
+    RESULT_EXPIRED(20, "24000");
 
     private final int code;
     private final String sqlState;

@@ -59,6 +59,8 @@ public sealed interface PlannedStatement {
         R visit(DropUser statement);
 
         R visit(ShowUsers statement);
+
+        R visit(Kill statement);
     }
 
     /**
@@ -155,6 +157,11 @@ public sealed interface PlannedStatement {
 
         @Override
         public R visit(ShowUsers statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(Kill statement) {
             return fallback;
         }
     }
@@ -313,6 +320,18 @@ public sealed interface PlannedStatement {
     record AlterSourceRefresh(String name) implements PlannedStatement {
         public AlterSourceRefresh {
             java.util.Objects.requireNonNull(name, "name");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
+
+    /** Cancels the running statement with this id ({@code sys.statements}); an update count of 1. */
+    record Kill(String statementId) implements PlannedStatement {
+        public Kill {
+            requireNonNull(statementId, "statementId");
         }
 
         @Override

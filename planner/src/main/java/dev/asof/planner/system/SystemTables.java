@@ -30,7 +30,22 @@ public final class SystemTables {
      */
     public static final String PRIMARY_KEYS = "primary_keys";
 
+    /**
+     * One row per statement running in the gateway now, on every protocol (a streaming result
+     * counts until it is closed); {@code KILL 'statement_id'} cancels one.
+     */
+    public static final String STATEMENTS = "statements";
+
     private static final Map<String, List<ColumnMetadata>> TABLES = Map.of(
+            STATEMENTS, List.of(
+                    ColumnMetadata.of("statement_id", JDBCType.VARCHAR),
+                    ColumnMetadata.of("owner", JDBCType.VARCHAR),
+                    ColumnMetadata.of("user_name", JDBCType.VARCHAR),
+                    ColumnMetadata.of("protocol", JDBCType.VARCHAR),
+                    ColumnMetadata.of("route", JDBCType.VARCHAR),
+                    ColumnMetadata.of("sql_text", JDBCType.VARCHAR),
+                    ColumnMetadata.of("started_at", JDBCType.TIMESTAMP),
+                    ColumnMetadata.of("elapsed_ms", JDBCType.BIGINT)),
             MATERIALIZATIONS, List.of(
                     ColumnMetadata.of("view_name", JDBCType.VARCHAR),
                     ColumnMetadata.of("run_id", JDBCType.BIGINT),

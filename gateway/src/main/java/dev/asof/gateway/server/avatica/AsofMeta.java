@@ -1,8 +1,10 @@
 package dev.asof.gateway.server.avatica;
 
+import dev.asof.gateway.GatewayConfig;
 import dev.asof.gateway.execution.ClientErrors;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.execution.StatementResult;
 import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
@@ -19,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.security.SecureRandom;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.ConnectionPropertiesImpl;
 import org.apache.calcite.avatica.Meta;
@@ -65,27 +67,99 @@ final class AsofMeta implements ProtobufMeta {
     private final JdbcCatalogMetadata metadata;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<Integer, Statement> statements = new ConcurrentHashMap<>();
-    private final AtomicInteger statementIds = new AtomicInteger();
+    /**
+     * Source of statement ids. Avatica's ids are ints; they are random (and never reused while
+     * live) so that one connection cannot guess another's, and every request is checked against
+     * the statement's own connection anyway ({@link #statement}).
+     */
+    private final SecureRandom random = new SecureRandom();
 
+    /** With the default idle timeouts ({@link GatewayConfig.Timeouts#defaults()}). */
     AsofMeta(StatementExecutor executor, RequestIdentity identity) {
+        this(executor, identity, GatewayConfig.DEFAULT_RESULT_IDLE_TIMEOUT, GatewayConfig.DEFAULT_JDBC_IDLE_TIMEOUT);
+    }
+
+    /**
+     * @param resultIdleTimeout an open result not fetched from for this long is closed (its
+     *     warehouse connection returns to the pool); a later fetch fails with {@link ErrorCode#RESULT_EXPIRED}
+     * @param connectionIdleTimeout a connection without a request for this long is closed with its
+     *     statements
+     */
+    AsofMeta(StatementExecutor executor, RequestIdentity identity, Duration resultIdleTimeout,
+            Duration connectionIdleTimeout) {
         this.executor = executor;
         this.identity = identity;
         this.metadata = new JdbcCatalogMetadata(executor);
-        sweeper.scheduleWithFixedDelay(this::closeIdleConnections, 1, 1, TimeUnit.MINUTES);
+        this.resultIdleTimeout = resultIdleTimeout;
+        this.connectionIdleTimeout = connectionIdleTimeout;
+        // Several looks per timeout, at most one a second: a result is closed within a second of
+        // its timeout (a quarter of a short one), for a look at each statement.
+        long period = Math.max(50, Math.min(1000, Math.min(resultIdleTimeout.toMillis(),
+                connectionIdleTimeout.toMillis()) / 4));
+        sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
-    private void closeIdleConnections() {
-        long now = System.nanoTime();
-        connections.forEach((id, c) -> {
-            if (now - c.lastUsedNanos > IDLE_CONNECTION_TIMEOUT.toNanos()) {
-                LOG.info("closing JDBC connection {} after {} idle", id, IDLE_CONNECTION_TIMEOUT);
-                removeConnection(id);
+    /**
+     * Closes what clients abandoned. A client that dies between requests says nothing (Avatica over
+     * HTTP has no socket per connection), so idleness is the signal: an open result no one fetched
+     * from for {@link #resultIdleTimeout} holds a warehouse connection, and is closed; a connection
+     * without a request for {@link #connectionIdleTimeout} is closed with its statements. Work in
+     * service (an execute or a fetch running now) is never touched here.
+     */
+    private void sweep() {
+        try {
+            long now = System.nanoTime();
+            for (Statement s : statements.values()) {
+                if (s.busy == 0 && s.cursor != null && now - s.lastUsedNanos > resultIdleTimeout.toNanos()) {
+                    expire(s, now);
+                }
             }
-        });
+            connections.forEach((id, c) -> {
+                if (now - c.lastUsedNanos > connectionIdleTimeout.toNanos() && !busy(id)) {
+                    LOG.info("closing JDBC connection {} of user {} after {} without a request", shortId(id), c.user,
+                            connectionIdleTimeout);
+                    removeConnection(id);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("closing idle JDBC results failed", e); // the next sweep tries again
+        }
     }
 
-    /** Connections idle this long are closed: a client that died leaves no open cursors behind. */
-    private static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofMinutes(30);
+    /** Closes {@code s}'s result for idleness unless a request started using it meanwhile. */
+    private void expire(Statement s, long now) {
+        synchronized (s) {
+            if (s.busy != 0 || s.cursor == null || now - s.lastUsedNanos <= resultIdleTimeout.toNanos()) {
+                return;
+            }
+            s.expired = true;
+            s.closeCursor();
+        }
+        LOG.info("closed the result of JDBC statement {} (connection {}): not fetched for {}", s.id,
+                shortId(s.connectionId), resultIdleTimeout);
+    }
+
+    private boolean busy(String connectionId) {
+        for (Statement s : statements.values()) {
+            if (s.connectionId.equals(connectionId) && s.busy != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A duration as a client reads it: {@code 300 s}, {@code 500 ms}. */
+    private static String text(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** A client-chosen connection id, at most 64 characters of it, for the log. */
+    private static String shortId(String id) {
+        return id.length() <= 64 ? id : id.substring(0, 64) + "…";
+    }
+
+    private final Duration resultIdleTimeout;
+    private final Duration connectionIdleTimeout;
 
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "asof-jdbc-idle-sweeper");
@@ -96,10 +170,13 @@ final class AsofMeta implements ProtobufMeta {
     private static final class Connection {
         final ConnectionPropertiesImpl properties = new ConnectionPropertiesImpl();
         /** The user who opened it (lower case). */
-        final String owner;
+        final String user;
+        /** What {@code sys.statements} shows for its statements: this connection's id and user. */
+        final StatementOwner owner;
         volatile long lastUsedNanos = System.nanoTime();
 
-        Connection(String owner) {
+        Connection(String user, StatementOwner owner) {
+            this.user = user;
             this.owner = owner;
         }
     }
@@ -123,6 +200,12 @@ final class AsofMeta implements ProtobufMeta {
         volatile long rowsSent;
         /** Set when the client closed (or cancelled) the statement; a running execute then stops. */
         volatile boolean closed;
+        /** When a request last used it (or its result last produced a frame). */
+        volatile long lastUsedNanos = System.nanoTime();
+        /** Requests using it now (execute, fetch); changed under the statement's lock. */
+        volatile int busy;
+        /** Set when its result was closed for idleness: a fetch then fails instead of ending quietly. */
+        volatile boolean expired;
 
         Statement(String connectionId, int id) {
             this.connectionId = connectionId;
@@ -135,6 +218,17 @@ final class AsofMeta implements ProtobufMeta {
                 cursor = null;
             }
         }
+
+        /** Marks a request using the statement; {@link #release} when it ends. */
+        synchronized void acquire() {
+            busy++;
+            lastUsedNanos = System.nanoTime();
+        }
+
+        synchronized void release() {
+            busy--;
+            lastUsedNanos = System.nanoTime();
+        }
     }
 
     // Connections and statements.
@@ -142,9 +236,9 @@ final class AsofMeta implements ProtobufMeta {
     @Override
     public void openConnection(ConnectionHandle ch, Map<String, String> info) {
         Principal caller = identity.current();
-        Connection existing = connections.putIfAbsent(ch.id, new Connection(owner(caller)));
-        if (existing != null && !existing.owner.equals(owner(caller))) {
-            // Connection ids are chosen by clients: one user cannot take over another's.
+        // Connection ids are the client's random UUIDs; opening one that is live would take it over.
+        StatementOwner owner = new StatementOwner(ch.id, caller.user(), "jdbc");
+        if (connections.putIfAbsent(ch.id, new Connection(owner(caller), owner)) != null) {
             throw clientError(new AsofException(ErrorCode.INVALID_QUERY, "connection id already in use"), null);
         }
         identity.connectionOpened(caller, ch.id);
@@ -164,7 +258,7 @@ final class AsofMeta implements ProtobufMeta {
     /** Whether connection {@code id} is absent or the caller's (others' are left alone). */
     private boolean ownedByCaller(String id) {
         Connection c = connections.get(id);
-        return c == null || c.owner.equals(owner(identity.current()));
+        return c == null || c.user.equals(owner(identity.current()));
     }
 
     private void removeConnection(String id) {
@@ -189,19 +283,20 @@ final class AsofMeta implements ProtobufMeta {
     @Override
     public StatementHandle createStatement(ConnectionHandle ch) {
         connection(ch.id);
-        Statement s = new Statement(ch.id, statementIds.incrementAndGet());
-        statements.put(s.id, s);
+        Statement s;
+        do {
+            s = new Statement(ch.id, nextId());
+        } while (statements.putIfAbsent(s.id, s) != null);
         return new StatementHandle(ch.id, s.id, null);
     }
 
     @Override
     public void closeStatement(StatementHandle h) {
-        Statement found = statements.get(h.id);
-        if (found == null || !ownedByCaller(found.connectionId)) {
-            return;
+        Statement s = statements.get(h.id);
+        if (s != null && (!s.connectionId.equals(h.connectionId) || !ownedByCaller(s.connectionId))) {
+            throw noSuchStatement(h); // another connection's or user's: refused, left running
         }
-        Statement s = statements.remove(h.id);
-        if (s != null) {
+        if (s != null && statements.remove(h.id, s)) {
             // The JDBC driver also sends this on Statement.cancel() (a separate HTTP call while the
             // execute call waits): the running warehouse query is cancelled.
             s.closed = true;
@@ -238,6 +333,7 @@ final class AsofMeta implements ProtobufMeta {
     public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount, int maxRowsInFirstFrame,
             PrepareCallback callback) throws NoSuchStatementException {
         Statement s = statement(h);
+        s.acquire();
         try {
             s.preparedSignature = null;
             // Runs at once: not described first; the result signature is built from the cursor.
@@ -246,6 +342,8 @@ final class AsofMeta implements ProtobufMeta {
             return run(s, List.of(), maxRowsInFirstFrame);
         } catch (RuntimeException e) {
             throw clientError(e, sql);
+        } finally {
+            s.release();
         }
     }
 
@@ -271,6 +369,7 @@ final class AsofMeta implements ProtobufMeta {
         if (s.prepared == null) {
             throw clientError(new AsofException(ErrorCode.INVALID_QUERY, "statement was not prepared"), null);
         }
+        s.acquire();
         try {
             List<Object> params = new ArrayList<>(parameterValues.size());
             for (TypedValue v : parameterValues) {
@@ -279,17 +378,24 @@ final class AsofMeta implements ProtobufMeta {
             return run(s, params, maxRowsInFirstFrame);
         } catch (RuntimeException e) {
             throw clientError(e, s.prepared.sql());
+        } finally {
+            s.release();
         }
     }
 
     private ExecuteResult run(Statement s, List<Object> params, int maxRowsInFirstFrame) {
         s.closeCursor();
+        s.expired = false;
         QueryControl control = new QueryControl(Optional.empty());
         s.control = control;
         if (s.closed) {
             control.cancel(); // cancelled while it was being planned
         }
-        StatementResult result = executor.execute(identity.current(), s.prepared, params, control);
+        // A client that goes away while this request is in service (its HTTP connection closes:
+        // killed, timed out, gone) takes its query with it.
+        identity.onClientGone(control::cancel);
+        StatementResult result = executor.execute(identity.current(), s.prepared, params, control,
+                connection(s.connectionId).owner);
         if (control.isCancelled()) {
             if (result instanceof StatementResult.Rows rows) {
                 rows.cursor().close();
@@ -335,14 +441,22 @@ final class AsofMeta implements ProtobufMeta {
     public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
             throws NoSuchStatementException, MissingResultsException {
         Statement s = statement(h);
-        if (s.cursor == null) {
-            return Frame.create(offset, true, List.of());
-        }
+        s.acquire();
         try {
+            if (s.cursor == null) {
+                if (s.expired) {
+                    throw new AsofException(ErrorCode.RESULT_EXPIRED, "the result was closed after " + text(resultIdleTimeout)
+                            + " without a fetch (" + GatewayConfig.RESULT_IDLE_TIMEOUT_KEY
+                            + "); run the statement again");
+                }
+                return Frame.create(offset, true, List.of());
+            }
             return nextFrame(s, offset, fetchMaxRowCount);
         } catch (RuntimeException e) {
             s.closeCursor();
             throw clientError(e, null);
+        } finally {
+            s.release();
         }
     }
 
@@ -352,6 +466,13 @@ final class AsofMeta implements ProtobufMeta {
             limit = (int) Math.min(limit, s.maxRowCount - s.rowsSent);
         }
         RowCursor cursor = s.cursor;
+        if (cursor == null) {
+            // closed meanwhile: by the client's cancel, or for idleness
+            throw new AsofException(s.expired ? ErrorCode.RESULT_EXPIRED : ErrorCode.CANCELLED, s.expired
+                    ? "the result was closed after " + text(resultIdleTimeout) + " without a fetch ("
+                            + GatewayConfig.RESULT_IDLE_TIMEOUT_KEY + "); run the statement again"
+                    : "statement cancelled");
+        }
         List<ColumnMetadata> columns = s.columns;
         // Sized for a lookup's handful of rows; an extract's frame grows as it fills.
         List<Object> rows = new ArrayList<>(Math.min(limit, 16));
@@ -390,9 +511,9 @@ final class AsofMeta implements ProtobufMeta {
      * Whether {@code signature} is the very signature statement {@code statementId} returned when it
      * was prepared: a client that kept that one need not receive it again ({@link AsofService}).
      */
-    boolean isPreparedSignature(int statementId, Signature signature) {
+    boolean isPreparedSignature(String connectionId, int statementId, Signature signature) {
         Statement s = statements.get(statementId);
-        return s != null && signature != null && s.preparedSignature == signature;
+        return s != null && signature != null && s.connectionId.equals(connectionId) && s.preparedSignature == signature;
     }
 
     // Batches.
@@ -460,7 +581,8 @@ final class AsofMeta implements ProtobufMeta {
     public void rollback(ConnectionHandle ch) {}
 
     @Override
-    public boolean syncResults(StatementHandle sh, QueryState state, long offset) {
+    public boolean syncResults(StatementHandle sh, QueryState state, long offset) throws NoSuchStatementException {
+        statement(sh); // refuses another connection's statement like every other request
         return false;
     }
 
@@ -480,30 +602,30 @@ final class AsofMeta implements ProtobufMeta {
     @Override
     public MetaResultSet getTables(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
             List<String> typeList) {
-        return guarded(() -> metadata.tables(ch.id, statementIds.incrementAndGet(), catalog, schemaPattern,
+        return guarded(() -> metadata.tables(ch.id, nextId(), catalog, schemaPattern,
                 tableNamePattern, typeList));
     }
 
     @Override
     public MetaResultSet getColumns(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
             Pat columnNamePattern) {
-        return guarded(() -> metadata.columns(ch.id, statementIds.incrementAndGet(), catalog, schemaPattern,
+        return guarded(() -> metadata.columns(ch.id, nextId(), catalog, schemaPattern,
                 tableNamePattern, columnNamePattern));
     }
 
     @Override
     public MetaResultSet getSchemas(ConnectionHandle ch, String catalog, Pat schemaPattern) {
-        return guarded(() -> metadata.schemas(ch.id, statementIds.incrementAndGet(), catalog, schemaPattern));
+        return guarded(() -> metadata.schemas(ch.id, nextId(), catalog, schemaPattern));
     }
 
     @Override
     public MetaResultSet getCatalogs(ConnectionHandle ch) {
-        return guarded(() -> metadata.catalogs(ch.id, statementIds.incrementAndGet()));
+        return guarded(() -> metadata.catalogs(ch.id, nextId()));
     }
 
     @Override
     public MetaResultSet getTableTypes(ConnectionHandle ch) {
-        return metadata.tableTypes(ch.id, statementIds.incrementAndGet());
+        return metadata.tableTypes(ch.id, nextId());
     }
 
     @Override
@@ -546,7 +668,7 @@ final class AsofMeta implements ProtobufMeta {
      */
     @Override
     public MetaResultSet getPrimaryKeys(ConnectionHandle ch, String catalog, String schema, String table) {
-        return guarded(() -> metadata.primaryKeys(ch.id, statementIds.incrementAndGet(), catalog, schema, table));
+        return guarded(() -> metadata.primaryKeys(ch.id, nextId(), catalog, schema, table));
     }
 
     @Override
@@ -621,7 +743,7 @@ final class AsofMeta implements ProtobufMeta {
     }
 
     private MetaResultSet empty(ConnectionHandle ch) {
-        return metadata.empty(ch.id, statementIds.incrementAndGet());
+        return metadata.empty(ch.id, nextId());
     }
 
     // Helpers.
@@ -632,20 +754,57 @@ final class AsofMeta implements ProtobufMeta {
             // Closed for idleness or the gateway restarted: Avatica's client may reopen it.
             throw new NoSuchConnectionException(id);
         }
-        if (!c.owner.equals(owner(identity.current()))) {
+        if (!c.user.equals(owner(identity.current()))) {
             throw new NoSuchConnectionException(id); // another user's connection: as if it did not exist
         }
         c.lastUsedNanos = System.nanoTime();
         return c;
     }
 
+    /**
+     * The statement {@code h} names, if it belongs to {@code h}'s connection.
+     *
+     * <p>An id that names no live statement (closed, cancelled, closed for idleness, or never
+     * created) is Avatica's {@link NoSuchStatementException}: the Avatica client answers it by
+     * creating a new statement and running its request again, which is how a {@code Statement}
+     * stays usable after {@code cancel()} (the driver cancels by closing the server's statement).
+     * A live statement of another connection is refused with {@link #noSuchStatement} (08003)
+     * instead, and left as it is: re-creating it would not give the caller anything of the owner's,
+     * but the refusal must not touch the owner's statement either.
+     */
     private Statement statement(StatementHandle h) throws NoSuchStatementException {
         Statement s = statements.get(h.id);
         if (s == null) {
             throw new NoSuchStatementException(h);
         }
+        if (!s.connectionId.equals(h.connectionId)) {
+            throw noSuchStatement(h);
+        }
         connection(s.connectionId);
+        s.lastUsedNanos = System.nanoTime();
         return s;
+    }
+
+    /**
+     * The refusal of a request naming a live statement that another connection owns: SQLSTATE 08003
+     * with the message "no such statement". Not Avatica's {@link NoSuchStatementException}: its
+     * client would silently create a statement under the same id and run the request again.
+     */
+    private static RuntimeException noSuchStatement(StatementHandle h) {
+        AvaticaRuntimeException e = new AvaticaRuntimeException("no such statement " + h.id + " on connection "
+                + h.connectionId, ErrorCode.NO_SUCH_STATEMENT.code(), ErrorCode.NO_SUCH_STATEMENT.sqlState(),
+                AvaticaSeverity.ERROR);
+        e.setStackTrace(new StackTraceElement[0]);
+        return e;
+    }
+
+    /** A random statement id (metadata results too: none is sequential). */
+    private int nextId() {
+        int id;
+        do {
+            id = random.nextInt() & Integer.MAX_VALUE;
+        } while (id == 0 || statements.containsKey(id));
+        return id;
     }
 
     private interface Work<T> {

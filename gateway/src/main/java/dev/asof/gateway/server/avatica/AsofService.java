@@ -36,7 +36,7 @@ final class AsofService extends LocalService {
         List<ResultSetResponse> results = new ArrayList<>(response.results.size());
         boolean changed = false;
         for (ResultSetResponse r : response.results) {
-            if (r.updateCount == -1 && meta.isPreparedSignature(r.statementId, r.signature)) {
+            if (r.updateCount == -1 && meta.isPreparedSignature(r.connectionId, r.statementId, r.signature)) {
                 results.add(new ResultSetResponse(r.connectionId, r.statementId, r.ownStatement, null, r.firstFrame,
                         r.updateCount, r.rpcMetadata));
                 changed = true;

@@ -1,5 +1,6 @@
 package dev.asof.gateway.server.avatica;
 
+import dev.asof.gateway.GatewayConfig;
 import dev.asof.gateway.auth.Authenticator;
 import dev.asof.gateway.execution.StatementExecutor;
 import io.netty.handler.ssl.SslContext;
@@ -43,8 +44,18 @@ public final class AvaticaEndpoint implements AutoCloseable {
      */
     public static AvaticaEndpoint start(StatementExecutor executor, Authenticator authenticator, String host, int port,
             Path tlsCert, Path tlsKey) {
+        return start(executor, authenticator, host, port, tlsCert, tlsKey, GatewayConfig.Timeouts.defaults());
+    }
+
+    /**
+     * As above; results idle for {@link GatewayConfig.Timeouts#resultIdle} are closed and
+     * connections idle for {@link GatewayConfig.Timeouts#jdbcConnectionIdle} are closed with
+     * their statements.
+     */
+    public static AvaticaEndpoint start(StatementExecutor executor, Authenticator authenticator, String host, int port,
+            Path tlsCert, Path tlsKey, GatewayConfig.Timeouts timeouts) {
         RequestIdentity identity = new RequestIdentity(authenticator);
-        AsofMeta meta = new AsofMeta(executor, identity);
+        AsofMeta meta = new AsofMeta(executor, identity, timeouts.resultIdle(), timeouts.jdbcConnectionIdle());
         try {
             SslContext tls = tlsCert == null ? null
                     // tcnative is excluded from the build: the JDK's TLS implementation serves.

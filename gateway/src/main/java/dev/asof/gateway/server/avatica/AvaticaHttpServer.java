@@ -286,17 +286,19 @@ final class AvaticaHttpServer implements AutoCloseable {
          * {@code peer}; {@code done} receives the response on a pool thread (or on the caller's
          * thread when the request is refused).
          */
-        void dispatch(byte[] body, String authorization, Peer peer, ResponseSink done) {
+        void dispatch(byte[] body, String authorization, Peer peer, RequestIdentity.InFlight request,
+                ResponseSink done) {
             Executor pool = isCancel(body) ? controlThreads : requestThreads;
             try {
-                pool.execute(() -> done.accept(authenticated(body, authorization, peer)));
+                pool.execute(() -> done.accept(authenticated(body, authorization, peer, request)));
             } catch (RejectedExecutionException e) {
                 done.accept(refused(pool == controlThreads ? "cancel" : "request"));
             }
         }
 
         /** Checks the credentials (on this pool thread: hashing is slow), then serves as their user. */
-        private HandlerResponse<byte[]> authenticated(byte[] body, String authorization, Peer peer) {
+        private HandlerResponse<byte[]> authenticated(byte[] body, String authorization, Peer peer,
+                RequestIdentity.InFlight request) {
             Principal principal;
             try {
                 String[] credentials = basicCredentials(authorization);
@@ -310,7 +312,7 @@ final class AvaticaHttpServer implements AutoCloseable {
                         ? new HandlerResponse<>(error.getResponse(), HttpResponseStatus.UNAUTHORIZED.code())
                         : error;
             }
-            return identity.as(principal, () -> serve(body));
+            return identity.as(principal, request, () -> serve(body));
         }
 
         private HandlerResponse<byte[]> serve(byte[] body) {
@@ -417,6 +419,8 @@ final class AvaticaHttpServer implements AutoCloseable {
         private final Dispatcher dispatcher;
         private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
         private boolean inService;
+        /** The request in service, told when the connection closes before its answer. */
+        private RequestIdentity.InFlight current;
 
         ConnectionHandler(Dispatcher dispatcher) {
             this.dispatcher = dispatcher;
@@ -449,7 +453,8 @@ final class AvaticaHttpServer implements AutoCloseable {
 
         private void serve(ChannelHandlerContext ctx, Pending pending) {
             inService = true;
-            dispatcher.dispatch(pending.body(), pending.authorization(), peer(ctx), response -> {
+            current = new RequestIdentity.InFlight();
+            dispatcher.dispatch(pending.body(), pending.authorization(), peer(ctx), current, response -> {
                 if (ctx.executor().inEventLoop()) {
                     respond(ctx, pending, response);
                 } else {
@@ -465,6 +470,7 @@ final class AvaticaHttpServer implements AutoCloseable {
 
         private void respond(ChannelHandlerContext ctx, Pending pending, HandlerResponse<byte[]> response) {
             inService = false;
+            current = null;
             if (!ctx.channel().isActive()) {
                 waiting.clear();
                 return;
@@ -514,6 +520,23 @@ final class AvaticaHttpServer implements AutoCloseable {
                 return;
             }
             super.userEventTriggered(ctx, event);
+        }
+
+        /**
+         * The client closed the connection (or it broke) while a request of it was in service: no
+         * one will read the answer, so the request's work is cancelled (a killed JDBC client's
+         * query stops here within moments instead of running on).
+         */
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            RequestIdentity.InFlight request = current;
+            waiting.clear();
+            if (inService && request != null) {
+                LOG.debug("JDBC client {} went away during a request; cancelling its work", ctx.channel().remoteAddress());
+                // Off the event loop: cancelling may wait on the engine (Trino kills by a call of its own).
+                java.util.concurrent.CompletableFuture.runAsync(request::gone);
+            }
+            super.channelInactive(ctx);
         }
 
         @Override

@@ -24,13 +24,68 @@ final class RequestIdentity {
         return authenticator;
     }
 
+    /** The HTTP request in service on this thread, when it came over a connection that can go away. */
+    private final ThreadLocal<InFlight> inFlight = new ThreadLocal<>();
+
+    /**
+     * A request in service, as its HTTP connection sees it: when the connection closes before the
+     * response is sent (the client was killed, gave up or lost the network), what the request
+     * registered with {@link #onClientGone} runs.
+     */
+    static final class InFlight {
+        private Runnable onGone;
+        private boolean gone;
+
+        /** The client's connection closed: runs the registered action (now or when registered). */
+        void gone() {
+            Runnable r;
+            synchronized (this) {
+                gone = true;
+                r = onGone;
+            }
+            if (r != null) {
+                r.run();
+            }
+        }
+
+        void onGone(Runnable action) {
+            boolean now;
+            synchronized (this) {
+                onGone = action;
+                now = gone;
+            }
+            if (now) {
+                action.run();
+            }
+        }
+    }
+
     /** Runs {@code call} as {@code principal}. */
     <T> T as(Principal principal, java.util.function.Supplier<T> call) {
+        return as(principal, null, call);
+    }
+
+    /** Runs {@code call} as {@code principal}, for the HTTP request {@code request} (may be null). */
+    <T> T as(Principal principal, InFlight request, java.util.function.Supplier<T> call) {
         current.set(requireNonNull(principal, "principal"));
+        inFlight.set(request);
         try {
             return call.get();
         } finally {
             current.remove();
+            inFlight.remove();
+        }
+    }
+
+    /**
+     * Runs {@code action} if the client's connection closes before the request in service on this
+     * thread is answered (at once if it already has); replaces an earlier action of the request.
+     * Does nothing for calls made without HTTP.
+     */
+    void onClientGone(Runnable action) {
+        InFlight request = inFlight.get();
+        if (request != null) {
+            request.onGone(action);
         }
     }
 
