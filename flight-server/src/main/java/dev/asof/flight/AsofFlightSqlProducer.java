@@ -34,7 +34,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         this.adHoc = new AdHocStatements(executor, sessions, streamer, allocator, authentication);
         this.prepared = new PreparedStatements(executor, sessions, streamer, allocator, authentication);
         this.ingest = new BulkIngest(executor, sessions, allocator);
-        this.metadata = new MetadataStreams(executor, sessions, allocator);
+        this.metadata = new MetadataStreams(executor, sessions, allocator, authentication);
     }
 
     // ---- statements run at once ---------------------------------------------------------------

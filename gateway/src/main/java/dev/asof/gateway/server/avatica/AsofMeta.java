@@ -70,7 +70,7 @@ final class AsofMeta implements ProtobufMeta {
     AsofMeta(StatementExecutor executor, RequestIdentity identity) {
         this.executor = executor;
         this.identity = identity;
-        this.metadata = new JdbcCatalogMetadata(executor);
+        this.metadata = new JdbcCatalogMetadata(executor, identity::current);
         sweeper.scheduleWithFixedDelay(this::closeIdleConnections, 1, 1, TimeUnit.MINUTES);
     }
 
