@@ -214,15 +214,31 @@ class AuthorizationTest {
         assertThat(refused(bob, "CREATE SOURCE secrets FROM TABLE lake.main.secrets EVENT TIME id"))
                 .contains("SELECT on table lake.main.secrets");
         // A file source is an admin statement.
-        assertThat(refused(bob, "CREATE SOURCE f FROM FILE '/etc/passwd' EVENT TIME ts"))
+        assertThat(refused(bob, "CREATE SOURCE f FROM FILE '/etc/passwd.csv' EVENT TIME ts"))
                 .contains("admins only");
 
         run(admin, "GRANT SELECT ON FEATURE VIEW last_amount TO bob");
         run(bob, "DROP FEATURE VIEW last_amount");
         run(admin, "CREATE FEATURE VIEW last_amount ENTITY customer FROM events AS SELECT customer_id, amount ONLINE");
         assertThat(refused(bob, SNAPSHOT)).contains("SELECT on feature view last_amount");
-        assertThat(rows(admin, "SHOW GRANTS FOR bob")).containsExactly(List.of("bob", "USER", "CREATE", null, null)
-                .stream().map(o -> (Object) o).toList());
+        assertThat(rows(admin, "SHOW GRANTS FOR bob")).containsExactly(java.util.Arrays.asList("bob", "USER", "CREATE",
+                null, null));
+    }
+
+    @Test
+    void fileSourcesAreReadFromTheAllowedDirectoriesOnly() throws Exception {
+        String csv = "customer_id,ts\n1,2025-01-01 00:00:00\n";
+        Path outside = dir.resolve("outside.csv");
+        Files.writeString(outside, csv);
+        Path inside = dir.resolve("data").resolve("inside.csv");
+        Files.writeString(inside, csv);
+        assertThat(refused(admin, "CREATE SOURCE outside FROM FILE '" + outside + "' EVENT TIME ts"))
+                .contains("outside the directories sources may be read from");
+        // A path that climbs out of the data directory is judged where it leads.
+        assertThat(refused(admin, "CREATE SOURCE climbing FROM FILE '" + dir.resolve("data").resolve("..")
+                .resolve("outside.csv") + "' EVENT TIME ts")).contains("outside the directories");
+        run(admin, "CREATE SOURCE inside FROM FILE '" + inside + "' EVENT TIME ts");
+        assertThat(rows(admin, "SHOW SOURCES").toString()).contains("inside").doesNotContain("outside");
     }
 
     @Test
