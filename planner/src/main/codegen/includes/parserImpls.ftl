@@ -278,7 +278,7 @@ SqlNode SqlShowObjects() :
         // Anything else after SHOW: a clear, positioned error rather than a failure at SHOW.
         other = SimpleIdentifier() {
             throw AsofParserSupport.error(other.getParserPosition(),
-                "unexpected \"" + other + "\"; expected one of: ENTITIES, SOURCES, FEATURE VIEWS, USERS");
+                "unexpected \"" + other + "\"; expected one of: ENTITIES, SOURCES, FEATURE VIEWS, USERS, GRANTS");
         }
     )
     {
@@ -426,5 +426,118 @@ SqlNode SqlShowUsers() :
     <SHOW> { s = span(); } <USERS>
     {
         return new SqlShowUsers(s.end(this));
+    }
+}
+
+/** CREATE ROLE [ IF NOT EXISTS ] name */
+SqlCreate SqlCreateRole(Span s, boolean replace) :
+{
+    final boolean ifNotExists;
+    final SqlIdentifier name;
+}
+{
+    <ROLE> { AsofParserSupport.checkNoReplace(s, replace, "ROLE"); }
+    ifNotExists = AsofIfNotExists()
+    name = SimpleIdentifier()
+    {
+        return new SqlCreateRole(s.end(this), name, ifNotExists);
+    }
+}
+
+/** DROP ROLE [ IF EXISTS ] name */
+SqlDrop SqlDropRole(Span s, boolean replace) :
+{
+    final boolean ifExists;
+    final SqlIdentifier name;
+}
+{
+    <ROLE>
+    ifExists = AsofIfExists()
+    name = SimpleIdentifier()
+    {
+        return new SqlDropRole(s.end(this), name, ifExists);
+    }
+}
+
+/**
+ * GRANT what TO [ USER | ROLE ] grantee, REVOKE what FROM [ USER | ROLE ] grantee, where what is
+ * SELECT ON ( FEATURE VIEW name | SOURCE name | TABLE [catalog.][schema.]table ),
+ * MATERIALIZE ON FEATURE VIEW name, CREATE, ADMIN, or a role name.
+ */
+SqlNode SqlGrantOrRevoke() :
+{
+    final Span s;
+    final boolean revoke;
+    Privilege privilege = null;
+    SecurableKind kind = null;
+    SqlIdentifier object = null;
+    SqlIdentifier role = null;
+    SqlGrant.GranteeKind granteeKind = null;
+    final SqlIdentifier grantee;
+}
+{
+    (
+        <GRANT> { s = span(); revoke = false; }
+    |
+        <REVOKE> { s = span(); revoke = true; }
+    )
+    (
+        <SELECT> { privilege = Privilege.SELECT; }
+        <ON>
+        (
+            <FEATURE> <VIEW> { kind = SecurableKind.FEATURE_VIEW; } object = SimpleIdentifier()
+        |
+            <SOURCE> { kind = SecurableKind.SOURCE; } object = SimpleIdentifier()
+        |
+            <TABLE> { kind = SecurableKind.TABLE; } object = CompoundIdentifier()
+        )
+    |
+        <MATERIALIZE> { privilege = Privilege.MATERIALIZE; }
+        <ON> <FEATURE> <VIEW> { kind = SecurableKind.FEATURE_VIEW; } object = SimpleIdentifier()
+    |
+        <CREATE> { privilege = Privilege.CREATE; }
+    |
+        <ADMIN> { privilege = Privilege.ADMIN; }
+    |
+        role = SimpleIdentifier()
+    )
+    (
+        <TO> {
+            if (revoke) {
+                throw AsofParserSupport.error(getPos(), "REVOKE takes FROM, not TO: REVOKE ... FROM grantee");
+            }
+        }
+    |
+        <FROM> {
+            if (!revoke) {
+                throw AsofParserSupport.error(getPos(), "GRANT takes TO, not FROM: GRANT ... TO grantee");
+            }
+        }
+    )
+    [
+        LOOKAHEAD(2)
+        (
+            <USER> { granteeKind = SqlGrant.GranteeKind.USER; }
+        |
+            <ROLE> { granteeKind = SqlGrant.GranteeKind.ROLE; }
+        )
+    ]
+    grantee = SimpleIdentifier()
+    {
+        return new SqlGrant(s.end(this), revoke, privilege, kind, object, role, granteeKind, grantee);
+    }
+}
+
+/** SHOW GRANTS [ FOR name ] */
+SqlNode SqlShowGrants() :
+{
+    final Span s;
+    SqlIdentifier grantee = null;
+}
+{
+    <SHOW> { s = span(); } <GRANTS>
+    [ <FOR> grantee = SimpleIdentifier() ]
+    {
+        return new SqlShowGrants(s.end(this), grantee);
     }
 }

@@ -12,7 +12,9 @@ final class DuckDbEngine extends TempDirGatewayEngine {
 
     @Override
     protected GatewayConfig config(Path dataDir) {
-        return GatewayConfig.embedded(dataDir);
+        // File-source tests write their files to JUnit's temporary directories.
+        return GatewayConfig.embedded(dataDir)
+                .withSourceDirectories(java.util.List.of(Path.of(System.getProperty("java.io.tmpdir"))));
     }
 
     @Override

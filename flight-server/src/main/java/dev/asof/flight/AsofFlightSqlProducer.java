@@ -36,7 +36,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         this.prepared = new PreparedStatements(executor, sessions, streamer, allocator, authentication,
                 timeouts.sessionIdle());
         this.ingest = new BulkIngest(executor, sessions, allocator);
-        this.metadata = new MetadataStreams(executor, sessions, allocator);
+        this.metadata = new MetadataStreams(executor, sessions, allocator, authentication);
     }
 
     // ---- statements run at once ---------------------------------------------------------------

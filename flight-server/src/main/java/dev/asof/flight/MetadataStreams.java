@@ -37,9 +37,12 @@ final class MetadataStreams {
     private final FlightSessions sessions;
     private final BufferAllocator allocator;
     private final SqlInfoBuilder sqlInfo;
+    private final FlightAuthentication authentication;
 
-    MetadataStreams(StatementExecutor executor, FlightSessions sessions, BufferAllocator allocator) {
+    MetadataStreams(StatementExecutor executor, FlightSessions sessions, BufferAllocator allocator,
+            FlightAuthentication authentication) {
         this.executor = requireNonNull(executor, "executor");
+        this.authentication = requireNonNull(authentication, "authentication");
         this.sessions = requireNonNull(sessions, "sessions");
         this.allocator = requireNonNull(allocator, "allocator");
         String version = java.util.Objects.requireNonNullElse(
@@ -142,9 +145,13 @@ final class MetadataStreams {
         });
     }
 
-    /** What the calling session may list: its own upload schema, never another session's. */
+    /**
+     * What the calling session may list: what its user may read, and its own upload schema, never
+     * another session's.
+     */
     private MetadataListing listing(CallContext context) {
-        return executor.metadata(sessions.searchPath(FlightCalls.session(context)));
+        return executor.metadata(FlightCalls.principal(authentication, context),
+                sessions.searchPath(FlightCalls.session(context)));
     }
 
     /** A listed table's columns as an Arrow schema, each field with its Flight SQL column metadata. */

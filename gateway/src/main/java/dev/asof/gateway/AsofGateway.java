@@ -14,6 +14,7 @@ import dev.asof.gateway.endpoint.ProtocolEndpointFactory;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
+import dev.asof.gateway.security.SourceDirectories;
 import dev.asof.gateway.server.avatica.AvaticaEndpoint;
 import dev.asof.spi.ConnectorContext;
 import dev.asof.spi.online.OnlineStore;
@@ -116,7 +117,9 @@ public final class AsofGateway implements AutoCloseable {
             OnlineStore store = onlineStore.apply(selection.openOnlineStore(context));
             online = new OnlineServing(store, registry, warehouse, warehouse.dialect(), config.clock());
             StatementExecutor executor = new StatementExecutor(registry, warehouse, online, config.metadataTtl(),
-                    new UserAdministration(registry.users(), hasher, audit, config.clock(), authenticator::forget));
+                    new UserAdministration(registry.users(), hasher, audit, config.clock(), authenticator::forget),
+                    audit, config.clock(),
+                    SourceDirectories.of(config.dataDir(), config.security().sourceDirectories()));
             AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, authenticator, config.host(), config.jdbcPort(),
                     config.security().jdbcTlsCert(), config.security().jdbcTlsKey(), config.timeouts());
             List<ProtocolEndpoint> others = new ArrayList<>();

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -105,6 +106,12 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     public static final String JDBC_TLS_CERT_KEY = "asof.jdbc.tls.cert";
     /** Properties-file key of {@link Security#jdbcTlsKey}; relative paths resolve against the file's directory. */
     public static final String JDBC_TLS_KEY_KEY = "asof.jdbc.tls.key";
+    /**
+     * Properties-file key of {@link Security#sourceDirectories}: comma-separated directories that
+     * {@code CREATE SOURCE … FROM FILE} may read from; relative paths resolve against the file's
+     * directory.
+     */
+    public static final String SOURCE_DIRECTORIES_KEY = "asof.sources.allowed-directories";
     /** Properties-file key of {@link Timeouts#statement}. */
     public static final String STATEMENT_TIMEOUT_KEY = "asof.statement.timeout";
     /** Properties-file key of {@link Timeouts#resultIdle}. */
@@ -116,10 +123,10 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     private static final Set<String> KEYS = Set.of(DATA_DIR_KEY, HOST_KEY, PORT_KEY, FLIGHT_PORT_KEY,
             FLIGHT_TLS_CERT_KEY, FLIGHT_TLS_KEY_KEY, WAREHOUSE_KEY, ONLINE_KEY, ADMIN_USER_KEY, ADMIN_PASSWORD_KEY,
             FLIGHT_TOKEN_TTL_KEY, JDBC_TLS_CERT_KEY, JDBC_TLS_KEY_KEY, METADATA_TTL_KEY, STATEMENT_TIMEOUT_KEY,
-            RESULT_IDLE_TIMEOUT_KEY, JDBC_IDLE_TIMEOUT_KEY, SESSION_IDLE_TIMEOUT_KEY);
+            RESULT_IDLE_TIMEOUT_KEY, JDBC_IDLE_TIMEOUT_KEY, SESSION_IDLE_TIMEOUT_KEY, SOURCE_DIRECTORIES_KEY);
     /** {@code asof.<x>.*} namespaces that are the gateway's own, never a connector's. */
     private static final Set<String> GATEWAY_NAMESPACES = Set.of("jdbc", "flight", "http", "data-dir", "warehouse", "online",
-            "admin", "metadata", "statement", "result", "session");
+            "admin", "metadata", "statement", "result", "session", "sources");
 
     /**
      * How long work may run, and how long what an idle or vanished client holds is kept. A client
@@ -189,10 +196,19 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
      * @param flightTokenTtl how long a Flight SQL bearer token is valid after login
      * @param jdbcTlsCert PEM certificate chain of the JDBC endpoint; null serves plain HTTP
      * @param jdbcTlsKey PEM private key (PKCS#8) for {@code jdbcTlsCert}; null exactly when it is null
+     * @param sourceDirectories directories (and their subdirectories) that file sources may be
+     *     read from, besides the data directory, which is always allowed
      */
     public record Security(Optional<String> adminUser, Optional<Secret> adminPassword, Duration flightTokenTtl,
-            Path jdbcTlsCert, Path jdbcTlsKey) {
+            Path jdbcTlsCert, Path jdbcTlsKey, List<Path> sourceDirectories) {
+        /** Settings whose file sources may be read from the data directory only. */
+        public Security(Optional<String> adminUser, Optional<Secret> adminPassword, Duration flightTokenTtl,
+                Path jdbcTlsCert, Path jdbcTlsKey) {
+            this(adminUser, adminPassword, flightTokenTtl, jdbcTlsCert, jdbcTlsKey, List.of());
+        }
+
         public Security {
+            sourceDirectories = List.copyOf(sourceDirectories);
             requireNonNull(adminUser, "adminUser");
             requireNonNull(adminPassword, "adminPassword");
             requireNonNull(flightTokenTtl, "flightTokenTtl");
@@ -349,6 +365,13 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         if (metadataTtlText != null) {
             metadataTtl = parseMetadataTtl(metadataTtlText, origin + ": " + METADATA_TTL_KEY);
         }
+        List<Path> sourceDirectories = b.sourceDirectories();
+        String sourceDirectoriesText = trimmed(properties, SOURCE_DIRECTORIES_KEY);
+        if (sourceDirectoriesText != null) {
+            sourceDirectories = java.util.Arrays.stream(sourceDirectoriesText.split(","))
+                    .map(String::trim).filter(t -> !t.isEmpty())
+                    .map(t -> pathOf(t, baseDir, null)).toList();
+        }
         Timeouts t = base.timeouts();
         Timeouts timeouts = new Timeouts(
                 duration(properties, STATEMENT_TIMEOUT_KEY, origin, t.statement(), true),
@@ -357,7 +380,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
                 duration(properties, SESSION_IDLE_TIMEOUT_KEY, origin, t.sessionIdle(), false));
         return new GatewayConfig(dataDir, host != null ? host : base.host(), port, flightPort, cert, key,
                 warehouse, online, connectors, base.clock(), metadataTtl,
-                new Security(adminUser, adminPassword, ttl, jdbcCert, jdbcKey), timeouts);
+                new Security(adminUser, adminPassword, ttl, jdbcCert, jdbcKey, sourceDirectories), timeouts);
     }
 
     /** A duration key's value, or {@code fallback}; {@code 0} only where {@code zeroAllowed} (no limit). */
@@ -486,7 +509,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
      */
     public GatewayConfig withAdmin(String user, String password) {
         return withSecurity(new Security(Optional.of(user), Optional.of(new Secret(password)), security.flightTokenTtl(),
-                security.jdbcTlsCert(), security.jdbcTlsKey()));
+                security.jdbcTlsCert(), security.jdbcTlsKey(), security.sourceDirectories()));
     }
 
     /** Same gateway with these security settings. */
@@ -498,13 +521,22 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway whose Flight SQL bearer tokens live for {@code ttl}. */
     public GatewayConfig withFlightTokenTtl(Duration ttl) {
         return withSecurity(new Security(security.adminUser(), security.adminPassword(), ttl, security.jdbcTlsCert(),
-                security.jdbcTlsKey()));
+                security.jdbcTlsKey(), security.sourceDirectories()));
     }
 
     /** JDBC over TLS (HTTPS) with this PEM certificate chain and PKCS#8 key; nulls turn TLS off. */
     public GatewayConfig withJdbcTls(Path cert, Path key) {
         return withSecurity(new Security(security.adminUser(), security.adminPassword(), security.flightTokenTtl(),
-                cert, key));
+                cert, key, security.sourceDirectories()));
+    }
+
+    /**
+     * Same gateway whose file sources may also be read from {@code directories} (and their
+     * subdirectories), besides the data directory.
+     */
+    public GatewayConfig withSourceDirectories(List<Path> directories) {
+        return withSecurity(new Security(security.adminUser(), security.adminPassword(), security.flightTokenTtl(),
+                security.jdbcTlsCert(), security.jdbcTlsKey(), directories));
     }
 
     /** Same gateway with these time limits. */

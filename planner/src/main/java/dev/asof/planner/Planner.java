@@ -1,5 +1,7 @@
 package dev.asof.planner;
 
+import dev.asof.planner.access.Access;
+import dev.asof.planner.access.AccessAnalyzer;
 import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.ddl.DefinitionPlanner;
 import dev.asof.planner.error.AsofException;
@@ -10,7 +12,11 @@ import dev.asof.planner.parser.SqlCreateEntity;
 import dev.asof.planner.parser.SqlCreateFeatureView;
 import dev.asof.planner.parser.SqlCreateSource;
 import dev.asof.planner.parser.SqlAlterUser;
+import dev.asof.planner.parser.SqlCreateRole;
 import dev.asof.planner.parser.SqlCreateUser;
+import dev.asof.planner.parser.SqlDropRole;
+import dev.asof.planner.parser.SqlGrant;
+import dev.asof.planner.parser.SqlShowGrants;
 import dev.asof.planner.parser.SqlDropUser;
 import dev.asof.planner.parser.SqlShowUsers;
 import dev.asof.planner.parser.SqlDropObject;
@@ -124,7 +130,8 @@ public final class Planner {
             return new PlannedStatement.Kill(n.statementId());
         }
         if (node instanceof SqlCreateUser || node instanceof SqlAlterUser || node instanceof SqlDropUser
-                || node instanceof SqlShowUsers) {
+                || node instanceof SqlShowUsers || node instanceof SqlCreateRole || node instanceof SqlDropRole
+                || node instanceof SqlGrant || node instanceof SqlShowGrants) {
             return UserStatements.plan(node);
         }
         if (node instanceof SqlDescribeTable n) {
@@ -153,28 +160,30 @@ public final class Planner {
             return new PlannedStatement.SystemQuery(text, QueryPlanner.parameterCount(query));
         }
         QueryPlanner planner = new QueryPlanner(catalog, dialect);
+        // On the tree as parsed: validation and the rewrites change it in place.
+        Access access = new AccessAnalyzer(catalog).analyze(query);
         if (!planner.usesRegistry(query) && !QueryPlanner.usesAsOf(query)) {
             planner.checkNames(query);
             String text = originalText != null ? originalText : query.toSqlString(c -> c.withDialect(dialect.sqlDialect())
                     .withQuoteAllIdentifiers(true)).getSql();
-            return new PlannedStatement.PassThrough(text, true, QueryPlanner.parameterCount(query));
+            return new PlannedStatement.PassThrough(text, true, QueryPlanner.parameterCount(query), access);
         }
         checkIntervals(query); // asof writes them into the warehouse SQL: a bad one is asof's error
         if (!QueryPlanner.usesAsOf(query)) {
             QueryValidator validator = new QueryValidator(catalog);
             Optional<LookupPlan> lookup = new LookupPlanner(catalog).plan(validator.validate(query.clone(query.getParserPosition())));
             if (lookup.isPresent()) {
-                return new PlannedStatement.Lookup(lookup.get(), planner.plan(query));
+                return new PlannedStatement.Lookup(lookup.get(), planner.plan(query), access);
             }
         }
-        return new PlannedStatement.Query(planner.plan(query));
+        return new PlannedStatement.Query(planner.plan(query), access);
     }
 
     private PlannedStatement materialize(SqlMaterialize n) {
         String name = n.name().getSimple();
         CatalogObject object = catalog.object(name).orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
                 Nodes.position(n.name()) + "feature view '" + name + "' not found" + NameSuggestions.hint(name,
-                        catalog.objects().stream().filter(FeatureView.class::isInstance).map(CatalogObject::name).toList())));
+                        catalog.visibleObjects().stream().filter(FeatureView.class::isInstance).map(CatalogObject::name).toList())));
         if (!(object instanceof FeatureView view)) {
             throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(n.name()) + "'" + object.name()
                     + "' is " + article(object.tableType()) + ", not a feature view; only feature views are materialized");
@@ -267,19 +276,21 @@ public final class Planner {
             case "SELECT", "WITH", "VALUES", "TABLE" -> Kind.QUERY;
             case "EXPLAIN", "DESCRIBE", "MATERIALIZE" -> Kind.ASOF;
             case "SHOW" -> second.equals("ENTITIES") || second.equals("SOURCES") || second.equals("FEATURE")
-                    || second.equals("USERS") ? Kind.ASOF : Kind.WAREHOUSE;
+                    || second.equals("USERS") || second.equals("GRANTS") ? Kind.ASOF : Kind.WAREHOUSE;
+            // Grants live in the registry: the warehouse's own GRANT is not reachable through asof.
+            case "GRANT", "REVOKE" -> Kind.ASOF;
             case "CREATE", "DROP" -> {
                 // CREATE OR REPLACE FEATURE VIEW, DROP /* c */ ENTITY, DROP USER IF EXISTS...: the object word decides.
                 String object = words.stream().skip(1).filter(w -> !MODIFIERS.contains(w)).findFirst().orElse("");
                 yield object.equals("ENTITY") || object.equals("SOURCE") || object.equals("FEATURE")
-                        || object.equals("USER") ? Kind.ASOF : Kind.WAREHOUSE;
+                        || object.equals("USER") || object.equals("ROLE") ? Kind.ASOF : Kind.WAREHOUSE;
             }
             // ALTER USER (users live in the registry) and ALTER SOURCE … REFRESH are asof's; any
             // other ALTER is the warehouse's.
             case "ALTER" -> second.equals("USER") || second.equals("SOURCE") ? Kind.ASOF : Kind.WAREHOUSE;
             // The warehouse's own statements; any other first word is a typo asof reports itself.
             case "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY", "SET", "RESET", "USE",
-                    "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "CALL", "GRANT", "REVOKE", "COMMENT",
+                    "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "CALL", "COMMENT",
                     "ANALYZE", "VACUUM", "CHECKPOINT", "EXPORT", "IMPORT", "BEGIN", "COMMIT", "ROLLBACK",
                     "START", "PREPARE", "EXECUTE", "DEALLOCATE", "SUMMARIZE", "FROM", "PIVOT", "UNPIVOT" -> Kind.WAREHOUSE;
             default -> Kind.ASOF;

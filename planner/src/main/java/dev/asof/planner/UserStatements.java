@@ -6,6 +6,12 @@ import dev.asof.planner.parser.SqlAlterUser;
 import dev.asof.planner.parser.SqlCreateUser;
 import dev.asof.planner.parser.SqlDropUser;
 import dev.asof.planner.parser.SqlShowUsers;
+import dev.asof.planner.parser.Privilege;
+import dev.asof.planner.parser.SqlCreateRole;
+import dev.asof.planner.parser.SqlDropRole;
+import dev.asof.planner.parser.SqlGrant;
+import dev.asof.planner.parser.SqlShowGrants;
+import java.util.Optional;
 import dev.asof.planner.plan.PlannedStatement;
 import dev.asof.planner.plan.Secret;
 import dev.asof.planner.sql.Nodes;
@@ -15,7 +21,8 @@ import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
 
 /**
- * Plans the user statements (CREATE/ALTER/DROP USER, SHOW USERS). Checks what can be checked
+ * Plans the user and grant statements (CREATE/ALTER/DROP USER, SHOW USERS, CREATE/DROP ROLE,
+ * GRANT, REVOKE, SHOW GRANTS). Checks what can be checked
  * without the registry: the name's shape and the password's length. Error messages never quote
  * a password.
  */
@@ -44,13 +51,44 @@ final class UserStatements {
         if (node instanceof SqlShowUsers) {
             return new PlannedStatement.ShowUsers();
         }
+        if (node instanceof SqlCreateRole n) {
+            return new PlannedStatement.CreateRole(name(n.name(), "role"), n.ifNotExists());
+        }
+        if (node instanceof SqlDropRole n) {
+            return new PlannedStatement.DropRole(name(n.name(), "role"), n.ifExists());
+        }
+        if (node instanceof SqlShowGrants n) {
+            return new PlannedStatement.ShowGrants(n.grantee().map(SqlIdentifier::getSimple));
+        }
+        if (node instanceof SqlGrant n) {
+            String grantee = n.grantee().getSimple();
+            if (n.role().isPresent()) {
+                if (n.granteeKind().orElse(SqlGrant.GranteeKind.USER) != SqlGrant.GranteeKind.USER) {
+                    throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(n.grantee())
+                            + "roles are granted to users, not to other roles");
+                }
+                return new PlannedStatement.GrantRole(name(n.role().get(), "role"), grantee, n.revoke());
+            }
+            Privilege privilege = n.privilege().orElseThrow();
+            if (privilege == Privilege.ADMIN && n.granteeKind().orElse(SqlGrant.GranteeKind.USER) != SqlGrant.GranteeKind.USER) {
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(n.grantee())
+                        + "ADMIN is granted to users only (it is the user's admin flag, as ALTER USER ... ADMIN sets it)");
+            }
+            Optional<PlannedStatement.SecuredObject> object = n.object().map(id -> new PlannedStatement.SecuredObject(
+                    n.objectKind().orElseThrow(), id.names));
+            return new PlannedStatement.GrantPrivilege(privilege, object, grantee, n.granteeKind(), n.revoke());
+        }
         throw new IllegalArgumentException("not a user statement: " + node.getKind());
     }
 
     private static String name(SqlIdentifier id) {
+        return name(id, "user");
+    }
+
+    private static String name(SqlIdentifier id, String what) {
         String name = id.getSimple();
         if (!NAME.matcher(name).matches()) {
-            throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(id) + "user name '" + name
+            throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(id) + what + " name '" + name
                     + "' is not valid: use 1-128 letters, digits, '_', '.', '@' or '-', not starting with '.', '@' or '-'");
         }
         return name;

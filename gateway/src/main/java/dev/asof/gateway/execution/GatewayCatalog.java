@@ -3,6 +3,7 @@ package dev.asof.gateway.execution;
 import dev.asof.gateway.metadata.UploadSchemas;
 import dev.asof.gateway.metadata.WarehouseMetadataCache;
 import dev.asof.gateway.registry.Registry;
+import dev.asof.gateway.security.ReadPolicy;
 import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.Source;
@@ -31,9 +32,13 @@ final class GatewayCatalog implements Catalog {
     private final SourceDrift drift;
     private final java.util.Set<String> checkedSources = new java.util.HashSet<>();
 
+    private final ReadPolicy policy;
+
+    /** @param policy what the asking user may see: the objects offered as "did you mean" candidates */
     GatewayCatalog(Registry registry, WarehouseMetadataCache warehouse, List<String> defaultSchema,
-            List<SchemaName> sessionSchemas, SourceDrift drift) {
+            List<SchemaName> sessionSchemas, SourceDrift drift, ReadPolicy policy) {
         this.registry = registry;
+        this.policy = policy;
         this.drift = drift;
         this.warehouse = warehouse;
         this.defaultSchema = defaultSchema;
@@ -59,6 +64,16 @@ final class GatewayCatalog implements Catalog {
     @Override
     public Collection<CatalogObject> objects() {
         return registry.objects();
+    }
+
+    @Override
+    public Collection<CatalogObject> visibleObjects() {
+        return registry.objects().stream().filter(policy::object).toList();
+    }
+
+    @Override
+    public List<TableName> visibleTables() {
+        return warehouseTables().stream().filter(policy::table).toList();
     }
 
     @Override

@@ -73,4 +73,9 @@ final class ResultColumns extends PlannedStatement.DefaultVisitor<Optional<List<
     public Optional<List<ColumnMetadata>> visit(PlannedStatement.ShowUsers s) {
         return Optional.of(USER_COLUMNS);
     }
+
+    @Override
+    public Optional<List<ColumnMetadata>> visit(PlannedStatement.ShowGrants s) {
+        return Optional.of(dev.asof.gateway.security.GrantAdministration.COLUMNS);
+    }
 }

@@ -12,6 +12,11 @@ import dev.asof.gateway.metadata.UploadSchemas;
 import dev.asof.gateway.metadata.WarehouseMetadataCache;
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
+import dev.asof.gateway.security.AccessControl;
+import dev.asof.gateway.security.GrantAdministration;
+import dev.asof.gateway.security.ReadPolicy;
+import dev.asof.gateway.security.SecurityAudit;
+import dev.asof.gateway.security.SourceDirectories;
 import dev.asof.gateway.session.Principal;
 import dev.asof.gateway.system.SystemTableQueries;
 import dev.asof.planner.Planner;
@@ -65,6 +70,10 @@ public final class StatementExecutor {
     private final WarehouseMetadataCache metadataCache;
     private final SourceDrift sourceDrift;
     private final RunningStatements running = new RunningStatements();
+    private final AccessControl access;
+    private final GrantAdministration grants;
+    private final SecurityAudit audit;
+    private final SourceDirectories sourceDirectories;
 
     /**
      * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration, UserAdministration)}
@@ -96,7 +105,22 @@ public final class StatementExecutor {
      */
     public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
             Duration metadataTtl, UserAdministration users) {
+        this(registry, warehouse, online, metadataTtl, users, AuditLog.none(), Clock.systemUTC(),
+                SourceDirectories.unrestricted());
+    }
+
+    /**
+     * As above, writing definition and grant changes and refused statements to {@code auditLog};
+     * file sources may be read from {@code sourceDirectories} only.
+     */
+    public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
+            Duration metadataTtl, UserAdministration users, AuditLog auditLog, Clock clock,
+            SourceDirectories sourceDirectories) {
         this.users = requireNonNull(users, "users");
+        this.audit = new SecurityAudit(auditLog, clock);
+        this.access = new AccessControl(registry, audit);
+        this.grants = new GrantAdministration(registry, this::resolveTable);
+        this.sourceDirectories = requireNonNull(sourceDirectories, "sourceDirectories");
         this.registry = requireNonNull(registry, "registry");
         this.warehouse = requireNonNull(warehouse, "warehouse");
         this.dialect = warehouse.dialect();
@@ -125,7 +149,13 @@ public final class StatementExecutor {
      * for JDBC sessions).
      */
     public MetadataListing metadata(List<SchemaName> sessionSchemas) {
-        return new MetadataListing(registry, metadataCache, defaultSchema.stream().findFirst(), sessionSchemas);
+        return metadata(Principal.GATEWAY, sessionSchemas);
+    }
+
+    /** {@link #metadata(List)} for {@code principal}: only what it may read is listed. */
+    public MetadataListing metadata(Principal principal, List<SchemaName> sessionSchemas) {
+        return new MetadataListing(registry, metadataCache, defaultSchema.stream().findFirst(), sessionSchemas,
+                access.readPolicy(principal));
     }
 
     /** Plans a statement and works out its result columns, without running it; as the gateway itself. */
@@ -195,10 +225,11 @@ public final class StatementExecutor {
             // Clients never reach another session's uploads; the gateway's own work (tools, set-up) may.
             UploadSchemas.requireOwn(sql, sessionSchemas);
         }
-        PlannedStatement plan = engine(() -> new Planner(catalog(sessionSchemas), dialect).plan(sql));
+        PlannedStatement plan = engine(() -> new Planner(catalog(principal, sessionSchemas), dialect).plan(sql));
         if (PlannedStatement.managesUsers(plan)) {
             users.requireAdmin(principal, plan);
         }
+        access.check(principal, plan, textOf(plan, sql));
         return plan;
     }
 
@@ -231,10 +262,13 @@ public final class StatementExecutor {
             throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
                     + " parameter(s) but " + parameters.size() + " value(s) were given");
         }
+        // Again at each execution: grants may have changed since it was prepared (cached while they have not).
+        access.check(principal, prepared.plan(), prepared.sql());
         RunningStatements.Running r = running.start(owner, prepared.plan().accept(ROUTES), prepared.sql(), control);
         boolean handedOver = false;
         try {
             StatementResult result = engine(() -> prepared.plan().accept(new Runner(principal, parameters, control, owner)));
+            prepared.plan().accept(new AuditedChanges()).ifPresent(c -> audit.changed(principal, c.event(), c.detail()));
             if (result instanceof StatementResult.Rows rows) {
                 if (r.timedOut().isPresent()) {
                     rows.cursor().close(); // stopped at the limit while it started: never a partial result
@@ -416,6 +450,7 @@ public final class StatementExecutor {
             throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
                     + " parameter(s) but " + parameters.size() + " value(s) were given");
         }
+        access.check(principal, prepared.plan(), prepared.sql());
         Optional<WarehouseQuery> query = prepared.plan().accept(new WarehouseQueries(parameters));
         if (query.isEmpty()) {
             return Optional.empty();
@@ -494,6 +529,35 @@ public final class StatementExecutor {
         }
 
         @Override
+        public StatementResult visit(PlannedStatement.CreateRole c) {
+            grants.createRole(principal, c);
+            return new StatementResult.UpdateCount(0);
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.DropRole d) {
+            grants.dropRole(principal, d);
+            return new StatementResult.UpdateCount(0);
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.GrantPrivilege g) {
+            grants.grantPrivilege(principal, g);
+            return new StatementResult.UpdateCount(0);
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.GrantRole g) {
+            grants.grantRole(principal, g);
+            return new StatementResult.UpdateCount(0);
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.ShowGrants s) {
+            return new StatementResult.Rows(new ListCursor(GrantAdministration.COLUMNS, grants.show(principal, s)));
+        }
+
+        @Override
         public StatementResult visit(PlannedStatement.Lookup l) {
             Optional<List<List<Object>>> rows = onlineStore(() -> online.lookup(l.lookup(), parameters));
             if (rows.isPresent()) {
@@ -513,7 +577,9 @@ public final class StatementExecutor {
 
         @Override
         public StatementResult visit(PlannedStatement.SystemQuery q) {
-            SystemTableQueries.Result r = systemTables.execute(q.sql(), parameters);
+            ReadPolicy policy = access.readPolicy(principal);
+            SystemTableQueries.Result r = systemTables.execute(q.sql(), parameters,
+                    name -> registry.get(name).map(policy::object).orElse(false));
             return new StatementResult.Rows(new ListCursor(r.columns(), r.rows()));
         }
 
@@ -562,12 +628,14 @@ public final class StatementExecutor {
 
         @Override
         public StatementResult visit(PlannedStatement.Show s) {
-            return new StatementResult.Rows(RegistryListings.show(s.kind(), registry.objects()));
+            ReadPolicy policy = access.readPolicy(principal);
+            return new StatementResult.Rows(RegistryListings.show(s.kind(),
+                    registry.objects().stream().filter(policy::object).toList()));
         }
 
         @Override
         public StatementResult visit(PlannedStatement.Describe d) {
-            return new StatementResult.Rows(describe(d.name()));
+            return new StatementResult.Rows(describe(principal, d));
         }
 
         @Override
@@ -578,6 +646,9 @@ public final class StatementExecutor {
 
         @Override
         public StatementResult visit(PlannedStatement.CreateSource c) {
+            if (c.location() instanceof SourceLocation.File f) {
+                sourceDirectories.check(f.path());
+            }
             List<ColumnMetadata> columns = sourceColumns(c);
             Source source = new DefinitionPlanner(catalog(), dialect).source(c, columns);
             registry.create(source, c.ifNotExists());
@@ -594,16 +665,21 @@ public final class StatementExecutor {
 
         @Override
         public StatementResult visit(PlannedStatement.Drop d) {
-            registry.drop(d.kind(), d.name(), d.ifExists());
+            registry.drop(d.kind(), d.name(), d.ifExists(), access.readPolicy(principal)::object);
             return new StatementResult.UpdateCount(0);
         }
 
         @Override
         public StatementResult visit(PlannedStatement.AlterSourceRefresh a) {
+            ReadPolicy policy = access.readPolicy(principal);
             Source old = registry.get(a.name()).filter(Source.class::isInstance).map(Source.class::cast)
                     .orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT, "source '" + a.name() + "' not found"
                             + NameSuggestions.hint(a.name(), registry.objects().stream()
-                                    .filter(Source.class::isInstance).map(CatalogObject::name).toList())));
+                                    .filter(Source.class::isInstance).filter(policy::object)
+                                    .map(CatalogObject::name).toList())));
+            if (old.location() instanceof SourceLocation.File f) {
+                sourceDirectories.check(f.path());
+            }
             List<ColumnMetadata> now = sourceDrift.current(old, true);
             // The time columns are checked as at CREATE SOURCE.
             Source refreshed = new DefinitionPlanner(catalog(), dialect).source(new PlannedStatement.CreateSource(
@@ -673,14 +749,28 @@ public final class StatementExecutor {
                 .toList();
     }
 
-    private ListCursor describe(List<String> name) {
+    /**
+     * DESCRIBE: a registry object or warehouse table the principal may read; one it may not is
+     * refused naming it, and close names offered for a name not found are readable ones only.
+     */
+    private ListCursor describe(Principal principal, PlannedStatement.Describe d) {
+        List<String> name = d.name();
+        ReadPolicy policy = access.readPolicy(principal);
         if (name.size() == 1) {
             Optional<CatalogObject> o = registry.get(name.get(0));
             if (o.isPresent()) {
+                if (!policy.object(o.get())) {
+                    access.requireRead(principal, d, o.get().tableType().toLowerCase(java.util.Locale.ROOT) + " "
+                            + o.get().name());
+                }
                 return RegistryListings.describe(o.get(), registry.objects());
             }
         }
-        Optional<List<ColumnMetadata>> table = warehouse.describeTable(TableName.of(name));
+        Optional<TableName> resolved = resolveTable(name);
+        if (resolved.isPresent() && !policy.table(resolved.get())) {
+            access.requireRead(principal, d, "table " + resolved.get());
+        }
+        Optional<List<ColumnMetadata>> table = warehouse.describeTable(resolved.orElse(TableName.of(name)));
         if (table.isPresent()) {
             List<List<Object>> rows = new ArrayList<>();
             for (ColumnMetadata c : table.get()) {
@@ -689,18 +779,44 @@ public final class StatementExecutor {
             return new ListCursor(RegistryListings.DESCRIBE_COLUMNS, rows);
         }
         String joined = String.join(".", name);
-        List<String> known = new ArrayList<>(registry.objects().stream().map(CatalogObject::name).toList());
-        sharedTables().forEach(t -> known.add(t.table()));
+        List<String> known = new ArrayList<>(registry.objects().stream().filter(policy::object)
+                .map(CatalogObject::name).toList());
+        sharedTables().stream().filter(policy::table).forEach(t -> known.add(t.table()));
         throw new AsofException(ErrorCode.UNKNOWN_OBJECT, "'" + joined + "' not found"
                 + NameSuggestions.hint(joined, known));
     }
 
     private GatewayCatalog catalog() {
-        return catalog(List.of());
+        return catalog(Principal.GATEWAY, List.of());
     }
 
-    private GatewayCatalog catalog(List<SchemaName> sessionSchemas) {
-        return new GatewayCatalog(registry, metadataCache, defaultSchema, List.copyOf(sessionSchemas), sourceDrift);
+    private GatewayCatalog catalog(Principal principal, List<SchemaName> sessionSchemas) {
+        return new GatewayCatalog(registry, metadataCache, defaultSchema, List.copyOf(sessionSchemas), sourceDrift,
+                access.readPolicy(principal));
+    }
+
+    /**
+     * The warehouse table a name as written resolves to (one to three parts, the missing leading
+     * parts from the default schema), ignoring case; empty when there is none.
+     */
+    private Optional<TableName> resolveTable(List<String> name) {
+        if (name.isEmpty() || name.size() > 3) {
+            return Optional.empty();
+        }
+        List<String> full = new ArrayList<>(defaultSchema.subList(0, Math.max(0, Math.min(defaultSchema.size(),
+                3 - name.size()))));
+        full.addAll(name);
+        if (full.size() != 3) {
+            return Optional.empty();
+        }
+        for (TableName t : metadataCache.tables()) {
+            List<String> parts = t.parts();
+            if (parts.size() == 3 && parts.get(0).equalsIgnoreCase(full.get(0)) && parts.get(1).equalsIgnoreCase(full.get(1))
+                    && parts.get(2).equalsIgnoreCase(full.get(2))) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.asof.gateway.metadata;
 import static java.util.Objects.requireNonNull;
 
 import dev.asof.gateway.registry.Registry;
+import dev.asof.gateway.security.ReadPolicy;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.SchemaName;
@@ -48,14 +49,23 @@ public final class MetadataListing {
     private final WarehouseMetadataCache warehouse;
     private final Optional<String> defaultCatalog;
     private final List<SchemaName> sessionSchemas;
+    private final ReadPolicy policy;
+
+    /** A listing of everything (admins, the gateway itself); see the other constructor. */
+    public MetadataListing(Registry registry, WarehouseMetadataCache warehouse, Optional<String> defaultCatalog,
+            List<SchemaName> sessionSchemas) {
+        this(registry, warehouse, defaultCatalog, sessionSchemas, ReadPolicy.everything());
+    }
 
     /**
      * @param defaultCatalog the warehouse catalog unqualified names resolve in, listed even while
      *     it has no tables; empty when the warehouse has none configured
      * @param sessionSchemas the session's own upload schemas (none for JDBC sessions)
+     * @param policy what the session's user may read: nothing else is listed
      */
     public MetadataListing(Registry registry, WarehouseMetadataCache warehouse, Optional<String> defaultCatalog,
-            List<SchemaName> sessionSchemas) {
+            List<SchemaName> sessionSchemas, ReadPolicy policy) {
+        this.policy = requireNonNull(policy, "policy");
         this.registry = requireNonNull(registry, "registry");
         this.warehouse = requireNonNull(warehouse, "warehouse");
         this.defaultCatalog = requireNonNull(defaultCatalog, "defaultCatalog");
@@ -145,7 +155,7 @@ public final class MetadataListing {
         List<TableRow> rows = new ArrayList<>();
         if (registryInScope(catalog, schemaPattern)) {
             for (CatalogObject o : registry.objects()) {
-                if (names.matcher(o.name()).matches() && typeWanted(types, o.tableType())) {
+                if (names.matcher(o.name()).matches() && typeWanted(types, o.tableType()) && policy.object(o)) {
                     rows.add(new TableRow(null, null, o.name(), o.tableType(), o.ddl()));
                 }
             }
@@ -167,7 +177,7 @@ public final class MetadataListing {
     /** Columns of a listed table in table order; empty if it is gone. Describes a warehouse table (cached). */
     public List<ColumnMetadata> columnsOf(TableRow table) {
         if (table.inRegistry()) {
-            return registry.get(table.name()).filter(o -> o.tableType().equals(table.type()))
+            return registry.get(table.name()).filter(o -> o.tableType().equals(table.type())).filter(policy::object)
                     .map(CatalogObject::columns).orElse(List.of());
         }
         return warehouse.columns(TableName.of(table.catalog(), table.schema(), table.name())).orElse(List.of());
@@ -203,14 +213,18 @@ public final class MetadataListing {
         if (!(isNullOrEmpty(catalog) && isNullOrEmpty(schema))) {
             return List.of();
         }
-        return RegistryKeys.of(registry.objects()).stream()
+        return RegistryKeys.of(registry.objects().stream().filter(policy::object).toList()).stream()
                 .filter(k -> table == null || k.table().equalsIgnoreCase(table)).toList();
     }
 
-    /** Warehouse tables this session may see: every qualified table outside other sessions' upload schemas. */
+    /**
+     * Warehouse tables this session may see: qualified tables outside other sessions' upload
+     * schemas that its user may read.
+     */
     private List<TableName> visibleTables() {
         return warehouse.tables().stream()
                 .filter(t -> t.isQualified() && UploadSchemas.visible(t.schemaName(), sessionSchemas))
+                .filter(policy::table)
                 .toList();
     }
 

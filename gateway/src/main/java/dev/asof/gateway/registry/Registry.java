@@ -33,7 +33,9 @@ import java.util.Optional;
  */
 public final class Registry implements AutoCloseable {
     private final HikariDataSource pool;
+    private final Transactions transactions;
     private final UserStore users;
+    private final GrantStore grants;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
 
     /** Definitions and their ids by lower-case name, replaced together. */
@@ -41,7 +43,10 @@ public final class Registry implements AutoCloseable {
 
     private Registry(HikariDataSource pool) {
         this.pool = pool;
-        this.users = new UserStore(pool);
+        this.transactions = new Transactions(pool);
+        this.users = new UserStore(pool, transactions);
+        this.grants = new GrantStore(pool, transactions);
+        transactions.register(this::reload);
     }
 
     /** Opens (creating if needed) the registry database in {@code directory}. */
@@ -56,6 +61,7 @@ public final class Registry implements AutoCloseable {
         registry.createSchema();
         registry.reload();
         registry.users.reload();
+        registry.grants.reload();
         return registry;
     }
 
@@ -73,6 +79,7 @@ public final class Registry implements AutoCloseable {
                     + " DEFAULT NEXT VALUE FOR asof_object_id NOT NULL");
             MaterializationLog.createSchema(s);
             UserStore.createSchema(s);
+            GrantStore.createSchema(s);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot initialise the registry: " + e.getMessage(), e);
         }
@@ -97,6 +104,11 @@ public final class Registry implements AutoCloseable {
     /** The gateway's users (logins), in the same database. */
     public UserStore users() {
         return users;
+    }
+
+    /** Roles and grants, in the same database; dropping a definition drops its grants. */
+    public GrantStore grants() {
+        return grants;
     }
 
     /** Where materialization runs are recorded, in the same database. */
@@ -154,6 +166,14 @@ public final class Registry implements AutoCloseable {
 
     /** Removes a definition; false if absent and {@code ifExists}. Refuses while a view uses it. */
     public boolean drop(ObjectKind kind, String name, boolean ifExists) {
+        return drop(kind, name, ifExists, o -> true);
+    }
+
+    /**
+     * As {@link #drop(ObjectKind, String, boolean)}; a name not found is reported with close
+     * names among the {@code visible} objects only. The object's grants go with it.
+     */
+    public boolean drop(ObjectKind kind, String name, boolean ifExists, java.util.function.Predicate<CatalogObject> visible) {
         return inTransaction(c -> {
             Optional<CatalogObject> current = load(c, name);
             if (current.isEmpty() || !current.get().tableType().equals(kind.keyword())) {
@@ -162,6 +182,7 @@ public final class Registry implements AutoCloseable {
                 }
                 List<String> known = objects().stream()
                         .filter(o -> o.tableType().equals(kind.keyword()))
+                        .filter(visible)
                         .map(CatalogObject::name)
                         .toList();
                 throw new AsofException(ErrorCode.UNKNOWN_OBJECT, kind.keyword().toLowerCase(Locale.ROOT) + " '" + name
@@ -183,48 +204,33 @@ public final class Registry implements AutoCloseable {
                 ps.setString(1, key(name));
                 ps.executeUpdate();
             }
+            GrantStore.dropObjectGrants(c, kind, name);
             return true;
         });
     }
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private synchronized <T> T inTransaction(Work<T> work) {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-                reload();
-            }
-        } catch (SQLException e) {
-            throw new AsofException(ErrorCode.INTERNAL_ERROR, "registry update failed: " + e.getMessage(), e);
-        }
+    private <T> T inTransaction(Transactions.Work<T> work) {
+        return transactions.run("registry update", work);
     }
 
     /** Re-reads every definition into a new snapshot. */
     public void reload() {
         try (Connection c = pool.getConnection()) {
-            Map<String, Long> loadedIds = new LinkedHashMap<>();
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT name_key, object_id FROM asof_definition")) {
-                while (rs.next()) {
-                    loadedIds.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-            snapshot = new Snapshot(loadAll(c), java.util.Collections.unmodifiableMap(loadedIds));
+            reload(c);
         } catch (SQLException e) {
             throw new AsofException(ErrorCode.INTERNAL_ERROR, "cannot read the registry: " + e.getMessage(), e);
         }
+    }
+
+    private void reload(Connection c) throws SQLException {
+        Map<String, Long> loadedIds = new LinkedHashMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT name_key, object_id FROM asof_definition")) {
+            while (rs.next()) {
+                loadedIds.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        snapshot = new Snapshot(loadAll(c), java.util.Collections.unmodifiableMap(loadedIds));
     }
 
     private static Map<String, CatalogObject> loadAll(Connection c) throws SQLException {

@@ -52,10 +52,13 @@ public final class UserStore {
     }
 
     private final DataSource pool;
+    private final Transactions transactions;
     private volatile Map<String, User> snapshot = Map.of();
 
-    UserStore(DataSource pool) {
+    UserStore(DataSource pool, Transactions transactions) {
         this.pool = pool;
+        this.transactions = transactions;
+        transactions.register(this::reload);
     }
 
     static void createSchema(Statement s) throws SQLException {
@@ -96,6 +99,10 @@ public final class UserStore {
                 }
                 throw new AsofException(ErrorCode.ALREADY_EXISTS, "user '" + name
                         + "' already exists; use ALTER USER to change it or CREATE USER IF NOT EXISTS");
+            }
+            // Users and roles share one namespace: GRANT … TO name must mean one of them.
+            if (GrantStore.roleExists(c, name)) {
+                throw new AsofException(ErrorCode.ALREADY_EXISTS, "'" + name + "' is a role; users and roles need different names");
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO asof_user (name_key, name, password_hash, admin) VALUES (?, ?, ?, ?)")) {
@@ -158,32 +165,13 @@ public final class UserStore {
                 ps.setString(1, key(name));
                 ps.executeUpdate();
             }
+            GrantStore.dropUserGrants(c, name);
             return true;
         });
     }
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private synchronized <T> T change(Work<T> work) {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-                reload(c);
-            }
-        } catch (SQLException e) {
-            throw new AsofException(ErrorCode.INTERNAL_ERROR, "user update failed: " + e.getMessage(), e);
-        }
+    private <T> T change(Transactions.Work<T> work) {
+        return transactions.run("user update", work);
     }
 
     /** Re-reads every user into a new snapshot. */

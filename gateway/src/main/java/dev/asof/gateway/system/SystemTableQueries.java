@@ -26,6 +26,7 @@ import java.util.Calendar;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TimeZone;
@@ -64,11 +65,19 @@ public final class SystemTableQueries {
 
     /** The result columns of a query, without running it. */
     public List<ColumnMetadata> describe(String sql) {
-        return withStatement(sql, ps -> columns(ps.getMetaData()));
+        return withStatement(sql, name -> false, ps -> columns(ps.getMetaData()));
     }
 
     public Result execute(String sql, List<Object> parameters) {
-        return withStatement(sql, ps -> {
+        return execute(sql, parameters, name -> true);
+    }
+
+    /**
+     * Runs a query over the system tables holding only the rows of registry objects whose name
+     * {@code readable} accepts: a user sees the runs, online state and keys of what it may read.
+     */
+    public Result execute(String sql, List<Object> parameters, Predicate<String> readable) {
+        return withStatement(sql, readable, ps -> {
                 for (int i = 0; i < parameters.size(); i++) {
                     ps.setObject(i + 1, parameters.get(i));
                 }
@@ -94,14 +103,14 @@ public final class SystemTableQueries {
         T run(PreparedStatement ps) throws SQLException;
     }
 
-    private <T> T withStatement(String sql, StatementWork<T> work) {
+    private <T> T withStatement(String sql, Predicate<String> readable, StatementWork<T> work) {
         Properties props = new Properties();
         props.setProperty("caseSensitive", "false");
         props.setProperty("unquotedCasing", "UNCHANGED");
         props.setProperty("quotedCasing", "UNCHANGED");
         props.setProperty("timeZone", "UTC");
         try (Connection c = DriverManager.getConnection("jdbc:calcite:", props)) {
-            c.unwrap(CalciteConnection.class).getRootSchema().add(SystemTables.SCHEMA, new Schema(tables()));
+            c.unwrap(CalciteConnection.class).getRootSchema().add(SystemTables.SCHEMA, new Schema(tables(readable)));
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 return work.run(ps);
             }
@@ -121,12 +130,15 @@ public final class SystemTableQueries {
         return columns;
     }
 
-    private Map<String, Table> tables() {
+    private Map<String, Table> tables(Predicate<String> readable) {
         MaterializationLog log = registry.materializations();
         List<MaterializationLog.Run> runs = log.allRuns();
         Map<String, Table> tables = new HashMap<>();
         List<Object[]> runRows = new ArrayList<>();
         for (MaterializationLog.Run r : runs) {
+            if (!readable.test(r.viewName())) {
+                continue;
+            }
             runRows.add(new Object[] {r.viewName(), r.runId(), r.status().name(), millis(r.changesAfter()),
                     millis(Optional.of(r.asOf())), r.rowsDone(), r.rowsTotal().orElse(null), millis(Optional.of(r.startedAt())),
                     millis(r.finishedAt()), r.finishedAt().map(f -> Duration.between(r.startedAt(), f).toMillis()).orElse(null),
@@ -136,7 +148,7 @@ public final class SystemTableQueries {
 
         List<Object[]> viewRows = new ArrayList<>();
         for (CatalogObject o : registry.objects()) {
-            if (!(o instanceof FeatureView v) || !v.online()) {
+            if (!(o instanceof FeatureView v) || !v.online() || !readable.test(v.name())) {
                 continue;
             }
             long id = registry.objectId(v.name()).orElse(-1L);
@@ -165,7 +177,7 @@ public final class SystemTableQueries {
         tables.put(SystemTables.ONLINE_VIEWS, new RowsTable(SystemTables.ONLINE_VIEWS, viewRows));
 
         List<Object[]> keyRows = new ArrayList<>();
-        for (KeyRow k : RegistryKeys.of(registry.objects())) {
+        for (KeyRow k : RegistryKeys.of(registry.objects().stream().filter(o -> readable.test(o.name())).toList())) {
             keyRows.add(new Object[] {k.catalog(), k.schema(), k.table(), k.column(), (short) k.sequence(), k.keyName()});
         }
         tables.put(SystemTables.PRIMARY_KEYS, new RowsTable(SystemTables.PRIMARY_KEYS, keyRows));

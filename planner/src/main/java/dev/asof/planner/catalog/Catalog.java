@@ -19,6 +19,20 @@ public interface Catalog {
     /** Every registry object. */
     Collection<CatalogObject> objects();
 
+    /**
+     * The registry objects the asking user may see: the only ones offered as "did you mean"
+     * candidates (names still resolve against {@link #objects()}, and privileges are checked on
+     * the plan).
+     */
+    default Collection<CatalogObject> visibleObjects() {
+        return objects();
+    }
+
+    /** The warehouse tables the asking user may see, as {@link #visibleObjects()}. */
+    default List<TableName> visibleTables() {
+        return warehouseTables();
+    }
+
     /** Every warehouse table, fully qualified. */
     List<TableName> warehouseTables();
 

@@ -349,7 +349,7 @@ public final class DefinitionPlanner {
         if (o.isPresent() && type.isInstance(o.get())) {
             return type.cast(o.get());
         }
-        List<String> known = catalog.objects().stream().filter(type::isInstance).map(CatalogObject::name).toList();
+        List<String> known = catalog.visibleObjects().stream().filter(type::isInstance).map(CatalogObject::name).toList();
         throw new AsofException(ErrorCode.UNKNOWN_OBJECT, Nodes.position(id) + what + " '" + name + "' not found"
                 + NameSuggestions.hint(name, known));
     }

@@ -2,9 +2,13 @@ package dev.asof.planner.plan;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.planner.access.Access;
 import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.SourceLocation;
 import dev.asof.planner.parser.ObjectKind;
+import dev.asof.planner.parser.Privilege;
+import dev.asof.planner.parser.SecurableKind;
+import dev.asof.planner.parser.SqlGrant;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +65,16 @@ public sealed interface PlannedStatement {
         R visit(ShowUsers statement);
 
         R visit(Kill statement);
+
+        R visit(CreateRole statement);
+
+        R visit(DropRole statement);
+
+        R visit(GrantPrivilege statement);
+
+        R visit(GrantRole statement);
+
+        R visit(ShowGrants statement);
     }
 
     /**
@@ -164,10 +178,44 @@ public sealed interface PlannedStatement {
         public R visit(Kill statement) {
             return fallback;
         }
+
+        @Override
+        public R visit(CreateRole statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(DropRole statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(GrantPrivilege statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(GrantRole statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(ShowGrants statement) {
+            return fallback;
+        }
     }
 
-    /** A query over registry objects, rewritten to warehouse SQL. */
-    record Query(GeneratedQuery query) implements PlannedStatement {
+    /**
+     * A query over registry objects, rewritten to warehouse SQL.
+     *
+     * @param access what the query reads, for the gateway's privilege checks
+     */
+    record Query(GeneratedQuery query, Access access) implements PlannedStatement {
+        public Query {
+            requireNonNull(query, "query");
+            requireNonNull(access, "access");
+        }
+
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.visit(this);
@@ -183,8 +231,20 @@ public sealed interface PlannedStatement {
      * A statement that is not asof's: the user's own SQL for the warehouse, sent as written.
      *
      * @param query whether it returns rows (SELECT, WITH, VALUES …) rather than an update count
+     * @param access what it reads: for a query asof parsed, its tables and functions; for any
+     *     other statement {@link Access#unplanned()}
      */
-    record PassThrough(String sql, boolean query, int parameterCount) implements PlannedStatement {
+    record PassThrough(String sql, boolean query, int parameterCount, Access access) implements PlannedStatement {
+        public PassThrough {
+            requireNonNull(sql, "sql");
+            requireNonNull(access, "access");
+        }
+
+        /** A statement asof does not plan. */
+        public PassThrough(String sql, boolean query, int parameterCount) {
+            this(sql, query, parameterCount, Access.unplanned());
+        }
+
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.visit(this);
@@ -196,7 +256,7 @@ public sealed interface PlannedStatement {
      * (values now). {@code offline} computes the same rows in the warehouse; it serves the query
      * while the views have no complete materialization.
      */
-    record Lookup(LookupPlan lookup, GeneratedQuery offline) implements PlannedStatement {
+    record Lookup(LookupPlan lookup, GeneratedQuery offline, Access access) implements PlannedStatement {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.visit(this);
@@ -205,6 +265,7 @@ public sealed interface PlannedStatement {
         public Lookup {
             requireNonNull(lookup, "lookup");
             requireNonNull(offline, "offline");
+            requireNonNull(access, "access");
         }
 
         @Override
@@ -393,6 +454,97 @@ public sealed interface PlannedStatement {
 
     /** SHOW USERS: name, admin flag and creation time of every user; never a password or hash. */
     record ShowUsers() implements PlannedStatement {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
+
+    /** CREATE ROLE: a named set of grants, given to users with {@code GRANT role TO user}. */
+    record CreateRole(String name, boolean ifNotExists) implements PlannedStatement {
+        public CreateRole {
+            requireNonNull(name, "name");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
+
+    /** DROP ROLE: the role, its grants and its memberships go. */
+    record DropRole(String name, boolean ifExists) implements PlannedStatement {
+        public DropRole {
+            requireNonNull(name, "name");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
+
+    /**
+     * An object a privilege is granted on.
+     *
+     * @param name one name for feature views and sources; a warehouse table's name as written
+     *     (one to three parts), qualified by the gateway
+     */
+    record SecuredObject(SecurableKind kind, List<String> name) {
+        public SecuredObject {
+            requireNonNull(kind, "kind");
+            name = List.copyOf(name);
+        }
+
+        @Override
+        public String toString() {
+            return kind.keyword() + " " + String.join(".", name);
+        }
+    }
+
+    /**
+     * GRANT or REVOKE of a privilege: SELECT or MATERIALIZE on an object, CREATE or ADMIN.
+     *
+     * @param granteeKind whether the statement said USER or ROLE; empty lets the gateway find
+     *     which the name is
+     */
+    record GrantPrivilege(Privilege privilege, Optional<SecuredObject> object, String grantee,
+            Optional<SqlGrant.GranteeKind> granteeKind, boolean revoke) implements PlannedStatement {
+        public GrantPrivilege {
+            requireNonNull(privilege, "privilege");
+            requireNonNull(object, "object");
+            requireNonNull(grantee, "grantee");
+            requireNonNull(granteeKind, "granteeKind");
+            if (object.isPresent() != privilege.onObject()) {
+                throw new IllegalArgumentException(privilege + (privilege.onObject() ? " needs" : " takes no") + " object");
+            }
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
+
+    /** GRANT role TO user, or REVOKE role FROM user. */
+    record GrantRole(String role, String user, boolean revoke) implements PlannedStatement {
+        public GrantRole {
+            requireNonNull(role, "role");
+            requireNonNull(user, "user");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
+
+    /** SHOW GRANTS [FOR name]: empty means the caller's own. */
+    record ShowGrants(Optional<String> grantee) implements PlannedStatement {
+        public ShowGrants {
+            requireNonNull(grantee, "grantee");
+        }
+
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.visit(this);

@@ -8,6 +8,9 @@ import dev.asof.planner.error.ErrorCode;
 import dev.asof.spi.ColumnMetadata;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +25,8 @@ import org.apache.calcite.runtime.CalciteException;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlNameMatchers;
 import org.apache.calcite.sql.validate.SqlValidator;
@@ -59,14 +64,33 @@ public final class QueryValidator {
         this.validator = SqlValidatorUtil.newValidator(
                 // STANDARD already holds every standard operator; chaining SqlStdOperatorTable as
                 // well makes each built-in ambiguous and no function resolves.
-                SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
-                        SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL, SqlLibrary.BIG_QUERY, SqlLibrary.SPARK),
+                operatorTable(),
                 reader,
                 typeFactory,
                 SqlValidator.Config.DEFAULT
                         .withIdentifierExpansion(true)
                         // LENIENT: LIMIT/OFFSET, != and the other spellings users bring from engines.
                         .withConformance(SqlConformanceEnum.LENIENT));
+    }
+
+    /** The functions and operators queries may use (cached by Calcite's factory). */
+    private static SqlOperatorTable operatorTable() {
+        return SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
+                SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL, SqlLibrary.BIG_QUERY, SqlLibrary.SPARK);
+    }
+
+    /** Upper-case names of every function the validator resolves; computed once. */
+    private static final Set<String> FUNCTION_NAMES = operatorTable().getOperatorList().stream()
+            .filter(op -> op instanceof SqlFunction)
+            .map(op -> op.getName().toUpperCase(Locale.ROOT))
+            .collect(Collectors.toUnmodifiableSet());
+
+    /**
+     * Upper-case names of the functions this validator resolves: the allow-list of functions a
+     * query may call without being an admin's.
+     */
+    public static Set<String> knownFunctionNames() {
+        return FUNCTION_NAMES;
     }
 
     /** Validates in place and returns the validated (expanded) tree. */
@@ -117,10 +141,10 @@ public final class QueryValidator {
 
     private List<String> objectNames() {
         List<String> names = new ArrayList<>();
-        for (CatalogObject o : catalog.objects()) {
+        for (CatalogObject o : catalog.visibleObjects()) {
             names.add(o.name());
         }
-        for (TableName t : catalog.warehouseTables()) {
+        for (TableName t : catalog.visibleTables()) {
             names.add(t.table());
             names.add(t.toString());
             names.add(t.schema().orElseThrow() + "." + t.table());
@@ -130,7 +154,7 @@ public final class QueryValidator {
 
     private List<String> columnNames() {
         List<String> names = new ArrayList<>();
-        for (CatalogObject o : catalog.objects()) {
+        for (CatalogObject o : catalog.visibleObjects()) {
             for (ColumnMetadata c : o.columns()) {
                 names.add(c.name());
             }

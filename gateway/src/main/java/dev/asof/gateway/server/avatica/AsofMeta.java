@@ -89,7 +89,7 @@ final class AsofMeta implements ProtobufMeta {
             Duration connectionIdleTimeout) {
         this.executor = executor;
         this.identity = identity;
-        this.metadata = new JdbcCatalogMetadata(executor);
+        this.metadata = new JdbcCatalogMetadata(executor, identity::current);
         this.resultIdleTimeout = resultIdleTimeout;
         this.connectionIdleTimeout = connectionIdleTimeout;
         // Several looks per timeout, at most one a second: a result is closed within a second of

@@ -40,14 +40,17 @@ final class JdbcCatalogMetadata {
     private static final List<ColumnMetadata> TYPES = columns("TABLE_TYPE");
 
     private final StatementExecutor executor;
+    private final java.util.function.Supplier<dev.asof.gateway.session.Principal> caller;
 
-    JdbcCatalogMetadata(StatementExecutor executor) {
+    /** @param caller the user of the request being served: it lists only what it may read */
+    JdbcCatalogMetadata(StatementExecutor executor, java.util.function.Supplier<dev.asof.gateway.session.Principal> caller) {
         this.executor = executor;
+        this.caller = caller;
     }
 
-    /** What a JDBC session may list: no upload schemas of its own. */
+    /** What a JDBC session may list: what its user may read, and no upload schemas of its own. */
     private MetadataListing listing() {
-        return executor.metadata(List.of());
+        return executor.metadata(caller.get(), List.of());
     }
 
     Map<Meta.DatabaseProperty, Object> databaseProperties() {
