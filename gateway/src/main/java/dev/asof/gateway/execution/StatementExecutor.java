@@ -578,8 +578,11 @@ public final class StatementExecutor {
         @Override
         public StatementResult visit(PlannedStatement.SystemQuery q) {
             ReadPolicy policy = access.readPolicy(principal);
-            SystemTableQueries.Result r = systemTables.execute(q.sql(), parameters,
-                    name -> registry.get(name).map(policy::object).orElse(false));
+            // A user sees what it may read, and only its own running statements (their text may hold values).
+            SystemTableQueries.Visibility visibility = principal.admin() ? SystemTableQueries.Visibility.ALL
+                    : new SystemTableQueries.Visibility(name -> registry.get(name).map(policy::object).orElse(false),
+                            user -> user.equalsIgnoreCase(principal.user()));
+            SystemTableQueries.Result r = systemTables.execute(q.sql(), parameters, visibility);
             return new StatementResult.Rows(new ListCursor(r.columns(), r.rows()));
         }
 

@@ -311,6 +311,11 @@ public final class AccessControl {
         }
 
         @Override
+        public Optional<Refusal> visit(PlannedStatement.Kill statement) {
+            return Optional.empty(); // the statement registry lets its own user or an admin stop a statement
+        }
+
+        @Override
         public Optional<Refusal> visit(PlannedStatement.CreateUser statement) {
             return adminOnly("CREATE USER");
         }

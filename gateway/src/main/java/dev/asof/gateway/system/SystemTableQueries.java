@@ -1,5 +1,7 @@
 package dev.asof.gateway.system;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.asof.gateway.execution.RunningStatements;
 import dev.asof.gateway.metadata.MetadataListing.KeyRow;
 import dev.asof.gateway.metadata.RegistryKeys;
@@ -60,24 +62,41 @@ public final class SystemTableQueries {
         this.running = running;
     }
 
+    /**
+     * What one user may see in the system tables.
+     *
+     * @param objects accepts the names of registry objects whose runs, online state and keys it may see
+     * @param statementsOf accepts the users whose running statements (and their text) it may see
+     */
+    public record Visibility(Predicate<String> objects, Predicate<String> statementsOf) {
+        public Visibility {
+            requireNonNull(objects, "objects");
+            requireNonNull(statementsOf, "statementsOf");
+        }
+
+        /** Everything: the gateway's own queries and admins. */
+        public static final Visibility ALL = new Visibility(name -> true, user -> true);
+        static final Visibility NONE = new Visibility(name -> false, user -> false);
+    }
+
     /** A query's result: its columns and rows (times as UTC {@code LocalDateTime}). */
     public record Result(List<ColumnMetadata> columns, List<List<Object>> rows) {}
 
     /** The result columns of a query, without running it. */
     public List<ColumnMetadata> describe(String sql) {
-        return withStatement(sql, name -> false, ps -> columns(ps.getMetaData()));
+        return withStatement(sql, Visibility.NONE, ps -> columns(ps.getMetaData()));
     }
 
     public Result execute(String sql, List<Object> parameters) {
-        return execute(sql, parameters, name -> true);
+        return execute(sql, parameters, Visibility.ALL);
     }
 
     /**
-     * Runs a query over the system tables holding only the rows of registry objects whose name
-     * {@code readable} accepts: a user sees the runs, online state and keys of what it may read.
+     * Runs a query over the system tables holding only the rows {@code visibility} lets the user
+     * see: the runs, online state and keys of what it may read, and its own running statements.
      */
-    public Result execute(String sql, List<Object> parameters, Predicate<String> readable) {
-        return withStatement(sql, readable, ps -> {
+    public Result execute(String sql, List<Object> parameters, Visibility visibility) {
+        return withStatement(sql, visibility, ps -> {
                 for (int i = 0; i < parameters.size(); i++) {
                     ps.setObject(i + 1, parameters.get(i));
                 }
@@ -103,14 +122,14 @@ public final class SystemTableQueries {
         T run(PreparedStatement ps) throws SQLException;
     }
 
-    private <T> T withStatement(String sql, Predicate<String> readable, StatementWork<T> work) {
+    private <T> T withStatement(String sql, Visibility visibility, StatementWork<T> work) {
         Properties props = new Properties();
         props.setProperty("caseSensitive", "false");
         props.setProperty("unquotedCasing", "UNCHANGED");
         props.setProperty("quotedCasing", "UNCHANGED");
         props.setProperty("timeZone", "UTC");
         try (Connection c = DriverManager.getConnection("jdbc:calcite:", props)) {
-            c.unwrap(CalciteConnection.class).getRootSchema().add(SystemTables.SCHEMA, new Schema(tables(readable)));
+            c.unwrap(CalciteConnection.class).getRootSchema().add(SystemTables.SCHEMA, new Schema(tables(visibility)));
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 return work.run(ps);
             }
@@ -130,7 +149,8 @@ public final class SystemTableQueries {
         return columns;
     }
 
-    private Map<String, Table> tables(Predicate<String> readable) {
+    private Map<String, Table> tables(Visibility visibility) {
+        Predicate<String> readable = visibility.objects();
         MaterializationLog log = registry.materializations();
         List<MaterializationLog.Run> runs = log.allRuns();
         Map<String, Table> tables = new HashMap<>();
@@ -185,6 +205,9 @@ public final class SystemTableQueries {
         Instant now = Instant.now();
         List<Object[]> statementRows = new ArrayList<>();
         for (RunningStatements.Running r : running.list()) {
+            if (!visibility.statementsOf().test(r.owner().user())) {
+                continue;
+            }
             statementRows.add(new Object[] {r.id(), r.owner().owner(), r.owner().user(), r.owner().protocol(), r.route(),
                     r.sql(), r.started().toEpochMilli(), r.elapsed(now).toMillis()});
         }

@@ -32,8 +32,8 @@ class RunningStatementsTest {
     private static final String SLOW = "SELECT sum(a.x * b.x + c.x * d.x) AS n FROM lake.main.nums a, lake.main.nums b,"
             + " lake.main.nums c, lake.main.nums d";
 
-    /** A table of 1,000 numbers. */
-    private static void install(Connection c) throws SQLException {
+    /** A table of 1,000 numbers, created by an admin and readable by {@code reader}. */
+    private static void install(Connection c, String reader) throws SQLException {
         StringBuilder values = new StringBuilder();
         for (int i = 0; i < 1000; i++) {
             values.append(i == 0 ? "" : ", ").append('(').append(i).append(')');
@@ -41,6 +41,7 @@ class RunningStatementsTest {
         try (Statement st = c.createStatement()) {
             st.executeUpdate("CREATE TABLE lake.main.nums (x BIGINT)");
             st.executeUpdate("INSERT INTO lake.main.nums VALUES " + values);
+            st.execute("GRANT SELECT ON TABLE lake.main.nums TO USER " + reader);
         }
     }
 
@@ -48,10 +49,14 @@ class RunningStatementsTest {
     void sysStatementsListsARunningQueryAndKillStopsIt(@TempDir Path dir) throws Exception {
         try (AsofGateway gateway = AsofGateway.start(TestUsers.withAdmin(GatewayConfig.embedded(dir)));
                 Connection runner = connect(gateway, "alice");
-                Connection operator = connect(gateway, "ops")) {
-            install(runner);
+                Connection operator = connect(gateway, "ops");
+                Connection other = connect(gateway, "carol")) {
+            install(operator, "alice");
             CompletableFuture<SQLException> slow = runAsync(runner);
             List<Object> row = awaitListed(operator, slow);
+            // A user who is not an admin sees its own statements only: their text may hold values.
+            assertThat(listed(runner)).extracting(r -> r.get(0)).containsExactly(row.get(0));
+            assertThat(listed(other)).isEmpty();
             String id = (String) row.get(0);
             assertThat(id).matches("[0-9a-f]{16}");
             assertThat(row.subList(1, 5)).containsExactly("alice", "jdbc", "warehouse", SLOW);
@@ -92,7 +97,7 @@ class RunningStatementsTest {
         AsofGateway gateway = AsofGateway.start(TestUsers.withAdmin(GatewayConfig.embedded(dir)));
         Connection runner = connect(gateway, "bob");
         Connection operator = connect(gateway, "ops");
-        install(runner);
+        install(operator, "bob");
         CompletableFuture<SQLException> slow = runAsync(runner);
         awaitListed(operator, slow);
         long start = System.nanoTime();
