@@ -6,6 +6,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.session.Principal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,8 @@ final class AdHocStatements {
     FlightInfo flightInfo(FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
         String sql = command.getQuery();
         return FlightErrors.guarded(() -> {
-            StartedResult result = streamer.start(FlightCalls.principal(authentication, context), plan(sql, context));
+            Principal principal = FlightCalls.principal(authentication, context);
+            StartedResult result = streamer.start(principal, FlightCalls.owner(principal, context), plan(sql, context));
             ByteString handle = FlightCalls.newHandle();
             started.put(handle, new Started(result, System.nanoTime()));
             Ticket ticket = new Ticket(Any.pack(FlightSql.TicketStatementQuery.newBuilder()
@@ -89,7 +91,8 @@ final class AdHocStatements {
         String sql = command.getQuery();
         return () -> {
             try {
-                long count = FlightCalls.runUpdate(executor, FlightCalls.principal(authentication, context),
+                Principal principal = FlightCalls.principal(authentication, context);
+                long count = FlightCalls.runUpdate(executor, principal, FlightCalls.owner(principal, context),
                         plan(sql, context), List.of());
                 FlightCalls.sendUpdateCount(allocator, ackStream, count);
             } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import com.google.protobuf.Message;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
+import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
@@ -52,6 +53,11 @@ final class FlightCalls {
         return authentication.principal(context, m == null ? null : m.peerAddress());
     }
 
+    /** Whose statement a call runs, for admission to the warehouse: the call's session and user. */
+    static StatementOwner owner(Principal principal, CallContext context) {
+        return new StatementOwner(session(context), principal.user(), "flight-sql");
+    }
+
     /** A new unguessable statement handle. */
     static ByteString newHandle() {
         return ByteString.copyFrom(UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII));
@@ -89,9 +95,9 @@ final class FlightCalls {
     }
 
     /** Runs a statement that changes something, as {@code principal}, and returns its update count; a query is an error. */
-    static long runUpdate(StatementExecutor executor, Principal principal, PreparedQuery query,
+    static long runUpdate(StatementExecutor executor, Principal principal, StatementOwner owner, PreparedQuery query,
             List<Object> parameters) {
-        StatementResult r = executor.execute(principal, query, parameters, QueryControl.none());
+        StatementResult r = executor.execute(principal, query, parameters, QueryControl.none(), owner);
         if (r instanceof StatementResult.UpdateCount c) {
             return c.count();
         }

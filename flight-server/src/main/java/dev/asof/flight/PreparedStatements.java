@@ -117,7 +117,8 @@ final class PreparedStatements {
             return;
         }
         List<List<Object>> rows = h.parameterRows;
-        streamer.streamPrepared(principal, h.query, rows.isEmpty() ? List.of(List.of()) : rows, listener);
+        streamer.streamPrepared(principal, FlightCalls.owner(principal, context), h.query,
+                rows.isEmpty() ? List.of(List.of()) : rows, listener);
     }
 
     /** Binds parameter rows for the statement's next executions. */
@@ -143,7 +144,8 @@ final class PreparedStatements {
                 List<List<Object>> rows = readParameters(flightStream);
                 long total = 0;
                 for (List<Object> params : rows.isEmpty() ? List.<List<Object>>of(List.of()) : rows) {
-                    long n = FlightCalls.runUpdate(executor, principal, h.query, params);
+                    long n = FlightCalls.runUpdate(executor, principal, FlightCalls.owner(principal, context), h.query,
+                            params);
                     total = n < 0 ? total : total + n;
                 }
                 FlightCalls.sendUpdateCount(allocator, ackStream, total);

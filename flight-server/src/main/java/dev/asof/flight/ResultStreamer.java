@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
+import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
@@ -56,13 +57,14 @@ final class ResultStreamer {
      * Runs a statement planned to run at once, without parameters, as {@code principal}: its schema is that of the running
      * result (the engine's Arrow export or the cursor's columns), so it is never described first.
      */
-    StartedResult start(Principal principal, PreparedQuery query) {
+    StartedResult start(Principal principal, StatementOwner owner, PreparedQuery query) {
         QueryControl control = QueryControl.none();
         BufferAllocator child = allocator.newChildAllocator("result", 0, allocator.getLimit());
         ArrowExport.ArrowBatches batches = null;
         RowCursor cursor = null;
         try {
-            Optional<ArrowExport.ArrowBatches> export = executor.executeArrow(principal, query, List.of(), control, child, BATCH_ROWS);
+            Optional<ArrowExport.ArrowBatches> export = executor.executeArrow(principal, query, List.of(), control, child,
+                    BATCH_ROWS, owner);
             if (export.isPresent()) {
                 batches = export.get();
                 Optional<Schema> declared = declaredSchema(root(batches).getSchema());
@@ -73,7 +75,7 @@ final class ResultStreamer {
                 batches.close();
                 batches = null;
             }
-            StatementResult result = executor.execute(principal, query, List.of(), control);
+            StatementResult result = executor.execute(principal, query, List.of(), control, owner);
             if (result instanceof StatementResult.Rows rows) {
                 cursor = rows.cursor();
                 return new StartedResult(query.sql(), ArrowTypes.schema(cursor.columns()), control, child, null, cursor);
@@ -117,7 +119,7 @@ final class ResultStreamer {
      * Runs a prepared statement as {@code principal} once per parameter row and streams every row in its prepared
      * schema (worked out when it was prepared, so nothing is described here).
      */
-    void streamPrepared(Principal principal, PreparedQuery query, List<List<Object>> parameterRows,
+    void streamPrepared(Principal principal, StatementOwner owner, PreparedQuery query, List<List<Object>> parameterRows,
             ServerStreamListener listener) {
         QueryControl control = QueryControl.none();
         listener.setOnCancelHandler(control::cancel);
@@ -126,13 +128,14 @@ final class ResultStreamer {
         backpressure.register(listener);
         try (BufferAllocator child = allocator.newChildAllocator("stream", 0, allocator.getLimit())) {
             if (parameterRows.size() == 1 && !schema.getFields().isEmpty()
-                    && streamExport(principal, query, parameterRows.get(0), schema, child, control, listener, backpressure)) {
+                    && streamExport(principal, owner, query, parameterRows.get(0), schema, child, control, listener,
+                            backpressure)) {
                 return;
             }
             try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, child)) {
                 listener.start(root);
                 for (List<Object> params : parameterRows) {
-                    StatementResult result = executor.execute(principal, query, params, control);
+                    StatementResult result = executor.execute(principal, query, params, control, owner);
                     if (!(result instanceof StatementResult.Rows rows)) {
                         continue;
                     }
@@ -159,9 +162,11 @@ final class ResultStreamer {
      * false (having sent nothing) when the engine cannot export or its types differ from the
      * declared schema; the caller then converts rows.
      */
-    private boolean streamExport(Principal principal, PreparedQuery query, List<Object> params, Schema declared, BufferAllocator child,
+    private boolean streamExport(Principal principal, StatementOwner owner, PreparedQuery query, List<Object> params,
+            Schema declared, BufferAllocator child,
             QueryControl control, ServerStreamListener listener, BackpressureStrategy backpressure) {
-        Optional<ArrowExport.ArrowBatches> export = executor.executeArrow(principal, query, params, control, child, BATCH_ROWS);
+        Optional<ArrowExport.ArrowBatches> export = executor.executeArrow(principal, query, params, control, child,
+                BATCH_ROWS, owner);
         if (export.isEmpty()) {
             return false;
         }

@@ -104,7 +104,8 @@ public final class AsofGateway implements AutoCloseable {
             OnlineStore store = onlineStore.apply(selection.openOnlineStore(context));
             online = new OnlineServing(store, registry, warehouse, warehouse.dialect(), config.clock());
             StatementExecutor executor = new StatementExecutor(registry, warehouse, online, config.metadataTtl(),
-                    new UserAdministration(registry.users(), hasher, audit, config.clock(), authenticator::forget));
+                    new UserAdministration(registry.users(), hasher, audit, config.clock(), authenticator::forget),
+                    config.admission());
             AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, authenticator, config.host(), config.jdbcPort(),
                     config.security().jdbcTlsCert(), config.security().jdbcTlsKey());
             List<ProtocolEndpoint> others = new ArrayList<>();

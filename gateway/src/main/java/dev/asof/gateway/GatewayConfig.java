@@ -2,6 +2,7 @@ package dev.asof.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.gateway.admission.AdmissionSettings;
 import dev.asof.planner.plan.Secret;
 import dev.asof.spi.config.ConnectorConfig;
 import java.io.IOException;
@@ -58,10 +59,12 @@ import java.util.TreeSet;
  *     Statements that run through the gateway and may change tables (DDL, DML, bulk loads) clear it
  *     at once; the TTL bounds how long changes made outside the gateway stay unseen
  * @param security logins and TLS of the JDBC endpoint ({@link Security})
+ * @param admission limits on clients' warehouse statements running at once, and their queue
+ *     ({@code asof.admission.*}, {@link AdmissionSettings})
  */
 public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightPort, Path flightTlsCert,
         Path flightTlsKey, Optional<String> warehouse, Optional<String> online, Map<String, ConnectorConfig> connectors,
-        Clock clock, Duration metadataTtl, Security security) {
+        Clock clock, Duration metadataTtl, Security security, AdmissionSettings admission) {
     public static final int DEFAULT_JDBC_PORT = 8765;
     public static final int DEFAULT_FLIGHT_PORT = 8815;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -109,7 +112,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
             FLIGHT_TOKEN_TTL_KEY, JDBC_TLS_CERT_KEY, JDBC_TLS_KEY_KEY, METADATA_TTL_KEY);
     /** {@code asof.<x>.*} namespaces that are the gateway's own, never a connector's. */
     private static final Set<String> GATEWAY_NAMESPACES = Set.of("jdbc", "flight", "http", "data-dir", "warehouse", "online",
-            "admin", "metadata");
+            "admin", "metadata", "admission");
 
     /**
      * Logins and TLS of the JDBC endpoint.
@@ -158,6 +161,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         connectors = Map.copyOf(requireNonNull(connectors, "connectors"));
         requireNonNull(clock, "clock");
         requireNonNull(security, "security");
+        requireNonNull(admission, "admission");
         requireNonNull(metadataTtl, "metadataTtl");
         if (metadataTtl.isNegative()) {
             throw new IllegalArgumentException("metadataTtl must not be negative: " + metadataTtl);
@@ -167,7 +171,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** The embedded engines under {@code dataDir}; Flight SQL on the default port {@value #DEFAULT_FLIGHT_PORT}, without TLS. */
     public GatewayConfig(Path dataDir, String host, int jdbcPort) {
         this(dataDir, host, jdbcPort, DEFAULT_FLIGHT_PORT, null, null, Optional.empty(), Optional.empty(), Map.of(),
-                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults());
+                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults(),
+                AdmissionSettings.defaults());
     }
 
     /** {@code ./data}, {@code 127.0.0.1}, port {@value #DEFAULT_JDBC_PORT}. */
@@ -178,7 +183,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Embedded engines under {@code dataDir}, on free loopback ports. */
     public static GatewayConfig embedded(Path dataDir) {
         return new GatewayConfig(dataDir, "127.0.0.1", 0, 0, null, null, Optional.empty(), Optional.empty(), Map.of(),
-                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults());
+                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults(),
+                AdmissionSettings.defaults());
     }
 
     /**
@@ -212,7 +218,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         Map<String, Map<String, String>> byConnector = new TreeMap<>();
         base.connectors().forEach((name, c) -> byConnector.put(name, new HashMap<>(c.properties())));
         for (String key : properties.stringPropertyNames()) {
-            if (!key.startsWith("asof.") || KEYS.contains(key)) {
+            if (!key.startsWith("asof.") || KEYS.contains(key) || key.startsWith("asof.admission.")) {
                 continue;
             }
             String rest = key.substring("asof.".length());
@@ -280,7 +286,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         }
         return new GatewayConfig(dataDir, host != null ? host : base.host(), port, flightPort, cert, key,
                 warehouse, online, connectors, base.clock(), metadataTtl,
-                new Security(adminUser, adminPassword, ttl, jdbcCert, jdbcKey));
+                new Security(adminUser, adminPassword, ttl, jdbcCert, jdbcKey),
+                AdmissionSettings.fromProperties(properties, base.admission(), origin));
     }
 
     private static Path pathOf(String text, Path baseDir, Path fallback) {
@@ -327,7 +334,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another clock (tests pin "now" to check online TTLs exactly). */
     public GatewayConfig withClock(Clock c) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, c, metadataTtl, security);
+                connectors, c, metadataTtl, security, admission);
     }
 
     /**
@@ -336,13 +343,13 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
      */
     public GatewayConfig withWarehouse(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, Optional.of(name),
-                online, with(name, properties), clock, metadataTtl, security);
+                online, with(name, properties), clock, metadataTtl, security, admission);
     }
 
     /** Same gateway with online store {@code name} and its keys (prefix taken off, e.g. {@code hosts}). */
     public GatewayConfig withOnlineStore(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse,
-                Optional.of(name), with(name, properties), clock, metadataTtl, security);
+                Optional.of(name), with(name, properties), clock, metadataTtl, security, admission);
     }
 
     private Map<String, ConnectorConfig> with(String name, Map<String, String> properties) {
@@ -354,33 +361,33 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another metadata TTL (a duration; zero turns the metadata cache off). */
     public GatewayConfig withMetadataTtl(Duration ttl) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, ttl, security);
+                connectors, clock, ttl, security, admission);
     }
 
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(dir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security);
+                connectors, clock, metadataTtl, security, admission);
     }
 
     public GatewayConfig withHost(String h) {
         return new GatewayConfig(dataDir, h, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security);
+                connectors, clock, metadataTtl, security, admission);
     }
 
     public GatewayConfig withJdbcPort(int port) {
         return new GatewayConfig(dataDir, host, port, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security);
+                connectors, clock, metadataTtl, security, admission);
     }
 
     public GatewayConfig withFlightPort(int port) {
         return new GatewayConfig(dataDir, host, jdbcPort, port, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security);
+                connectors, clock, metadataTtl, security, admission);
     }
 
     /** Flight SQL over TLS with this PEM certificate chain and PKCS#8 key; nulls turn TLS off. */
     public GatewayConfig withFlightTls(Path cert, Path key) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key, warehouse, online, connectors, clock,
-                metadataTtl, security);
+                metadataTtl, security, admission);
     }
 
     /**
@@ -395,7 +402,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with these security settings. */
     public GatewayConfig withSecurity(Security s) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, s);
+                connectors, clock, metadataTtl, s, admission);
     }
 
     /** Same gateway whose Flight SQL bearer tokens live for {@code ttl}. */
@@ -408,6 +415,12 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     public GatewayConfig withJdbcTls(Path cert, Path key) {
         return withSecurity(new Security(security.adminUser(), security.adminPassword(), security.flightTokenTtl(),
                 cert, key));
+    }
+
+    /** Same gateway with these admission limits. */
+    public GatewayConfig withAdmission(AdmissionSettings a) {
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
+                connectors, clock, metadataTtl, security, a);
     }
 
     private static String trimmed(Properties p, String key) {

@@ -3,6 +3,9 @@ package dev.asof.gateway.execution;
 import static java.util.Objects.requireNonNull;
 
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.admission.AdmissionSettings;
+import dev.asof.gateway.admission.AdmittedWarehouse;
+import dev.asof.gateway.admission.WarehouseAdmission;
 import dev.asof.gateway.audit.AuditLog;
 import dev.asof.gateway.auth.PasswordHasher;
 import dev.asof.gateway.auth.UserAdministration;
@@ -60,6 +63,7 @@ public final class StatementExecutor {
     private final UserAdministration users;
     private final WarehouseMetadataCache metadataCache;
     private final SourceDrift sourceDrift;
+    private final WarehouseAdmission admission;
 
     /**
      * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration, UserAdministration)}
@@ -91,6 +95,16 @@ public final class StatementExecutor {
      */
     public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
             Duration metadataTtl, UserAdministration users) {
+        this(registry, warehouse, online, metadataTtl, users, AdmissionSettings.defaults());
+    }
+
+    /**
+     * As above; statements of clients are admitted to the warehouse within {@code admission}'s
+     * limits, those not set sized from the warehouse's {@link WarehouseConnector#maxConcurrentStatements()}.
+     */
+    public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
+            Duration metadataTtl, UserAdministration users, AdmissionSettings admission) {
+        this.admission = new WarehouseAdmission(admission.limitsFor(warehouse.maxConcurrentStatements()));
         this.users = requireNonNull(users, "users");
         this.registry = requireNonNull(registry, "registry");
         this.warehouse = requireNonNull(warehouse, "warehouse");
@@ -203,15 +217,31 @@ public final class StatementExecutor {
         return execute(Principal.GATEWAY, prepared, parameters, control);
     }
 
-    /** Runs a prepared statement for {@code principal}, checking again that it may. */
+    /** Runs a prepared statement for {@code principal}, checking again that it may, as the gateway's own work. */
     public StatementResult execute(Principal principal, PreparedQuery prepared, List<Object> parameters,
             QueryControl control) {
+        return execute(principal, prepared, parameters, control, StatementOwner.INTERNAL);
+    }
+
+    /**
+     * Runs a prepared statement for {@code principal} (checking again that it may), on behalf of
+     * {@code owner}: its warehouse work is admitted within the owner's limits ({@link WarehouseAdmission}).
+     */
+    public StatementResult execute(Principal principal, PreparedQuery prepared, List<Object> parameters,
+            QueryControl control, StatementOwner owner) {
         requireNonNull(principal, "principal");
+        requireNonNull(owner, "owner");
         if (parameters.size() != prepared.parameterCount()) {
             throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
                     + " parameter(s) but " + parameters.size() + " value(s) were given");
         }
-        return engine(() -> prepared.plan().accept(new Runner(principal, parameters, control)));
+        return engine(() -> prepared.plan().accept(new Runner(principal, parameters, control,
+                new AdmittedWarehouse(warehouse, admission, owner))));
+    }
+
+    /** Admission of clients' warehouse statements (limits, running and queued counts). */
+    public WarehouseAdmission admission() {
+        return admission;
     }
 
     /**
@@ -228,8 +258,15 @@ public final class StatementExecutor {
     /** {@link #executeArrow(PreparedQuery, List, QueryControl, Object, int)} for {@code principal}. */
     public Optional<ArrowExport.ArrowBatches> executeArrow(Principal principal, PreparedQuery prepared,
             List<Object> parameters, QueryControl control, Object allocator, int batchRows) {
+        return executeArrow(principal, prepared, parameters, control, allocator, batchRows, StatementOwner.INTERNAL);
+    }
+
+    /** {@link #executeArrow(Principal, PreparedQuery, List, QueryControl, Object, int)}, admitted as {@code owner}'s. */
+    public Optional<ArrowExport.ArrowBatches> executeArrow(Principal principal, PreparedQuery prepared,
+            List<Object> parameters, QueryControl control, Object allocator, int batchRows, StatementOwner owner) {
         requireNonNull(principal, "principal");
-        if (!(warehouse instanceof ArrowExport export) || !export.arrowExportAvailable()) {
+        ArrowExport export = new AdmittedWarehouse(warehouse, admission, owner);
+        if (!export.arrowExportAvailable()) {
             return Optional.empty();
         }
         if (parameters.size() != prepared.parameterCount()) {
@@ -269,11 +306,17 @@ public final class StatementExecutor {
         private final Principal principal;
         private final List<Object> parameters;
         private final QueryControl control;
+        /**
+         * Shadows the executor's warehouse on purpose: every statement's warehouse work goes
+         * through its owner's admission.
+         */
+        private final WarehouseConnector warehouse;
 
-        Runner(Principal principal, List<Object> parameters, QueryControl control) {
+        Runner(Principal principal, List<Object> parameters, QueryControl control, WarehouseConnector warehouse) {
             this.principal = principal;
             this.parameters = parameters;
             this.control = control;
+            this.warehouse = warehouse;
         }
 
         @Override
@@ -542,6 +585,9 @@ public final class StatementExecutor {
             }
             if (e.kind() == ConnectorException.Kind.DATETIME_OVERFLOW) {
                 throw new AsofException(ErrorCode.DATETIME_OVERFLOW, warehouse.engineName() + ": " + e.getMessage());
+            }
+            if (e.kind() == ConnectorException.Kind.CONNECTION_LOST) {
+                throw new AsofException(ErrorCode.CONNECTION_LOST, warehouse.engineName() + ": " + e.getMessage());
             }
             throw new AsofException(ErrorCode.ENGINE_ERROR, warehouse.engineName() + ": " + e.getMessage());
         }

@@ -51,7 +51,16 @@ public enum ErrorCode {
      * Credentials were refused: unknown user and wrong password give the same answer, so that
      * user names cannot be probed; also after too many failures.
      */
-    AUTHENTICATION_FAILED(18, "28P01");
+    AUTHENTICATION_FAILED(18, "28P01"),
+    /**
+     * The gateway admits no more warehouse statements for now: a limit on statements running at
+     * once (per connection or session, per user, or in all) stayed reached for the whole queue
+     * wait, or the queue is full. The message names the limit and its value; retrying later works
+     * (SQLSTATE class 53, insufficient resources).
+     */
+    TOO_MANY_STATEMENTS(23, "53000"),
+    /** The connection to the warehouse broke while the statement ran or started (SQLSTATE class 08). */
+    CONNECTION_LOST(24, "08006");
 
     private final int code;
     private final String sqlState;

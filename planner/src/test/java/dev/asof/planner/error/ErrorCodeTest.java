@@ -20,7 +20,8 @@ class ErrorCodeTest {
                 Map.entry("STATEMENT_TOO_COMPLEX", "13 54001"), Map.entry("INVALID_DATETIME", "14 22007"),
                 Map.entry("DATETIME_OVERFLOW", "15 22008"),
                 Map.entry("INSUFFICIENT_PRIVILEGE", "16 42501"), Map.entry("AUTHENTICATION_REQUIRED", "17 28000"),
-                Map.entry("AUTHENTICATION_FAILED", "18 28P01"));
+                Map.entry("AUTHENTICATION_FAILED", "18 28P01"),
+                Map.entry("TOO_MANY_STATEMENTS", "23 53000"), Map.entry("CONNECTION_LOST", "24 08006"));
         published.forEach((name, expected) -> {
             ErrorCode code = ErrorCode.valueOf(name);
             assertThat(code.code() + " " + code.sqlState()).as(name).isEqualTo(expected);

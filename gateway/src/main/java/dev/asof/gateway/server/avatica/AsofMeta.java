@@ -4,6 +4,7 @@ import dev.asof.gateway.execution.ClientErrors;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
+import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
@@ -150,6 +151,11 @@ final class AsofMeta implements ProtobufMeta {
         identity.connectionOpened(caller, ch.id);
     }
 
+    /** Whose statement {@code s} is, for admission: its connection and the calling user. */
+    private StatementOwner ownerOf(Statement s) {
+        return new StatementOwner(s.connectionId, identity.current().user(), "jdbc");
+    }
+
     private static String owner(Principal p) {
         return p.user().toLowerCase(java.util.Locale.ROOT);
     }
@@ -289,7 +295,7 @@ final class AsofMeta implements ProtobufMeta {
         if (s.closed) {
             control.cancel(); // cancelled while it was being planned
         }
-        StatementResult result = executor.execute(identity.current(), s.prepared, params, control);
+        StatementResult result = executor.execute(identity.current(), s.prepared, params, control, ownerOf(s));
         if (control.isCancelled()) {
             if (result instanceof StatementResult.Rows rows) {
                 rows.cursor().close();
@@ -406,7 +412,8 @@ final class AsofMeta implements ProtobufMeta {
         for (int i = 0; i < counts.length; i++) {
             try {
                 s.prepared = executor.plan(identity.current(), sqlCommands.get(i));
-                counts[i] = updateCount(executor.execute(identity.current(), s.prepared, List.of(), QueryControl.none()));
+                counts[i] = updateCount(executor.execute(identity.current(), s.prepared, List.of(), QueryControl.none(),
+                        ownerOf(s)));
             } catch (RuntimeException e) {
                 throw clientError(e, sqlCommands.get(i));
             }
@@ -423,7 +430,8 @@ final class AsofMeta implements ProtobufMeta {
             List<Object> params = new ArrayList<>();
             parameterValues.get(i).forEach(v -> params.add(AvaticaTypes.parameter(v)));
             try {
-                counts[i] = updateCount(executor.execute(identity.current(), s.prepared, params, QueryControl.none()));
+                counts[i] = updateCount(executor.execute(identity.current(), s.prepared, params, QueryControl.none(),
+                        ownerOf(s)));
             } catch (RuntimeException e) {
                 throw clientError(e, s.prepared.sql());
             }
