@@ -33,15 +33,15 @@ class WarehouseConnectionLostTest {
         }
         GatewayConfig config = TestUsers.withAdmin(GatewayConfig.embedded(dir)).withWarehouse("trino",
                 Map.of("url", "jdbc:trino://127.0.0.1:" + deadPort, "user", "asof", "catalog", "memory",
-                        "schema", "default"));
+                        "schema", "features"));
         try (AsofGateway gateway = AsofGateway.start(config);
                 Connection c = TestUsers.connect(gateway.jdbcUrl());
                 Statement s = c.createStatement()) {
-            for (String sql : new String[] {"SELECT 1", "SELECT * FROM memory.default.t"}) {
+            for (String sql : new String[] {"SELECT 1", "SELECT * FROM memory.features.labels"}) {
                 assertThatThrownBy(() -> s.executeQuery(sql).close())
                         .as(sql)
                         .isInstanceOfSatisfying(SQLException.class, e -> {
-                            assertThat(e.getSQLState()).isEqualTo("08006");
+                            assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("08006");
                             assertThat(e.getErrorCode()).isEqualTo(24);
                         })
                         .hasMessageContaining("trino: connection lost: ")

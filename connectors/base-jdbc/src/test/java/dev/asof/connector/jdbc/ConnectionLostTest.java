@@ -37,6 +37,16 @@ class ConnectionLostTest {
         }
 
         @Override
+        public List<String> defaultSchema() {
+            return List.of("memory", "main");
+        }
+
+        @Override
+        public List<dev.asof.spi.ColumnMetadata> describeFile(String path, dev.asof.spi.warehouse.FileFormat format) {
+            throw new UnsupportedOperationException("no files in this test");
+        }
+
+        @Override
         protected void started(JdbcExecution execution, ResultSet rs) {
             last = execution;
         }
