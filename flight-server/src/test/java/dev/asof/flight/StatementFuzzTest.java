@@ -80,6 +80,8 @@ class StatementFuzzTest {
         " EXCLUSIVE ", " ORDER BY ", " 1e999 ", " -9223372036854775809 ", "\u0000", "\u00e9", "\ud83d\ude00", "\\"};
 
     private final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> nanosByKind = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> countByKind = new ConcurrentHashMap<>();
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
 
     @TempDir
@@ -128,6 +130,10 @@ class StatementFuzzTest {
                     SEED, total, seconds, JDBC_CONNECTIONS, new TreeMap<>(outcomes),
                     Runtime.getRuntime().availableProcessors(),
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            Map<String, String> costs = new TreeMap<>();
+            countByKind.forEach((kind, n) -> costs.put(kind, n.get() + " statements, "
+                    + String.format("%.1f", nanosByKind.get(kind).get() / 1e6 / n.get()) + " ms each"));
+            System.out.println("fuzz test, by kind of statement: " + costs);
             assertThat(violations).as("internal errors, errors without SQLSTATE, leaked internals").isEmpty();
             assertThat(total).isEqualTo((long) perWorker * (JDBC_CONNECTIONS + 1));
             assertThat(outcomes.get("ok").get()).as("valid statements still run").isGreaterThan(total / 20);
@@ -149,17 +155,20 @@ class StatementFuzzTest {
         }
     }
 
+    /** A generated statement and what kind of generation made it. */
+    record Generated(String kind, String sql) {}
+
     /** One generated statement. */
-    static String statement(Random random) {
+    static Generated statement(Random random) {
         int kind = random.nextInt(100);
         String base = VALID.get(random.nextInt(VALID.size()));
-        if (kind < 30) {
-            return base;
+        if (kind < 28) {
+            return new Generated("valid", base);
         }
-        if (kind < 45) {
-            return base.substring(0, random.nextInt(base.length() + 1));
+        if (kind < 43) {
+            return new Generated("truncated", base.substring(0, random.nextInt(base.length() + 1)));
         }
-        if (kind < 80) {
+        if (kind < 88) {
             StringBuilder s = new StringBuilder(base);
             int edits = 1 + random.nextInt(4);
             for (int e = 0; e < edits; e++) {
@@ -174,36 +183,39 @@ class StatementFuzzTest {
                     }
                 }
             }
-            return s.toString();
-        }
-        if (kind < 88) {
-            int depth = random.nextBoolean() ? 1 + random.nextInt(250) : 1 + random.nextInt(20_000);
-            return switch (random.nextInt(3)) {
-                case 0 -> "SELECT " + "(".repeat(depth) + "1" + ")".repeat(depth);
-                case 1 -> "SELECT * FROM " + "(SELECT * FROM ".repeat(depth) + "lake.main.profile_updates"
-                        + ") t".repeat(depth);
-                default -> "SELECT 1" + " UNION ALL SELECT 1".repeat(depth);
-            };
+            return new Generated("mutated", s.toString());
         }
         if (kind < 94) {
-            int size = 1 + random.nextInt(random.nextBoolean() ? 1_000 : 300_000);
+            // Mostly around the 200-level limit; one in ten far beyond it.
+            int depth = random.nextInt(10) > 0 ? 150 + random.nextInt(100) : 1 + random.nextInt(20_000);
             return switch (random.nextInt(4)) {
+                case 0, 1 -> new Generated("nested parentheses", "SELECT " + "(".repeat(depth) + "1" + ")".repeat(depth));
+                case 2 -> new Generated("nested subqueries", "SELECT * FROM " + "(SELECT * FROM ".repeat(depth)
+                        + "lake.main.profile_updates" + ") t".repeat(depth));
+                default -> new Generated("union chain", "SELECT 1" + " UNION ALL SELECT 1".repeat(depth));
+            };
+        }
+        if (kind < 97) {
+            int size = 1 + random.nextInt(random.nextInt(4) > 0 ? 1_000 : 200_000);
+            return new Generated("huge literal", switch (random.nextInt(4)) {
                 case 0 -> "SELECT '" + "x".repeat(size) + "'";
                 case 1 -> "SELECT " + "9".repeat(size);
                 case 2 -> "SELECT * FROM customer_profile AS OF TIMESTAMP '" + "2".repeat(size) + "'";
                 default -> "SELECT " + "a".repeat(size) + " FROM lake.main.profile_updates";
-            };
+            });
         }
         // Parameters: markers where none may be, or bound badly (see jdbc()).
-        return switch (random.nextInt(3)) {
+        return new Generated("parameters", switch (random.nextInt(3)) {
             case 0 -> "SELECT segment FROM customer_profile AS OF TIMESTAMP '2025-01-20 00:00:00' WHERE customer_id = ?";
             case 1 -> "SELECT ? FROM lake.main.profile_updates";
             default -> "SELECT customer_id FROM lake.main.profile_updates WHERE customer_id IN (?, ?) AND segment = ?";
-        };
+        });
     }
 
     private void jdbc(Connection c, Random random) {
-        String sql = statement(random);
+        Generated g = statement(random);
+        String sql = g.sql();
+        long started = System.nanoTime();
         try {
             if (sql.indexOf('?') >= 0 && random.nextBoolean()) {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -230,6 +242,8 @@ class StatementFuzzTest {
             count("ok");
         } catch (SQLException e) {
             check("jdbc", sql, e.getSQLState(), e.getMessage());
+        } finally {
+            time(g.kind(), started);
         }
     }
 
@@ -242,7 +256,9 @@ class StatementFuzzTest {
         }
     }
 
-    private void flight(FlightSqlClient client, String sql) {
+    private void flight(FlightSqlClient client, Generated g) {
+        String sql = g.sql();
+        long started = System.nanoTime();
         try {
             FlightInfo info = client.execute(sql);
             for (var endpoint : info.getEndpoints()) {
@@ -258,7 +274,14 @@ class StatementFuzzTest {
             check("flight", sql, state, e.getMessage());
         } catch (Exception e) {
             check("flight", sql, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            time(g.kind(), started);
         }
+    }
+
+    private void time(String kind, long startedNanos) {
+        nanosByKind.computeIfAbsent(kind, k -> new AtomicLong()).addAndGet(System.nanoTime() - startedNanos);
+        countByKind.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
     }
 
     private void check(String client, String sql, String sqlState, String message) {
