@@ -9,12 +9,9 @@ import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.server.avatica.AvaticaEndpoint;
 import dev.asof.planner.sql.DuckDbDialect;
 import dev.asof.spi.ColumnMetadata;
-import dev.asof.spi.TableName;
-import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.spi.RowCursor;
-import dev.asof.spi.warehouse.FileFormat;
 import dev.asof.spi.warehouse.QueryControl;
-import dev.asof.spi.warehouse.WarehouseConnector;
+import dev.asof.spi.warehouse.StubWarehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,7 +27,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -229,7 +225,11 @@ class JdbcRoundTripBench {
      * Answers every query as DuckDB would answer {@link #SQL} or {@link #WIDE_SQL}: one row, column i
      * holding key + i; the columns are told by the statement's text.
      */
-    private static final class MemoryWarehouse implements WarehouseConnector {
+    private static final class MemoryWarehouse extends StubWarehouse {
+        MemoryWarehouse() {
+            super("memory", new DuckDbDialect());
+        }
+
         private static List<ColumnMetadata> columns(String sql) {
             int n = sql.contains(" AS f0") ? WIDE_COLUMNS : 1;
             String prefix = n == 1 ? "x" : "f";
@@ -239,76 +239,20 @@ class JdbcRoundTripBench {
         }
 
         @Override
-        public String engineName() {
-            return "memory";
-        }
-
-        @Override
-        public EngineDialect dialect() {
-            return new DuckDbDialect();
-        }
-
-        @Override
-        public List<String> defaultSchema() {
-            return List.of("lake", "main");
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> describeTable(TableName table) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<TableName> listTables() {
-            return List.of();
-        }
-
-        @Override
         public List<ColumnMetadata> describeQuery(String sql) {
             return columns(sql);
         }
 
         @Override
         public RowCursor executeQuery(String sql, List<Object> parameters, QueryControl control) {
-            List<ColumnMetadata> columns = columns(sql);
             long key = ((Number) parameters.get(0)).longValue();
-            return new RowCursor() {
-                private boolean done;
-
-                @Override
-                public List<ColumnMetadata> columns() {
-                    return columns;
-                }
-
-                @Override
-                public boolean next() {
-                    boolean has = !done;
-                    done = true;
-                    return has;
-                }
-
-                @Override
-                public Object value(int index) {
-                    return key + index;
-                }
-
-                @Override
-                public void close() {}
-            };
+            return StubWarehouse.oneRow(columns(sql), index -> key + index);
         }
 
         @Override
         public long executeUpdate(String sql, QueryControl control) {
             return 0;
         }
-
-        @Override
-        public List<ColumnMetadata> describeFile(String path, FileFormat format) {
-            throw new UnsupportedOperationException("files");
-        }
-
-        @Override
-        public void close() {}
     }
 
     private static void deleteRecursively(Path dir) {

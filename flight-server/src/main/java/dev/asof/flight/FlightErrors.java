@@ -42,6 +42,8 @@ final class FlightErrors {
             case ENGINE_ERROR, INTERNAL_ERROR -> CallStatus.INTERNAL;
             case INSUFFICIENT_PRIVILEGE -> CallStatus.UNAUTHORIZED;
             case AUTHENTICATION_REQUIRED, AUTHENTICATION_FAILED -> CallStatus.UNAUTHENTICATED;
+            case TOO_MANY_STATEMENTS -> CallStatus.RESOURCE_EXHAUSTED;
+            case CONNECTION_LOST -> CallStatus.UNAVAILABLE;
         };
         ErrorFlightMetadata metadata = new ErrorFlightMetadata();
         metadata.insert(SQLSTATE_KEY, error.code().sqlState());

@@ -6,6 +6,7 @@ import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.execution.StatementResult;
+import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
@@ -69,11 +70,12 @@ final class ResultStreamer {
                     child, BATCH_ROWS, owner);
             if (export.isPresent()) {
                 batches = export.get();
-                Optional<Schema> declared = declaredSchema(root(batches).getSchema());
+                Optional<Schema> declared = importedSchema(batches).flatMap(ResultStreamer::declaredSchema);
                 if (declared.isPresent()) {
                     return new StartedResult(query.sql(), declared.get(), control, child, batches, null);
                 }
-                // Types asof declares differently (e.g. lists become text): run it again as rows.
+                // Types asof declares differently (e.g. lists become text), or a schema Arrow cannot
+                // import: run it again as rows.
                 batches.close();
                 batches = null;
             }
@@ -173,7 +175,11 @@ final class ResultStreamer {
             return false;
         }
         try (ArrowExport.ArrowBatches batches = export.get()) {
-            Schema actual = root(batches).getSchema();
+            Optional<Schema> imported = importedSchema(batches);
+            if (imported.isEmpty()) {
+                return false;
+            }
+            Schema actual = imported.get();
             if (!sameTypes(actual, declared)) {
                 LOG.debug("engine Arrow types {} differ from declared {}; converting rows", actual, declared);
                 return false;
@@ -285,6 +291,20 @@ final class ResultStreamer {
             }
         }
         return true;
+    }
+
+    /**
+     * The engine's schema, or empty when Arrow's C data interface cannot import it: it reads names
+     * of at most 32,767 bytes, and a query's column may be named by a longer expression (e.g. a
+     * long literal). Such results then go row by row, as the JDBC endpoint sends them.
+     */
+    private static Optional<Schema> importedSchema(ArrowExport.ArrowBatches batches) {
+        try {
+            return Optional.of(root(batches).getSchema());
+        } catch (java.nio.BufferUnderflowException e) {
+            LOG.debug("the engine's Arrow schema cannot be imported (a name too long); converting rows");
+            return Optional.empty();
+        }
     }
 
     private static VectorSchemaRoot root(ArrowExport.ArrowBatches batches) {

@@ -119,7 +119,8 @@ public final class AsofGateway implements AutoCloseable {
             StatementExecutor executor = new StatementExecutor(registry, warehouse, online, config.metadataTtl(),
                     new UserAdministration(registry.users(), hasher, audit, config.clock(), authenticator::forget),
                     audit, config.clock(),
-                    SourceDirectories.of(config.dataDir(), config.security().sourceDirectories()));
+                    SourceDirectories.of(config.dataDir(), config.security().sourceDirectories()),
+                    config.admission());
             AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, authenticator, config.host(), config.jdbcPort(),
                     config.security().jdbcTlsCert(), config.security().jdbcTlsKey(), config.timeouts());
             List<ProtocolEndpoint> others = new ArrayList<>();

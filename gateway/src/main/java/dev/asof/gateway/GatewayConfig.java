@@ -2,6 +2,7 @@ package dev.asof.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.gateway.admission.AdmissionSettings;
 import dev.asof.planner.plan.Secret;
 import dev.asof.spi.config.ConnectorConfig;
 import java.io.IOException;
@@ -60,10 +61,13 @@ import java.util.TreeSet;
  *     at once; the TTL bounds how long changes made outside the gateway stay unseen
  * @param security logins and TLS of the JDBC endpoint ({@link Security})
  * @param timeouts how long statements may run and idle clients keep their resources ({@link Timeouts})
- */
+  * @param admission limits on clients' warehouse statements running at once, and their queue
+ *     ({@code asof.admission.*}, {@link AdmissionSettings})
+  */
 public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightPort, Path flightTlsCert,
         Path flightTlsKey, Optional<String> warehouse, Optional<String> online, Map<String, ConnectorConfig> connectors,
-        Clock clock, Duration metadataTtl, Security security, Timeouts timeouts) {
+        Clock clock, Duration metadataTtl, Security security, Timeouts timeouts,
+        AdmissionSettings admission) {
     public static final int DEFAULT_JDBC_PORT = 8765;
     public static final int DEFAULT_FLIGHT_PORT = 8815;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -126,7 +130,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
             RESULT_IDLE_TIMEOUT_KEY, JDBC_IDLE_TIMEOUT_KEY, SESSION_IDLE_TIMEOUT_KEY, SOURCE_DIRECTORIES_KEY);
     /** {@code asof.<x>.*} namespaces that are the gateway's own, never a connector's. */
     private static final Set<String> GATEWAY_NAMESPACES = Set.of("jdbc", "flight", "http", "data-dir", "warehouse", "online",
-            "admin", "metadata", "statement", "result", "session", "sources");
+            "admin", "metadata", "statement", "result", "session", "sources", "admission");
 
     /**
      * How long work may run, and how long what an idle or vanished client holds is kept. A client
@@ -244,6 +248,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         connectors = Map.copyOf(requireNonNull(connectors, "connectors"));
         requireNonNull(clock, "clock");
         requireNonNull(security, "security");
+        requireNonNull(admission, "admission");
         requireNonNull(metadataTtl, "metadataTtl");
         requireNonNull(timeouts, "timeouts");
         if (metadataTtl.isNegative()) {
@@ -254,7 +259,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** The embedded engines under {@code dataDir}; Flight SQL on the default port {@value #DEFAULT_FLIGHT_PORT}, without TLS. */
     public GatewayConfig(Path dataDir, String host, int jdbcPort) {
         this(dataDir, host, jdbcPort, DEFAULT_FLIGHT_PORT, null, null, Optional.empty(), Optional.empty(), Map.of(),
-                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults(), Timeouts.defaults());
+                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults(), Timeouts.defaults(),
+                AdmissionSettings.defaults());
     }
 
     /** {@code ./data}, {@code 127.0.0.1}, port {@value #DEFAULT_JDBC_PORT}. */
@@ -265,7 +271,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Embedded engines under {@code dataDir}, on free loopback ports. */
     public static GatewayConfig embedded(Path dataDir) {
         return new GatewayConfig(dataDir, "127.0.0.1", 0, 0, null, null, Optional.empty(), Optional.empty(), Map.of(),
-                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults(), Timeouts.defaults());
+                Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults(), Timeouts.defaults(),
+                AdmissionSettings.defaults());
     }
 
     /**
@@ -299,7 +306,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         Map<String, Map<String, String>> byConnector = new TreeMap<>();
         base.connectors().forEach((name, c) -> byConnector.put(name, new HashMap<>(c.properties())));
         for (String key : properties.stringPropertyNames()) {
-            if (!key.startsWith("asof.") || KEYS.contains(key)) {
+            if (!key.startsWith("asof.") || KEYS.contains(key) || key.startsWith("asof.admission.")) {
                 continue;
             }
             String rest = key.substring("asof.".length());
@@ -380,7 +387,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
                 duration(properties, SESSION_IDLE_TIMEOUT_KEY, origin, t.sessionIdle(), false));
         return new GatewayConfig(dataDir, host != null ? host : base.host(), port, flightPort, cert, key,
                 warehouse, online, connectors, base.clock(), metadataTtl,
-                new Security(adminUser, adminPassword, ttl, jdbcCert, jdbcKey, sourceDirectories), timeouts);
+                new Security(adminUser, adminPassword, ttl, jdbcCert, jdbcKey, sourceDirectories), timeouts,
+                AdmissionSettings.fromProperties(properties, base.admission(), origin));
     }
 
     /** A duration key's value, or {@code fallback}; {@code 0} only where {@code zeroAllowed} (no limit). */
@@ -447,7 +455,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another clock (tests pin "now" to check online TTLs exactly). */
     public GatewayConfig withClock(Clock c) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, c, metadataTtl, security, timeouts);
+                connectors, c, metadataTtl, security, timeouts, admission);
     }
 
     /**
@@ -456,13 +464,13 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
      */
     public GatewayConfig withWarehouse(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, Optional.of(name),
-                online, with(name, properties), clock, metadataTtl, security, timeouts);
+                online, with(name, properties), clock, metadataTtl, security, timeouts, admission);
     }
 
     /** Same gateway with online store {@code name} and its keys (prefix taken off, e.g. {@code hosts}). */
     public GatewayConfig withOnlineStore(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse,
-                Optional.of(name), with(name, properties), clock, metadataTtl, security, timeouts);
+                Optional.of(name), with(name, properties), clock, metadataTtl, security, timeouts, admission);
     }
 
     private Map<String, ConnectorConfig> with(String name, Map<String, String> properties) {
@@ -474,33 +482,33 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another metadata TTL (a duration; zero turns the metadata cache off). */
     public GatewayConfig withMetadataTtl(Duration ttl) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, ttl, security, timeouts);
+                connectors, clock, ttl, security, timeouts, admission);
     }
 
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(dir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts);
+                connectors, clock, metadataTtl, security, timeouts, admission);
     }
 
     public GatewayConfig withHost(String h) {
         return new GatewayConfig(dataDir, h, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts);
+                connectors, clock, metadataTtl, security, timeouts, admission);
     }
 
     public GatewayConfig withJdbcPort(int port) {
         return new GatewayConfig(dataDir, host, port, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts);
+                connectors, clock, metadataTtl, security, timeouts, admission);
     }
 
     public GatewayConfig withFlightPort(int port) {
         return new GatewayConfig(dataDir, host, jdbcPort, port, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts);
+                connectors, clock, metadataTtl, security, timeouts, admission);
     }
 
     /** Flight SQL over TLS with this PEM certificate chain and PKCS#8 key; nulls turn TLS off. */
     public GatewayConfig withFlightTls(Path cert, Path key) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key, warehouse, online, connectors, clock,
-                metadataTtl, security, timeouts);
+                metadataTtl, security, timeouts, admission);
     }
 
     /**
@@ -515,7 +523,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with these security settings. */
     public GatewayConfig withSecurity(Security s) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, s, timeouts);
+                connectors, clock, metadataTtl, s, timeouts, admission);
     }
 
     /** Same gateway whose Flight SQL bearer tokens live for {@code ttl}. */
@@ -542,7 +550,13 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with these time limits. */
     public GatewayConfig withTimeouts(Timeouts t) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, t);
+                connectors, clock, metadataTtl, security, t, admission);
+    }
+
+    /** Same gateway with these admission limits. */
+    public GatewayConfig withAdmission(AdmissionSettings a) {
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
+                connectors, clock, metadataTtl, security, timeouts, a);
     }
 
     private static String trimmed(Properties p, String key) {

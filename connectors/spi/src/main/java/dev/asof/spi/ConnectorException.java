@@ -20,7 +20,13 @@ public class ConnectorException extends RuntimeException {
          * A date or time outside the range asof supports (0001-01-01 to 9999-12-31), or an
          * infinite one, where it cannot be computed with or sent to a client (SQLSTATE 22008).
          */
-        DATETIME_OVERFLOW
+        DATETIME_OVERFLOW,
+        /**
+         * The connection to the engine broke (the server stopped or became unreachable, the
+         * connection was closed underneath the statement): SQLSTATE 08006. The work may or may not
+         * have happened; a new statement gets a new connection.
+         */
+        CONNECTION_LOST
     }
 
     private final Kind kind;

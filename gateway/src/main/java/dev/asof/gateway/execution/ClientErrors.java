@@ -27,6 +27,9 @@ public final class ClientErrors {
         if (e instanceof ConnectorException ce && ce.kind() == ConnectorException.Kind.DATETIME_OVERFLOW) {
             return new AsofException(ErrorCode.DATETIME_OVERFLOW, ce.getMessage());
         }
+        if (e instanceof ConnectorException ce && ce.kind() == ConnectorException.Kind.CONNECTION_LOST) {
+            return new AsofException(ErrorCode.CONNECTION_LOST, ce.getMessage());
+        }
         if (e instanceof ConnectorException ce) {
             return ce.cancelled()
                     ? new AsofException(ErrorCode.CANCELLED, "statement cancelled or timed out")

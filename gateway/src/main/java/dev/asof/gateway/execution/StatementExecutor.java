@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.asof.gateway.GatewayConfig;
 import dev.asof.gateway.audit.AuditEvent;
+import dev.asof.gateway.admission.AdmissionSettings;
+import dev.asof.gateway.admission.AdmittedWarehouse;
+import dev.asof.gateway.admission.WarehouseAdmission;
 import dev.asof.gateway.audit.AuditLog;
 import dev.asof.gateway.auth.PasswordHasher;
 import dev.asof.gateway.auth.UserAdministration;
@@ -74,6 +77,7 @@ public final class StatementExecutor {
     private final GrantAdministration grants;
     private final SecurityAudit audit;
     private final SourceDirectories sourceDirectories;
+    private final WarehouseAdmission admission;
 
     /**
      * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration, UserAdministration)}
@@ -106,16 +110,19 @@ public final class StatementExecutor {
     public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
             Duration metadataTtl, UserAdministration users) {
         this(registry, warehouse, online, metadataTtl, users, AuditLog.none(), Clock.systemUTC(),
-                SourceDirectories.unrestricted());
+                SourceDirectories.unrestricted(), AdmissionSettings.defaults());
     }
 
     /**
      * As above, writing definition and grant changes and refused statements to {@code auditLog};
-     * file sources may be read from {@code sourceDirectories} only.
+     * file sources may be read from {@code sourceDirectories} only; statements of clients are
+     * admitted to the warehouse within {@code admission}'s limits, those not set sized from the
+     * warehouse's {@link WarehouseConnector#maxConcurrentStatements()}.
      */
     public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
             Duration metadataTtl, UserAdministration users, AuditLog auditLog, Clock clock,
-            SourceDirectories sourceDirectories) {
+            SourceDirectories sourceDirectories, AdmissionSettings admission) {
+        this.admission = new WarehouseAdmission(admission.limitsFor(warehouse.maxConcurrentStatements()));
         this.users = requireNonNull(users, "users");
         this.audit = new SecurityAudit(auditLog, clock);
         this.access = new AccessControl(registry, audit);
@@ -243,7 +250,7 @@ public final class StatementExecutor {
         return execute(Principal.GATEWAY, prepared, parameters, control, StatementOwner.INTERNAL);
     }
 
-    /** Runs a prepared statement for {@code principal}, as the gateway's own work. */
+    /** Runs a prepared statement for {@code principal}, checking again that it may, as the gateway's own work. */
     public StatementResult execute(Principal principal, PreparedQuery prepared, List<Object> parameters,
             QueryControl control) {
         return execute(principal, prepared, parameters, control, StatementOwner.INTERNAL);
@@ -252,7 +259,7 @@ public final class StatementExecutor {
     /**
      * Runs a prepared statement for {@code principal} (checking again that it may), on behalf of
      * {@code owner}. It is listed in {@link #running()} until it ends: for rows, until their cursor
-     * is closed.
+     * is closed. Its warehouse work is admitted within the owner's limits ({@link WarehouseAdmission}).
      */
     public StatementResult execute(Principal principal, PreparedQuery prepared, List<Object> parameters,
             QueryControl control, StatementOwner owner) {
@@ -267,7 +274,8 @@ public final class StatementExecutor {
         RunningStatements.Running r = running.start(owner, prepared.plan().accept(ROUTES), prepared.sql(), control);
         boolean handedOver = false;
         try {
-            StatementResult result = engine(() -> prepared.plan().accept(new Runner(principal, parameters, control, owner)));
+            StatementResult result = engine(() -> prepared.plan().accept(new Runner(principal, parameters, control, owner,
+                    new AdmittedWarehouse(warehouse, admission, owner))));
             prepared.plan().accept(new AuditedChanges()).ifPresent(c -> audit.changed(principal, c.event(), c.detail()));
             if (result instanceof StatementResult.Rows rows) {
                 if (r.timedOut().isPresent()) {
@@ -299,6 +307,11 @@ public final class StatementExecutor {
         String text = limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms";
         return new AsofException(ErrorCode.CANCELLED, "statement timed out after " + text
                 + " (the gateway's statement limit, " + GatewayConfig.STATEMENT_TIMEOUT_KEY + ") and was cancelled");
+    }
+
+    /** Admission of clients' warehouse statements (limits, running and queued counts). */
+    public WarehouseAdmission admission() {
+        return admission;
     }
 
     /** The statements running now, on every protocol. */
@@ -437,13 +450,15 @@ public final class StatementExecutor {
 
     /**
      * {@link #executeArrow(PreparedQuery, List, QueryControl, Object, int)} for {@code principal}
-     * on behalf of {@code owner}: listed in {@link #running()} until the batches are closed.
+     * on behalf of {@code owner}: admitted within the owner's limits, and listed in
+     * {@link #running()} until the batches are closed.
      */
     public Optional<ArrowExport.ArrowBatches> executeArrow(Principal principal, PreparedQuery prepared,
             List<Object> parameters, QueryControl control, Object allocator, int batchRows, StatementOwner owner) {
         requireNonNull(principal, "principal");
         requireNonNull(owner, "owner");
-        if (!(warehouse instanceof ArrowExport export) || !export.arrowExportAvailable()) {
+        ArrowExport export = new AdmittedWarehouse(warehouse, admission, owner);
+        if (!export.arrowExportAvailable()) {
             return Optional.empty();
         }
         if (parameters.size() != prepared.parameterCount()) {
@@ -495,14 +510,21 @@ public final class StatementExecutor {
         private final Principal principal;
         private final List<Object> parameters;
         private final QueryControl control;
+        /**
+         * Shadows the executor's warehouse on purpose: every statement's warehouse work goes
+         * through its owner's admission.
+         */
+        private final WarehouseConnector warehouse;
 
         private final StatementOwner owner;
 
-        Runner(Principal principal, List<Object> parameters, QueryControl control, StatementOwner owner) {
+        Runner(Principal principal, List<Object> parameters, QueryControl control, StatementOwner owner,
+                WarehouseConnector warehouse) {
             this.principal = principal;
             this.owner = owner;
             this.parameters = parameters;
             this.control = control;
+            this.warehouse = warehouse;
         }
 
         @Override
@@ -878,6 +900,9 @@ public final class StatementExecutor {
             }
             if (e.kind() == ConnectorException.Kind.DATETIME_OVERFLOW) {
                 throw new AsofException(ErrorCode.DATETIME_OVERFLOW, warehouse.engineName() + ": " + e.getMessage());
+            }
+            if (e.kind() == ConnectorException.Kind.CONNECTION_LOST) {
+                throw new AsofException(ErrorCode.CONNECTION_LOST, warehouse.engineName() + ": " + e.getMessage());
             }
             throw new AsofException(ErrorCode.ENGINE_ERROR, warehouse.engineName() + ": " + e.getMessage());
         }

@@ -6,12 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.asof.planner.sql.DuckDbDialect;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
-import dev.asof.spi.RowCursor;
 import dev.asof.spi.TableName;
-import dev.asof.spi.warehouse.EngineDialect;
-import dev.asof.spi.warehouse.FileFormat;
-import dev.asof.spi.warehouse.QueryControl;
-import dev.asof.spi.warehouse.WarehouseConnector;
+import dev.asof.spi.warehouse.StubWarehouse;
 import java.sql.JDBCType;
 import java.time.Duration;
 import java.util.List;
@@ -150,7 +146,7 @@ class WarehouseMetadataCacheTest {
     }
 
     /** Lists {@link #tables}; every table has one column, {@code <table>_id}, if it is listed. */
-    private static final class CountingWarehouse implements WarehouseConnector {
+    private static final class CountingWarehouse extends StubWarehouse {
         final AtomicReference<List<TableName>> tables = new AtomicReference<>(List.of());
         final AtomicInteger listCalls = new AtomicInteger();
         final AtomicInteger describeCalls = new AtomicInteger();
@@ -158,19 +154,8 @@ class WarehouseMetadataCacheTest {
         /** When set: listTables counts down the first latch, then waits for the second. */
         final AtomicReference<CountDownLatch[]> pause = new AtomicReference<>();
 
-        @Override
-        public String engineName() {
-            return "counting";
-        }
-
-        @Override
-        public EngineDialect dialect() {
-            return new DuckDbDialect();
-        }
-
-        @Override
-        public List<String> defaultSchema() {
-            return List.of("lake", "main");
+        CountingWarehouse() {
+            super("counting", new DuckDbDialect());
         }
 
         @Override
@@ -200,28 +185,5 @@ class WarehouseMetadataCacheTest {
             }
             return answer;
         }
-
-        @Override
-        public List<ColumnMetadata> describeQuery(String sql) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public RowCursor executeQuery(String sql, List<Object> parameters, QueryControl control) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public long executeUpdate(String sql, QueryControl control) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<ColumnMetadata> describeFile(String path, FileFormat format) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {}
     }
 }

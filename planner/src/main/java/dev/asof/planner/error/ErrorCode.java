@@ -63,7 +63,16 @@ public enum ErrorCode {
      * timeout ({@code asof.result.idle-timeout}); its warehouse connection went back to the pool
      * (invalid cursor state).
      */
-    RESULT_EXPIRED(20, "24000");
+    RESULT_EXPIRED(20, "24000"),
+    /**
+     * The gateway admits no more warehouse statements for now: a limit on statements running at
+     * once (per connection or session, per user, or in all) stayed reached for the whole queue
+     * wait, or the queue is full. The message names the limit and its value; retrying later works
+     * (SQLSTATE class 53, insufficient resources).
+     */
+    TOO_MANY_STATEMENTS(21, "53000"),
+    /** The connection to the warehouse broke while the statement ran or started (SQLSTATE class 08). */
+    CONNECTION_LOST(22, "08006");
 
     private final int code;
     private final String sqlState;

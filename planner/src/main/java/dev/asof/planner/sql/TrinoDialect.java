@@ -53,14 +53,29 @@ public final class TrinoDialect implements EngineDialect {
      * Instants as {@code TIMESTAMP WITH TIME ZONE}, which Trino orders by instant at full
      * precision: exact, and much cheaper than computing epoch microseconds (Trino has no exact
      * function for those). A plain TIMESTAMP is read as UTC, a DATE as its midnight UTC.
+     *
+     * <p>Trino holds finite times far beyond {@link Instants the supported range} (about ±292,000
+     * years) and has no infinite ones; the rule is the one DuckDB follows: a time outside
+     * 0001-01-01 … 9999-12-31 UTC in a source or a spine fails the statement with an error naming
+     * the column (SQLSTATE 22008), raised with Trino's {@code fail}.
      */
     @Override
     public SqlNode instant(SqlNode value, JDBCType type) {
-        return switch (type) {
+        SqlNode instant = switch (type) {
             case TIMESTAMP_WITH_TIMEZONE -> value;
             case DATE -> Nodes.function("with_timezone", Nodes.cast(value, SqlTypeName.TIMESTAMP), literal("UTC"));
             default -> Nodes.function("with_timezone", value, literal("UTC"));
         };
+        String column = value instanceof org.apache.calcite.sql.SqlIdentifier id
+                && !id.names.get(id.names.size() - 1).startsWith("__")
+                ? "column '" + id.names.get(id.names.size() - 1) + "'"
+                : "the AS OF time";
+        SqlNode year = Nodes.function("year", Nodes.function("at_timezone", instant.clone(POS), literal("UTC")));
+        SqlNode outside = SqlStdOperatorTable.OR.createCall(POS,
+                SqlStdOperatorTable.LESS_THAN.createCall(POS, year, Nodes.number(1)),
+                SqlStdOperatorTable.GREATER_THAN.createCall(POS, year.clone(POS), Nodes.number(9999)));
+        // fail() has Trino's type "unknown", which the CASE coerces to the instant's type.
+        return Nodes.caseWhen(outside, Nodes.function("fail", literal(Instants.outOfRangeMessage(column))), instant);
     }
 
     @Override

@@ -81,6 +81,12 @@ public abstract class BaseJdbcConnector implements WarehouseConnector {
         return dialect;
     }
 
+    /** The pool's size: one statement runs per pooled connection. */
+    @Override
+    public int maxConcurrentStatements() {
+        return pool.getMaximumPoolSize();
+    }
+
     /** The connection pool, for engine hooks that need a connection of their own (e.g. to kill a query). */
     protected final HikariDataSource pool() {
         return pool;
@@ -379,7 +385,15 @@ public abstract class BaseJdbcConnector implements WarehouseConnector {
 
     /** A failure outside a running statement (metadata, DDL of the connector's own). */
     protected final ConnectorException failure(SQLException e) {
-        return new ConnectorException(errors.message(e), e, errors.classify(e));
+        Kind kind = errors.classify(e);
+        if (kind == Kind.ENGINE_ERROR && errors.connectionLost(e)) {
+            return connectionLost(e);
+        }
+        return new ConnectorException(errors.message(e), e, kind);
+    }
+
+    private ConnectorException connectionLost(SQLException e) {
+        return new ConnectorException("connection lost: " + JdbcErrors.connectionLostMessage(e), e, Kind.CONNECTION_LOST);
     }
 
     /**
@@ -391,7 +405,23 @@ public abstract class BaseJdbcConnector implements WarehouseConnector {
         if (execution.stopped()) {
             return stoppedFailure(execution, e);
         }
+        if (errors.classify(e) == Kind.ENGINE_ERROR && !usable(execution.connection())) {
+            // Closed underneath the statement (e.g. an embedded engine's connection): drivers that
+            // set no code for it still report the connection itself as no longer valid. The pool
+            // must not hand it out again, or the next statement would fail the same way.
+            pool.evictConnection(execution.connection());
+            return connectionLost(e);
+        }
         return failure(e);
+    }
+
+    /** Whether {@code connection} still works; asked only after a statement on it failed. */
+    private static boolean usable(Connection connection) {
+        try {
+            return !connection.isClosed() && connection.isValid(1);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
     }
 
     final ConnectorException stoppedFailure(JdbcExecution execution, SQLException cause) {

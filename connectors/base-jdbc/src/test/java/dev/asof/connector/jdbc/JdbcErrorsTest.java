@@ -32,6 +32,26 @@ class JdbcErrorsTest {
     }
 
     @Test
+    void aBrokenConnectionIsReadFromJdbcsConnectionCodesAndNetworkCauses() {
+        assertThat(JdbcErrors.STANDARD.connectionLost(new SQLException("link failure", "08S01"))).isTrue();
+        assertThat(JdbcErrors.STANDARD.connectionLost(new SQLException("gone", "08006"))).isTrue();
+        assertThat(JdbcErrors.STANDARD.connectionLost(new java.sql.SQLNonTransientConnectionException("closed"))).isTrue();
+        assertThat(JdbcErrors.STANDARD.connectionLost(new java.sql.SQLRecoverableException("reconnect"))).isTrue();
+        // trino-jdbc 476 against a stopped server: no code, a ConnectException inside an UncheckedIOException.
+        SQLException refused = new SQLException("Error executing query: java.net.ConnectException: Failed to connect"
+                + " to /127.0.0.1:9", new java.io.UncheckedIOException(new java.net.ConnectException(
+                        "Failed to connect to /127.0.0.1:9")));
+        assertThat(JdbcErrors.STANDARD.connectionLost(refused)).isTrue();
+        assertThat(JdbcErrors.connectionLostMessage(refused))
+                .isEqualTo("Error executing query: Failed to connect to /127.0.0.1:9");
+        // A pool that had no connection in time is load, not a broken connection; a failed query is neither.
+        assertThat(JdbcErrors.STANDARD.connectionLost(new java.sql.SQLTransientConnectionException(
+                "duckdb - Connection is not available, request timed out after 30006ms"))).isFalse();
+        assertThat(JdbcErrors.STANDARD.connectionLost(new SQLException("Conversion Error: x", "22018"))).isFalse();
+        assertThat(JdbcErrors.connectionLostMessage(new SQLException())).isEqualTo("the connection was closed");
+    }
+
+    @Test
     void causesAreFoundAlongTheChain() {
         SQLException e = new SQLException("Error fetching results", new RuntimeException(new CancellationException()));
         assertThat(JdbcErrors.hasCause(e, CancellationException.class)).isTrue();

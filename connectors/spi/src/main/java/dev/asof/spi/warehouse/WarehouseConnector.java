@@ -65,6 +65,15 @@ public interface WarehouseConnector extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * How many statements this connector runs at once at most (for a pooled connector, its pool
+     * size): the gateway sizes its admission limits from it, so that statements queue in the
+     * gateway, where the wait is bounded and a full queue is a clear error, instead of in the pool.
+     */
+    default int maxConcurrentStatements() {
+        return 8;
+    }
+
     /** Creates a schema if it does not exist. */
     default void createSchema(SchemaName schema) {
         throw new ConnectorException(engineName() + " cannot create schemas", null);

@@ -28,6 +28,8 @@ import java.util.concurrent.CancellationException;
 final class TrinoErrors implements JdbcErrors {
     static final TrinoErrors INSTANCE = new TrinoErrors();
 
+    /** {@code GENERIC_USER_ERROR}: among others, what Trino's {@code fail(message)} raises. */
+    static final int GENERIC_USER_ERROR = 0;
     static final int USER_CANCELED = 3;
     static final int NOT_FOUND = 5;
     static final int NOT_SUPPORTED = 13;
@@ -38,11 +40,17 @@ final class TrinoErrors implements JdbcErrors {
     static final int EXCEEDED_TIME_LIMIT = 131075;
 
     private static final String QUERY_FAILED = "Query failed (#";
+    /** How asof's own range check starts its message ({@code Instants.outOfRangeMessage}). */
+    private static final String OUT_OF_RANGE = "asof 22008: ";
 
     private TrinoErrors() {}
 
     @Override
     public Kind classify(SQLException e) {
+        if (e.getErrorCode() == GENERIC_USER_ERROR && message(e).startsWith(OUT_OF_RANGE)) {
+            // asof's own range check (TrinoDialect.instant) raises fail('asof 22008: ...'): asof's text, not Trino's.
+            return Kind.DATETIME_OVERFLOW;
+        }
         return switch (e.getErrorCode()) {
             case CATALOG_NOT_FOUND, SCHEMA_NOT_FOUND, TABLE_NOT_FOUND -> Kind.MISSING_OBJECT;
             case USER_CANCELED, ADMINISTRATIVELY_KILLED, EXCEEDED_TIME_LIMIT -> Kind.CANCELLED;

@@ -6,6 +6,7 @@ import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.execution.StatementResult;
+import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
@@ -527,7 +528,8 @@ final class AsofMeta implements ProtobufMeta {
         for (int i = 0; i < counts.length; i++) {
             try {
                 s.prepared = executor.plan(identity.current(), sqlCommands.get(i));
-                counts[i] = updateCount(executor.execute(identity.current(), s.prepared, List.of(), QueryControl.none()));
+                counts[i] = updateCount(executor.execute(identity.current(), s.prepared, List.of(), QueryControl.none(),
+                        connection(s.connectionId).owner));
             } catch (RuntimeException e) {
                 throw clientError(e, sqlCommands.get(i));
             }
@@ -544,7 +546,8 @@ final class AsofMeta implements ProtobufMeta {
             List<Object> params = new ArrayList<>();
             parameterValues.get(i).forEach(v -> params.add(AvaticaTypes.parameter(v)));
             try {
-                counts[i] = updateCount(executor.execute(identity.current(), s.prepared, params, QueryControl.none()));
+                counts[i] = updateCount(executor.execute(identity.current(), s.prepared, params, QueryControl.none(),
+                        connection(s.connectionId).owner));
             } catch (RuntimeException e) {
                 throw clientError(e, s.prepared.sql());
             }

@@ -9,12 +9,9 @@ import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.sql.DuckDbDialect;
 import dev.asof.spi.ColumnMetadata;
-import dev.asof.spi.TableName;
-import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.spi.RowCursor;
-import dev.asof.spi.warehouse.FileFormat;
 import dev.asof.spi.warehouse.QueryControl;
-import dev.asof.spi.warehouse.WarehouseConnector;
+import dev.asof.spi.warehouse.StubWarehouse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,7 +25,6 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -236,30 +232,9 @@ class AvaticaEndpointTest {
     }
 
     /** Describes every query as {@link #PREPARED}; runs it as one row of {@link #resultColumns}. */
-    private final class MemoryWarehouse implements WarehouseConnector {
-        @Override
-        public String engineName() {
-            return "memory";
-        }
-
-        @Override
-        public EngineDialect dialect() {
-            return new DuckDbDialect();
-        }
-
-        @Override
-        public List<String> defaultSchema() {
-            return List.of("lake", "main");
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> describeTable(TableName table) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<TableName> listTables() {
-            return List.of();
+    private final class MemoryWarehouse extends StubWarehouse {
+        MemoryWarehouse() {
+            super("memory", new DuckDbDialect());
         }
 
         @Override
@@ -273,42 +248,12 @@ class AvaticaEndpointTest {
             long key = parameters.isEmpty() ? 1 : ((Number) parameters.get(0)).longValue();
             List<ColumnMetadata> columns = resultColumns.get();
             List<Object> row = new ArrayList<>(List.of(key, "s" + key, key / 2.0).subList(0, columns.size()));
-            return new RowCursor() {
-                private boolean done;
-
-                @Override
-                public List<ColumnMetadata> columns() {
-                    return columns;
-                }
-
-                @Override
-                public boolean next() {
-                    boolean has = !done;
-                    done = true;
-                    return has;
-                }
-
-                @Override
-                public Object value(int index) {
-                    return row.get(index);
-                }
-
-                @Override
-                public void close() {}
-            };
+            return StubWarehouse.oneRow(columns, row::get);
         }
 
         @Override
         public long executeUpdate(String sql, QueryControl control) {
             return 0;
         }
-
-        @Override
-        public List<ColumnMetadata> describeFile(String path, FileFormat format) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {}
     }
 }
