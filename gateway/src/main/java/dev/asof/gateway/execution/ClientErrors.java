@@ -35,8 +35,10 @@ public final class ClientErrors {
                     ? new AsofException(ErrorCode.CANCELLED, "statement cancelled or timed out")
                     : new AsofException(ErrorCode.ENGINE_ERROR, ce.getMessage());
         }
-        LOG.error("internal error{}", sql == null ? "" : " in: " + Secret.maskPasswords(sql), e);
+        // A reference ties the client's report to the log entry; the client sees no Java names.
+        String reference = java.util.UUID.randomUUID().toString().substring(0, 8);
+        LOG.error("internal error [{}]{}", reference, sql == null ? "" : " in: " + Secret.maskPasswords(sql), e);
         return new AsofException(ErrorCode.INTERNAL_ERROR,
-                "internal error (" + e.getClass().getSimpleName() + "); details are in the gateway log");
+                "internal error [" + reference + "]; details are in the gateway log");
     }
 }
