@@ -121,13 +121,14 @@ public final class AsofDriver extends org.apache.calcite.avatica.remote.Driver {
 
   /**
    * The properties the open-connection request carries: Avatica's non-local ones, without the
-   * credentials (they travel in the Authorization header only).
+   * credentials (they travel in the Authorization header only), asking for exact timestamps.
    */
   static Map<String, String> forwarded(Properties props) {
     Map<String, String> out = new HashMap<>(Service.OpenConnectionRequest.serializeProperties(props));
     out.remove(AsofUrl.USER);
     out.remove(AsofUrl.PASSWORD);
     out.remove(AsofUrl.AVATICA_PASSWORD);
+    out.put(AsofProtobufService.TIME_WIRE_PROPERTY, AsofProtobufService.TIME_WIRE_MICROS);
     return out;
   }
 

@@ -28,6 +28,13 @@ import org.apache.calcite.avatica.remote.Service;
 final class AsofProtobufService extends RemoteProtobufService {
   /** {@code DatabaseMetaData.getDatabaseProductName()} of an asof gateway. */
   static final String GATEWAY_PRODUCT_NAME = "asof";
+  /**
+   * Open-connection property asking the gateway for microsecond timestamps and zoned timestamps
+   * with their type (its value: {@value #TIME_WIRE_MICROS}); results say per column that they carry
+   * them ({@link ConvertingAccessor}).
+   */
+  static final String TIME_WIRE_PROPERTY = "asof_time_wire";
+  static final String TIME_WIRE_MICROS = "micros";
 
   private volatile boolean compactExecutes;
 
@@ -51,6 +58,14 @@ final class AsofProtobufService extends RemoteProtobufService {
   }
 
   boolean compactExecutes() {
+    return compactExecutes;
+  }
+
+  /**
+   * Whether timestamp parameters travel as epoch microseconds: the gateway reads them so on a
+   * connection opened with {@link #TIME_WIRE_PROPERTY} (which this driver always sends).
+   */
+  boolean exactTimes() {
     return compactExecutes;
   }
 

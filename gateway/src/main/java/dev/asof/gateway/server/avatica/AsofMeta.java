@@ -97,16 +97,21 @@ final class AsofMeta implements ProtobufMeta {
         final ConnectionPropertiesImpl properties = new ConnectionPropertiesImpl();
         /** The user who opened it (lower case). */
         final String owner;
+        /** How this connection's timestamps travel (the asof driver asks for microseconds). */
+        final AvaticaTypes.TimeWire times;
         volatile long lastUsedNanos = System.nanoTime();
 
-        Connection(String owner) {
+        Connection(String owner, AvaticaTypes.TimeWire times) {
             this.owner = owner;
+            this.times = times;
         }
     }
 
     private static final class Statement {
         final String connectionId;
         final int id;
+        /** Its connection's timestamp format. */
+        final AvaticaTypes.TimeWire times;
         volatile PreparedQuery prepared;
         volatile RowCursor cursor;
         volatile List<ColumnMetadata> columns = List.of();
@@ -124,9 +129,10 @@ final class AsofMeta implements ProtobufMeta {
         /** Set when the client closed (or cancelled) the statement; a running execute then stops. */
         volatile boolean closed;
 
-        Statement(String connectionId, int id) {
+        Statement(String connectionId, int id, AvaticaTypes.TimeWire times) {
             this.connectionId = connectionId;
             this.id = id;
+            this.times = times;
         }
 
         synchronized void closeCursor() {
@@ -142,7 +148,8 @@ final class AsofMeta implements ProtobufMeta {
     @Override
     public void openConnection(ConnectionHandle ch, Map<String, String> info) {
         Principal caller = identity.current();
-        Connection existing = connections.putIfAbsent(ch.id, new Connection(owner(caller)));
+        Connection existing = connections.putIfAbsent(ch.id,
+                new Connection(owner(caller), AvaticaTypes.TimeWire.requested(info)));
         if (existing != null && !existing.owner.equals(owner(caller))) {
             // Connection ids are chosen by clients: one user cannot take over another's.
             throw clientError(new AsofException(ErrorCode.INVALID_QUERY, "connection id already in use"), null);
@@ -188,8 +195,8 @@ final class AsofMeta implements ProtobufMeta {
 
     @Override
     public StatementHandle createStatement(ConnectionHandle ch) {
-        connection(ch.id);
-        Statement s = new Statement(ch.id, statementIds.incrementAndGet());
+        Connection c = connection(ch.id);
+        Statement s = new Statement(ch.id, statementIds.incrementAndGet(), c.times);
         statements.put(s.id, s);
         return new StatementHandle(ch.id, s.id, null);
     }
@@ -219,7 +226,7 @@ final class AsofMeta implements ProtobufMeta {
         try {
             s.prepared = executor.prepare(identity.current(), sql);
             s.maxRowCount = maxRowCount;
-            h.signature = signature(s.prepared);
+            h.signature = signature(s.prepared, s.times);
             s.preparedSignature = h.signature;
             return h;
         } catch (RuntimeException e) {
@@ -274,7 +281,7 @@ final class AsofMeta implements ProtobufMeta {
         try {
             List<Object> params = new ArrayList<>(parameterValues.size());
             for (TypedValue v : parameterValues) {
-                params.add(AvaticaTypes.parameter(v));
+                params.add(AvaticaTypes.parameter(v, s.times));
             }
             return run(s, params, maxRowsInFirstFrame);
         } catch (RuntimeException e) {
@@ -322,7 +329,7 @@ final class AsofMeta implements ProtobufMeta {
         if (last != null && last.prepared() == s.prepared && last.columns().equals(columns)) {
             return last.signature();
         }
-        Signature signature = Signature.create(AvaticaTypes.columns(columns), s.prepared.sql(),
+        Signature signature = Signature.create(AvaticaTypes.columns(columns, s.times), s.prepared.sql(),
                 AvaticaTypes.parameters(s.prepared.parameterCount()), ROWS, StatementType.SELECT);
         s.resultSignature = new ResultSignature(s.prepared, columns, signature);
         return signature;
@@ -364,7 +371,7 @@ final class AsofMeta implements ProtobufMeta {
                 }
                 Object[] row = new Object[columns.size()];
                 for (int i = 0; i < row.length; i++) {
-                    row[i] = AvaticaTypes.wireValue(cursor.value(i), columns.get(i).jdbcType());
+                    row[i] = AvaticaTypes.wireValue(cursor.value(i), columns.get(i).jdbcType(), s.times);
                 }
                 rows.add(row);
             }
@@ -379,10 +386,10 @@ final class AsofMeta implements ProtobufMeta {
         return Frame.create(offset, done, rows);
     }
 
-    private Signature signature(PreparedQuery prepared) {
+    private static Signature signature(PreparedQuery prepared, AvaticaTypes.TimeWire times) {
         List<ColumnMetadata> columns = prepared.columns().orElse(List.of());
         StatementType type = prepared.columns().isPresent() ? StatementType.SELECT : StatementType.OTHER_DDL;
-        return Signature.create(AvaticaTypes.columns(columns), prepared.sql(),
+        return Signature.create(AvaticaTypes.columns(columns, times), prepared.sql(),
                 AvaticaTypes.parameters(prepared.parameterCount()), ROWS, type);
     }
 
@@ -421,7 +428,7 @@ final class AsofMeta implements ProtobufMeta {
         long[] counts = new long[parameterValues.size()];
         for (int i = 0; i < counts.length; i++) {
             List<Object> params = new ArrayList<>();
-            parameterValues.get(i).forEach(v -> params.add(AvaticaTypes.parameter(v)));
+            parameterValues.get(i).forEach(v -> params.add(AvaticaTypes.parameter(v, s.times)));
             try {
                 counts[i] = updateCount(executor.execute(identity.current(), s.prepared, params, QueryControl.none()));
             } catch (RuntimeException e) {
