@@ -38,15 +38,27 @@ final class AsofPreparedStatement extends AvaticaPreparedStatement {
   }
 
   @Override public ResultSet executeQuery() throws SQLException {
-    return ServerCancel.withTimeout(this, cancelFlag, getQueryTimeout(), super::executeQuery);
+    try {
+      return ServerCancel.withTimeout(this, cancelFlag, getQueryTimeout(), super::executeQuery);
+    } catch (SQLException e) {
+      throw GatewayErrors.of(e);
+    }
   }
 
   @Override public boolean execute() throws SQLException {
-    return ServerCancel.withTimeout(this, cancelFlag, getQueryTimeout(), super::execute);
+    try {
+      return ServerCancel.withTimeout(this, cancelFlag, getQueryTimeout(), super::execute);
+    } catch (SQLException e) {
+      throw GatewayErrors.of(e);
+    }
   }
 
   @Override public long executeLargeUpdate() throws SQLException {
-    return ServerCancel.withTimeout(this, cancelFlag, getQueryTimeout(), super::executeLargeUpdate);
+    try {
+      return ServerCancel.withTimeout(this, cancelFlag, getQueryTimeout(), super::executeLargeUpdate);
+    } catch (SQLException e) {
+      throw GatewayErrors.of(e);
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TimeZone;
+import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaResultSet;
 import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.ColumnMetaData;
@@ -33,6 +34,24 @@ final class AsofResultSet extends AvaticaResultSet {
         AvaticaResultSet result = super.execute2(cursor, columnMetaDataList);
         convertingAccessors(columnMetaDataList);
         return result;
+    }
+
+    /**
+     * As Avatica's, except that a failure fetching the next frame (e.g. a value no client can
+     * receive, or an engine error while rows stream) is an {@link SQLException} with the gateway's
+     * message and SQLSTATE, not Avatica's unchecked exception.
+     */
+    @Override public boolean next() throws SQLException {
+        try {
+            return super.next();
+        } catch (AvaticaClientRuntimeException e) {
+            throw GatewayErrors.of(e);
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof AvaticaClientRuntimeException) {
+                throw GatewayErrors.of((AvaticaClientRuntimeException) e.getCause());
+            }
+            throw e;
+        }
     }
 
     private void convertingAccessors(List<ColumnMetaData> columns) {

@@ -12,6 +12,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
 import java.util.Calendar;
+import java.util.GregorianCalendar;
+import java.util.TimeZone;
 
 /**
  * The conversions between the gateway's timestamp wire values and Java's time types.
@@ -49,14 +51,35 @@ final class TimeValues {
         return Math.addExact(Math.multiplyExact(t.toEpochSecond(ZoneOffset.UTC), 1_000_000L), t.getNano() / 1_000);
     }
 
-    /** The {@link Timestamp} that shows wall clock {@code t} in {@code zone}. */
+    /**
+     * The {@link Timestamp} that shows wall clock {@code t} in {@code zone}. Built from calendar
+     * fields, as {@link Timestamp#valueOf(LocalDateTime)} is, so that {@code toLocalDateTime()} gives
+     * {@code t} back also before 1582 (where {@code java.util} dates count in the Julian calendar).
+     */
     static Timestamp toTimestamp(LocalDateTime t, ZoneId zone) {
-        return Timestamp.from(t.atZone(zone).toInstant());
+        GregorianCalendar c = new GregorianCalendar(TimeZone.getTimeZone(zone));
+        c.clear();
+        int year = t.getYear();
+        if (year <= 0) {
+            c.set(Calendar.ERA, GregorianCalendar.BC);
+            year = 1 - year;
+        }
+        c.set(year, t.getMonthValue() - 1, t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond());
+        Timestamp out = new Timestamp(c.getTimeInMillis());
+        out.setNanos(t.getNano());
+        return out;
     }
 
-    /** The wall clock that {@code t} shows in {@code zone}. */
+    /** The wall clock that {@code t} shows in {@code zone} (the inverse of {@link #toTimestamp}). */
     static LocalDateTime fromTimestamp(Timestamp t, ZoneId zone) {
-        return LocalDateTime.ofInstant(t.toInstant(), zone);
+        GregorianCalendar c = new GregorianCalendar(TimeZone.getTimeZone(zone));
+        c.setTimeInMillis(t.getTime());
+        int year = c.get(Calendar.YEAR);
+        if (c.get(Calendar.ERA) == GregorianCalendar.BC) {
+            year = 1 - year;
+        }
+        return LocalDateTime.of(year, c.get(Calendar.MONTH) + 1, c.get(Calendar.DAY_OF_MONTH),
+            c.get(Calendar.HOUR_OF_DAY), c.get(Calendar.MINUTE), c.get(Calendar.SECOND), t.getNanos());
     }
 
     /** The zone of {@code calendar}, else {@code fallback}'s. */
