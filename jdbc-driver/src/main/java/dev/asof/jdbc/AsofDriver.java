@@ -56,8 +56,11 @@ public final class AsofDriver extends org.apache.calcite.avatica.remote.Driver {
   private static final String VERSION_RESOURCE = "asof-jdbc.properties";
 
   static {
-    deregisterBundledAvaticaDriver();
+    // Registered first: DriverManager.getDrivers() (which deregistering calls) marks the drivers as
+    // loaded while this class is still being initialized, and from then on other threads' first
+    // getConnection no longer waits for it; registered second, some of them found no driver.
     new AsofDriver().register();
+    deregisterBundledAvaticaDriver();
   }
 
   public AsofDriver() {
