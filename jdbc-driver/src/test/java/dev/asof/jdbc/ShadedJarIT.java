@@ -132,11 +132,11 @@ class ShadedJarIT {
     Path jar = shadedJar();
     Path classes = compileClient(tmp, jar, "AsofFirstUseClient");
     String classPath = jar.toAbsolutePath() + File.pathSeparator + classes.toAbsolutePath();
-    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
     int port;
     try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = free.getLocalPort(); // closed again: nothing listens there
     }
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
     for (int run = 0; run < 3; run++) {
       Path out = tmp.resolve("first-use-" + run + ".txt");
       ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", classPath, "AsofFirstUseClient",
