@@ -93,6 +93,8 @@ class JdbcClientErrorsTest extends ConformanceSupport {
             // gateway's message in the exception's server stack traces: SQLSTATE and code are right.
             SQLException prepare = catchThrowableOfType(SQLException.class, () -> c.prepareStatement(UNKNOWN_TABLE));
             assertThat(prepare.getSQLState()).isEqualTo("42S02");
+            assertThat(String.join("\n", ((org.apache.calcite.avatica.AvaticaSqlException) prepare).getStackTraces()))
+                    .contains("no_such_table").contains("line 1, column 15");
             try (Statement s = c.createStatement()) {
                 SQLException execute = catchThrowableOfType(SQLException.class, () -> s.executeQuery(UNKNOWN_TABLE));
                 assertThat(execute.getSQLState()).isEqualTo("42S02");
@@ -116,6 +118,18 @@ class JdbcClientErrorsTest extends ConformanceSupport {
                 assertThat(e.getMessage()).contains("column 'ts'");
             }
         }
+    }
+
+    /** Avatica's default serialization is JSON; the gateway answers it in JSON, saying what to change. */
+    @Test
+    void avaticaJsonClientIsToldToUseProtobuf() {
+        String asof = engine().jdbcUrl();
+        String hostPort = asof.substring("jdbc:asof://".length(), asof.indexOf('?'));
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> DriverManager.getConnection(
+                "jdbc:avatica:remote:url=http://" + hostPort + ";authentication=BASIC;avatica_user="
+                        + TestCredentials.USER + ";avatica_password=" + TestCredentials.PASSWORD).close());
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("add serialization=PROTOBUF").doesNotContain("JsonParseException");
     }
 
     private static void assertUnknownTable(SQLException e) {

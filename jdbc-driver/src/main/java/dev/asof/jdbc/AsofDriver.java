@@ -98,12 +98,13 @@ public final class AsofDriver extends org.apache.calcite.avatica.remote.Driver {
     AvaticaConnection connection = factory.newConnection(this, factory, url, props);
     handler.onConnectionInit(connection);
     try {
+      // Asked before the connection opens: only an asof gateway may be sent asof's properties (a
+      // generic Avatica server hands them to its JDBC driver, which may refuse unknown ones).
+      boolean gateway = connection.getService() instanceof AsofProtobufService
+          && ((AsofProtobufService) connection.getService()).negotiate(connection.id);
       // Same request Avatica's remote driver sends; local (transport) properties are filtered out.
       connection.getService().apply(new Service.OpenConnectionRequest(connection.id,
-          forwarded(props)));
-      if (connection.getService() instanceof AsofProtobufService) {
-        ((AsofProtobufService) connection.getService()).negotiate(connection.id);
-      }
+          forwarded(props, gateway)));
     } catch (RuntimeException e) {
       if (!(e instanceof AvaticaClientRuntimeException)) {
         // The gateway did not answer. When it did (e.g. refused credentials) it opened nothing,
@@ -124,14 +125,21 @@ public final class AsofDriver extends org.apache.calcite.avatica.remote.Driver {
 
   /**
    * The properties the open-connection request carries: Avatica's non-local ones, without the
-   * credentials (they travel in the Authorization header only), asking for exact timestamps.
+   * credentials (they travel in the Authorization header only).
    */
   static Map<String, String> forwarded(Properties props) {
+    return forwarded(props, false);
+  }
+
+  /** As {@link #forwarded(Properties)}; to an asof {@code gateway}, asking for exact timestamps. */
+  static Map<String, String> forwarded(Properties props, boolean gateway) {
     Map<String, String> out = new HashMap<>(Service.OpenConnectionRequest.serializeProperties(props));
     out.remove(AsofUrl.USER);
     out.remove(AsofUrl.PASSWORD);
     out.remove(AsofUrl.AVATICA_PASSWORD);
-    out.put(AsofProtobufService.TIME_WIRE_PROPERTY, AsofProtobufService.TIME_WIRE_MICROS);
+    if (gateway) {
+      out.put(AsofProtobufService.TIME_WIRE_PROPERTY, AsofProtobufService.TIME_WIRE_MICROS);
+    }
     return out;
   }
 

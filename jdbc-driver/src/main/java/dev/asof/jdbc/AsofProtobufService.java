@@ -43,18 +43,26 @@ final class AsofProtobufService extends RemoteProtobufService {
   }
 
   /**
-   * Asks the server, on the just opened connection {@code connectionId}, whether it is an asof
-   * gateway, and uses compact executes if so. A server that cannot answer is not one.
+   * Asks the server whether it is an asof gateway, and uses compact executes if so; returns the
+   * answer. Asked before connection {@code connectionId} opens: a gateway answers database
+   * properties without an open connection, while a generic Avatica server fails the request (it
+   * knows no such connection), and a server that cannot answer is not a gateway.
    */
-  void negotiate(String connectionId) {
+  boolean negotiate(String connectionId) {
     try {
       Service.DatabasePropertyResponse properties =
           apply(new Service.DatabasePropertyRequest(connectionId));
       compactExecutes = GATEWAY_PRODUCT_NAME.equals(
           properties.map.get(Meta.DatabaseProperty.GET_DATABASE_PRODUCT_NAME));
+    } catch (org.apache.calcite.avatica.AvaticaClientRuntimeException e) {
+      if (e.getSqlState() != null && e.getSqlState().startsWith("28")) {
+        throw e; // refused credentials: the connection fails now, as one failed login
+      }
+      compactExecutes = false;
     } catch (RuntimeException e) {
       compactExecutes = false;
     }
+    return compactExecutes;
   }
 
   boolean compactExecutes() {

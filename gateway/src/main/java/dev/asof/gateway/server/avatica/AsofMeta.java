@@ -479,6 +479,10 @@ final class AsofMeta implements ProtobufMeta {
 
     // Metadata.
 
+    /**
+     * Answered without an open connection: the asof driver asks before it opens one, to learn that
+     * it talks to a gateway (and may ask for {@link AvaticaTypes.TimeWire#MICROS}).
+     */
     @Override
     public Map<DatabaseProperty, Object> getDatabaseProperties(ConnectionHandle ch) {
         return metadata.databaseProperties();
