@@ -28,7 +28,7 @@ final class AsofConnection extends AvaticaConnection {
     try {
       return super.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
     } catch (org.apache.calcite.avatica.AvaticaClientRuntimeException e) {
-      throw new java.sql.SQLException(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);
+      throw GatewayErrors.of(e);
     }
   }
 
@@ -62,13 +62,33 @@ final class AsofConnection extends AvaticaConnection {
     }
   }
 
-  /** As Avatica's, with any password in the statement masked in error messages. */
+  /**
+   * As Avatica's, except that a failure carries the gateway's message (Avatica's says only
+   * {@code while preparing SQL: …}; see {@link GatewayErrors}), with any password in the statement
+   * masked.
+   */
   @Override public java.sql.PreparedStatement prepareStatement(String sql, int resultSetType,
       int resultSetConcurrency, int resultSetHoldability) throws java.sql.SQLException {
+    checkOpen();
     try {
-      return super.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
-    } catch (java.sql.SQLException e) {
-      throw PasswordMasking.masked(e, sql);
+      org.apache.calcite.avatica.Meta.StatementHandle h = meta.prepare(handle, sql, -1);
+      return factory.newPreparedStatement(this, h, h.signature, resultSetType, resultSetConcurrency,
+          resultSetHoldability);
+    } catch (org.apache.calcite.avatica.AvaticaClientRuntimeException e) {
+      throw PasswordMasking.masked(GatewayErrors.of(e), sql);
+    } catch (RuntimeException e) {
+      throw PasswordMasking.masked(new java.sql.SQLException("while preparing SQL: " + sql, e), sql);
+    }
+  }
+
+  /** As Avatica's, except that the gateway's refusal is its own message and SQLSTATE ({@link GatewayErrors}). */
+  @Override protected org.apache.calcite.avatica.Meta.ExecuteResult prepareAndExecuteInternal(
+      org.apache.calcite.avatica.AvaticaStatement statement, String sql, long maxRowCount)
+      throws java.sql.SQLException, org.apache.calcite.avatica.NoSuchStatementException {
+    try {
+      return super.prepareAndExecuteInternal(statement, sql, maxRowCount);
+    } catch (org.apache.calcite.avatica.AvaticaClientRuntimeException e) {
+      throw GatewayErrors.of(e);
     }
   }
 

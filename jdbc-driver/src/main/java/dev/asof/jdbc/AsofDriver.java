@@ -56,8 +56,11 @@ public final class AsofDriver extends org.apache.calcite.avatica.remote.Driver {
   private static final String VERSION_RESOURCE = "asof-jdbc.properties";
 
   static {
-    deregisterBundledAvaticaDriver();
+    // Registered first: DriverManager.getDrivers() (which deregistering calls) marks the drivers as
+    // loaded while this class is still being initialized, and from then on other threads' first
+    // getConnection no longer waits for it; registered second, some of them found no driver.
     new AsofDriver().register();
+    deregisterBundledAvaticaDriver();
   }
 
   public AsofDriver() {
@@ -95,12 +98,13 @@ public final class AsofDriver extends org.apache.calcite.avatica.remote.Driver {
     AvaticaConnection connection = factory.newConnection(this, factory, url, props);
     handler.onConnectionInit(connection);
     try {
+      // Asked before the connection opens: only an asof gateway may be sent asof's properties (a
+      // generic Avatica server hands them to its JDBC driver, which may refuse unknown ones).
+      boolean gateway = connection.getService() instanceof AsofProtobufService
+          && ((AsofProtobufService) connection.getService()).negotiate(connection.id);
       // Same request Avatica's remote driver sends; local (transport) properties are filtered out.
       connection.getService().apply(new Service.OpenConnectionRequest(connection.id,
-          forwarded(props)));
-      if (connection.getService() instanceof AsofProtobufService) {
-        ((AsofProtobufService) connection.getService()).negotiate(connection.id);
-      }
+          forwarded(props, gateway)));
     } catch (RuntimeException e) {
       if (!(e instanceof AvaticaClientRuntimeException)) {
         // The gateway did not answer. When it did (e.g. refused credentials) it opened nothing,
@@ -124,10 +128,18 @@ public final class AsofDriver extends org.apache.calcite.avatica.remote.Driver {
    * credentials (they travel in the Authorization header only).
    */
   static Map<String, String> forwarded(Properties props) {
+    return forwarded(props, false);
+  }
+
+  /** As {@link #forwarded(Properties)}; to an asof {@code gateway}, asking for exact timestamps. */
+  static Map<String, String> forwarded(Properties props, boolean gateway) {
     Map<String, String> out = new HashMap<>(Service.OpenConnectionRequest.serializeProperties(props));
     out.remove(AsofUrl.USER);
     out.remove(AsofUrl.PASSWORD);
     out.remove(AsofUrl.AVATICA_PASSWORD);
+    if (gateway) {
+      out.put(AsofProtobufService.TIME_WIRE_PROPERTY, AsofProtobufService.TIME_WIRE_MICROS);
+    }
     return out;
   }
 

@@ -18,7 +18,8 @@ import java.util.TimeZone;
 /**
  * Avatica's JDBC 4.1 factory, except that statements are asof's ({@link AsofStatement},
  * {@link AsofPreparedStatement}): their {@code cancel()} and query timeout reach the gateway;
- * connections are {@link AsofConnection}s; and database metadata is {@link AsofDatabaseMetaData}.
+ * connections are {@link AsofConnection}s; result sets are {@link AsofResultSet}s (JDBC 4.2 conversions,
+ * exact timestamps); and database metadata is {@link AsofDatabaseMetaData}.
  */
 final class AsofJdbcFactory implements AvaticaFactory {
   private final AvaticaFactory avatica;
@@ -56,7 +57,8 @@ final class AsofJdbcFactory implements AvaticaFactory {
 
   @Override public AvaticaResultSet newResultSet(AvaticaStatement statement, QueryState state,
       Meta.Signature signature, TimeZone timeZone, Meta.Frame firstFrame) throws SQLException {
-    return avatica.newResultSet(statement, state, signature, timeZone, firstFrame);
+    return new AsofResultSet(statement, state, signature, newResultSetMetaData(statement, signature), timeZone,
+        firstFrame);
   }
 
   /** Avatica's, plus primary keys ({@link AsofDatabaseMetaData}). */

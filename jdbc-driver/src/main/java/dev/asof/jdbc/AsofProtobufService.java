@@ -28,6 +28,13 @@ import org.apache.calcite.avatica.remote.Service;
 final class AsofProtobufService extends RemoteProtobufService {
   /** {@code DatabaseMetaData.getDatabaseProductName()} of an asof gateway. */
   static final String GATEWAY_PRODUCT_NAME = "asof";
+  /**
+   * Open-connection property asking the gateway for microsecond timestamps and zoned timestamps
+   * with their type (its value: {@value #TIME_WIRE_MICROS}); results say per column that they carry
+   * them ({@link ConvertingAccessor}).
+   */
+  static final String TIME_WIRE_PROPERTY = "asof_time_wire";
+  static final String TIME_WIRE_MICROS = "micros";
 
   private volatile boolean compactExecutes;
 
@@ -36,21 +43,37 @@ final class AsofProtobufService extends RemoteProtobufService {
   }
 
   /**
-   * Asks the server, on the just opened connection {@code connectionId}, whether it is an asof
-   * gateway, and uses compact executes if so. A server that cannot answer is not one.
+   * Asks the server whether it is an asof gateway, and uses compact executes if so; returns the
+   * answer. Asked before connection {@code connectionId} opens: a gateway answers database
+   * properties without an open connection, while a generic Avatica server fails the request (it
+   * knows no such connection), and a server that cannot answer is not a gateway.
    */
-  void negotiate(String connectionId) {
+  boolean negotiate(String connectionId) {
     try {
       Service.DatabasePropertyResponse properties =
           apply(new Service.DatabasePropertyRequest(connectionId));
       compactExecutes = GATEWAY_PRODUCT_NAME.equals(
           properties.map.get(Meta.DatabaseProperty.GET_DATABASE_PRODUCT_NAME));
+    } catch (org.apache.calcite.avatica.AvaticaClientRuntimeException e) {
+      if (e.getSqlState() != null && e.getSqlState().startsWith("28")) {
+        throw e; // refused credentials: the connection fails now, as one failed login
+      }
+      compactExecutes = false;
     } catch (RuntimeException e) {
       compactExecutes = false;
     }
+    return compactExecutes;
   }
 
   boolean compactExecutes() {
+    return compactExecutes;
+  }
+
+  /**
+   * Whether timestamp parameters travel as epoch microseconds: the gateway reads them so on a
+   * connection opened with {@link #TIME_WIRE_PROPERTY} (which this driver always sends).
+   */
+  boolean exactTimes() {
     return compactExecutes;
   }
 

@@ -20,7 +20,7 @@ final class AsofStatement extends AvaticaStatement {
         return null;
       });
     } catch (SQLException e) {
-      throw PasswordMasking.masked(e, sql);
+      throw PasswordMasking.masked(GatewayErrors.of(e), sql);
     }
   }
 

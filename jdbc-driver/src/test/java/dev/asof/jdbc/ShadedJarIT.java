@@ -122,6 +122,41 @@ class ShadedJarIT {
     assertThat(err).as("child stderr (no SLF4J or protobuf warnings)").isBlank();
   }
 
+  /**
+   * Issue 14: 1,000 threads of a fresh JVM use the driver for the first time at once. Each must
+   * reach it (nothing listens on the port, so each gets the driver's "Cannot open a connection");
+   * before the fix, a few found "No suitable driver" in about one JVM out of three, so three JVMs run.
+   */
+  @Test
+  void concurrentFirstUseAlwaysFindsTheDriver(@TempDir Path tmp) throws Exception {
+    Path jar = shadedJar();
+    Path classes = compileClient(tmp, jar, "AsofFirstUseClient");
+    String classPath = jar.toAbsolutePath() + File.pathSeparator + classes.toAbsolutePath();
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort(); // closed again: nothing listens there
+    }
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    for (int run = 0; run < 3; run++) {
+      Path out = tmp.resolve("first-use-" + run + ".txt");
+      ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", classPath, "AsofFirstUseClient",
+          "jdbc:asof://127.0.0.1:" + port, "1000")
+          .redirectErrorStream(true)
+          .redirectOutput(out.toFile());
+      pb.environment().remove("CLASSPATH");
+      pb.environment().remove("JDK_JAVA_OPTIONS");
+      Process p = pb.start();
+      boolean finished = p.waitFor(120, TimeUnit.SECONDS);
+      if (!finished) {
+        p.destroyForcibly();
+      }
+      String text = Files.readString(out);
+      assertThat(finished).as("child finished in time\n" + text).isTrue();
+      assertThat(text.lines().collect(Collectors.toList())).as(text)
+          .contains("reached=1000", "noDriver=0", "otherCount=0", "done");
+    }
+  }
+
   @Test
   void shadedJarHoldsOnlyRelocatedClasses() throws IOException {
     List<String> names = new ArrayList<>();
@@ -162,9 +197,13 @@ class ShadedJarIT {
 
   /** Compiles the client against nothing but the shaded jar (it only needs java.sql). */
   private static Path compileClient(Path tmp, Path jar) throws IOException {
-    Path src = tmp.resolve("src").resolve(CLIENT + ".java");
+    return compileClient(tmp, jar, CLIENT);
+  }
+
+  private static Path compileClient(Path tmp, Path jar, String client) throws IOException {
+    Path src = tmp.resolve("src").resolve(client + ".java");
     Files.createDirectories(src.getParent());
-    try (InputStream in = ShadedJarIT.class.getResourceAsStream("it/" + CLIENT + ".java")) {
+    try (InputStream in = ShadedJarIT.class.getResourceAsStream("it/" + client + ".java")) {
       assertThat(in).as("client source resource").isNotNull();
       Files.copy(in, src);
     }

@@ -62,8 +62,8 @@ final class RegistryListings {
                 row.add(v.name());
                 row.add(v.entity());
                 row.add(v.source());
-                row.add(v.ttl().map(Object::toString).orElse(null));
-                row.add(v.hop().map(Object::toString).orElse(null));
+                row.add(v.ttl().map(DurationText::of).orElse(null));
+                row.add(v.hop().map(DurationText::of).orElse(null));
                 row.add(v.online());
             } else {
                 continue;

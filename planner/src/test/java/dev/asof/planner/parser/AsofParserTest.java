@@ -536,4 +536,39 @@ class AsofParserTest {
     void errorsAreShortAndPositioned(String sql) {
         assertThat(syntaxError(sql).getMessage()).matches("line \\d+, column \\d+: .+");
     }
+
+    // ---------------------------------------------------------------- issue 14: common names
+
+    /** Trino's usual schema is named default: {@code memory.default.users}, {@code hive.default.t}. */
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT * FROM memory.default.users", "SELECT t.x FROM hive.default.t AS t",
+        "SELECT * FROM default.users"})
+    void defaultIsASchemaName(String sql) {
+        SqlSelect select = parse(sql, SqlSelect.class);
+        SqlNode from = select.getFrom();
+        SqlIdentifier table = (SqlIdentifier) (from instanceof SqlBasicCall as ? as.operand(0) : from);
+        assertThat(table.names).contains("default");
+        roundTrip(sql);
+    }
+
+    @Test
+    void defaultKeepsItsMeaningAsAValue() {
+        SqlNode node = AsofParser.parse("INSERT INTO t (a) VALUES (DEFAULT)");
+        assertThat(node.toString()).contains("DEFAULT");
+    }
+
+    /** Column aliases (and names) that Calcite reserves but people use. */
+    @Test
+    void commonNamesAreAliases() {
+        SqlSelect select = parse("SELECT 1 AS one, 2 AS value, 3 AS result, 4 AS pattern, x AS percent FROM t", SqlSelect.class);
+        assertThat(select.getSelectList().stream().map(n -> ((SqlBasicCall) n).operand(1).toString()))
+            .containsExactly("one", "value", "result", "pattern", "percent");
+        parse("SELECT value, one FROM t WHERE result > 0", SqlSelect.class);
+    }
+
+    @Test
+    void matchRecognizeStillParses() {
+        AsofParser.parse("SELECT * FROM t MATCH_RECOGNIZE (ORDER BY ts MEASURES A.x AS ax ONE ROW PER MATCH"
+            + " PATTERN (A B) DEFINE B AS B.x > A.x)");
+    }
 }

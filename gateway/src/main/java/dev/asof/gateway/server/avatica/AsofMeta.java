@@ -174,17 +174,22 @@ final class AsofMeta implements ProtobufMeta {
         final String user;
         /** What {@code sys.statements} shows for its statements: this connection's id and user. */
         final StatementOwner owner;
+        /** How this connection's timestamps travel (the asof driver asks for microseconds). */
+        final AvaticaTypes.TimeWire times;
         volatile long lastUsedNanos = System.nanoTime();
 
-        Connection(String user, StatementOwner owner) {
+        Connection(String user, StatementOwner owner, AvaticaTypes.TimeWire times) {
             this.user = user;
             this.owner = owner;
+            this.times = times;
         }
     }
 
     private static final class Statement {
         final String connectionId;
         final int id;
+        /** Its connection's timestamp format. */
+        final AvaticaTypes.TimeWire times;
         volatile PreparedQuery prepared;
         volatile RowCursor cursor;
         volatile List<ColumnMetadata> columns = List.of();
@@ -208,9 +213,10 @@ final class AsofMeta implements ProtobufMeta {
         /** Set when its result was closed for idleness: a fetch then fails instead of ending quietly. */
         volatile boolean expired;
 
-        Statement(String connectionId, int id) {
+        Statement(String connectionId, int id, AvaticaTypes.TimeWire times) {
             this.connectionId = connectionId;
             this.id = id;
+            this.times = times;
         }
 
         synchronized void closeCursor() {
@@ -239,7 +245,7 @@ final class AsofMeta implements ProtobufMeta {
         Principal caller = identity.current();
         // Connection ids are the client's random UUIDs; opening one that is live would take it over.
         StatementOwner owner = new StatementOwner(ch.id, caller.user(), "jdbc");
-        if (connections.putIfAbsent(ch.id, new Connection(owner(caller), owner)) != null) {
+        if (connections.putIfAbsent(ch.id, new Connection(owner(caller), owner, AvaticaTypes.TimeWire.requested(info))) != null) {
             throw clientError(new AsofException(ErrorCode.INVALID_QUERY, "connection id already in use"), null);
         }
         identity.connectionOpened(caller, ch.id);
@@ -283,10 +289,10 @@ final class AsofMeta implements ProtobufMeta {
 
     @Override
     public StatementHandle createStatement(ConnectionHandle ch) {
-        connection(ch.id);
+        Connection c = connection(ch.id);
         Statement s;
         do {
-            s = new Statement(ch.id, nextId());
+            s = new Statement(ch.id, nextId(), c.times);
         } while (statements.putIfAbsent(s.id, s) != null);
         return new StatementHandle(ch.id, s.id, null);
     }
@@ -315,7 +321,7 @@ final class AsofMeta implements ProtobufMeta {
         try {
             s.prepared = executor.prepare(identity.current(), sql);
             s.maxRowCount = maxRowCount;
-            h.signature = signature(s.prepared);
+            h.signature = signature(s.prepared, s.times);
             s.preparedSignature = h.signature;
             return h;
         } catch (RuntimeException e) {
@@ -374,7 +380,7 @@ final class AsofMeta implements ProtobufMeta {
         try {
             List<Object> params = new ArrayList<>(parameterValues.size());
             for (TypedValue v : parameterValues) {
-                params.add(AvaticaTypes.parameter(v));
+                params.add(AvaticaTypes.parameter(v, s.times));
             }
             return run(s, params, maxRowsInFirstFrame);
         } catch (RuntimeException e) {
@@ -429,7 +435,7 @@ final class AsofMeta implements ProtobufMeta {
         if (last != null && last.prepared() == s.prepared && last.columns().equals(columns)) {
             return last.signature();
         }
-        Signature signature = Signature.create(AvaticaTypes.columns(columns), s.prepared.sql(),
+        Signature signature = Signature.create(AvaticaTypes.columns(columns, s.times), s.prepared.sql(),
                 AvaticaTypes.parameters(s.prepared.parameterCount()), ROWS, StatementType.SELECT);
         s.resultSignature = new ResultSignature(s.prepared, columns, signature);
         return signature;
@@ -486,7 +492,7 @@ final class AsofMeta implements ProtobufMeta {
                 }
                 Object[] row = new Object[columns.size()];
                 for (int i = 0; i < row.length; i++) {
-                    row[i] = AvaticaTypes.wireValue(cursor.value(i), columns.get(i).jdbcType());
+                    row[i] = AvaticaTypes.wireValue(cursor.value(i), columns.get(i).jdbcType(), s.times);
                 }
                 rows.add(row);
             }
@@ -501,10 +507,10 @@ final class AsofMeta implements ProtobufMeta {
         return Frame.create(offset, done, rows);
     }
 
-    private Signature signature(PreparedQuery prepared) {
+    private static Signature signature(PreparedQuery prepared, AvaticaTypes.TimeWire times) {
         List<ColumnMetadata> columns = prepared.columns().orElse(List.of());
         StatementType type = prepared.columns().isPresent() ? StatementType.SELECT : StatementType.OTHER_DDL;
-        return Signature.create(AvaticaTypes.columns(columns), prepared.sql(),
+        return Signature.create(AvaticaTypes.columns(columns, times), prepared.sql(),
                 AvaticaTypes.parameters(prepared.parameterCount()), ROWS, type);
     }
 
@@ -544,7 +550,7 @@ final class AsofMeta implements ProtobufMeta {
         long[] counts = new long[parameterValues.size()];
         for (int i = 0; i < counts.length; i++) {
             List<Object> params = new ArrayList<>();
-            parameterValues.get(i).forEach(v -> params.add(AvaticaTypes.parameter(v)));
+            parameterValues.get(i).forEach(v -> params.add(AvaticaTypes.parameter(v, s.times)));
             try {
                 counts[i] = updateCount(executor.execute(identity.current(), s.prepared, params, QueryControl.none(),
                         connection(s.connectionId).owner));
@@ -597,6 +603,10 @@ final class AsofMeta implements ProtobufMeta {
 
     // Metadata.
 
+    /**
+     * Answered without an open connection: the asof driver asks before it opens one, to learn that
+     * it talks to a gateway (and may ask for {@link AvaticaTypes.TimeWire#MICROS}).
+     */
     @Override
     public Map<DatabaseProperty, Object> getDatabaseProperties(ConnectionHandle ch) {
         return metadata.databaseProperties();

@@ -43,6 +43,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -57,6 +58,7 @@ import org.apache.calcite.avatica.proto.Common.WireMessage;
 import org.apache.calcite.avatica.proto.Requests;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.apache.calcite.avatica.remote.Handler.HandlerResponse;
+import org.apache.calcite.avatica.remote.JsonService;
 import org.apache.calcite.avatica.remote.ProtobufHandler;
 import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
 import org.apache.calcite.avatica.remote.Service;
@@ -104,6 +106,8 @@ final class AvaticaHttpServer implements AutoCloseable {
     static final String OVERLOADED_SQL_STATE = "53000";
     /** SQLSTATE of a request without credentials. */
     static final String NO_CREDENTIALS_SQL_STATE = "28000";
+    /** SQLSTATE "feature not supported": a request in Avatica's JSON serialization. */
+    static final String JSON_SQL_STATE = "0A000";
     /** SQLSTATE of refused credentials. */
     static final String REFUSED_SQL_STATE = "28P01";
     private static final String CHALLENGE = "Basic realm=\"asof\", charset=\"UTF-8\"";
@@ -288,6 +292,10 @@ final class AvaticaHttpServer implements AutoCloseable {
          */
         void dispatch(byte[] body, String authorization, Peer peer, RequestIdentity.InFlight request,
                 ResponseSink done) {
+            if (isJson(body)) {
+                done.accept(JSON_REFUSAL);
+                return;
+            }
             Executor pool = isCancel(body) ? controlThreads : requestThreads;
             try {
                 pool.execute(() -> done.accept(authenticated(body, authorization, peer, request)));
@@ -345,6 +353,38 @@ final class AvaticaHttpServer implements AutoCloseable {
                 return name.equals(CLOSE_STATEMENT) || name.equals(CLOSE_CONNECTION);
             } catch (IOException e) {
                 return false; // not a valid message: the request pool reports the error
+            }
+        }
+
+        /**
+         * Whether {@code body} is an Avatica JSON request (Avatica's default serialization): a JSON
+         * object, where a protobuf envelope starts with its field tag (byte 0x0a).
+         */
+        private static boolean isJson(byte[] body) {
+            for (byte b : body) {
+                if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                    return b == '{';
+                }
+            }
+            return false;
+        }
+
+        /**
+         * The answer to a JSON request, in JSON so that the client shows it (a protobuf answer would
+         * be a JSON parse error): the gateway speaks protobuf only.
+         */
+        private static final HandlerResponse<byte[]> JSON_REFUSAL = jsonRefusal();
+
+        private static HandlerResponse<byte[]> jsonRefusal() {
+            Service.ErrorResponse error = new Service.ErrorResponse(List.of(),
+                    "this gateway speaks Avatica's protobuf serialization only: add serialization=PROTOBUF to the"
+                            + " JDBC URL (or use the asof driver, jdbc:asof://host:port)",
+                    -1, JSON_SQL_STATE, AvaticaSeverity.ERROR, null);
+            try {
+                return new HandlerResponse<>(JsonService.MAPPER.writeValueAsBytes(error),
+                        HttpResponseStatus.INTERNAL_SERVER_ERROR.code());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
         }
 

@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.avatica.AvaticaParameter;
@@ -18,36 +19,84 @@ import org.apache.calcite.avatica.SqlType;
 import org.apache.calcite.avatica.remote.TypedValue;
 
 /**
- * Conversions between asof's values and Avatica's wire representation. Avatica carries
+ * Conversions between asof's values and Avatica's wire representation.
+ *
+ * <p>Avatica's own format ({@link TimeWire#MILLIS}, what any Avatica client gets) carries
  * timestamps as epoch milliseconds of the UTC wall clock, dates as epoch days and times as
  * milliseconds of the day; {@code TIMESTAMP WITH TIME ZONE} values travel as {@code TIMESTAMP}
- * holding the instant in UTC, since Avatica has no zoned type.
+ * holding the instant in UTC, since Avatica's client has no zoned accessor.
+ *
+ * <p>A connection of the asof driver asks for {@link TimeWire#MICROS} when it opens
+ * ({@link #TIME_WIRE_PROPERTY}): then a {@code TIMESTAMP} column is marked with the
+ * representation {@code NUMBER} (instead of Avatica's {@code PRIMITIVE_LONG}) and its values are
+ * epoch <em>microseconds</em> of the UTC wall clock, and a {@code TIMESTAMP WITH TIME ZONE} column
+ * keeps its type ({@code Types.TIMESTAMP_WITH_TIMEZONE}, representation {@code STRING}) with ISO-8601
+ * values of the instant in UTC ({@code 2024-01-02T03:04:05.123456Z}). Timestamp parameters of such
+ * a connection are epoch microseconds too. The marks make the format self-describing: the driver
+ * converts exactly the columns that carry them.
  */
 final class AvaticaTypes {
+    /** Connection property with which a client asks for {@link TimeWire#MICROS} ("micros"). */
+    static final String TIME_WIRE_PROPERTY = "asof_time_wire";
+
+    /** How a connection's timestamps travel. */
+    enum TimeWire {
+        /** Avatica's: epoch milliseconds; zoned timestamps as {@code TIMESTAMP} in UTC. */
+        MILLIS,
+        /** asof's: epoch microseconds; zoned timestamps keep their type. */
+        MICROS;
+
+        /** The format a connection opened with {@code properties} asked for. */
+        static TimeWire requested(java.util.Map<String, String> properties) {
+            return properties != null && "micros".equals(properties.get(TIME_WIRE_PROPERTY)) ? MICROS : MILLIS;
+        }
+    }
+
     private AvaticaTypes() {}
 
     static List<ColumnMetaData> columns(List<ColumnMetadata> columns) {
+        return columns(columns, TimeWire.MILLIS);
+    }
+
+    static List<ColumnMetaData> columns(List<ColumnMetadata> columns, TimeWire times) {
         List<ColumnMetaData> out = new ArrayList<>(columns.size());
         for (int i = 0; i < columns.size(); i++) {
-            out.add(column(i, columns.get(i)));
+            out.add(column(i, columns.get(i), times));
         }
         return out;
     }
 
-    static ColumnMetaData column(int ordinal, ColumnMetadata c) {
-        int type = wireType(c.jdbcType());
+    static ColumnMetaData column(int ordinal, ColumnMetadata c, TimeWire times) {
+        int type = wireType(c.jdbcType(), times);
         SqlType sqlType = SqlType.valueOf(type);
-        ColumnMetaData.Rep rep = ColumnMetaData.Rep.of(sqlType.internal);
+        ColumnMetaData.Rep rep;
+        int precision = c.precision();
+        if (type == Types.TIMESTAMP) {
+            // For timestamps Avatica's client reads the precision as the number of fraction digits.
+            rep = times == TimeWire.MICROS ? ColumnMetaData.Rep.NUMBER : ColumnMetaData.Rep.PRIMITIVE_LONG;
+            precision = times == TimeWire.MICROS ? 6 : 3;
+        } else if (type == Types.TIMESTAMP_WITH_TIMEZONE) {
+            rep = ColumnMetaData.Rep.STRING;
+            precision = 6;
+        } else {
+            rep = ColumnMetaData.Rep.of(sqlType.internal);
+        }
         ColumnMetaData.AvaticaType avaticaType = ColumnMetaData.scalar(type, c.typeName(), rep);
+        String className = type == Types.TIMESTAMP_WITH_TIMEZONE ? OffsetDateTime.class.getName() : sqlType.clazz.getName();
         return new ColumnMetaData(ordinal, false, true, false, false, DatabaseMetaData.columnNullable, isSigned(type),
-                displaySize(type, c.precision()), c.name(), c.name(), null, c.precision(), c.scale(), null, null,
-                avaticaType, true, false, false, sqlType.clazz.getName());
+                displaySize(type, c.precision()), c.name(), c.name(), null, precision, c.scale(), null, null,
+                avaticaType, true, false, false, className);
+    }
+
+    /** The JDBC type sent to Avatica's clients; types Avatica cannot carry travel as text. */
+    static int wireType(JDBCType type) {
+        return wireType(type, TimeWire.MILLIS);
     }
 
     /** The JDBC type sent to clients; types Avatica cannot carry travel as text. */
-    static int wireType(JDBCType type) {
+    static int wireType(JDBCType type, TimeWire times) {
         return switch (type) {
-            case TIMESTAMP_WITH_TIMEZONE -> Types.TIMESTAMP;
+            case TIMESTAMP_WITH_TIMEZONE -> times == TimeWire.MICROS ? Types.TIMESTAMP_WITH_TIMEZONE : Types.TIMESTAMP;
             case TIME_WITH_TIMEZONE -> Types.TIME;
             case BIGINT, INTEGER, SMALLINT, TINYINT, BOOLEAN, BIT, DOUBLE, FLOAT, REAL, DECIMAL, NUMERIC, CHAR, VARCHAR,
                     LONGVARCHAR, DATE, TIME, TIMESTAMP, BINARY, VARBINARY, LONGVARBINARY -> type.getVendorTypeNumber();
@@ -56,14 +105,18 @@ final class AvaticaTypes {
     }
 
     /** A row value in the form Avatica's frames carry for the column's wire type. */
-    static Object wireValue(Object v, JDBCType type) {
+    static Object wireValue(Object v, JDBCType type, TimeWire times) {
         if (v == null) {
             return null;
         }
         if (v instanceof LocalDateTime t) {
-            return t.toInstant(ZoneOffset.UTC).toEpochMilli();
+            return times == TimeWire.MICROS ? epochMicros(t.toEpochSecond(ZoneOffset.UTC), t.getNano())
+                    : t.toInstant(ZoneOffset.UTC).toEpochMilli();
         }
         if (v instanceof OffsetDateTime t) {
+            if (times == TimeWire.MICROS) {
+                return t.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            }
             return t.toInstant().toEpochMilli();
         }
         if (v instanceof LocalDate d) {
@@ -81,13 +134,26 @@ final class AvaticaTypes {
         return v;
     }
 
-    /** A parameter value as the engines take it. Timestamps arrive as the client's wall clock, read as UTC. */
-    static Object parameter(TypedValue v) {
+    /** Epoch microseconds of {@code epochSecond} and {@code nanos} (truncated to microseconds). */
+    static long epochMicros(long epochSecond, int nanos) {
+        return Math.addExact(Math.multiplyExact(epochSecond, 1_000_000L), nanos / 1_000);
+    }
+
+    /**
+     * A parameter value as the engines take it. Timestamps arrive as the client's wall clock, read as
+     * UTC: epoch milliseconds, or microseconds on a {@link TimeWire#MICROS} connection.
+     */
+    static Object parameter(TypedValue v, TimeWire times) {
         if (v == null || v.value == null) {
             return null;
         }
         return switch (v.type) {
             case JAVA_SQL_TIMESTAMP, JAVA_UTIL_DATE -> {
+                if (times == TimeWire.MICROS) {
+                    long micros = ((Number) v.value).longValue();
+                    yield LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                            (int) Math.floorMod(micros, 1_000_000L) * 1_000, ZoneOffset.UTC);
+                }
                 long millis = ((Number) v.value).longValue();
                 yield LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000L),
                         (int) Math.floorMod(millis, 1000L) * 1_000_000, ZoneOffset.UTC);
@@ -119,7 +185,8 @@ final class AvaticaTypes {
             case Types.BIGINT -> 20;
             case Types.INTEGER -> 11;
             case Types.DOUBLE, Types.FLOAT -> 24;
-            case Types.TIMESTAMP -> 29;
+            case Types.TIMESTAMP -> 26;
+            case Types.TIMESTAMP_WITH_TIMEZONE -> 32;
             case Types.DATE -> 10;
             case Types.BOOLEAN -> 5;
             default -> precision > 0 ? precision : 256;
