@@ -51,6 +51,7 @@ class AdmissionEndToEndTest {
             s.execute("CREATE TABLE lake.main.big AS SELECT range AS i FROM range(100000)");
             for (String user : List.of("alice", "bob", "carol")) {
                 s.execute("CREATE USER " + user + " PASSWORD '" + user + "-password'");
+                s.execute("GRANT SELECT ON TABLE lake.main.big TO USER " + user);
             }
         }
     }
