@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
 import dev.asof.gateway.TestUsers;
+import dev.asof.planner.error.ErrorCode;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -100,7 +101,7 @@ class AdmissionEndToEndTest {
         assertThatThrownBy(() -> count(a))
                 .isInstanceOfSatisfying(SQLException.class, e -> {
                     assertThat(e.getSQLState()).isEqualTo("53000");
-                    assertThat(e.getErrorCode()).isEqualTo(23);
+                    assertThat(e.getErrorCode()).isEqualTo(ErrorCode.TOO_MANY_STATEMENTS.code());
                 })
                 .hasMessageContaining("this connection has 1 warehouse statement(s) running or open"
                         + " (asof.admission.max-per-connection = 1)")

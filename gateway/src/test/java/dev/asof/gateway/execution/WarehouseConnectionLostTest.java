@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
 import dev.asof.gateway.TestUsers;
+import dev.asof.planner.error.ErrorCode;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,7 +43,7 @@ class WarehouseConnectionLostTest {
                         .as(sql)
                         .isInstanceOfSatisfying(SQLException.class, e -> {
                             assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("08006");
-                            assertThat(e.getErrorCode()).isEqualTo(24);
+                            assertThat(e.getErrorCode()).isEqualTo(ErrorCode.CONNECTION_LOST.code());
                         })
                         .hasMessageContaining("trino: connection lost: ")
                         .hasMessageContaining(String.valueOf(deadPort))

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
 import dev.asof.gateway.TestUsers;
+import dev.asof.gateway.admission.AdmissionSettings;
 import dev.asof.gateway.execution.RunningStatements;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -43,7 +46,11 @@ class DeadClientTest {
     private static AsofGateway start(Path dir, GatewayConfig.Timeouts timeouts) {
         AsofGateway gateway = AsofGateway.start(TestUsers.withAdmin(GatewayConfig.embedded(dir))
                 .withWarehouse("duckdb", Map.of("pool-size", Integer.toString(POOL)))
-                .withTimeouts(timeouts));
+                .withTimeouts(timeouts)
+                // Admission limits above the pool: here dead clients' results hold the pooled
+                // connections themselves (admission's own limits are AdmissionEndToEndTest's).
+                .withAdmission(new AdmissionSettings(OptionalInt.of(4 * POOL), OptionalInt.of(4 * POOL),
+                        OptionalInt.of(4 * POOL), OptionalInt.empty(), Optional.of(Duration.ofSeconds(60)))));
         try (Connection c = TestUsers.connect(gateway.jdbcUrl()); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE lake.main.nums AS SELECT range AS x FROM range(1000)");
         } catch (SQLException e) {
