@@ -63,6 +63,9 @@ public final class UploadSchemas {
      * @throws AsofException UNKNOWN_OBJECT naming the first such name
      */
     public static void requireOwn(String sql, List<SchemaName> sessionSchemas) {
+        if (sql == null) {
+            return; // an empty statement (as Avatica delivers one): the planner says what is wrong
+        }
         Matcher m = NAMED.matcher(sql);
         while (m.find()) {
             String name = m.group();
