@@ -114,15 +114,6 @@ public final class AccessControl {
         }
     }
 
-    /** Fails unless {@code principal} is an admin, for statements only admins may run. */
-    public void requireAdmin(Principal principal, PlannedStatement statement, String what, String text) {
-        if (!principal.admin()) {
-            String reason = what + " is for admins only; user '" + principal.user() + "' is not an admin";
-            audit.refused(principal, kindOf(statement), reason, text);
-            throw new AsofException(ErrorCode.INSUFFICIENT_PRIVILEGE, "permission denied: " + reason);
-        }
-    }
-
     /**
      * Refuses (and audits) {@code statement} because {@code principal} may not read
      * {@code object} (e.g. {@code feature view customer_spend}); for checks made where a name is
