@@ -552,25 +552,25 @@ public final class StatementExecutor {
 
         @Override
         public StatementResult visit(PlannedStatement.CreateRole c) {
-            grants.createRole(principal, c);
+            grants.createRole(c);
             return new StatementResult.UpdateCount(0);
         }
 
         @Override
         public StatementResult visit(PlannedStatement.DropRole d) {
-            grants.dropRole(principal, d);
+            grants.dropRole(d);
             return new StatementResult.UpdateCount(0);
         }
 
         @Override
         public StatementResult visit(PlannedStatement.GrantPrivilege g) {
-            grants.grantPrivilege(principal, g);
+            grants.grantPrivilege(g);
             return new StatementResult.UpdateCount(0);
         }
 
         @Override
         public StatementResult visit(PlannedStatement.GrantRole g) {
-            grants.grantRole(principal, g);
+            grants.grantRole(g);
             return new StatementResult.UpdateCount(0);
         }
 
@@ -600,7 +600,8 @@ public final class StatementExecutor {
         @Override
         public StatementResult visit(PlannedStatement.SystemQuery q) {
             ReadPolicy policy = access.readPolicy(principal);
-            // A user sees what it may read, and only its own running statements (their text may hold values).
+            // A user sees what it may read, and only its own running statements (their text may hold
+            // values); admins see everything, the runs of views dropped since included.
             SystemTableQueries.Visibility visibility = principal.admin() ? SystemTableQueries.Visibility.ALL
                     : new SystemTableQueries.Visibility(name -> registry.get(name).map(policy::object).orElse(false),
                             user -> user.equalsIgnoreCase(principal.user()));

@@ -52,15 +52,18 @@ public final class GrantAdministration {
         this.tables = requireNonNull(tables, "tables");
     }
 
-    public void createRole(Principal by, PlannedStatement.CreateRole c) {
+    /** CREATE ROLE; the name must not be a user's. */
+    public void createRole(PlannedStatement.CreateRole c) {
         registry.grants().createRole(c.name(), c.ifNotExists());
     }
 
-    public void dropRole(Principal by, PlannedStatement.DropRole d) {
+    /** DROP ROLE, with its grants and memberships. */
+    public void dropRole(PlannedStatement.DropRole d) {
         registry.grants().dropRole(d.name(), d.ifExists());
     }
 
-    public void grantRole(Principal by, PlannedStatement.GrantRole g) {
+    /** GRANT role TO user, REVOKE role FROM user. */
+    public void grantRole(PlannedStatement.GrantRole g) {
         if (g.revoke()) {
             registry.grants().revokeRole(g.role(), g.user());
         } else {
@@ -68,7 +71,8 @@ public final class GrantAdministration {
         }
     }
 
-    public void grantPrivilege(Principal by, PlannedStatement.GrantPrivilege g) {
+    /** GRANT or REVOKE of SELECT, MATERIALIZE, CREATE or ADMIN; the object must exist. */
+    public void grantPrivilege(PlannedStatement.GrantPrivilege g) {
         if (g.privilege() == Privilege.ADMIN) {
             registry.users().setAdmin(g.grantee(), !g.revoke());
             return;
@@ -128,15 +132,12 @@ public final class GrantAdministration {
                 rows.add(Arrays.asList(name, "USER", "ROLE", "ROLE", r));
             }
         }
-        List<String> holders = new ArrayList<>();
-        holders.add(name);
-        if (!role) {
-            holders.addAll(grants.rolesOf(name));
-        }
+        List<String> roles = role ? List.of() : grants.rolesOf(name);
         for (GrantStore.Grant g : grants.grants()) {
-            boolean match = holders.stream().anyMatch(h -> h.equalsIgnoreCase(g.grantee()))
-                    && (g.granteeKind() == GrantStore.GranteeKind.ROLE) == (role || !g.grantee().equalsIgnoreCase(name));
-            if (match) {
+            boolean own = g.grantee().equalsIgnoreCase(name) && (g.granteeKind() == GrantStore.GranteeKind.ROLE) == role;
+            boolean throughRole = g.granteeKind() == GrantStore.GranteeKind.ROLE
+                    && roles.stream().anyMatch(r -> r.equalsIgnoreCase(g.grantee()));
+            if (own || throughRole) {
                 rows.add(Arrays.asList(g.grantee(), g.granteeKind().name(), g.privilege().name(),
                         g.objectKind().map(SecurableKind::keyword).orElse(null),
                         g.objectName().isEmpty() ? null : g.objectName()));

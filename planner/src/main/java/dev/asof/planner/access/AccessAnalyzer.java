@@ -82,8 +82,9 @@ public final class AccessAnalyzer {
                 // (a replacement scan), whatever WITH names the statement defines.
                 collector.outside("a file path as a table name");
             } else if (!(names.size() == 1 && collector.withNames.contains(key(names.get(0))))) {
-                // Unknown (and not a WITH query's name): kept as written, so it matches no grant.
-                tables.add(TableName.of(names));
+                // Unknown (and not a WITH query's name): kept as written, so it matches no grant
+                // (the validator reports it as not found).
+                tables.add(asWritten(names));
             }
         }
         return new Access(true, objects, tables, collector.outside);
@@ -115,6 +116,16 @@ public final class AccessAnalyzer {
             }
         }
         return Optional.empty();
+    }
+
+    /** A name that resolves to no table, as a table name no grant can match. */
+    private static TableName asWritten(List<String> names) {
+        try {
+            return TableName.of(names);
+        } catch (IllegalArgumentException e) {
+            // More than three parts, or a blank one: not a table name at all.
+            return TableName.of(List.of("(not a table: " + String.join(".", names) + ")"));
+        }
     }
 
     private static boolean looksLikePath(String name) {

@@ -479,7 +479,7 @@ class AsofParserTest {
         assertThat(e.getMessage()).isEqualTo("line 3, column 7: unexpected \"ts\"; expected one of: TIME");
         e = syntaxError("SHOW FEATURES");
         assertThat(e.getMessage()).isEqualTo("line 1, column 6: unexpected \"FEATURES\";"
-            + " expected one of: ENTITIES, SOURCES, FEATURE VIEWS, USERS");
+            + " expected one of: ENTITIES, SOURCES, FEATURE VIEWS, USERS, GRANTS");
     }
 
     @Test
