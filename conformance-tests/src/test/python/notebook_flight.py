@@ -6,11 +6,11 @@ what README.md shows. It uploads a label table into its session with Flight SQL 
 PIT-joins it by name with two feature views, reads a DataFrame and checks dtypes and values
 against the sources read back raw (an independent oracle).
 """
-import datetime
-import os
 import sys
 
 # README snippet: flight (start)
+import datetime
+import os
 import pandas as pd
 import pyarrow as pa
 import pyarrow.flight as flight

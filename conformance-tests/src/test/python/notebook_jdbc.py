@@ -6,10 +6,10 @@ It uploads a small label table, PIT-joins it with two feature views, reads a Dat
 checks its dtypes and values against the sources read back raw (an independent oracle).
 """
 import datetime
-import os
 import sys
 
 # README snippet: jdbc (start)
+import os
 import jpype
 import jpype.dbapi2
 import pandas as pd
