@@ -6,15 +6,16 @@ It uploads a small label table, PIT-joins it with two feature views, reads a Dat
 checks its dtypes and values against the sources read back raw (an independent oracle).
 """
 import datetime
-import os
 import sys
 
 # README snippet: jdbc (start)
+import os
 import jpype
 import jpype.dbapi2
 import pandas as pd
 
-jpype.startJVM(classpath=[os.environ.get("ASOF_JDBC_JAR", "asof-jdbc.jar")])
+# Debian's JPype needs its own jar on the class path, next to the asof driver's.
+jpype.startJVM(classpath=["/usr/share/java/org.jpype.jar", os.environ.get("ASOF_JDBC_JAR", "asof-jdbc.jar")])
 conn = jpype.dbapi2.connect(os.environ.get("ASOF_JDBC_URL", "jdbc:asof://127.0.0.1:8765"),
                             driver="dev.asof.jdbc.AsofDriver",
                             driver_args={"user": os.environ.get("ASOF_USER", "demo"),
@@ -31,9 +32,10 @@ labels = pd.DataFrame({
 cur.execute("CREATE SCHEMA IF NOT EXISTS lake.notebook")
 cur.execute("CREATE OR REPLACE TABLE lake.notebook.labels"
             " (label_id BIGINT, customer_id BIGINT, event_ts TIMESTAMP)")
-cur.executemany("INSERT INTO lake.notebook.labels VALUES (?, ?, ?)",
-                [(int(r.label_id), int(r.customer_id), r.event_ts.to_pydatetime())
-                 for r in labels.itertuples()])
+# Statements other than queries take no parameters: the rows go in as literals.
+cur.execute("INSERT INTO lake.notebook.labels VALUES " + ", ".join(
+    "(%d, %d, TIMESTAMP '%s')" % (r.label_id, r.customer_id, r.event_ts.isoformat(sep=" "))
+    for r in labels.itertuples()))
 
 # PIT-join it with two feature views: each label row gets the values known at its event_ts.
 training = pd.read_sql(

@@ -61,6 +61,22 @@ final class AsofPreparedStatement extends AvaticaPreparedStatement {
     }
   }
 
+  @Override public long[] executeLargeBatch() throws SQLException {
+    try {
+      return super.executeLargeBatch();
+    } catch (SQLException e) {
+      throw GatewayErrors.of(e);
+    }
+  }
+
+  @Override public int[] executeBatch() throws SQLException {
+    try {
+      return super.executeBatch();
+    } catch (SQLException e) {
+      throw GatewayErrors.of(e);
+    }
+  }
+
   /**
    * Not synchronized, unlike Avatica's: the executing thread holds this statement's monitor for
    * the whole remote call, so the gateway is told first, then Avatica's local flag is set (which
