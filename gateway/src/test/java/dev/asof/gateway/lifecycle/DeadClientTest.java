@@ -96,7 +96,9 @@ class DeadClientTest {
      */
     @Test
     void deadClientsHoldingResultsFreeThePoolWithinTheIdleTimeout(@TempDir Path dir) throws Exception {
-        Duration idle = Duration.ofSeconds(3);
+        // Long enough that the first results are still open when the last client JVM has started
+        // on a loaded 2-core machine; every result must be listed at once below.
+        Duration idle = Duration.ofSeconds(10);
         try (AsofGateway gateway = start(dir, timeouts(GatewayConfig.DEFAULT_STATEMENT_TIMEOUT, idle))) {
             List<JdbcClientProcess.Client> clients = new ArrayList<>();
             try {
