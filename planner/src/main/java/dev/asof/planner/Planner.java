@@ -306,6 +306,16 @@ public final class Planner {
     private static final Set<String> SESSION_STATE = Set.of("SET", "RESET", "USE", "PRAGMA", "BEGIN", "COMMIT",
             "ROLLBACK", "START", "PREPARE", "EXECUTE", "DEALLOCATE");
 
+    /**
+     * Whether {@code sql} is a statement that would change a pooled warehouse connection's settings
+     * or transaction ({@code SET}, {@code PRAGMA}, {@code USE}, {@code BEGIN}, …), which
+     * {@link #plan} refuses for everyone.
+     */
+    public static boolean changesSessionState(String sql) {
+        List<String> words = StatementText.firstWords(sql == null ? "" : sql, 1);
+        return !words.isEmpty() && SESSION_STATE.contains(words.get(0));
+    }
+
     private static void checkNoSessionState(String sql) {
         List<String> words = StatementText.firstWords(sql, 1);
         if (!words.isEmpty() && SESSION_STATE.contains(words.get(0))) {

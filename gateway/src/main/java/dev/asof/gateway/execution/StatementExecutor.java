@@ -232,7 +232,17 @@ public final class StatementExecutor {
             // Clients never reach another session's uploads; the gateway's own work (tools, set-up) may.
             UploadSchemas.requireOwn(sql, sessionSchemas);
         }
-        PlannedStatement plan = engine(() -> new Planner(catalog(principal, sessionSchemas), dialect).plan(sql));
+        PlannedStatement plan;
+        try {
+            plan = engine(() -> new Planner(catalog(principal, sessionSchemas), dialect).plan(sql));
+        } catch (AsofException e) {
+            // SET, PRAGMA, USE…: refused for everyone; for a user who is not an admin first of all
+            // because it is a warehouse statement asof does not plan.
+            if (!principal.admin() && e.code() == ErrorCode.NOT_SUPPORTED && Planner.changesSessionState(sql)) {
+                access.check(principal, new PlannedStatement.PassThrough(sql, false, 0), sql);
+            }
+            throw e;
+        }
         if (PlannedStatement.managesUsers(plan)) {
             users.requireAdmin(principal, plan);
         }

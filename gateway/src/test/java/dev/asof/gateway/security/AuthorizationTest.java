@@ -287,6 +287,8 @@ class AuthorizationTest {
                 "DROP SCHEMA lake.main CASCADE",
                 "INSTALL httpfs",
                 "LOAD httpfs",
+                "SET enable_external_access = true",
+                "PRAGMA enable_profiling",
                 "SELECT read_text('/etc/passwd') FROM lake.main.labels",
                 "SELECT getenv('HOME') FROM lake.main.labels",
                 "SELECT current_setting('threads') FROM lake.main.labels",
