@@ -3,11 +3,12 @@ package dev.asof.flight;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import dev.asof.gateway.auth.Authenticator;
 import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.execution.StatementResult;
-import dev.asof.gateway.execution.StatementOwner;
+import dev.asof.gateway.metadata.UploadSchemas;
 import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
@@ -39,10 +40,17 @@ import org.apache.arrow.vector.types.pojo.Schema;
 final class FlightCalls {
     private FlightCalls() {}
 
-    /** The session a call belongs to ({@link SessionMiddleware}). */
+    /**
+     * The session a call belongs to: the id the client names ({@link SessionMiddleware}) within
+     * the calling user's sessions ({@link UploadSchemas#sessionKey}).
+     */
     static String session(CallContext context) {
         SessionMiddleware m = context.getMiddleware(SessionMiddleware.KEY);
-        return m == null ? "anonymous" : m.sessionId();
+        return userSession(context, m == null ? "anonymous" : m.sessionId());
+    }
+
+    private static String userSession(CallContext context, String clientSessionId) {
+        return UploadSchemas.sessionKey(Authenticator.userOf(context.peerIdentity()), clientSessionId);
     }
 
     /**
@@ -64,7 +72,7 @@ final class FlightCalls {
      */
     static String owningSession(CallContext context) {
         SessionMiddleware m = context.getMiddleware(SessionMiddleware.KEY);
-        return m == null || !m.named() ? null : m.sessionId();
+        return m == null || !m.named() ? null : userSession(context, m.sessionId());
     }
 
     /** How {@code sys.statements} shows this call's statements: its session, user and protocol. */

@@ -186,7 +186,7 @@ class AbandonedFlightQueryTest {
 
     @Test
     void anIdleSessionsUploadsAreDropped() throws Exception {
-        String schema = dev.asof.gateway.metadata.UploadSchemas.schemaName("idle-notebook");
+        String schema = TestGateway.uploadSchema("idle-notebook");
         try (FlightSqlClient client = client()) {
             HeaderCallOption session = session("idle-notebook");
             Schema columns = new Schema(List.of(new Field("x", FieldType.nullable(new ArrowType.Int(64, true)), null)));

@@ -134,14 +134,14 @@ class JdbcFlightMetadataTest {
         // Session meta-a uploads a table: it lists it; meta-b and JDBC do not.
         upload("meta-a", "my_labels");
         Listing a = flightListing("meta-a");
-        List<Object> upload = List.of("lake", UploadSchemas.schemaName("meta-a"), "my_labels", "TABLE");
+        List<Object> upload = List.of("lake", TestGateway.uploadSchema("meta-a"), "my_labels", "TABLE");
         assertThat(a.tables()).contains(upload);
-        assertThat(a.schemas()).contains(List.of("lake", UploadSchemas.schemaName("meta-a")));
+        assertThat(a.schemas()).contains(List.of("lake", TestGateway.uploadSchema("meta-a")));
         assertThat(a.columns().get(upload.subList(0, 3))).containsExactly(List.of("label_id", "BIGINT"));
         Listing afterJdbc = jdbcListing();
         assertThat(afterJdbc).isEqualTo(viaJdbc);
         assertThat(flightListing("meta-b")).isEqualTo(afterJdbc);
-        assertThat(withoutUploadOf(a, UploadSchemas.schemaName("meta-a"))).isEqualTo(afterJdbc);
+        assertThat(withoutUploadOf(a, TestGateway.uploadSchema("meta-a"))).isEqualTo(afterJdbc);
 
         // Filters narrow the same way on both.
         assertThat(jdbcTables("lake", "sa%", "%", null)).isEqualTo(flightTables("meta-a", "lake", "sa%", "%", null))
@@ -153,7 +153,7 @@ class JdbcFlightMetadataTest {
         assertThat(jdbcTables("", "", "%", null)).isEqualTo(flightTables("meta-a", "", "", "%", null)).hasSize(6);
 
         // Queries cannot name another session's upload either, not even qualified.
-        String qualified = "SELECT label_id FROM lake." + UploadSchemas.schemaName("meta-a") + ".my_labels";
+        String qualified = "SELECT label_id FROM lake." + TestGateway.uploadSchema("meta-a") + ".my_labels";
         assertThat(rows(client.execute(qualified, session("meta-a")), session("meta-a"))).containsExactly(List.of(7L));
         assertThatThrownBy(() -> client.execute(qualified, session("meta-b")))
                 .isInstanceOf(FlightRuntimeException.class)

@@ -81,7 +81,7 @@ class SessionIsolationTest {
     @Test
     void lookAlikeSessionIdsGetTheirOwnSchemasAndReplaceUploadsDoNotCollide() throws Exception {
         List<String> ids = List.of("alice-notebook-1", "alice_notebook_1", "ALICE-NOTEBOOK-1");
-        assertThat(Set.copyOf(ids.stream().map(UploadSchemas::schemaName).toList())).hasSize(3);
+        assertThat(Set.copyOf(ids.stream().map(TestGateway::uploadSchema).toList())).hasSize(3);
         for (int i = 0; i < ids.size(); i++) {
             upload(ids.get(i), "labels", 100 + i);
         }
@@ -100,8 +100,45 @@ class SessionIsolationTest {
                 .isInstanceOf(FlightRuntimeException.class);
     }
 
+    /**
+     * Session ids are chosen by clients and guessable: another user naming the same id gets a
+     * session of its own, and neither reaches the other's uploads.
+     */
+    @Test
+    void anotherUserNamingTheSameSessionIdGetsItsOwnSession() throws Exception {
+        TestGateway.run(gateway.executor(), "CREATE USER mallory PASSWORD 'mallory-pw' ADMIN");
+        try (FlightClient other = FlightClient.builder(allocator,
+                        Location.forGrpcInsecure("127.0.0.1", TestGateway.flight(gateway).port()))
+                .intercept(new TestGateway.LoginMiddleware("mallory", "mallory-pw")).build();
+                FlightSqlClient mallory = new FlightSqlClient(other)) {
+            CallOption same = session("team-notebook");
+            upload("team-notebook", "shared_labels", 7);
+            String adminTable = "SELECT label_id FROM lake." + TestGateway.uploadSchema("team-notebook") + ".shared_labels";
+            // The same header from another user neither lists nor reads the admin's upload...
+            assertThat(rows(mallory, mallory.getTables(null, null, "shared%", null, false, same), same)).isEmpty();
+            assertThatThrownBy(() -> mallory.execute(adminTable, same)).isInstanceOf(FlightRuntimeException.class)
+                    .satisfies(e -> assertThat(((FlightRuntimeException) e).status().code())
+                            .isEqualTo(CallStatus.NOT_FOUND.code()));
+            // ...and its own upload in replace mode lands in its own schema, leaving the admin's alone.
+            Schema schema = new Schema(List.of(new Field("label_id", FieldType.nullable(new ArrowType.Int(64, true)), null)));
+            try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+                ((BigIntVector) root.getVector(0)).setSafe(0, 8L);
+                root.setRowCount(1);
+                assertThat(mallory.executeIngest(root, new FlightSqlClient.ExecuteIngestOptions("shared_labels",
+                        TableDefinitionOptions.newBuilder()
+                                .setIfNotExist(TableDefinitionOptions.TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE)
+                                .setIfExists(TableDefinitionOptions.TableExistsOption.TABLE_EXISTS_OPTION_REPLACE).build(),
+                        true, null, null, Map.of()), same)).isEqualTo(1);
+            }
+            String malloryTable = "SELECT label_id FROM lake." + dev.asof.gateway.metadata.UploadSchemas.schemaName(
+                    dev.asof.gateway.metadata.UploadSchemas.sessionKey("mallory", "team-notebook")) + ".shared_labels";
+            assertThat(rows(mallory, mallory.execute(malloryTable, same), same)).containsExactly(List.of(8L));
+            assertThat(rows(client.execute(adminTable, same), same)).containsExactly(List.of(7L));
+        }
+    }
+
     private static String labels(String session) {
-        return "SELECT label_id FROM lake." + UploadSchemas.schemaName(session) + ".labels";
+        return "SELECT label_id FROM lake." + TestGateway.uploadSchema(session) + ".labels";
     }
 
     @Test
@@ -152,7 +189,7 @@ class SessionIsolationTest {
     @Test
     void anotherSessionsUploadCannotBeListedReadWrittenOrDescribed() throws Exception {
         upload("iso-owner", "secret_labels", 5);
-        String schema = UploadSchemas.schemaName("iso-owner");
+        String schema = TestGateway.uploadSchema("iso-owner");
         String table = "lake." + schema + ".secret_labels";
         CallOption other = session("iso-other");
         List<String> statements = List.of("SELECT label_id FROM " + table, "INSERT INTO " + table + " VALUES (6)",
@@ -212,12 +249,20 @@ class SessionIsolationTest {
     }
 
     private static List<List<Object>> rows(FlightInfo info, CallOption session) throws Exception {
-        return rows(info.getEndpoints().get(0).getTicket(), session);
+        return rows(client, info, session);
+    }
+
+    private static List<List<Object>> rows(FlightSqlClient sql, FlightInfo info, CallOption session) throws Exception {
+        return rows(sql, info.getEndpoints().get(0).getTicket(), session);
     }
 
     private static List<List<Object>> rows(Ticket ticket, CallOption session) throws Exception {
+        return rows(client, ticket, session);
+    }
+
+    private static List<List<Object>> rows(FlightSqlClient sql, Ticket ticket, CallOption session) throws Exception {
         List<List<Object>> rows = new ArrayList<>();
-        try (FlightStream stream = client.getStream(ticket, session)) {
+        try (FlightStream stream = sql.getStream(ticket, session)) {
             while (stream.next()) {
                 VectorSchemaRoot root = stream.getRoot();
                 for (int r = 0; r < root.getRowCount(); r++) {

@@ -34,6 +34,12 @@ final class TestGateway {
         return config.withAdmin(USER, PASSWORD);
     }
 
+    /** The upload schema of the test admin's Flight session {@code session}. */
+    static String uploadSchema(String session) {
+        return dev.asof.gateway.metadata.UploadSchemas.schemaName(
+                dev.asof.gateway.metadata.UploadSchemas.sessionKey(USER, session));
+    }
+
     /** A Flight client that logs in as the test admin (see {@link LoginMiddleware}). */
     static FlightClient.Builder authenticated(FlightClient.Builder builder) {
         return builder.intercept(new LoginMiddleware(USER, PASSWORD));

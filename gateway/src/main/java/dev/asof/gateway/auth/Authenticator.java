@@ -159,6 +159,12 @@ public final class Authenticator {
         return new Login(new Principal(user.name(), user.admin(), peer), user.credentialId());
     }
 
+    /** The user a {@link Login#identity()} stands for, lower case; empty for anything else. */
+    public static String userOf(String identity) {
+        int colon = identity == null ? -1 : identity.lastIndexOf(':');
+        return colon <= 0 ? "" : identity.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+    }
+
     /**
      * The principal of a session started by a {@link Login} with this {@link Login#identity()}:
      * empty when the user was dropped or its password changed since.

@@ -27,10 +27,22 @@ public final class UploadSchemas {
     private UploadSchemas() {}
 
     /**
-     * The upload schema name of a session: its id lower-cased with '-' as '_' (readable), then '_'
-     * and 12 hex digits of the SHA-256 of the exact id. Ids that differ only in case or in '-'
-     * against '_' ({@code alice-notebook-1}, {@code ALICE_notebook_1}) get different schemas, which
-     * the readable part alone would merge (warehouses fold unquoted case).
+     * The key of the session a user names {@code clientSessionId}: a session belongs to the user
+     * who names it, so the same id from another user (ids are chosen by clients, and guessable) is
+     * another session with other uploads.
+     */
+    public static String sessionKey(String user, String clientSessionId) {
+        requireNonNull(user, "user");
+        requireNonNull(clientSessionId, "clientSessionId");
+        return user.toLowerCase(Locale.ROOT) + ":" + clientSessionId;
+    }
+
+    /**
+     * The upload schema name of a session ({@link #sessionKey}): its key lower-cased with every
+     * character but letters, digits and '_' as '_' (readable), then '_' and 12 hex digits of the
+     * SHA-256 of the exact key. Keys that differ only in case or in '-' against '_'
+     * ({@code alice-notebook-1}, {@code ALICE_notebook_1}) get different schemas, which the
+     * readable part alone would merge (warehouses fold unquoted case).
      */
     public static String schemaName(String sessionId) {
         requireNonNull(sessionId, "sessionId");
@@ -40,7 +52,7 @@ public final class UploadSchemas {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
-        return PREFIX + sessionId.toLowerCase(Locale.ROOT).replace('-', '_') + "_"
+        return PREFIX + sessionId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_") + "_"
                 + HexFormat.of().formatHex(digest, 0, 6);
     }
 
