@@ -2,6 +2,8 @@ package dev.asof.jdbc;
 
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TimeZone;
@@ -52,6 +54,21 @@ final class AsofResultSet extends AvaticaResultSet {
             }
             throw e;
         }
+    }
+
+    /**
+     * As Avatica's, except that a {@code TIMESTAMP WITH TIME ZONE} column is an
+     * {@link OffsetDateTime} in UTC (Avatica's own {@code getObject} has no rule for the type).
+     */
+    @Override public Object getObject(int columnIndex) throws SQLException {
+        if (getMetaData().getColumnType(columnIndex) == Types.TIMESTAMP_WITH_TIMEZONE) {
+            return getObject(columnIndex, OffsetDateTime.class);
+        }
+        return super.getObject(columnIndex);
+    }
+
+    @Override public Object getObject(String columnLabel) throws SQLException {
+        return getObject(findColumn(columnLabel));
     }
 
     private void convertingAccessors(List<ColumnMetaData> columns) {
