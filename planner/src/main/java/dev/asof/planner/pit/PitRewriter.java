@@ -11,6 +11,7 @@ import dev.asof.planner.catalog.SourceLocation;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.parser.SqlAsOf;
+import dev.asof.planner.sql.AsofJoinDialect;
 import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.validate.QueryValidator;
@@ -133,7 +134,7 @@ public final class PitRewriter {
                 join.setLeft(rewriteFrom(join.getLeft(), select, true));
                 Optional<AsOfRef> right = asOfRef(join.getRight());
                 if (right.isPresent() && right.get().view() != null) {
-                    rewritePitJoin(join, right.get(), select);
+                    return rewritePitJoin(join, right.get(), select);
                 } else {
                     join.setRight(rewriteFrom(join.getRight(), select, true));
                 }
@@ -222,7 +223,8 @@ public final class PitRewriter {
         return rewriteQuery(relation);
     }
 
-    private void rewritePitJoin(SqlJoin join, AsOfRef ref, SqlSelect select) {
+    /** The join with the view's relation in place of the view: {@code join} itself, or a new as-of join node. */
+    private SqlNode rewritePitJoin(SqlJoin join, AsOfRef ref, SqlSelect select) {
         FeatureView view = ref.view();
         String alias = ref.alias();
         if (join.getJoinType() != JoinType.LEFT && join.getJoinType() != JoinType.INNER) {
@@ -236,10 +238,13 @@ public final class PitRewriter {
         }
         Entity entity = entityOf(view);
         Map<String, SqlNode> keyExprs = new HashMap<>();
+        boolean onlyKeyEqualities = true;
         for (SqlNode conjunct : conjuncts(on)) {
             if (conjunct.getKind() != SqlKind.EQUALS) {
+                onlyKeyEqualities = false;
                 continue;
             }
+            int before = keyExprs.size();
             SqlCall eq = (SqlCall) conjunct;
             for (int side = 0; side < 2; side++) {
                 SqlNode mine = eq.operand(side);
@@ -254,6 +259,7 @@ public final class PitRewriter {
                     }
                 }
             }
+            onlyKeyEqualities &= keyExprs.size() == before + 1;
         }
         List<SqlNode> spineKeys = new ArrayList<>();
         for (var key : entity.keys()) {
@@ -287,6 +293,10 @@ public final class PitRewriter {
                 }
             }
         }
+        if (dialect instanceof AsofJoinDialect asofJoin && join.getJoinType() == JoinType.LEFT && !view.windowed()
+                && onlyKeyEqualities) {
+            return nativeAsofJoin(asofJoin, join, ref, entity, spineKeys, probeFrom, pushed);
+        }
         ViewRelation relation = ViewRelation.of(dialect, view, entity, sourceOf(view));
         List<SqlNode> probeItems = new ArrayList<>();
         List<String> keyAliases = relation.keyAliases();
@@ -304,6 +314,38 @@ public final class PitRewriter {
         join.setRight(Nodes.as(pit, alias));
         join.setOperand(5, Nodes.and(List.of(on,
                 Nodes.eq(Nodes.id(alias, ViewRelation.TIME_COLUMN), ref.time().clone(POS)))));
+        return join;
+    }
+
+    /**
+     * {@code spine LEFT JOIN view AS OF t p ON p.key = k} on an engine with a native as-of join:
+     * {@code spine ASOF LEFT JOIN <as-of table> p ON p.__k = k AND probe(t) >= p.__asof_r}, the
+     * spine's rows carried through the join as they are (no distinct probe points, no join back).
+     * The source is restricted to probed keys only when WHERE conditions filter the spine.
+     */
+    private SqlNode nativeAsofJoin(AsofJoinDialect asofJoin, SqlJoin join, AsOfRef ref, Entity entity,
+            List<SqlNode> spineKeys, SqlNode probeFrom, List<SqlNode> pushed) {
+        ViewSource vs = new ViewSource(dialect, ref.view(), entity, sourceOf(ref.view()));
+        AsofTable table = new AsofTable(vs);
+        List<String> keyAliases = table.keyAliases();
+        Optional<SqlNode> keyFilter = Optional.empty();
+        if (!pushed.isEmpty()) {
+            List<SqlNode> probeKeys = new ArrayList<>();
+            for (int i = 0; i < spineKeys.size(); i++) {
+                probeKeys.add(Nodes.as(Nodes.cast(spineKeys.get(i).clone(POS),
+                        SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType())), keyAliases.get(i)));
+            }
+            keyFilter = Optional.of(vs.probeKeysExist(
+                    Nodes.select(probeKeys, probeFrom.clone(POS), Nodes.and(pushed), true)));
+        }
+        List<SqlNode> equalities = new ArrayList<>();
+        for (int i = 0; i < spineKeys.size(); i++) {
+            equalities.add(Nodes.eq(Nodes.id(ref.alias(), keyAliases.get(i)), Nodes.cast(spineKeys.get(i).clone(POS),
+                    SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType()))));
+        }
+        return asofJoin.asofLeftJoin(join.getLeft(), Nodes.as(table.relation(keyFilter), ref.alias()),
+                Nodes.and(equalities), table.probe(ref.time().clone(POS), timeType(ref.time()), ref.exclusive()),
+                Nodes.id(ref.alias(), AsofTable.ORDERING), table.strictProbe(ref.exclusive()));
     }
 
     /**

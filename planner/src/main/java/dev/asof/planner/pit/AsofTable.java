@@ -1,0 +1,249 @@
+package dev.asof.planner.pit;
+
+import static dev.asof.planner.sql.Nodes.POS;
+import static java.util.Objects.requireNonNull;
+
+import dev.asof.planner.catalog.Feature;
+import dev.asof.planner.sql.Expressions;
+import dev.asof.planner.sql.Instants;
+import dev.asof.planner.sql.Nodes;
+import dev.asof.spi.warehouse.EngineDialect;
+import java.sql.JDBCType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.calcite.sql.JoinConditionType;
+import org.apache.calcite.sql.JoinType;
+import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlWindow;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+
+/**
+ * A latest-value view as an <em>as-of table</em>: per key, rows whose ordering value rises with
+ * the instant they answer from, so that an engine's native as-of join ("the row with the
+ * greatest ordering value at most the probe") returns exactly the latest value of the README's
+ * semantics. One window pass over the source builds it:
+ *
+ * <ol>
+ *   <li><b>Ties and created-time dominance.</b> A row is never the answer when another row of its
+ *       key becomes visible no later ({@code u' <= u}, {@code u = max(e, c)}) and is greater in
+ *       the tie order {@code (e, c, features)}: whenever the row is visible, that one is too and
+ *       wins. Ordering each key's rows by {@code u}, then by the tie order descending, a row is
+ *       kept exactly when its {@code (e, c)} is greater than every earlier row's; rows tied on
+ *       {@code (e, c)} are adjacent and only the first (the greatest feature tuple, NULL lowest)
+ *       is kept. Without a CREATED TIME {@code u = e}, so this is the previous row's {@code e}
+ *       ({@code LAG}); with one it is a running maximum of {@code (e, c)}. The kept rows have
+ *       strictly rising {@code u} and rising {@code (e, c)}: the answer at T is the kept row with
+ *       the greatest {@code u <= T} (or {@code < T}, EXCLUSIVE), an as-of join on {@code u}.
+ *   <li><b>TTL.</b> The answer at T has no value when {@code e + ttl < T}. Each kept row gets an
+ *       <em>expiry row</em> (NULL features) at {@code x = e + ttl + 1} µs unless the next kept
+ *       row of its key becomes visible before then; a kept row already expired when it becomes
+ *       visible ({@code x <= u}) carries NULLs itself. Real rows and expiry rows share one
+ *       ordering value, {@code 3u + 1} and {@code 3x}, and the probe is {@code 3T + 1} (inclusive)
+ *       or {@code 3T} (EXCLUSIVE: a row visible at {@code u < T}, an expiry at {@code x <= T}):
+ *       the TTL rule {@code e >= T - ttl} exactly, in integers, without a filter after the join.
+ * </ol>
+ *
+ * <p>Columns: the probe-side join keys {@link #keyAliases()}, the view's columns (keys and
+ * features under their names; NULL on expiry rows) and {@link #ORDERING}.
+ */
+final class AsofTable {
+    /** The as-of join's ordering column. */
+    static final String ORDERING = "__asof_r";
+
+    private static final String E = "__e";
+    private static final String C = "__c";
+    private static final String U = "__u";
+    private static final String TIE = "__o";
+    private static final String PREVIOUS = "__p";
+    private static final String NEXT = "__nu";
+    private static final String REAL = "__real";
+    /** Expiry instants are capped just beyond +∞ (2^61 µs), so that {@code 3x} fits a BIGINT. */
+    private static final long EXPIRY_CAP = Instants.PLUS_INFINITY_MICROS + 1;
+
+    private final ViewSource vs;
+    private final EngineDialect dialect;
+
+    AsofTable(ViewSource vs) {
+        this.vs = requireNonNull(vs, "vs");
+        this.dialect = vs.dialect();
+    }
+
+    List<String> keyAliases() {
+        return vs.keyAliases();
+    }
+
+    /**
+     * The as-of table.
+     *
+     * @param keyFilter a condition on the source row restricting it to probed keys (a semi-join
+     *     with a selective spine), or empty to read every row
+     */
+    SqlNode relation(Optional<SqlNode> keyFilter) {
+        List<String> keys = vs.keyAliases();
+        List<Feature> features = vs.nonKeyFeatures();
+        boolean created = vs.createdInstant().isPresent();
+        Optional<Duration> ttl = vs.view().ttl();
+
+        // 1. Source rows with their instants and tie order.
+        List<SqlNode> rowItems = new ArrayList<>();
+        List<SqlNode> rowWhere = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            rowItems.add(Nodes.as(vs.key(i), keys.get(i)));
+            rowWhere.add(Nodes.isNotNull(vs.rawKey(i)));
+        }
+        String eventTime = vs.source().eventTime();
+        rowWhere.add(Nodes.isNotNull(Nodes.id(eventTime)));
+        keyFilter.ifPresent(rowWhere::add);
+        rowItems.add(Nodes.as(dialect.instant(Nodes.id(eventTime), vs.columnType(eventTime)), E));
+        vs.createdInstant().ifPresent(c -> rowItems.add(Nodes.as(c, C)));
+        rowItems.add(Nodes.as(vs.visibleInstant(), U));
+        List<SqlNode> tieFields = new ArrayList<>();
+        for (int j = 0; j < features.size(); j++) {
+            SqlNode f = Expressions.parse(features.get(j).expression());
+            rowItems.add(Nodes.as(f, featureAlias(j)));
+            // Tie rule: the greatest feature tuple wins, NULL lowest.
+            tieFields.add(Nodes.isNotNull(f.clone(POS)));
+            tieFields.add(f.clone(POS));
+        }
+        if (!tieFields.isEmpty()) {
+            rowItems.add(Nodes.as(dialect.orderingKey(tieFields), TIE));
+        }
+        SqlNode rows = Nodes.select(rowItems, Nodes.as(vs.relation(), "__src"), Nodes.and(rowWhere), false);
+
+        // 2. Per key by u, then by the tie order descending: the greatest (e, c) of earlier rows.
+        List<SqlNode> order = new ArrayList<>();
+        order.add(Nodes.id(U));
+        order.add(desc(Nodes.id(E)));
+        if (created) {
+            order.add(desc(Nodes.id(C)));
+        }
+        if (!tieFields.isEmpty()) {
+            order.add(desc(Nodes.id(TIE)));
+        }
+        SqlNode current = created ? row(Nodes.id(E), Nodes.id(C)) : Nodes.id(E);
+        SqlNode previous = created
+                ? over(SqlStdOperatorTable.MAX.createCall(POS, current.clone(POS)), keys, order,
+                        SqlWindow.createUnboundedPreceding(POS),
+                        SqlWindow.createPreceding(Nodes.number(1), POS))
+                : over(SqlStdOperatorTable.LAG.createCall(POS, Nodes.id(E)), keys, order, null, null);
+        List<SqlNode> rankedItems = new ArrayList<>(columns(keys, features, created));
+        rankedItems.add(Nodes.as(previous, PREVIOUS));
+        SqlNode ranked = Nodes.select(rankedItems, Nodes.as(rows, "__s"), null, false);
+        SqlNode keep = SqlStdOperatorTable.OR.createCall(POS,
+                SqlStdOperatorTable.IS_NULL.createCall(POS, Nodes.id(PREVIOUS)),
+                SqlStdOperatorTable.GREATER_THAN.createCall(POS, current.clone(POS), Nodes.id(PREVIOUS)));
+
+        if (ttl.isEmpty()) {
+            return Nodes.select(output(keys, features, null, Nodes.id(U)), Nodes.as(ranked, "__d"), keep, false);
+        }
+
+        // 3. TTL: expiry rows between kept rows.
+        SqlNode kept = Nodes.select(columns(keys, features, false), Nodes.as(ranked, "__d"), keep, false);
+        List<SqlNode> nextItems = new ArrayList<>(columns(keys, features, false));
+        nextItems.add(Nodes.as(over(SqlStdOperatorTable.LEAD.createCall(POS, Nodes.id(U)), keys, List.of(Nodes.id(U)),
+                null, null), NEXT));
+        SqlNode withNext = Nodes.select(nextItems, Nodes.as(kept, "__k"), null, false);
+        SqlNode expiry = SqlStdOperatorTable.PLUS.createCall(POS, Nodes.id(E),
+                Nodes.number(Instants.saturatedMicros(ttl.get()) + 1));
+        // Each kept row once as itself and once as its expiry, in one pass: the expiry copy is
+        // dropped when the next kept row becomes visible first.
+        SqlNode real = Nodes.eq(Nodes.id(REAL), Nodes.number(1));
+        SqlNode live = SqlStdOperatorTable.AND.createCall(POS, real.clone(POS),
+                SqlStdOperatorTable.GREATER_THAN.createCall(POS, expiry.clone(POS), Nodes.id(U)));
+        SqlNode ordering = Nodes.caseWhen(real.clone(POS),
+                SqlStdOperatorTable.PLUS.createCall(POS, times3(Nodes.id(U)), Nodes.number(1)),
+                times3(SqlLibraryOperators.LEAST.createCall(POS, expiry.clone(POS), Nodes.number(EXPIRY_CAP))));
+        SqlNode copies = SqlStdOperatorTable.AS.createCall(POS,
+                SqlStdOperatorTable.VALUES.createCall(POS,
+                        SqlStdOperatorTable.ROW.createCall(POS, Nodes.number(1)),
+                        SqlStdOperatorTable.ROW.createCall(POS, Nodes.number(0))),
+                Nodes.id("__v"), Nodes.id(REAL));
+        SqlNode from = new SqlJoin(POS, Nodes.as(withNext, "__n"), SqlLiteral.createBoolean(false, POS),
+                JoinType.CROSS.symbol(POS), copies, JoinConditionType.NONE.symbol(POS), null);
+        SqlNode where = SqlStdOperatorTable.OR.createCall(POS, real.clone(POS),
+                SqlStdOperatorTable.OR.createCall(POS,
+                        SqlStdOperatorTable.IS_NULL.createCall(POS, Nodes.id(NEXT)),
+                        SqlStdOperatorTable.LESS_THAN.createCall(POS, expiry.clone(POS), Nodes.id(NEXT))));
+        return Nodes.select(output(keys, features, live, ordering), from, where, false);
+    }
+
+    /**
+     * The probe value of a spine time, compared with {@link #ORDERING} by {@code >=}, or {@code >}
+     * when {@link #strictProbe} says so.
+     */
+    SqlNode probe(SqlNode time, JDBCType timeType, boolean exclusive) {
+        SqlNode t = dialect.instant(time, timeType);
+        if (vs.view().ttl().isEmpty()) {
+            return t;
+        }
+        SqlNode scaled = times3(t);
+        return exclusive ? scaled : SqlStdOperatorTable.PLUS.createCall(POS, scaled, Nodes.number(1));
+    }
+
+    /** Whether the probe needs a strict comparison: EXCLUSIVE without TTL (with TTL it is in the encoding). */
+    boolean strictProbe(boolean exclusive) {
+        return exclusive && vs.view().ttl().isEmpty();
+    }
+
+    /** The working columns: keys, instants, features. */
+    private static List<SqlNode> columns(List<String> keys, List<Feature> features, boolean created) {
+        List<SqlNode> items = new ArrayList<>();
+        keys.forEach(k -> items.add(Nodes.id(k)));
+        items.add(Nodes.id(E));
+        if (created) {
+            items.add(Nodes.id(C));
+        }
+        items.add(Nodes.id(U));
+        for (int j = 0; j < features.size(); j++) {
+            items.add(Nodes.id(featureAlias(j)));
+        }
+        return items;
+    }
+
+    /**
+     * The table's columns: join keys, the view's columns (NULL unless {@code live}, when given),
+     * and the ordering value.
+     */
+    private List<SqlNode> output(List<String> keys, List<Feature> features, SqlNode live, SqlNode ordering) {
+        List<SqlNode> items = new ArrayList<>();
+        keys.forEach(k -> items.add(Nodes.id(k)));
+        int featureIndex = 0;
+        for (Feature f : vs.view().features()) {
+            int keyIndex = vs.keyIndex(f.name());
+            SqlNode value = keyIndex >= 0 ? Nodes.id(keys.get(keyIndex)) : Nodes.id(featureAlias(featureIndex++));
+            items.add(Nodes.as(live == null ? value : Nodes.caseWhen(live.clone(POS), value, null), f.name()));
+        }
+        items.add(Nodes.as(ordering, ORDERING));
+        return items;
+    }
+
+    private static SqlNode over(SqlNode aggregate, List<String> keys, List<SqlNode> order, SqlNode lower, SqlNode upper) {
+        SqlNodeList partition = new SqlNodeList(keys.stream().map(k -> (SqlNode) Nodes.id(k)).toList(), POS);
+        SqlWindow window = SqlWindow.create(null, null, partition,
+                new SqlNodeList(order.stream().map(o -> o.clone(POS)).toList(), POS),
+                SqlLiteral.createBoolean(lower != null, POS), lower, upper, null, POS);
+        return SqlStdOperatorTable.OVER.createCall(POS, aggregate, window);
+    }
+
+    private static SqlNode desc(SqlNode node) {
+        return SqlStdOperatorTable.DESC.createCall(POS, node);
+    }
+
+    private static SqlNode row(SqlNode... fields) {
+        return SqlStdOperatorTable.ROW.createCall(POS, fields);
+    }
+
+    private static SqlNode times3(SqlNode value) {
+        return SqlStdOperatorTable.MULTIPLY.createCall(POS, Nodes.number(3), value);
+    }
+
+    private static String featureAlias(int i) {
+        return "__f" + i;
+    }
+}
