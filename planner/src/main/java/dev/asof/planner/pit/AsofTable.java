@@ -22,6 +22,7 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlWindow;
 import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * A latest-value view as an <em>as-of table</em>: per key, rows whose ordering value rises with
@@ -37,7 +38,7 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
  *       kept exactly when its {@code (e, c)} is greater than every earlier row's; rows tied on
  *       {@code (e, c)} are adjacent and only the first (the greatest feature tuple, NULL lowest)
  *       is kept. Without a CREATED TIME {@code u = e}, so this is the previous row's {@code e}
- *       ({@code LAG}); with one it is a running maximum of {@code (e, c)}. The kept rows have
+ *       ({@code LAG}); with one it is a running maximum of {@code (e, c)} (as one exact number). The kept rows have
  *       strictly rising {@code u} and rising {@code (e, c)}: the answer at T is the kept row with
  *       the greatest {@code u <= T} (or {@code < T}, EXCLUSIVE), an as-of join on {@code u}.
  *   <li><b>TTL.</b> The answer at T has no value when {@code e + ttl < T}. Each kept row gets an
@@ -61,6 +62,8 @@ final class AsofTable {
     private static final String U = "__u";
     private static final String TIE = "__o";
     private static final String PREVIOUS = "__p";
+    private static final String HASH = "__h";
+    private static final String RUNNING_MAX = "__hm";
     private static final String NEXT = "__nu";
     private static final String REAL = "__real";
     /** Expiry instants are capped just beyond +∞ (2^61 µs), so that {@code 3x} fits a BIGINT. */
@@ -126,18 +129,37 @@ final class AsofTable {
         if (!tieFields.isEmpty()) {
             order.add(desc(Nodes.id(TIE)));
         }
-        SqlNode current = created ? row(Nodes.id(E), Nodes.id(C)) : Nodes.id(E);
-        SqlNode previous = created
-                ? over(SqlStdOperatorTable.MAX.createCall(POS, current.clone(POS)), keys, order,
-                        SqlWindow.createUnboundedPreceding(POS),
-                        SqlWindow.createPreceding(Nodes.number(1), POS))
-                : over(SqlStdOperatorTable.LAG.createCall(POS, Nodes.id(E)), keys, order, null, null);
+        SqlNode keep;
         List<SqlNode> rankedItems = new ArrayList<>(columns(keys, features, created));
-        rankedItems.add(Nodes.as(previous, PREVIOUS));
+        if (!created) {
+            // u = e: rows come by rising e, so "greater than every earlier e" is "greater than the previous e".
+            rankedItems.add(Nodes.as(over(SqlStdOperatorTable.LAG.createCall(POS, Nodes.id(E)), keys, order, null, null),
+                    PREVIOUS));
+            keep = SqlStdOperatorTable.OR.createCall(POS,
+                    SqlStdOperatorTable.IS_NULL.createCall(POS, Nodes.id(PREVIOUS)),
+                    SqlStdOperatorTable.GREATER_THAN.createCall(POS, Nodes.id(E), Nodes.id(PREVIOUS)));
+        } else {
+            // (e, c) as one exact number, e * 10^19 + c (|c| < 2^62 < 10^19 / 2, |h| < 10^38). A
+            // row is greater than every earlier one when it equals the running maximum up to
+            // itself and the previous row is not its tie (rows tied on (e, c) are adjacent). A
+            // frame ending at the current row is a running aggregate for DuckDB; one ending at
+            // 1 PRECEDING is evaluated through a segment tree, several times slower.
+            SqlNode h = SqlStdOperatorTable.PLUS.createCall(POS,
+                    SqlStdOperatorTable.MULTIPLY.createCall(POS, Nodes.cast(Nodes.id(E), SqlTypeName.DECIMAL, 38, 0),
+                            SqlLiteral.createExactNumeric("10000000000000000000", POS)),
+                    Nodes.id(C));
+            rankedItems.add(Nodes.as(h, HASH));
+            rankedItems.add(Nodes.as(over(SqlStdOperatorTable.MAX.createCall(POS, h.clone(POS)), keys, order,
+                    SqlWindow.createUnboundedPreceding(POS), SqlWindow.createCurrentRow(POS)), RUNNING_MAX));
+            rankedItems.add(Nodes.as(over(SqlStdOperatorTable.LAG.createCall(POS, h.clone(POS)), keys, order, null, null),
+                    PREVIOUS));
+            keep = SqlStdOperatorTable.AND.createCall(POS,
+                    Nodes.eq(Nodes.id(HASH), Nodes.id(RUNNING_MAX)),
+                    SqlStdOperatorTable.OR.createCall(POS,
+                            SqlStdOperatorTable.IS_NULL.createCall(POS, Nodes.id(PREVIOUS)),
+                            SqlStdOperatorTable.NOT_EQUALS.createCall(POS, Nodes.id(PREVIOUS), Nodes.id(HASH))));
+        }
         SqlNode ranked = Nodes.select(rankedItems, Nodes.as(rows, "__s"), null, false);
-        SqlNode keep = SqlStdOperatorTable.OR.createCall(POS,
-                SqlStdOperatorTable.IS_NULL.createCall(POS, Nodes.id(PREVIOUS)),
-                SqlStdOperatorTable.GREATER_THAN.createCall(POS, current.clone(POS), Nodes.id(PREVIOUS)));
 
         if (ttl.isEmpty()) {
             return Nodes.select(output(keys, features, null, Nodes.id(U)), Nodes.as(ranked, "__d"), keep, false);
@@ -233,10 +255,6 @@ final class AsofTable {
 
     private static SqlNode desc(SqlNode node) {
         return SqlStdOperatorTable.DESC.createCall(POS, node);
-    }
-
-    private static SqlNode row(SqlNode... fields) {
-        return SqlStdOperatorTable.ROW.createCall(POS, fields);
     }
 
     private static SqlNode times3(SqlNode value) {

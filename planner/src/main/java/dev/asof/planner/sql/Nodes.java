@@ -75,6 +75,12 @@ public final class Nodes {
         return SqlStdOperatorTable.CAST.createCall(POS, value, new SqlDataTypeSpec(new SqlBasicTypeNameSpec(type, POS), POS));
     }
 
+    /** {@code CAST(value AS type(precision, scale))}, e.g. an exact {@code DECIMAL(38, 0)}. */
+    public static SqlNode cast(SqlNode value, SqlTypeName type, int precision, int scale) {
+        return SqlStdOperatorTable.CAST.createCall(POS, value,
+                new SqlDataTypeSpec(new SqlBasicTypeNameSpec(type, precision, scale, POS), POS));
+    }
+
     /** A call of an engine function by name, unparsed as {@code NAME(args)}. */
     public static SqlNode function(String name, SqlNode... args) {
         SqlFunction f = new SqlFunction(name, SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0, null,
