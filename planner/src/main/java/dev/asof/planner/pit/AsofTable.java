@@ -38,8 +38,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *       kept exactly when its {@code (e, c)} is greater than every earlier row's; rows tied on
  *       {@code (e, c)} are adjacent and only the first (the greatest feature tuple, NULL lowest)
  *       is kept. Without a CREATED TIME {@code u = e}, so this is the previous row's {@code e}
- *       ({@code LAG}); with one it is a running maximum of {@code (e, c)} (as one exact number). The kept rows have
- *       strictly rising {@code u} and rising {@code (e, c)}: the answer at T is the kept row with
+ *       ({@code LAG}); with one it is a running maximum of {@code (e, c)} (as one exact number).
+ *       The kept rows have strictly rising {@code u} and rising {@code (e, c)}: the answer at T is
+ *       the kept row with
  *       the greatest {@code u <= T} (or {@code < T}, EXCLUSIVE), an as-of join on {@code u}.
  *   <li><b>TTL.</b> The answer at T has no value when {@code e + ttl < T}. Each kept row gets an
  *       <em>expiry row</em> (NULL features) at {@code x = e + ttl + 1} µs unless the next kept
