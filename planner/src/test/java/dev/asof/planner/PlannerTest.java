@@ -157,6 +157,11 @@ class PlannerTest {
         String inner = query(PIT_JOIN.replace("LEFT JOIN", "JOIN")).sql().replaceAll("\\s+", " ");
         assertThat(inner).doesNotContain("ASOF").contains("DISTINCT");
 
+        // A time that names no spine column leaves the engine's as-of join nothing to compare.
+        String constant = query(PIT_JOIN.replaceFirst("AS OF [^ ]+", "AS OF TIMESTAMP '2025-03-01 00:00:00'")).sql()
+                .replaceAll("\\s+", " ");
+        assertThat(constant).doesNotContain("ASOF").contains("DISTINCT");
+
         PlannedStatement trino = new Planner(InMemoryCatalog.standard(), new dev.asof.planner.sql.TrinoDialect()).plan(PIT_JOIN);
         assertThat(((PlannedStatement.Query) trino).query().sql()).doesNotContain("ASOF").contains("DISTINCT");
     }

@@ -293,8 +293,10 @@ public final class PitRewriter {
                 }
             }
         }
+        // The engine's as-of join compares a spine column with the view's instant: a time that names
+        // no spine column (AS OF TIMESTAMP '…', a snapshot joined to a snapshot) has nothing to compare.
         if (dialect instanceof AsofJoinDialect asofJoin && join.getJoinType() == JoinType.LEFT && !view.windowed()
-                && onlyKeyEqualities) {
+                && onlyKeyEqualities && namesAColumn(ref.time())) {
             return nativeAsofJoin(asofJoin, join, ref, entity, spineKeys, probeFrom, pushed);
         }
         ViewRelation relation = ViewRelation.of(dialect, view, entity, sourceOf(view));
@@ -315,6 +317,27 @@ public final class PitRewriter {
         join.setOperand(5, Nodes.and(List.of(on,
                 Nodes.eq(Nodes.id(alias, ViewRelation.TIME_COLUMN), ref.time().clone(POS)))));
         return join;
+    }
+
+    /** Whether {@code expression} names a column anywhere in it. */
+    private static boolean namesAColumn(SqlNode expression) {
+        Boolean found = expression.accept(new SqlBasicVisitor<Boolean>() {
+            @Override
+            public Boolean visit(SqlIdentifier id) {
+                return true;
+            }
+
+            @Override
+            public Boolean visit(SqlCall call) {
+                for (SqlNode operand : call.getOperandList()) {
+                    if (operand != null && Boolean.TRUE.equals(operand.accept(this))) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        });
+        return Boolean.TRUE.equals(found);
     }
 
     /**
