@@ -2,6 +2,7 @@ package dev.asof.gateway.admission;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.gateway.execution.AfterClose;
 import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.RowCursor;
@@ -40,7 +41,7 @@ public final class AdmittedWarehouse implements WarehouseConnector, ArrowExport 
     public RowCursor executeQuery(String sql, List<Object> parameters, QueryControl control) {
         WarehouseAdmission.Permit permit = admission.admit(owner, control);
         try {
-            return new ReleasingCursor(warehouse.executeQuery(sql, parameters, control), permit);
+            return AfterClose.cursor(warehouse.executeQuery(sql, parameters, control), permit::release);
         } catch (RuntimeException | Error e) {
             permit.release();
             throw e;
@@ -70,22 +71,8 @@ public final class AdmittedWarehouse implements WarehouseConnector, ArrowExport 
         }
         WarehouseAdmission.Permit permit = admission.admit(owner, control);
         try {
-            ArrowBatches batches = export.executeArrow(sql, parameters, control, allocator, batchRows);
-            return new ArrowBatches() {
-                @Override
-                public Object reader() {
-                    return batches.reader();
-                }
-
-                @Override
-                public void close() {
-                    try {
-                        batches.close();
-                    } finally {
-                        permit.release();
-                    }
-                }
-            };
+            return AfterClose.batches(export.executeArrow(sql, parameters, control, allocator, batchRows),
+                    permit::release);
         } catch (RuntimeException | Error e) {
             permit.release();
             throw e;
@@ -155,39 +142,4 @@ public final class AdmittedWarehouse implements WarehouseConnector, ArrowExport 
     /** Does nothing: the warehouse outlives every statement. */
     @Override
     public void close() {}
-
-    /** A cursor that gives its permit back when closed. */
-    private static final class ReleasingCursor implements RowCursor {
-        private final RowCursor cursor;
-        private final WarehouseAdmission.Permit permit;
-
-        ReleasingCursor(RowCursor cursor, WarehouseAdmission.Permit permit) {
-            this.cursor = cursor;
-            this.permit = permit;
-        }
-
-        @Override
-        public List<ColumnMetadata> columns() {
-            return cursor.columns();
-        }
-
-        @Override
-        public boolean next() {
-            return cursor.next();
-        }
-
-        @Override
-        public Object value(int index) {
-            return cursor.value(index);
-        }
-
-        @Override
-        public void close() {
-            try {
-                cursor.close();
-            } finally {
-                permit.release();
-            }
-        }
-    }
 }

@@ -293,7 +293,9 @@ public final class StatementExecutor {
                     throw timedOut(r);
                 }
                 handedOver = true;
-                return new StatementResult.Rows(new FinishingCursor(rows.cursor(), r));
+                // Listed until its rows are closed; a failure because the limit cancelled it says so.
+                return new StatementResult.Rows(AfterClose.cursor(rows.cursor(), () -> running.finish(r),
+                        e -> stopped(e, r)));
             }
             return result;
         } catch (RuntimeException e) {
@@ -368,80 +370,6 @@ public final class StatementExecutor {
     };
 
     /**
-     * The rows of a running statement: it stays listed in {@link #running()} until they are closed;
-     * a failure because the statement limit cancelled it says so.
-     */
-    private final class FinishingCursor implements RowCursor {
-        private final RowCursor cursor;
-        private final RunningStatements.Running running;
-        private boolean closed;
-
-        FinishingCursor(RowCursor cursor, RunningStatements.Running running) {
-            this.cursor = cursor;
-            this.running = running;
-        }
-
-        @Override
-        public List<ColumnMetadata> columns() {
-            return cursor.columns();
-        }
-
-        @Override
-        public boolean next() {
-            try {
-                return cursor.next();
-            } catch (RuntimeException e) {
-                throw stopped(e, running);
-            }
-        }
-
-        @Override
-        public Object value(int index) {
-            return cursor.value(index);
-        }
-
-        @Override
-        public void close() {
-            try {
-                cursor.close();
-            } finally {
-                if (!closed) {
-                    closed = true;
-                    StatementExecutor.this.running.finish(running);
-                }
-            }
-        }
-    }
-
-    /** Engine Arrow batches of a running statement, listed in {@link #running()} until closed. */
-    private final class FinishingBatches implements ArrowExport.ArrowBatches {
-        private final ArrowExport.ArrowBatches batches;
-        private final RunningStatements.Running running;
-        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-
-        FinishingBatches(ArrowExport.ArrowBatches batches, RunningStatements.Running running) {
-            this.batches = batches;
-            this.running = running;
-        }
-
-        @Override
-        public Object reader() {
-            return batches.reader();
-        }
-
-        @Override
-        public void close() {
-            try {
-                batches.close();
-            } finally {
-                if (closed.compareAndSet(false, true)) {
-                    StatementExecutor.this.running.finish(running);
-                }
-            }
-        }
-    }
-
-    /**
      * Runs a warehouse query and returns its result as Arrow batches when the warehouse can export
      * them ({@link ArrowExport}); empty when it cannot or the statement is not a warehouse query,
      * and the caller then uses {@link #execute}. {@code allocator} is an Arrow
@@ -484,7 +412,7 @@ public final class StatementExecutor {
         try {
             ArrowExport.ArrowBatches batches = engine(() -> export.executeArrow(query.get().sql(),
                     query.get().parameters(), control, allocator, batchRows));
-            return Optional.of(new FinishingBatches(batches, r));
+            return Optional.of(AfterClose.batches(batches, () -> running.finish(r)));
         } catch (RuntimeException e) {
             running.finish(r);
             throw stopped(e, r);
