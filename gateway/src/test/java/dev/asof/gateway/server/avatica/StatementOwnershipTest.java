@@ -11,17 +11,13 @@ import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.sql.DuckDbDialect;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.RowCursor;
-import dev.asof.spi.TableName;
-import dev.asof.spi.warehouse.EngineDialect;
-import dev.asof.spi.warehouse.FileFormat;
 import dev.asof.spi.warehouse.QueryControl;
-import dev.asof.spi.warehouse.WarehouseConnector;
+import dev.asof.spi.warehouse.StubWarehouse;
 import java.nio.file.Path;
 import java.sql.JDBCType;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -167,30 +163,9 @@ class StatementOwnershipTest {
     }
 
     /** Answers every query with {@link #ROWS} rows of one BIGINT; counts cancels. */
-    private final class CountingWarehouse implements WarehouseConnector {
-        @Override
-        public String engineName() {
-            return "memory";
-        }
-
-        @Override
-        public EngineDialect dialect() {
-            return new DuckDbDialect();
-        }
-
-        @Override
-        public List<String> defaultSchema() {
-            return List.of("lake", "main");
-        }
-
-        @Override
-        public Optional<List<ColumnMetadata>> describeTable(TableName table) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<TableName> listTables() {
-            return List.of();
+    private final class CountingWarehouse extends StubWarehouse {
+        CountingWarehouse() {
+            super("memory", new DuckDbDialect());
         }
 
         @Override
@@ -228,13 +203,5 @@ class StatementOwnershipTest {
         public long executeUpdate(String sql, QueryControl control) {
             return 0;
         }
-
-        @Override
-        public List<ColumnMetadata> describeFile(String path, FileFormat format) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {}
     }
 }
