@@ -87,10 +87,6 @@ public final class SystemTableQueries {
         return withStatement(sql, Visibility.NONE, ps -> columns(ps.getMetaData()));
     }
 
-    public Result execute(String sql, List<Object> parameters) {
-        return execute(sql, parameters, Visibility.ALL);
-    }
-
     /**
      * Runs a query over the system tables holding only the rows {@code visibility} lets the user
      * see: the runs, online state and keys of what it may read, and its own running statements.
