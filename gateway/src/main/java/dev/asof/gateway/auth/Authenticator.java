@@ -159,10 +159,24 @@ public final class Authenticator {
         return new Login(new Principal(user.name(), user.admin(), peer), user.credentialId());
     }
 
+    /** A {@link Login#identity()} read back: {@code user:credentialId}. */
+    private record Identity(String user, long credentialId) {
+        static Optional<Identity> parse(String identity) {
+            int colon = identity == null ? -1 : identity.lastIndexOf(':');
+            if (colon <= 0) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Identity(identity.substring(0, colon), Long.parseLong(identity.substring(colon + 1))));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
     /** The user a {@link Login#identity()} stands for, lower case; empty for anything else. */
     public static String userOf(String identity) {
-        int colon = identity == null ? -1 : identity.lastIndexOf(':');
-        return colon <= 0 ? "" : identity.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+        return Identity.parse(identity).map(i -> i.user().toLowerCase(Locale.ROOT)).orElse("");
     }
 
     /**
@@ -170,19 +184,9 @@ public final class Authenticator {
      * empty when the user was dropped or its password changed since.
      */
     public Optional<Principal> resume(String identity, Peer peer) {
-        int colon = identity == null ? -1 : identity.lastIndexOf(':');
-        if (colon <= 0) {
-            return Optional.empty();
-        }
-        long credentialId;
-        try {
-            credentialId = Long.parseLong(identity.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        return users.get(identity.substring(0, colon))
-                .filter(u -> u.credentialId() == credentialId)
-                .map(u -> new Principal(u.name(), u.admin(), peer));
+        return Identity.parse(identity).flatMap(i -> users.get(i.user())
+                .filter(u -> u.credentialId() == i.credentialId())
+                .map(u -> new Principal(u.name(), u.admin(), peer)));
     }
 
     /** Records an accepted login: a JDBC connection opened, a Flight bearer token issued. */
