@@ -92,6 +92,9 @@ SqlCreate SqlCreateEntity(Span s, boolean replace) :
  * CREATE SOURCE [ IF NOT EXISTS ] name
  *   FROM ( TABLE compound.name | FILE 'path' )
  *   EVENT TIME column [ CREATED TIME column ]
+ * or a push source, whose rows arrive through asof:
+ * CREATE SOURCE [ IF NOT EXISTS ] name ( column type [, column type ]* )
+ *   EVENT TIME column PUSH [ IDEMPOTENCY KEY column ]
  */
 SqlCreate SqlCreateSource(Span s, boolean replace) :
 {
@@ -101,23 +104,42 @@ SqlCreate SqlCreateSource(Span s, boolean replace) :
     String filePath = null;
     final SqlIdentifier eventTime;
     SqlIdentifier createdTime = null;
+    final List<SqlEntityColumn> columns = new ArrayList<SqlEntityColumn>();
+    SqlEntityColumn column;
+    SqlIdentifier idempotencyKey = null;
 }
 {
     <SOURCE> { AsofParserSupport.checkNoReplace(s, replace, "SOURCE"); }
     ifNotExists = AsofIfNotExists()
     name = SimpleIdentifier()
-    <FROM>
     (
-        <TABLE> table = CompoundIdentifier()
+        <LPAREN>
+        column = AsofEntityColumn() { columns.add(column); }
+        (
+            <COMMA> column = AsofEntityColumn() { columns.add(column); }
+        )*
+        <RPAREN>
+        <EVENT> <TIME> eventTime = SimpleIdentifier()
+        <PUSH>
+        [ <IDEMPOTENCY> <KEY> idempotencyKey = SimpleIdentifier() ]
+        {
+            return new SqlCreateSource(s.end(this), name, columns, eventTime, idempotencyKey,
+                ifNotExists);
+        }
     |
-        <FILE> filePath = SimpleStringLiteral()
+        <FROM>
+        (
+            <TABLE> table = CompoundIdentifier()
+        |
+            <FILE> filePath = SimpleStringLiteral()
+        )
+        <EVENT> <TIME> eventTime = SimpleIdentifier()
+        [ <CREATED> <TIME> createdTime = SimpleIdentifier() ]
+        {
+            return new SqlCreateSource(s.end(this), name, table, filePath, eventTime, createdTime,
+                ifNotExists);
+        }
     )
-    <EVENT> <TIME> eventTime = SimpleIdentifier()
-    [ <CREATED> <TIME> createdTime = SimpleIdentifier() ]
-    {
-        return new SqlCreateSource(s.end(this), name, table, filePath, eventTime, createdTime,
-            ifNotExists);
-    }
 }
 
 /**
@@ -462,7 +484,8 @@ SqlDrop SqlDropRole(Span s, boolean replace) :
 /**
  * GRANT what TO [ USER | ROLE ] grantee, REVOKE what FROM [ USER | ROLE ] grantee, where what is
  * SELECT ON ( FEATURE VIEW name | SOURCE name | TABLE [catalog.][schema.]table ),
- * MATERIALIZE ON FEATURE VIEW name, CREATE, ADMIN, or a role name.
+ * MATERIALIZE ON FEATURE VIEW name, INSERT ON SOURCE name (a push source), CREATE, ADMIN, or a
+ * role name.
  */
 SqlNode SqlGrantOrRevoke() :
 {
@@ -494,6 +517,9 @@ SqlNode SqlGrantOrRevoke() :
     |
         <MATERIALIZE> { privilege = Privilege.MATERIALIZE; }
         <ON> <FEATURE> <VIEW> { kind = SecurableKind.FEATURE_VIEW; } object = SimpleIdentifier()
+    |
+        <INSERT> { privilege = Privilege.INSERT; }
+        <ON> <SOURCE> { kind = SecurableKind.SOURCE; } object = SimpleIdentifier()
     |
         <CREATE> { privilege = Privilege.CREATE; }
     |

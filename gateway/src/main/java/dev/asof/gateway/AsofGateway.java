@@ -13,6 +13,8 @@ import dev.asof.gateway.endpoint.ProtocolEndpoint;
 import dev.asof.gateway.endpoint.ProtocolEndpointFactory;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.online.OnlineServing;
+import dev.asof.gateway.push.PushIngest;
+import dev.asof.gateway.push.PushListener;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.security.SourceDirectories;
 import dev.asof.gateway.server.avatica.AvaticaEndpoint;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,10 +61,16 @@ public final class AsofGateway implements AutoCloseable {
     private final AdminBootstrap.Outcome admin;
     /** Enforces the statement limit ({@link GatewayConfig.Timeouts#statement}); null without one. */
     private final ScheduledExecutorService statementLimit;
+    /** Push sources' write-ahead log and warehouse appender. */
+    private final PushIngest push;
+    private final List<PushListener> pushListeners;
 
     private AsofGateway(GatewayConfig config, Registry registry, WarehouseConnector warehouse, OnlineServing online,
             StatementExecutor executor, AvaticaEndpoint jdbcEndpoint, List<ProtocolEndpoint> endpoints, AuditLog audit,
-            AdminBootstrap.Outcome admin, ScheduledExecutorService statementLimit) {
+            AdminBootstrap.Outcome admin, ScheduledExecutorService statementLimit, PushIngest push,
+            List<PushListener> pushListeners) {
+        this.push = push;
+        this.pushListeners = pushListeners;
         this.statementLimit = statementLimit;
         this.audit = audit;
         this.admin = admin;
@@ -106,6 +115,8 @@ public final class AsofGateway implements AutoCloseable {
         AuditLog audit = null;
         WarehouseConnector warehouse = null;
         OnlineServing online = null;
+        PushIngest push = null;
+        List<PushListener> pushListeners;
         try {
             audit = JsonLinesAuditLog.open(config.dataDir().resolve(JsonLinesAuditLog.FILE_NAME));
             PasswordHasher hasher = PasswordHasher.bcrypt();
@@ -121,6 +132,11 @@ public final class AsofGateway implements AutoCloseable {
                     audit, config.clock(),
                     SourceDirectories.of(config.dataDir(), config.security().sourceDirectories()),
                     config.admission());
+            // Told of every pushed batch once durable (online views over push sources).
+            pushListeners = new CopyOnWriteArrayList<>();
+            // Before the endpoints: rows logged before the last stop reach the warehouse first.
+            push = PushIngest.open(config.dataDir(), registry, warehouse, pushListeners, config.clock());
+            executor.enablePush(push);
             AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, authenticator, config.host(), config.jdbcPort(),
                     config.security().jdbcTlsCert(), config.security().jdbcTlsKey(), config.timeouts());
             List<ProtocolEndpoint> others = new ArrayList<>();
@@ -135,8 +151,11 @@ public final class AsofGateway implements AutoCloseable {
                 throw e;
             }
             return new AsofGateway(config, registry, warehouse, online, executor, endpoint, others, audit, admin,
-                    enforceStatementLimit(executor, config.timeouts()));
+                    enforceStatementLimit(executor, config.timeouts()), push, pushListeners);
         } catch (RuntimeException e) {
+            if (push != null) {
+                push.close();
+            }
             if (online != null) {
                 online.close();
             }
@@ -206,6 +225,19 @@ public final class AsofGateway implements AutoCloseable {
         return executor;
     }
 
+    /** Push ingestion: the write-ahead log of push sources and its warehouse appender. */
+    public PushIngest push() {
+        return push;
+    }
+
+    /**
+     * Told of every pushed batch once it is durable, on the ingest thread (thread-safe; add at
+     * any time). Not told of batches replayed from the log at start.
+     */
+    public List<PushListener> pushListeners() {
+        return pushListeners;
+    }
+
     public GatewayConfig config() {
         return config;
     }
@@ -225,6 +257,7 @@ public final class AsofGateway implements AutoCloseable {
             endpoints.get(i).close();
         }
         jdbcEndpoint.close();
+        push.close();
         online.close();
         warehouse.close();
         audit.close();

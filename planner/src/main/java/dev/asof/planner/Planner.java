@@ -10,7 +10,11 @@ import dev.asof.planner.parser.AsofParser;
 import dev.asof.planner.parser.AsofParserSupport;
 import dev.asof.planner.parser.SqlCreateEntity;
 import dev.asof.planner.parser.SqlCreateFeatureView;
+import dev.asof.planner.catalog.Source;
 import dev.asof.planner.parser.SqlCreateSource;
+import dev.asof.planner.push.PushInsertPlanner;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlInsert;
 import dev.asof.planner.parser.SqlAlterUser;
 import dev.asof.planner.parser.SqlCreateRole;
 import dev.asof.planner.parser.SqlCreateUser;
@@ -92,6 +96,10 @@ public final class Planner {
             // the warehouse's own statements too, which go to it as written.
             String statement = StatementText.single(sql);
             if (classify(statement) == Kind.WAREHOUSE) {
+                Optional<Source> push = pushTarget(statement);
+                if (push.isPresent()) {
+                    return new PushInsertPlanner(push.get()).plan(pushInsert(AsofParser.parse(sql)));
+                }
                 checkNoSessionState(statement);
                 return new PlannedStatement.PassThrough(sql, false, countMarkers(sql));
             }
@@ -106,6 +114,27 @@ public final class Planner {
             String clipped = e.getMessage().length() <= 200 ? e.getMessage() : StatementText.clip(e.getMessage());
             throw clipped.equals(e.getMessage()) ? e : new AsofException(e.code(), clipped, e);
         }
+    }
+
+    /**
+     * The push source an {@code INSERT INTO name ...} writes to, when {@code name} (unquoted) is
+     * one; any other INSERT is the warehouse's.
+     */
+    private Optional<Source> pushTarget(String statement) {
+        List<String> words = StatementText.firstWords(statement, 3);
+        if (words.size() < 3 || !words.get(0).equals("INSERT") || !words.get(1).equals("INTO")) {
+            return Optional.empty();
+        }
+        return catalog.object(words.get(2)).filter(Source.class::isInstance).map(Source.class::cast)
+                .filter(s -> s.push().isPresent());
+    }
+
+    private static SqlInsert pushInsert(SqlNode node) {
+        if (node instanceof SqlInsert insert && insert.getTargetTable() instanceof SqlIdentifier) {
+            return insert;
+        }
+        throw new AsofException(ErrorCode.NOT_SUPPORTED, "a push source takes INSERT INTO source [(columns)]"
+                + " VALUES (...), ... only");
     }
 
     private PlannedStatement plan(SqlNode node, String sql) {

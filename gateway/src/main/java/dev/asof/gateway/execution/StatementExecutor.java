@@ -14,6 +14,8 @@ import dev.asof.gateway.metadata.MetadataListing;
 import dev.asof.gateway.metadata.UploadSchemas;
 import dev.asof.gateway.metadata.WarehouseMetadataCache;
 import dev.asof.gateway.online.OnlineServing;
+import dev.asof.gateway.push.PushIngest;
+import dev.asof.gateway.push.PushStatements;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.security.AccessControl;
 import dev.asof.gateway.security.GrantAdministration;
@@ -78,6 +80,8 @@ public final class StatementExecutor {
     private final SecurityAudit audit;
     private final SourceDirectories sourceDirectories;
     private final WarehouseAdmission admission;
+    private volatile PushIngest pushIngest;
+    private final PushStatements pushes;
 
     /**
      * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration, UserAdministration)}
@@ -136,6 +140,72 @@ public final class StatementExecutor {
         this.systemTables = new SystemTableQueries(registry, online.storeName(), running);
         this.metadataCache = new WarehouseMetadataCache(warehouse, metadataTtl);
         this.sourceDrift = new SourceDrift(warehouse, metadataCache);
+        this.pushes = new PushStatements(registry, () -> Optional.ofNullable(pushIngest));
+    }
+
+    /** Lets push sources be created and pushed to, through {@code ingest} (the gateway's, started at its start). */
+    public void enablePush(PushIngest ingest) {
+        this.pushIngest = requireNonNull(ingest, "ingest");
+    }
+
+    /**
+     * Runs a prepared statement once per parameter set (JDBC {@code executeBatch}); returns each
+     * execution's update count. An INSERT into a push source pushes the rows of every set
+     * together: converted and checked first (a bad row fails the batch and stores nothing), then
+     * made durable with one log sync. Anything else runs set by set.
+     */
+    public long[] executeBatch(Principal principal, PreparedQuery prepared, List<List<Object>> parameterSets,
+            QueryControl control, StatementOwner owner) {
+        if (!(prepared.plan() instanceof PlannedStatement.Push p)) {
+            long[] counts = new long[parameterSets.size()];
+            for (int i = 0; i < counts.length; i++) {
+                StatementResult result = execute(principal, prepared, parameterSets.get(i), control, owner);
+                if (result instanceof StatementResult.Rows rows) {
+                    rows.cursor().close();
+                } else {
+                    counts[i] = Math.max(0, ((StatementResult.UpdateCount) result).count());
+                }
+            }
+            return counts;
+        }
+        for (List<Object> parameters : parameterSets) {
+            if (parameters.size() != p.parameterCount()) {
+                throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + p.parameterCount()
+                        + " parameter(s) but " + parameters.size() + " value(s) were given");
+            }
+        }
+        access.check(principal, p, prepared.sql());
+        RunningStatements.Running r = running.start(owner, "push", prepared.sql(), control);
+        try {
+            return pushes.insert(p, parameterSets);
+        } finally {
+            running.finish(r);
+        }
+    }
+
+    /**
+     * Pushes rows into push source {@code source} for {@code principal} (Flight SQL ingest), who
+     * needs INSERT on it; each row has a value per name of {@code columns}.
+     *
+     * @return the rows stored
+     */
+    public long ingest(Principal principal, String source, List<String> columns, List<Object[]> rows,
+            StatementOwner owner) {
+        Source target = pushes.pushSource(source).orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
+                "push source '" + source + "' not found"));
+        String text = "INGEST INTO " + target.name();
+        access.check(principal, new PlannedStatement.Push(target.name(), List.of(), List.of(), 0), text);
+        RunningStatements.Running r = running.start(owner, "push", text, QueryControl.none());
+        try {
+            return pushes.ingest(target.name(), columns, rows);
+        } finally {
+            running.finish(r);
+        }
+    }
+
+    /** The push source {@code name}, if it names one: Flight SQL ingest routes those to {@link #ingest}. */
+    public Optional<Source> pushSource(String name) {
+        return pushes.pushSource(name);
     }
 
     public Registry registry() {
@@ -367,6 +437,11 @@ public final class StatementExecutor {
         public String visit(PlannedStatement.Kill statement) {
             return "kill";
         }
+
+        @Override
+        public String visit(PlannedStatement.Push statement) {
+            return "push";
+        }
     };
 
     /**
@@ -575,6 +650,11 @@ public final class StatementExecutor {
         }
 
         @Override
+        public StatementResult visit(PlannedStatement.Push p) {
+            return new StatementResult.UpdateCount(pushes.insert(p, List.of(parameters))[0]);
+        }
+
+        @Override
         public StatementResult visit(PlannedStatement.Kill k) {
             Optional<RunningStatements.Running> target = running.get(k.statementId());
             boolean killed = target.isPresent() && running.kill(k.statementId(), principal);
@@ -610,6 +690,14 @@ public final class StatementExecutor {
 
         @Override
         public StatementResult visit(PlannedStatement.CreateSource c) {
+            if (c.push().isPresent()) {
+                try {
+                    pushes.create(c, new DefinitionPlanner(catalog(), dialect));
+                } finally {
+                    metadataCache.invalidate(); // the source's table is new
+                }
+                return new StatementResult.UpdateCount(0);
+            }
             if (c.location() instanceof SourceLocation.File f) {
                 sourceDirectories.check(f.path());
             }

@@ -8,6 +8,7 @@ import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.Feature;
 import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.Push;
 import dev.asof.planner.catalog.Source;
 import dev.asof.planner.catalog.SourceLocation;
 import dev.asof.planner.window.WindowAggregate;
@@ -51,6 +52,10 @@ final class DefinitionCodec {
             }
             n.put("eventTime", s.eventTime());
             s.createdTime().ifPresent(c -> n.put("createdTime", c));
+            s.push().ifPresent(p -> {
+                ObjectNode pn = n.putObject("push");
+                p.idempotencyKey().ifPresent(k -> pn.put("idempotencyKey", k));
+            });
             n.set("columns", columns(s.columns()));
         } else {
             FeatureView v = (FeatureView) object;
@@ -93,7 +98,9 @@ final class DefinitionCodec {
                         location = new SourceLocation.File(n.get("file").asText(), FileFormat.valueOf(n.get("format").asText()));
                     }
                     yield new Source(name, location, n.get("eventTime").asText(),
-                            Optional.ofNullable(n.get("createdTime")).map(JsonNode::asText), columns(n.get("columns")), ddl);
+                            Optional.ofNullable(n.get("createdTime")).map(JsonNode::asText), columns(n.get("columns")), ddl,
+                            Optional.ofNullable(n.get("push")).map(p -> new Push(
+                                    Optional.ofNullable(p.get("idempotencyKey")).map(JsonNode::asText))));
                 }
                 case "FEATURE VIEW" -> {
                     List<Feature> features = new ArrayList<>();

@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       view's rights: SELECT on the view is enough to read it, not on its source. Entities hold
  *       no data and are visible to every user; a session's own upload tables are its own.
  *   <li>MATERIALIZE on the feature view for {@code MATERIALIZE}.
+ *   <li>INSERT on a push source to push rows into it (JDBC INSERT, Flight SQL ingest).
  *   <li>CREATE for CREATE/DROP ENTITY, SOURCE, FEATURE VIEW and ALTER SOURCE … REFRESH, plus
  *       SELECT on the table a new source reads, or on the source a new view reads.
  *   <li>nothing outside registry objects and warehouse tables: a query whose tree calls a table
@@ -254,6 +255,9 @@ public final class AccessControl {
 
         @Override
         public Optional<Refusal> visit(PlannedStatement.CreateSource statement) {
+            if (statement.push().isPresent()) {
+                return create("create source " + statement.name()); // its table is asof's own
+            }
             if (statement.location() instanceof SourceLocation.File) {
                 return adminOnly("a source over a file (CREATE SOURCE ... FROM FILE)");
             }
@@ -303,6 +307,14 @@ public final class AccessControl {
                 return adminOnly("a source over a file (ALTER SOURCE ... REFRESH)");
             }
             return create("refresh source " + statement.name());
+        }
+
+        @Override
+        public Optional<Refusal> visit(PlannedStatement.Push statement) {
+            if (!grants.holds(principal.user(), Privilege.INSERT, Optional.of(SecurableKind.SOURCE), statement.source())) {
+                return missing(Privilege.INSERT, "source " + statement.source());
+            }
+            return Optional.empty();
         }
 
         @Override

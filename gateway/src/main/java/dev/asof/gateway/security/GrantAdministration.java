@@ -71,13 +71,18 @@ public final class GrantAdministration {
         }
     }
 
-    /** GRANT or REVOKE of SELECT, MATERIALIZE, CREATE or ADMIN; the object must exist. */
+    /** GRANT or REVOKE of SELECT, MATERIALIZE, INSERT (push sources only), CREATE or ADMIN; the object must exist. */
     public void grantPrivilege(PlannedStatement.GrantPrivilege g) {
         if (g.privilege() == Privilege.ADMIN) {
             registry.users().setAdmin(g.grantee(), !g.revoke());
             return;
         }
         String objectName = g.object().map(this::objectName).orElse("");
+        if (g.privilege() == Privilege.INSERT && !g.revoke() && registry.get(objectName)
+                .filter(o -> o instanceof Source s && s.push().isPresent()).isEmpty()) {
+            throw new AsofException(ErrorCode.INVALID_QUERY, "source '" + objectName + "' is not a push source;"
+                    + " INSERT is granted on sources declared with PUSH");
+        }
         Optional<GrantStore.GranteeKind> kind = g.granteeKind().map(k -> k == SqlGrant.GranteeKind.ROLE
                 ? GrantStore.GranteeKind.ROLE : GrantStore.GranteeKind.USER);
         Optional<SecurableKind> objectKind = g.object().map(PlannedStatement.SecuredObject::kind);

@@ -78,6 +78,9 @@ public final class DefinitionPlanner {
     }
 
     public PlannedStatement.CreateSource source(SqlCreateSource node) {
+        if (node.pushColumns() != null) {
+            return PushSourcePlanner.plan(node, ddl(node));
+        }
         SourceLocation location;
         if (node.table() != null) {
             try {
@@ -106,7 +109,8 @@ public final class DefinitionPlanner {
         s.createdTime().ifPresent(c -> checkTimeColumn(s, columns, c, "CREATED TIME"));
         ColumnMetadata event = find(columns, s.eventTime()).orElseThrow();
         return new Source(s.name(), s.location(), event.name(),
-                s.createdTime().map(c -> find(columns, c).orElseThrow().name()), columns, s.ddl());
+                s.createdTime().map(c -> find(columns, c).orElseThrow().name()), columns, s.ddl(),
+                s.push().map(p -> new dev.asof.planner.catalog.Push(p.idempotencyKey())));
     }
 
     private static void checkTimeColumn(PlannedStatement.CreateSource s, List<ColumnMetadata> columns, String name, String clause) {

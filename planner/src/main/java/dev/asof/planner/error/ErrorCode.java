@@ -72,7 +72,28 @@ public enum ErrorCode {
      */
     TOO_MANY_STATEMENTS(21, "53000"),
     /** The connection to the warehouse broke while the statement ran or started (SQLSTATE class 08). */
-    CONNECTION_LOST(22, "08006");
+    CONNECTION_LOST(22, "08006"),
+    /**
+     * A value pushed into a push source cannot be converted to its column's type (a string for a
+     * BIGINT, a fraction for an integer, a number out of range); nothing of the statement is stored.
+     */
+    INVALID_PUSH_VALUE(25, "22018"),
+    /**
+     * A pushed row leaves NULL in a column that must have a value (the event time, the idempotency
+     * key); nothing of the statement is stored (integrity constraint violation, not null).
+     */
+    NULL_PUSH_VALUE(26, "23502"),
+    /**
+     * An INSERT into a push source names a column twice, a column the source does not have, or
+     * gives a row with another number of values than columns (SQLSTATE 21S01, insert value list
+     * does not match column list); nothing of the statement is stored.
+     */
+    PUSH_COLUMNS_MISMATCH(27, "21S01"),
+    /**
+     * The write-ahead log of pushed rows could not be written or synced to disk: the rows of the
+     * statement were not acknowledged and are not visible (system error, I/O).
+     */
+    PUSH_LOG_FAILED(28, "58030");
 
     private final int code;
     private final String sqlState;

@@ -6,6 +6,8 @@ public enum Privilege {
     SELECT,
     /** Run MATERIALIZE on a feature view. */
     MATERIALIZE,
+    /** Push rows into a push source: {@code INSERT INTO source}, Flight SQL ingest. */
+    INSERT,
     /** Create, alter and drop definitions (entities, sources over tables, feature views). */
     CREATE,
     /** Everything, including users, roles and grants (the user's admin flag). */
@@ -13,6 +15,6 @@ public enum Privilege {
 
     /** Whether the privilege is on one object ({@code ON ...}) rather than global. */
     public boolean onObject() {
-        return this == SELECT || this == MATERIALIZE;
+        return this == SELECT || this == MATERIALIZE || this == INSERT;
     }
 }

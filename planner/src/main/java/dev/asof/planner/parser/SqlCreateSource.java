@@ -17,8 +17,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * {@code CREATE SOURCE [IF NOT EXISTS] name FROM TABLE a.b.c EVENT TIME col [CREATED TIME col]}
- * or {@code ... FROM FILE 'path' ...}. Exactly one of {@link #table()} and {@link #filePath()} is
- * non-null.
+ * or {@code ... FROM FILE 'path' ...}, or a push source
+ * {@code CREATE SOURCE name (col type, ...) EVENT TIME col PUSH [IDEMPOTENCY KEY col]}. Exactly
+ * one of {@link #table()}, {@link #filePath()} and {@link #pushColumns()} is non-null.
  */
 public final class SqlCreateSource extends SqlCreate {
     /** The operator of CREATE SOURCE. */
@@ -30,6 +31,8 @@ public final class SqlCreateSource extends SqlCreate {
     private final @Nullable String filePath;
     private final SqlIdentifier eventTime;
     private final @Nullable SqlIdentifier createdTime;
+    private final @Nullable List<SqlEntityColumn> pushColumns;
+    private final @Nullable SqlIdentifier idempotencyKey;
 
     /** Creates a CREATE SOURCE statement; give exactly one of {@code table} and {@code filePath}. */
     public SqlCreateSource(SqlParserPos pos, SqlIdentifier name, @Nullable SqlIdentifier table,
@@ -44,6 +47,31 @@ public final class SqlCreateSource extends SqlCreate {
         this.filePath = filePath;
         this.eventTime = requireNonNull(eventTime, "eventTime");
         this.createdTime = createdTime;
+        this.pushColumns = null;
+        this.idempotencyKey = null;
+    }
+
+    /** Creates a push source: its columns are declared, its rows arrive through asof. */
+    public SqlCreateSource(SqlParserPos pos, SqlIdentifier name, List<SqlEntityColumn> pushColumns,
+            SqlIdentifier eventTime, @Nullable SqlIdentifier idempotencyKey, boolean ifNotExists) {
+        super(OPERATOR, requireNonNull(pos, "pos"), false, ifNotExists);
+        this.name = requireNonNull(name, "name");
+        this.table = null;
+        this.filePath = null;
+        this.eventTime = requireNonNull(eventTime, "eventTime");
+        this.createdTime = null;
+        this.pushColumns = List.copyOf(pushColumns);
+        this.idempotencyKey = idempotencyKey;
+    }
+
+    /** The declared columns of a push source ({@code PUSH}), or null for a table or file source. */
+    public @Nullable List<SqlEntityColumn> pushColumns() {
+        return pushColumns;
+    }
+
+    /** The idempotency key column of a push source, or null. */
+    public @Nullable SqlIdentifier idempotencyKey() {
+        return idempotencyKey;
     }
 
     /** The source name (simple identifier). */
@@ -51,7 +79,7 @@ public final class SqlCreateSource extends SqlCreate {
         return name;
     }
 
-    /** The warehouse table ({@code FROM TABLE a.b.c}), or null for a file source. */
+    /** The warehouse table ({@code FROM TABLE a.b.c}), or null for a file or push source. */
     public @Nullable SqlIdentifier table() {
         return table;
     }
@@ -78,6 +106,10 @@ public final class SqlCreateSource extends SqlCreate {
 
     @Override
     public List<SqlNode> getOperandList() {
+        if (pushColumns != null) {
+            return ImmutableNullableList.of(name, new org.apache.calcite.sql.SqlNodeList(pushColumns,
+                getParserPosition()), eventTime, idempotencyKey);
+        }
         SqlNode from = table != null
             ? table
             : SqlLiteral.createCharString(requireNonNull(filePath), getParserPosition());
@@ -91,6 +123,22 @@ public final class SqlCreateSource extends SqlCreate {
             writer.keyword("IF NOT EXISTS");
         }
         name.unparse(writer, 0, 0);
+        if (pushColumns != null) {
+            SqlWriter.Frame frame = writer.startList("(", ")");
+            for (SqlEntityColumn c : pushColumns) {
+                writer.sep(",");
+                c.unparse(writer, 0, 0);
+            }
+            writer.endList(frame);
+            writer.keyword("EVENT TIME");
+            eventTime.unparse(writer, 0, 0);
+            writer.keyword("PUSH");
+            if (idempotencyKey != null) {
+                writer.keyword("IDEMPOTENCY KEY");
+                idempotencyKey.unparse(writer, 0, 0);
+            }
+            return;
+        }
         writer.keyword("FROM");
         if (table != null) {
             writer.keyword("TABLE");

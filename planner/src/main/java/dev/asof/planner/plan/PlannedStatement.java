@@ -75,6 +75,8 @@ public sealed interface PlannedStatement {
         R visit(GrantRole statement);
 
         R visit(ShowGrants statement);
+
+        R visit(Push statement);
     }
 
     /**
@@ -203,6 +205,11 @@ public sealed interface PlannedStatement {
         public R visit(ShowGrants statement) {
             return fallback;
         }
+
+        @Override
+        public R visit(Push statement) {
+            return fallback;
+        }
     }
 
     /**
@@ -324,12 +331,22 @@ public sealed interface PlannedStatement {
         }
     }
 
-    /** CREATE SOURCE; the gateway reads the columns from the warehouse, then {@code DefinitionPlanner#source} checks them. */
+    /**
+     * CREATE SOURCE; the gateway reads the columns from the warehouse, then {@code DefinitionPlanner#source} checks them.
+     * A push source ({@code push} present) has its unqualified name as location until the gateway
+     * creates its table.
+     */
     record CreateSource(String name, SourceLocation location, String eventTime, Optional<String> createdTime,
-            String ddl, boolean ifNotExists) implements PlannedStatement {
+            String ddl, boolean ifNotExists, Optional<PushDefinition> push) implements PlannedStatement {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.visit(this);
+        }
+
+        /** A source over a table or file. */
+        public CreateSource(String name, SourceLocation location, String eventTime, Optional<String> createdTime,
+                String ddl, boolean ifNotExists) {
+            this(name, location, eventTime, createdTime, ddl, ifNotExists, Optional.empty());
         }
 
         public CreateSource {
@@ -338,6 +355,31 @@ public sealed interface PlannedStatement {
             requireNonNull(eventTime, "eventTime");
             requireNonNull(createdTime, "createdTime");
             requireNonNull(ddl, "ddl");
+            requireNonNull(push, "push");
+        }
+    }
+
+    /**
+     * {@code INSERT INTO source [(columns)] VALUES (...), ...} into a push source: rows for asof's
+     * write-ahead log, not for the warehouse.
+     *
+     * @param source the push source's registry name
+     * @param columns for each value position of a row, the index of the column it fills in
+     *     {@code Source.pushedColumns()}; columns not named are NULL
+     * @param rows the rows as written, each value a literal or a parameter
+     * @param parameterCount number of {@code ?} markers
+     */
+    record Push(String source, List<Integer> columns, List<List<PushValue>> rows, int parameterCount)
+            implements PlannedStatement {
+        public Push {
+            requireNonNull(source, "source");
+            columns = List.copyOf(columns);
+            rows = rows.stream().map(List::copyOf).toList();
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
         }
     }
 

@@ -22,7 +22,9 @@ class ErrorCodeTest {
                 Map.entry("INSUFFICIENT_PRIVILEGE", "16 42501"), Map.entry("AUTHENTICATION_REQUIRED", "17 28000"),
                 Map.entry("AUTHENTICATION_FAILED", "18 28P01"),
                 Map.entry("NO_SUCH_STATEMENT", "19 08003"), Map.entry("RESULT_EXPIRED", "20 24000"),
-                Map.entry("TOO_MANY_STATEMENTS", "21 53000"), Map.entry("CONNECTION_LOST", "22 08006"));
+                Map.entry("TOO_MANY_STATEMENTS", "21 53000"), Map.entry("CONNECTION_LOST", "22 08006"),
+                Map.entry("INVALID_PUSH_VALUE", "25 22018"), Map.entry("NULL_PUSH_VALUE", "26 23502"),
+                Map.entry("PUSH_COLUMNS_MISMATCH", "27 21S01"), Map.entry("PUSH_LOG_FAILED", "28 58030"));
         published.forEach((name, expected) -> {
             ErrorCode code = ErrorCode.valueOf(name);
             assertThat(code.code() + " " + code.sqlState()).as(name).isEqualTo(expected);

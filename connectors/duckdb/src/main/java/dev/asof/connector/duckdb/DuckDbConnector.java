@@ -234,6 +234,12 @@ public final class DuckDbConnector extends BaseJdbcConnector implements ArrowExp
         }
     }
 
+    /** Schema {@code asof_push} of the database file in the data directory. */
+    @Override
+    public java.util.Optional<SchemaName> pushSchema() {
+        return java.util.Optional.of(new SchemaName(defaultSchema.get(0), "asof_push"));
+    }
+
     @Override
     public void createSchema(SchemaName schema) {
         executeDdl("CREATE SCHEMA IF NOT EXISTS " + qualifiedName(schema.parts()));

@@ -101,6 +101,15 @@ public interface WarehouseConnector extends AutoCloseable {
         throw new ConnectorException(engineName() + " does not support bulk loading", null);
     }
 
+    /**
+     * Where asof keeps the tables of push sources (rows pushed through the gateway and appended
+     * with {@link #bulkLoad}): a schema this connector may create tables in. Empty when the
+     * warehouse takes no push sources.
+     */
+    default java.util.Optional<dev.asof.spi.SchemaName> pushSchema() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

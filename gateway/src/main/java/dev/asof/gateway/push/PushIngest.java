@@ -1,0 +1,313 @@
+package dev.asof.gateway.push;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.asof.gateway.registry.Registry;
+import dev.asof.planner.catalog.CatalogObject;
+import dev.asof.planner.catalog.Source;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
+import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.warehouse.WarehouseConnector;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Push ingestion: rows of push sources become durable in the write-ahead log ({@link PushLog},
+ * directory {@value #LOG_DIRECTORY} of the data directory), are acknowledged, told to the
+ * {@link PushListener}s, and reach the warehouse in the background ({@link WarehouseAppender}).
+ *
+ * <p>One ingest thread takes every waiting request at once (group commit): it gives each row a
+ * sequence number and each request's batch the arrival instant as created time (microseconds,
+ * never earlier than the previous batch's), drops rows whose idempotency key was accepted before
+ * (first arrival wins; decided here, so the log, the warehouse and the listeners agree), writes
+ * the records and syncs once, then tells the listeners and acknowledges every writer. A failed
+ * write or sync fails every request of the group, truncates what it wrote and acknowledges
+ * nothing.
+ *
+ * <p>At start, the log is recovered and every batch not yet in the warehouse is appended before
+ * the gateway serves (listeners are not called for them: the online side rebuilds from the
+ * warehouse).
+ */
+public final class PushIngest implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PushIngest.class);
+    /** The log's directory under the data directory. */
+    public static final String LOG_DIRECTORY = "push-log";
+    /** Most requests taken into one group commit. */
+    private static final int MAX_GROUP = 4096;
+
+    private final Registry registry;
+    private final PushTables tables;
+    private final PushLog log;
+    private final WarehouseAppender appender;
+    private final List<PushListener> listeners;
+    private final Clock clock;
+    private final LinkedBlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+    /** Per source (lower case); each set is used by the ingest thread only. */
+    private final Map<String, IdempotencyKeys> keys = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean closed;
+    private long lastCreatedMicros;
+
+    /** What one push did. */
+    public record Outcome(long firstSequence, boolean[] stored) {
+        /** Rows stored (not dropped as duplicates). */
+        public long storedCount() {
+            long n = 0;
+            for (boolean s : stored) {
+                n += s ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    private record Request(Source source, List<Object[]> rows, CompletableFuture<Outcome> done) {}
+
+    private PushIngest(Registry registry, WarehouseConnector warehouse, PushLog log, long appendedBelow,
+            List<PushListener> listeners, Clock clock) {
+        this.registry = registry;
+        this.tables = new PushTables(warehouse);
+        this.log = log;
+        this.listeners = listeners;
+        this.clock = clock;
+        this.appender = new WarehouseAppender(registry, tables, this::checkpoint, appendedBelow);
+        this.thread = new Thread(this::run, "asof-push-ingest");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Opens the log under {@code dataDir}, appends to the warehouse what it holds that the
+     * warehouse does not (exactly once), and starts the ingest and appender threads.
+     *
+     * @param listeners told of every batch made durable from now on; the list is read at each
+     *     batch, so listeners may be added after start (a thread-safe list)
+     */
+    public static PushIngest open(Path dataDir, Registry registry, WarehouseConnector warehouse,
+            List<PushListener> listeners, Clock clock) {
+        PushLog.Recovery recovery = PushLog.open(dataDir.resolve(LOG_DIRECTORY));
+        // Replay is synchronous: once open, everything the log held is in the warehouse.
+        PushIngest ingest = new PushIngest(requireNonNull(registry, "registry"), requireNonNull(warehouse, "warehouse"),
+                recovery.log(), recovery.log().nextSequence(), requireNonNull(listeners, "listeners"), clock);
+        try {
+            if (!recovery.batches().isEmpty()) {
+                ingest.appender.appendNow(recovery.batches());
+                ingest.checkpoint(recovery.log().nextSequence());
+                LOG.info("push log: {} batch(es) from before the last stop checked against the warehouse",
+                        recovery.batches().size());
+            }
+            ingest.lastCreatedMicros = recovery.batches().stream().mapToLong(PushedBatch::createdMicros).max().orElse(0);
+        } catch (RuntimeException e) {
+            recovery.log().close();
+            throw e;
+        }
+        ingest.thread.start();
+        ingest.appender.start();
+        return ingest;
+    }
+
+    /**
+     * Creates the warehouse table of a new push source; returns its columns (declared ones, then
+     * the created time) as the warehouse describes them.
+     */
+    public List<ColumnMetadata> createTable(String source, List<ColumnMetadata> declared) {
+        List<ColumnMetadata> columns = tables.create(source, declared);
+        appender.reset(source);
+        keys.remove(source.toLowerCase(Locale.ROOT)); // a source of that name dropped before had its own keys
+        return columns;
+    }
+
+    /** Where a push source's rows live in the warehouse. */
+    public dev.asof.spi.TableName table(String source) {
+        return tables.table(source);
+    }
+
+    /**
+     * Pushes rows (converted by {@link PushRows}) and returns once they are durable.
+     *
+     * @throws AsofException {@link ErrorCode#PUSH_LOG_FAILED} when the log could not be written
+     */
+    public Outcome push(Source source, List<Object[]> rows) {
+        requireNonNull(source, "source");
+        if (source.push().isEmpty()) {
+            throw new IllegalArgumentException(source.name() + " is not a push source");
+        }
+        if (closed) {
+            throw new AsofException(ErrorCode.PUSH_LOG_FAILED, "the gateway is shutting down; rows not stored");
+        }
+        Request r = new Request(source, List.copyOf(rows), new CompletableFuture<>());
+        requests.add(r);
+        try {
+            return r.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AsofException(ErrorCode.CANCELLED, "interrupted while waiting for the push log;"
+                    + " the rows may or may not be stored");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AsofException ae) {
+                throw ae;
+            }
+            throw new AsofException(ErrorCode.PUSH_LOG_FAILED, "the push log could not store the rows", e.getCause());
+        }
+    }
+
+    /** Waits until every row acknowledged so far is in the warehouse, at most {@code millis}; true when it is. */
+    public boolean awaitAppended(long millis) throws InterruptedException {
+        return appender.awaitAppended(nextSequence(), millis);
+    }
+
+    private synchronized long nextSequence() {
+        return log.nextSequence();
+    }
+
+    private void checkpoint(long below) {
+        synchronized (this) {
+            log.checkpoint(below);
+        }
+    }
+
+    private void run() {
+        List<Request> group = new ArrayList<>();
+        while (!closed || !requests.isEmpty()) {
+            try {
+                Request first = requests.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                requests.drainTo(group, MAX_GROUP - 1);
+                commit(group);
+            } catch (InterruptedException e) {
+                break;
+            } catch (RuntimeException e) {
+                LOG.error("push ingest failed", e);
+                group.forEach(r -> r.done().completeExceptionally(e));
+            } finally {
+                group.clear();
+            }
+        }
+        AsofException stopped = new AsofException(ErrorCode.PUSH_LOG_FAILED, "the gateway is shutting down; rows not stored");
+        Request r;
+        while ((r = requests.poll()) != null) {
+            r.done().completeExceptionally(stopped);
+        }
+    }
+
+    private void commit(List<Request> group) {
+        long micros = micros(clock.instant());
+        lastCreatedMicros = Math.max(lastCreatedMicros, micros);
+        List<PushedBatch> batches = new ArrayList<>();
+        Map<Request, Outcome> outcomes = new LinkedHashMap<>();
+        List<Runnable> undo = new ArrayList<>();
+        synchronized (this) {
+            long startSequence = log.nextSequence();
+            long position = -1;
+            try {
+                for (Request r : group) {
+                    boolean[] stored = new boolean[r.rows().size()];
+                    List<Object[]> kept = dedup(r, stored, undo);
+                    long first = log.nextSequence();
+                    if (!kept.isEmpty()) {
+                        PushedBatch batch = new PushedBatch(r.source().name(), first, lastCreatedMicros, kept);
+                        long before = log.write(batch);
+                        position = position < 0 ? before : position;
+                        batches.add(batch);
+                    }
+                    outcomes.put(r, new Outcome(first, stored));
+                }
+                log.sync();
+                log.rollIfFull();
+            } catch (IOException | RuntimeException e) {
+                if (position >= 0) {
+                    log.truncate(position, startSequence);
+                }
+                undo.forEach(Runnable::run);
+                AsofException failure = new AsofException(ErrorCode.PUSH_LOG_FAILED,
+                        "the push log could not store the rows: " + e.getMessage(), e);
+                outcomes.keySet().forEach(r -> r.done().completeExceptionally(failure));
+                group.stream().filter(r -> !outcomes.containsKey(r)).forEach(r -> r.done().completeExceptionally(failure));
+                LOG.error("push log write failed; {} request(s) not acknowledged", group.size(), e);
+                return;
+            }
+        }
+        for (PushedBatch b : batches) {
+            for (PushListener l : listeners) {
+                try {
+                    l.onDurable(b);
+                } catch (RuntimeException e) {
+                    LOG.error("push listener {} failed on a batch of {}", l, b.source(), e);
+                }
+            }
+        }
+        appender.add(batches);
+        outcomes.forEach((r, o) -> r.done().complete(o));
+    }
+
+    /** The rows of {@code r} whose idempotency key is new (marking them in {@code stored}). */
+    private List<Object[]> dedup(Request r, boolean[] stored, List<Runnable> undo) {
+        int key = new PushRows(r.source()).keyIndex();
+        if (key < 0) {
+            java.util.Arrays.fill(stored, true);
+            return r.rows();
+        }
+        IdempotencyKeys seen = keys.computeIfAbsent(r.source().name().toLowerCase(Locale.ROOT), k -> new IdempotencyKeys(
+                tables.recentKeys(tables.table(r.source().name()), r.source().pushedColumns().get(key).name(),
+                        IdempotencyKeys.WINDOW), IdempotencyKeys.WINDOW));
+        List<Object[]> kept = new ArrayList<>();
+        for (int i = 0; i < stored.length; i++) {
+            Object value = r.rows().get(i)[key];
+            if (seen.add(value)) {
+                stored[i] = true;
+                kept.add(r.rows().get(i));
+                undo.add(() -> seen.remove(value));
+            }
+        }
+        return kept;
+    }
+
+    private static long micros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+    }
+
+    /** The registry's push sources (for tools and tests). */
+    public List<Source> sources() {
+        List<Source> out = new ArrayList<>();
+        for (CatalogObject o : registry.objects()) {
+            if (o instanceof Source s && s.push().isPresent()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Stops taking rows (those waiting fail, unacknowledged), appends what the log holds to the
+     * warehouse as far as it can within 10 s (the rest is appended at the next start), and closes
+     * the log.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        appender.close();
+        synchronized (this) {
+            log.close();
+        }
+    }
+}
