@@ -26,6 +26,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     private final AdHocStatements adHoc;
     private final PreparedStatements prepared;
     private final BulkIngest ingest;
+    private final PushStreams pushes;
     private final MetadataStreams metadata;
 
     AsofFlightSqlProducer(StatementExecutor executor, BufferAllocator allocator, FlightSessions sessions,
@@ -36,6 +37,7 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         this.prepared = new PreparedStatements(executor, sessions, streamer, allocator, authentication,
                 timeouts.sessionIdle());
         this.ingest = new BulkIngest(executor, sessions, allocator);
+        this.pushes = new PushStreams(executor, allocator, authentication);
         this.metadata = new MetadataStreams(executor, sessions, allocator, authentication);
     }
 
@@ -114,7 +116,9 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public Runnable acceptPutStatementBulkIngest(FlightSql.CommandStatementIngest command, CallContext context,
             FlightStream flightStream, StreamListener<PutResult> ackStream) {
-        return ingest.accept(command, context, flightStream, ackStream);
+        // Into a push source: the write-ahead log; anything else is a session upload.
+        return pushes.isPush(command) ? pushes.accept(command, context, flightStream, ackStream)
+                : ingest.accept(command, context, flightStream, ackStream);
     }
 
     // ---- metadata -----------------------------------------------------------------------------

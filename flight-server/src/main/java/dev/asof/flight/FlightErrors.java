@@ -34,12 +34,13 @@ final class FlightErrors {
         AsofException error = ClientErrors.of(e, sql);
         CallStatus status = switch (error.code()) {
             case SYNTAX_ERROR, INVALID_QUERY, PIT_JOIN_REQUIRED, INVALID_PARAMETER, INVALID_DEFINITION, INVALID_SOURCE,
-                    INVALID_DATETIME, STATEMENT_TOO_COMPLEX, DATETIME_OVERFLOW -> CallStatus.INVALID_ARGUMENT;
+                    INVALID_DATETIME, STATEMENT_TOO_COMPLEX, DATETIME_OVERFLOW, INVALID_PUSH_VALUE, NULL_PUSH_VALUE,
+                    PUSH_COLUMNS_MISMATCH -> CallStatus.INVALID_ARGUMENT;
             case UNKNOWN_OBJECT, NO_SUCH_STATEMENT, RESULT_EXPIRED -> CallStatus.NOT_FOUND;
             case ALREADY_EXISTS -> CallStatus.ALREADY_EXISTS;
             case NOT_SUPPORTED -> CallStatus.UNIMPLEMENTED;
             case CANCELLED -> CallStatus.CANCELLED;
-            case ENGINE_ERROR, INTERNAL_ERROR -> CallStatus.INTERNAL;
+            case ENGINE_ERROR, INTERNAL_ERROR, PUSH_LOG_FAILED -> CallStatus.INTERNAL;
             case INSUFFICIENT_PRIVILEGE -> CallStatus.UNAUTHORIZED;
             case AUTHENTICATION_REQUIRED, AUTHENTICATION_FAILED -> CallStatus.UNAUTHENTICATED;
             case TOO_MANY_STATEMENTS -> CallStatus.RESOURCE_EXHAUSTED;

@@ -154,6 +154,14 @@ final class PreparedStatements {
                 Handle h = handle(command.getPreparedStatementHandle(), context);
                 Principal principal = FlightCalls.principal(authentication, context);
                 List<List<Object>> rows = readParameters(flightStream);
+                if (h.query.plan() instanceof dev.asof.planner.plan.PlannedStatement.Push) {
+                    // An INSERT into a push source: every parameter row in one durable write.
+                    long[] counts = executor.executeBatch(principal, h.query,
+                            rows.isEmpty() ? List.of(List.of()) : rows, dev.asof.spi.warehouse.QueryControl.none(),
+                            FlightCalls.owner(context, principal));
+                    FlightCalls.sendUpdateCount(allocator, ackStream, java.util.Arrays.stream(counts).sum());
+                    return;
+                }
                 long total = 0;
                 for (List<Object> params : rows.isEmpty() ? List.<List<Object>>of(List.of()) : rows) {
                     long n = FlightCalls.runUpdate(executor, principal, h.query, params,

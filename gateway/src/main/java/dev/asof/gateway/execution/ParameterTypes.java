@@ -63,6 +63,11 @@ final class ParameterTypes extends PlannedStatement.DefaultVisitor<List<JDBCType
         return types;
     }
 
+    @Override
+    public List<JDBCType> visit(PlannedStatement.Push p) {
+        return p.parameterTypes(); // the types of the columns the parameters fill
+    }
+
     private List<JDBCType> unknown() {
         return new ArrayList<>(Collections.nCopies(count, JDBCType.OTHER));
     }

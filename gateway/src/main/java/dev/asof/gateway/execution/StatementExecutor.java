@@ -194,7 +194,7 @@ public final class StatementExecutor {
         Source target = pushes.pushSource(source).orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
                 "push source '" + source + "' not found"));
         String text = "INGEST INTO " + target.name();
-        access.check(principal, new PlannedStatement.Push(target.name(), List.of(), List.of(), 0), text);
+        access.check(principal, new PlannedStatement.Push(target.name(), List.of(), List.of(), List.of()), text);
         RunningStatements.Running r = running.start(owner, "push", text, QueryControl.none());
         try {
             return pushes.ingest(target.name(), columns, rows);

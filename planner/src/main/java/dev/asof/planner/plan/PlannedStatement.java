@@ -367,14 +367,20 @@ public sealed interface PlannedStatement {
      * @param columns for each value position of a row, the index of the column it fills in
      *     {@code Source.pushedColumns()}; columns not named are NULL
      * @param rows the rows as written, each value a literal or a parameter
-     * @param parameterCount number of {@code ?} markers
+     * @param parameterTypes for each {@code ?} marker in order, the type of the column it fills
      */
-    record Push(String source, List<Integer> columns, List<List<PushValue>> rows, int parameterCount)
-            implements PlannedStatement {
+    record Push(String source, List<Integer> columns, List<List<PushValue>> rows,
+            List<java.sql.JDBCType> parameterTypes) implements PlannedStatement {
         public Push {
             requireNonNull(source, "source");
             columns = List.copyOf(columns);
             rows = rows.stream().map(List::copyOf).toList();
+            parameterTypes = List.copyOf(parameterTypes);
+        }
+
+        @Override
+        public int parameterCount() {
+            return parameterTypes.size();
         }
 
         @Override

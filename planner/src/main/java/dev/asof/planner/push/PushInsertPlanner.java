@@ -94,7 +94,16 @@ public final class PushInsertPlanner {
             }
             rows.add(row);
         }
-        return new PlannedStatement.Push(source.name(), targets, rows, QueryPlanner.parameterCount(insert));
+        java.sql.JDBCType[] types = new java.sql.JDBCType[QueryPlanner.parameterCount(insert)];
+        java.util.Arrays.fill(types, java.sql.JDBCType.OTHER);
+        for (List<PushValue> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                if (row.get(i) instanceof PushValue.Parameter p) {
+                    types[p.index()] = declared.get(targets.get(i)).jdbcType();
+                }
+            }
+        }
+        return new PlannedStatement.Push(source.name(), targets, rows, List.of(types));
     }
 
     private static int indexOf(List<String> names, String name) {
