@@ -278,6 +278,28 @@ class AsofParserTest {
                 + " EVENT TIME \"updated_at\"");
     }
 
+    @Test
+    void createPushSource() {
+        SqlCreateSource s = parse("CREATE SOURCE clicks (user_id BIGINT, ts TIMESTAMP, amount DOUBLE, key VARCHAR)"
+            + " EVENT TIME ts PUSH IDEMPOTENCY KEY key", SqlCreateSource.class);
+        assertThat(s.table()).isNull();
+        assertThat(s.filePath()).isNull();
+        assertThat(s.pushColumns()).extracting(c -> c.name().getSimple()).containsExactly("user_id", "ts", "amount", "key");
+        assertThat(s.eventTime().getSimple()).isEqualTo("ts");
+        assertThat(s.idempotencyKey().getSimple()).isEqualTo("key");
+        assertThat(roundTrip("CREATE SOURCE clicks (user_id BIGINT, ts TIMESTAMP) EVENT TIME ts PUSH"))
+            .isEqualTo("CREATE SOURCE \"clicks\" (\"user_id\" BIGINT, \"ts\" TIMESTAMP) EVENT TIME \"ts\" PUSH");
+        // PUSH and IDEMPOTENCY stay usable as names.
+        parse("SELECT push, idempotency FROM t", org.apache.calcite.sql.SqlSelect.class);
+    }
+
+    @Test
+    void pushSourceWithoutPushIsAPositionedSyntaxError() {
+        assertThatThrownBy(() -> AsofParser.parse("CREATE SOURCE clicks (user_id BIGINT, ts TIMESTAMP) EVENT TIME ts"))
+            .isInstanceOf(AsofException.class)
+            .hasMessageContaining("line 1, column");
+    }
+
     // ---------------------------------------------------------------- CREATE FEATURE VIEW
 
     @Test
