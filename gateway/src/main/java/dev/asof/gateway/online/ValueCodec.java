@@ -16,9 +16,9 @@ import java.time.ZoneOffset;
 /**
  * Writes and reads feature values in online records: a tag byte then the value, so a lookup gives
  * back exactly the Java value (and class) the warehouse produced at materialization, the forms
- * {@code RowCursor} promises.
+ * {@code RowCursor} promises. The push write-ahead log stores pushed values with it too.
  */
-final class ValueCodec {
+public final class ValueCodec {
     private static final int NULL = 0;
     private static final int LONG = 1;
     private static final int INT = 2;
@@ -37,7 +37,8 @@ final class ValueCodec {
 
     private ValueCodec() {}
 
-    static void write(DataOutputStream out, Object value) throws IOException {
+    /** Writes {@code value} (null or a {@code RowCursor} form) with its tag. */
+    public static void write(DataOutputStream out, Object value) throws IOException {
         if (value == null) {
             out.writeByte(NULL);
         } else if (value instanceof Long v) {
@@ -91,7 +92,8 @@ final class ValueCodec {
         }
     }
 
-    static Object read(DataInputStream in) throws IOException {
+    /** Reads a value {@link #write} wrote, as the same class. */
+    public static Object read(DataInputStream in) throws IOException {
         int tag = in.readUnsignedByte();
         return switch (tag) {
             case NULL -> null;
