@@ -72,7 +72,17 @@ public enum ErrorCode {
      */
     TOO_MANY_STATEMENTS(21, "53000"),
     /** The connection to the warehouse broke while the statement ran or started (SQLSTATE class 08). */
-    CONNECTION_LOST(22, "08006");
+    CONNECTION_LOST(22, "08006"),
+    /**
+     * A number in a statement is outside the range its setting allows (e.g. LOG SAMPLE above 1, a
+     * DRIFT THRESHOLD of 0): numeric value out of range.
+     */
+    VALUE_OUT_OF_RANGE(35, "22003"),
+    /**
+     * What a statement needs is not there yet, e.g. VALIDATE of a view none of whose lookups were
+     * logged (object not in prerequisite state); the message says what to do first.
+     */
+    PREREQUISITE_MISSING(36, "55000");
 
     private final int code;
     private final String sqlState;
