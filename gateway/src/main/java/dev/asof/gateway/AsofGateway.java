@@ -13,12 +13,15 @@ import dev.asof.gateway.endpoint.ProtocolEndpoint;
 import dev.asof.gateway.endpoint.ProtocolEndpointFactory;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.online.OnlineServing;
+import dev.asof.gateway.quality.FeatureLog;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.security.SourceDirectories;
 import dev.asof.gateway.server.avatica.AvaticaEndpoint;
 import dev.asof.spi.ConnectorContext;
 import dev.asof.spi.online.OnlineStore;
 import dev.asof.spi.warehouse.WarehouseConnector;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -58,10 +61,12 @@ public final class AsofGateway implements AutoCloseable {
     private final AdminBootstrap.Outcome admin;
     /** Enforces the statement limit ({@link GatewayConfig.Timeouts#statement}); null without one. */
     private final ScheduledExecutorService statementLimit;
+    private final MeterRegistry meters;
 
     private AsofGateway(GatewayConfig config, Registry registry, WarehouseConnector warehouse, OnlineServing online,
             StatementExecutor executor, AvaticaEndpoint jdbcEndpoint, List<ProtocolEndpoint> endpoints, AuditLog audit,
-            AdminBootstrap.Outcome admin, ScheduledExecutorService statementLimit) {
+            AdminBootstrap.Outcome admin, ScheduledExecutorService statementLimit, MeterRegistry meters) {
+        this.meters = meters;
         this.statementLimit = statementLimit;
         this.audit = audit;
         this.admin = admin;
@@ -103,6 +108,7 @@ public final class AsofGateway implements AutoCloseable {
         Connectors.Selection selection = Connectors.installed().select(config);
         ConnectorContext context = new ConnectorContext(config.dataDir(), Runtime.getRuntime().availableProcessors());
         Registry registry = Registry.open(config.dataDir());
+        MeterRegistry meters = new SimpleMeterRegistry();
         AuditLog audit = null;
         WarehouseConnector warehouse = null;
         OnlineServing online = null;
@@ -115,7 +121,9 @@ public final class AsofGateway implements AutoCloseable {
             Authenticator authenticator = new Authenticator(registry.users(), hasher, audit, config.clock());
             warehouse = selection.openWarehouse(context);
             OnlineStore store = onlineStore.apply(selection.openOnlineStore(context));
-            online = new OnlineServing(store, registry, warehouse, warehouse.dialect(), config.clock());
+            // Micrometer's in-memory registry until the metrics endpoint brings its Prometheus one.
+            online = new OnlineServing(store, registry, warehouse, warehouse.dialect(), config.clock(),
+                    new FeatureLog(warehouse, registry, meters));
             StatementExecutor executor = new StatementExecutor(registry, warehouse, online, config.metadataTtl(),
                     new UserAdministration(registry.users(), hasher, audit, config.clock(), authenticator::forget),
                     audit, config.clock(),
@@ -135,7 +143,7 @@ public final class AsofGateway implements AutoCloseable {
                 throw e;
             }
             return new AsofGateway(config, registry, warehouse, online, executor, endpoint, others, audit, admin,
-                    enforceStatementLimit(executor, config.timeouts()));
+                    enforceStatementLimit(executor, config.timeouts()), meters);
         } catch (RuntimeException e) {
             if (online != null) {
                 online.close();
@@ -208,6 +216,11 @@ public final class AsofGateway implements AutoCloseable {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /** The gateway's metrics (served-feature log counters, skew and drift gauges). */
+    public MeterRegistry meters() {
+        return meters;
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.asof.gateway.metadata.MetadataListing;
 import dev.asof.gateway.metadata.UploadSchemas;
 import dev.asof.gateway.metadata.WarehouseMetadataCache;
 import dev.asof.gateway.online.OnlineServing;
+import dev.asof.gateway.quality.FeatureQuality;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.security.AccessControl;
 import dev.asof.gateway.security.GrantAdministration;
@@ -78,6 +79,7 @@ public final class StatementExecutor {
     private final SecurityAudit audit;
     private final SourceDirectories sourceDirectories;
     private final WarehouseAdmission admission;
+    private final FeatureQuality quality;
 
     /**
      * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration, UserAdministration)}
@@ -136,6 +138,7 @@ public final class StatementExecutor {
         this.systemTables = new SystemTableQueries(registry, online.storeName(), running);
         this.metadataCache = new WarehouseMetadataCache(warehouse, metadataTtl);
         this.sourceDrift = new SourceDrift(warehouse, metadataCache);
+        this.quality = new FeatureQuality(registry, online.featureLog(), metadataCache::invalidate, clock);
     }
 
     public Registry registry() {
@@ -366,6 +369,11 @@ public final class StatementExecutor {
         @Override
         public String visit(PlannedStatement.Kill statement) {
             return "kill";
+        }
+
+        @Override
+        public String visit(PlannedStatement.FeatureQuality statement) {
+            return statement.statement().changesSettings() ? "ddl" : "offline";
         }
     };
 
@@ -623,8 +631,17 @@ public final class StatementExecutor {
         public StatementResult visit(PlannedStatement.CreateFeatureView c) {
             List<ColumnMetadata> types = warehouse.describeQuery(c.describeSql());
             FeatureView view = new DefinitionPlanner(catalog(), dialect).featureView(c.draft(), types);
-            registry.create(view, c.ifNotExists());
+            if (registry.create(view, c.ifNotExists())) {
+                c.logSample().ifPresent(fraction -> quality.setLogSample(view.name(), fraction));
+            }
             return new StatementResult.UpdateCount(0);
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.FeatureQuality q) {
+            return quality.execute(q.statement(), StatementExecutor.this::catalog, warehouse, control)
+                    .<StatementResult>map(r -> new StatementResult.Rows(new ListCursor(r.columns(), r.rows())))
+                    .orElseGet(() -> new StatementResult.UpdateCount(0));
         }
 
         @Override
