@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * sampled); {@link #offer} puts the record in a bounded queue ({@value #QUEUE_CAPACITY} records)
  * and returns at once. When the queue is full the record is dropped and counted
  * ({@code asof.feature.log.dropped}, in Prometheus {@code asof_feature_log_dropped_total}). One
- * background thread writes what is queued in batches of up to {@value #BATCH_ROWS} rows; a batch
+ * background thread writes what is queued in batches of up to {@value #BATCH_ROWS} rows, waiting
+ * up to 200 ms after a batch's first row for more; a batch
  * the warehouse refuses is counted ({@code asof.feature.log.failed}) and not retried.
  */
 public final class FeatureLog implements AutoCloseable {
@@ -40,6 +41,9 @@ public final class FeatureLog implements AutoCloseable {
 
     /** Rows per bulk load at most. */
     static final int BATCH_ROWS = 1_000;
+
+    /** How long the writer waits for more rows after the first of a batch. */
+    static final Duration LINGER = Duration.ofMillis(200);
 
     private static final Logger LOG = LoggerFactory.getLogger(FeatureLog.class);
 
@@ -147,7 +151,20 @@ public final class FeatureLog implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, BATCH_ROWS - 1);
+                // Linger a little: fewer, larger bulk loads cost the warehouse (and the CPU the
+                // lookups share) far less than one per sampled lookup.
+                long until = System.nanoTime() + LINGER.toNanos();
+                while (batch.size() < BATCH_ROWS && !closed) {
+                    queue.drainTo(batch, BATCH_ROWS - batch.size());
+                    long left = until - System.nanoTime();
+                    if (left <= 0 || batch.size() >= BATCH_ROWS) {
+                        break;
+                    }
+                    LoggedLookup next = queue.poll(left, TimeUnit.NANOSECONDS);
+                    if (next != null) {
+                        batch.add(next);
+                    }
+                }
                 write(batch);
             } catch (InterruptedException e) {
                 if (!closed) {

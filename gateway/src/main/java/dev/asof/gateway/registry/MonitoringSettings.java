@@ -96,9 +96,11 @@ public final class MonitoringSettings {
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT object_id, log_sample, drift_threshold FROM asof_view_monitoring")) {
             while (rs.next()) {
+                double sample = rs.getDouble(2);
                 double threshold = rs.getDouble(3);
-                loaded.put(rs.getLong(1), new ViewSettings(rs.getDouble(2),
-                        rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(threshold)));
+                boolean noThreshold = rs.wasNull(); // of the column read last
+                loaded.put(rs.getLong(1), new ViewSettings(sample,
+                        noThreshold ? OptionalDouble.empty() : OptionalDouble.of(threshold)));
             }
         }
         snapshot = Map.copyOf(loaded);
