@@ -585,7 +585,7 @@ SqlNode SqlValidateFeatureView() :
     [ <FROM> from = Expression(ExprContext.ACCEPT_NON_QUERY) ]
     [ <TO> to = Expression(ExprContext.ACCEPT_NON_QUERY) ]
     {
-        return new SqlValidateFeatureView(s.end(this), name, from, to);
+        return new SqlCheckFeatureView(s.end(this), SqlCheckFeatureView.Check.VALIDATE, name, from, to);
     }
 }
 
@@ -613,6 +613,8 @@ SqlNode SqlAnalyzeFeatureView() :
         [ <TO> to = Expression(ExprContext.ACCEPT_NON_QUERY) ]
     ]
     {
-        return new SqlAnalyzeFeatureView(s.end(this), name, drift, asOf, from, to);
+        return drift
+            ? new SqlCheckFeatureView(s.end(this), SqlCheckFeatureView.Check.DRIFT, name, from, to)
+            : new SqlCheckFeatureView(s.end(this), SqlCheckFeatureView.Check.ANALYZE, name, null, asOf);
     }
 }

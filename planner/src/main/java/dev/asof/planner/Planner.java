@@ -24,8 +24,7 @@ import dev.asof.planner.parser.SqlExplainQuery;
 import dev.asof.planner.parser.SqlMaterialize;
 import dev.asof.planner.parser.SqlShowObjects;
 import dev.asof.planner.parser.SqlAlterFeatureView;
-import dev.asof.planner.parser.SqlAnalyzeFeatureView;
-import dev.asof.planner.parser.SqlValidateFeatureView;
+import dev.asof.planner.parser.SqlCheckFeatureView;
 import dev.asof.planner.quality.QualityPlanner;
 import dev.asof.planner.parser.StatementText;
 import dev.asof.planner.plan.PlannedStatement;
@@ -147,8 +146,7 @@ public final class Planner {
         if (node instanceof SqlMaterialize n) {
             return materialize(n);
         }
-        if (node instanceof SqlAlterFeatureView || node instanceof SqlValidateFeatureView
-                || node instanceof SqlAnalyzeFeatureView) {
+        if (node instanceof SqlAlterFeatureView || node instanceof SqlCheckFeatureView) {
             return new PlannedStatement.FeatureQuality(new QualityPlanner(catalog).plan(node));
         }
         if (node instanceof dev.asof.planner.parser.SqlAlterSourceRefresh n) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.TestStatements;
 import dev.asof.gateway.TestUsers;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
@@ -224,34 +225,18 @@ class ServedFeatureSkewTest {
     }
 
     private static void run(StatementExecutor executor, String sql) {
-        run(executor, Principal.GATEWAY, sql);
+        TestStatements.run(executor, Principal.GATEWAY, sql);
     }
 
     private static void run(StatementExecutor executor, Principal who, String sql) {
-        StatementResult r = executor.execute(who, executor.prepare(who, sql), List.of(), QueryControl.none());
-        if (r instanceof StatementResult.Rows rows) {
-            rows.cursor().close();
-        }
+        TestStatements.run(executor, who, sql);
     }
 
     private static List<List<Object>> rows(StatementExecutor executor, String sql, Object... parameters) {
-        return rows(executor, Principal.GATEWAY, sql, parameters);
+        return TestStatements.rows(executor, Principal.GATEWAY, sql, parameters);
     }
 
     private static List<List<Object>> rows(StatementExecutor executor, Principal who, String sql, Object... parameters) {
-        var prepared = executor.prepare(who, sql);
-        List<Object> params = prepared.parameterCount() == 0 ? List.of() : Arrays.asList(parameters);
-        StatementResult r = executor.execute(who, prepared, params, QueryControl.none());
-        List<List<Object>> out = new ArrayList<>();
-        try (RowCursor c = ((StatementResult.Rows) r).cursor()) {
-            while (c.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 0; i < c.columns().size(); i++) {
-                    row.add(c.value(i));
-                }
-                out.add(row);
-            }
-        }
-        return out;
+        return TestStatements.rows(executor, who, sql, parameters);
     }
 }

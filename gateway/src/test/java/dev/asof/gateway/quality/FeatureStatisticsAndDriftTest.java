@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.gateway.TestStatements;
 import dev.asof.gateway.TestUsers;
+import dev.asof.gateway.session.Principal;
 import dev.asof.gateway.execution.StatementExecutor;
-import dev.asof.gateway.execution.StatementResult;
-import dev.asof.spi.RowCursor;
-import dev.asof.spi.warehouse.QueryControl;
 import io.micrometer.core.instrument.Gauge;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,24 +171,10 @@ class FeatureStatisticsAndDriftTest {
     }
 
     private void run(String sql) {
-        StatementResult r = executor.execute(executor.prepare(sql), List.of(), QueryControl.none());
-        if (r instanceof StatementResult.Rows rows) {
-            rows.cursor().close();
-        }
+        TestStatements.run(executor, Principal.GATEWAY, sql);
     }
 
     private List<List<Object>> rows(String sql) {
-        StatementResult r = executor.execute(executor.prepare(sql), List.of(), QueryControl.none());
-        List<List<Object>> out = new ArrayList<>();
-        try (RowCursor c = ((StatementResult.Rows) r).cursor()) {
-            while (c.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 0; i < c.columns().size(); i++) {
-                    row.add(c.value(i));
-                }
-                out.add(row);
-            }
-        }
-        return out;
+        return TestStatements.rows(executor, Principal.GATEWAY, sql);
     }
 }

@@ -9,9 +9,8 @@ import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.parser.SqlAlterFeatureView;
-import dev.asof.planner.parser.SqlAnalyzeFeatureView;
+import dev.asof.planner.parser.SqlCheckFeatureView;
 import dev.asof.planner.parser.SqlCreateFeatureView;
-import dev.asof.planner.parser.SqlValidateFeatureView;
 import dev.asof.planner.plan.PlannedStatement;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.validate.NameSuggestions;
@@ -35,7 +34,7 @@ public final class QualityPlanner {
         this.catalog = requireNonNull(catalog, "catalog");
     }
 
-    /** One of {@link SqlAlterFeatureView}, {@link SqlValidateFeatureView}, {@link SqlAnalyzeFeatureView}. */
+    /** A {@link SqlAlterFeatureView} or a {@link SqlCheckFeatureView}. */
     public QualityStatement plan(SqlNode node) {
         if (node instanceof SqlAlterFeatureView a) {
             String view = view(a.name());
@@ -51,22 +50,22 @@ public final class QualityPlanner {
                 }
             };
         }
-        if (node instanceof SqlValidateFeatureView v) {
-            String view = view(v.name());
-            Optional<Instant> from = time(v.from(), "VALIDATE times");
-            Optional<Instant> to = time(v.to(), "VALIDATE times");
-            checkOrder(from, to, v.from(), "VALIDATE");
-            return new QualityStatement.Validate(view, from, to);
-        }
-        SqlAnalyzeFeatureView a = (SqlAnalyzeFeatureView) node;
-        String view = view(a.name());
-        if (!a.drift()) {
-            return new QualityStatement.Analyze(view, time(a.asOf(), "ANALYZE times"));
-        }
-        Instant baseline = time(a.from(), "ANALYZE times").orElseThrow();
-        Optional<Instant> current = time(a.to(), "ANALYZE times");
-        checkOrder(Optional.of(baseline), current, a.from(), "ANALYZE … DRIFT");
-        return new QualityStatement.Drift(view, baseline, current);
+        SqlCheckFeatureView c = (SqlCheckFeatureView) node;
+        String view = view(c.name());
+        String what = c.check() == SqlCheckFeatureView.Check.VALIDATE ? "VALIDATE" : "ANALYZE";
+        Optional<Instant> from = time(c.from(), what + " times");
+        Optional<Instant> to = time(c.to(), what + " times");
+        return switch (c.check()) {
+            case VALIDATE -> {
+                checkOrder(from, to, c.from(), "VALIDATE");
+                yield new QualityStatement.Validate(view, from, to);
+            }
+            case ANALYZE -> new QualityStatement.Analyze(view, to);
+            case DRIFT -> {
+                checkOrder(from, to, c.from(), "ANALYZE … DRIFT");
+                yield new QualityStatement.Drift(view, from.orElseThrow(), to);
+            }
+        };
     }
 
     /** {@code create} with the fraction of its {@code LOG SAMPLE} clause, when {@code node} has one. */
