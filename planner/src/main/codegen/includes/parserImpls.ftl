@@ -144,7 +144,7 @@ SqlCreate SqlCreateSource(Span s, boolean replace) :
 
 /**
  * One item of a feature view's select list: an expression (including a windowed aggregate)
- * with an optional alias. An alias without AS may not be TTL, HOP or ONLINE, so that those
+ * with an optional alias. An alias without AS may not be TTL, HOP, ONLINE or LOG, so that those
  * words start the clauses that follow the list.
  */
 SqlNode AsofFeatureSelectItem() :
@@ -166,7 +166,8 @@ SqlNode AsofFeatureSelectItem() :
         }
     |
         LOOKAHEAD(SimpleIdentifier(), {
-            getToken(1).kind != TTL && getToken(1).kind != HOP && getToken(1).kind != ONLINE })
+            getToken(1).kind != TTL && getToken(1).kind != HOP && getToken(1).kind != ONLINE
+            && getToken(1).kind != LOG })
         id = SimpleIdentifier()
         {
             return SqlStdOperatorTable.AS.createCall(Span.of(e).end(this), e, id);
@@ -228,7 +229,7 @@ SqlNodeList AsofFeatureSelectList() :
 /**
  * CREATE FEATURE VIEW [ IF NOT EXISTS ] name ENTITY entity FROM source
  *   AS SELECT item [, item ]*
- *   [ TTL interval ] [ HOP interval ] [ ONLINE ]
+ *   [ TTL interval ] [ HOP interval ] [ ONLINE ] [ LOG SAMPLE fraction ]
  */
 SqlCreate SqlCreateFeatureView(Span s, boolean replace) :
 {
@@ -240,6 +241,7 @@ SqlCreate SqlCreateFeatureView(Span s, boolean replace) :
     SqlLiteral ttl = null;
     SqlLiteral hop = null;
     boolean online = false;
+    SqlNumericLiteral logSample = null;
 }
 {
     <FEATURE> <VIEW> { AsofParserSupport.checkNoReplace(s, replace, "FEATURE VIEW"); }
@@ -251,11 +253,12 @@ SqlCreate SqlCreateFeatureView(Span s, boolean replace) :
     [ <TTL> ttl = IntervalLiteral() ]
     [ <HOP> hop = IntervalLiteral() ]
     [ <ONLINE> { online = true; } ]
+    [ <LOG> <SAMPLE> logSample = UnsignedNumericLiteral() ]
     {
         return new SqlCreateFeatureView(s.end(this), name, entity, source, selectList,
             AsofParserSupport.dayTimeInterval(ttl, "TTL"),
             AsofParserSupport.dayTimeInterval(hop, "HOP"),
-            online, ifNotExists);
+            online, ifNotExists, logSample);
     }
 }
 
@@ -565,5 +568,79 @@ SqlNode SqlShowGrants() :
     [ <FOR> grantee = SimpleIdentifier() ]
     {
         return new SqlShowGrants(s.end(this), grantee);
+    }
+}
+
+/**
+ * ALTER FEATURE VIEW name SET ( LOG SAMPLE fraction | DRIFT THRESHOLD number ): the view's
+ * monitoring settings, not its definition.
+ */
+SqlNode SqlAlterFeatureView() :
+{
+    final Span s;
+    final SqlIdentifier name;
+    final SqlAlterFeatureView.Setting setting;
+    final SqlNumericLiteral value;
+}
+{
+    <ALTER> { s = span(); } <FEATURE> <VIEW>
+    name = SimpleIdentifier()
+    <SET>
+    (
+        <LOG> <SAMPLE> { setting = SqlAlterFeatureView.Setting.LOG_SAMPLE; }
+    |
+        <DRIFT> <THRESHOLD> { setting = SqlAlterFeatureView.Setting.DRIFT_THRESHOLD; }
+    )
+    value = UnsignedNumericLiteral()
+    {
+        return new SqlAlterFeatureView(s.end(this), name, setting, value);
+    }
+}
+
+/** VALIDATE FEATURE VIEW name [ FROM expression ] [ TO expression ] */
+SqlNode SqlValidateFeatureView() :
+{
+    final Span s;
+    final SqlIdentifier name;
+    SqlNode from = null;
+    SqlNode to = null;
+}
+{
+    <VALIDATE> { s = span(); } <FEATURE> <VIEW>
+    name = SimpleIdentifier()
+    [ <FROM> from = Expression(ExprContext.ACCEPT_NON_QUERY) ]
+    [ <TO> to = Expression(ExprContext.ACCEPT_NON_QUERY) ]
+    {
+        return new SqlCheckFeatureView(s.end(this), SqlCheckFeatureView.Check.VALIDATE, name, from, to);
+    }
+}
+
+/**
+ * ANALYZE FEATURE VIEW name [ AS OF expression ]
+ * | ANALYZE FEATURE VIEW name DRIFT FROM expression [ TO expression ]
+ */
+SqlNode SqlAnalyzeFeatureView() :
+{
+    final Span s;
+    final SqlIdentifier name;
+    SqlNode asOf = null;
+    SqlNode from = null;
+    SqlNode to = null;
+    boolean drift = false;
+}
+{
+    <ANALYZE> { s = span(); } <FEATURE> <VIEW>
+    name = SimpleIdentifier()
+    [
+        <AS> <OF> asOf = Expression(ExprContext.ACCEPT_NON_QUERY)
+    |
+        <DRIFT> { drift = true; }
+        <FROM> from = Expression(ExprContext.ACCEPT_NON_QUERY)
+        [ <TO> to = Expression(ExprContext.ACCEPT_NON_QUERY) ]
+    ]
+    {
+        return drift
+            ? new SqlCheckFeatureView(s.end(this), SqlCheckFeatureView.Check.DRIFT, name, from, to)
+            : new SqlCheckFeatureView(s.end(this), SqlCheckFeatureView.Check.ANALYZE, name, null, asOf);
     }
 }

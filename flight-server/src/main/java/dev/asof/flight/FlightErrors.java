@@ -45,6 +45,8 @@ final class FlightErrors {
             case AUTHENTICATION_REQUIRED, AUTHENTICATION_FAILED -> CallStatus.UNAUTHENTICATED;
             case TOO_MANY_STATEMENTS -> CallStatus.RESOURCE_EXHAUSTED;
             case CONNECTION_LOST -> CallStatus.UNAVAILABLE;
+            // Flight has no FAILED_PRECONDITION: a statement that needs something done first is an invalid argument.
+            case VALUE_OUT_OF_RANGE, PREREQUISITE_MISSING -> CallStatus.INVALID_ARGUMENT;
         };
         ErrorFlightMetadata metadata = new ErrorFlightMetadata();
         metadata.insert(SQLSTATE_KEY, error.code().sqlState());

@@ -15,12 +15,15 @@ import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.push.PushIngest;
 import dev.asof.gateway.push.PushListener;
+import dev.asof.gateway.quality.FeatureLog;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.security.SourceDirectories;
 import dev.asof.gateway.server.avatica.AvaticaEndpoint;
 import dev.asof.spi.ConnectorContext;
 import dev.asof.spi.online.OnlineStore;
 import dev.asof.spi.warehouse.WarehouseConnector;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -64,13 +67,15 @@ public final class AsofGateway implements AutoCloseable {
     /** Push sources' write-ahead log and warehouse appender. */
     private final PushIngest push;
     private final List<PushListener> pushListeners;
+    private final MeterRegistry meters;
 
     private AsofGateway(GatewayConfig config, Registry registry, WarehouseConnector warehouse, OnlineServing online,
             StatementExecutor executor, AvaticaEndpoint jdbcEndpoint, List<ProtocolEndpoint> endpoints, AuditLog audit,
             AdminBootstrap.Outcome admin, ScheduledExecutorService statementLimit, PushIngest push,
-            List<PushListener> pushListeners) {
+            List<PushListener> pushListeners, MeterRegistry meters) {
         this.push = push;
         this.pushListeners = pushListeners;
+        this.meters = meters;
         this.statementLimit = statementLimit;
         this.audit = audit;
         this.admin = admin;
@@ -112,6 +117,7 @@ public final class AsofGateway implements AutoCloseable {
         Connectors.Selection selection = Connectors.installed().select(config);
         ConnectorContext context = new ConnectorContext(config.dataDir(), Runtime.getRuntime().availableProcessors());
         Registry registry = Registry.open(config.dataDir());
+        MeterRegistry meters = new SimpleMeterRegistry();
         AuditLog audit = null;
         WarehouseConnector warehouse = null;
         OnlineServing online = null;
@@ -126,7 +132,9 @@ public final class AsofGateway implements AutoCloseable {
             Authenticator authenticator = new Authenticator(registry.users(), hasher, audit, config.clock());
             warehouse = selection.openWarehouse(context);
             OnlineStore store = onlineStore.apply(selection.openOnlineStore(context));
-            online = new OnlineServing(store, registry, warehouse, warehouse.dialect(), config.clock());
+            // Micrometer's in-memory registry until the metrics endpoint brings its Prometheus one.
+            online = new OnlineServing(store, registry, warehouse, warehouse.dialect(), config.clock(),
+                    new FeatureLog(warehouse, registry, meters));
             StatementExecutor executor = new StatementExecutor(registry, warehouse, online, config.metadataTtl(),
                     new UserAdministration(registry.users(), hasher, audit, config.clock(), authenticator::forget),
                     audit, config.clock(),
@@ -151,7 +159,7 @@ public final class AsofGateway implements AutoCloseable {
                 throw e;
             }
             return new AsofGateway(config, registry, warehouse, online, executor, endpoint, others, audit, admin,
-                    enforceStatementLimit(executor, config.timeouts()), push, pushListeners);
+                    enforceStatementLimit(executor, config.timeouts()), push, pushListeners, meters);
         } catch (RuntimeException e) {
             if (push != null) {
                 push.close();
@@ -240,6 +248,11 @@ public final class AsofGateway implements AutoCloseable {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /** The gateway's metrics (served-feature log counters, skew and drift gauges). */
+    public MeterRegistry meters() {
+        return meters;
     }
 
     @Override

@@ -27,6 +27,9 @@ import dev.asof.planner.parser.SqlDropObject;
 import dev.asof.planner.parser.SqlExplainQuery;
 import dev.asof.planner.parser.SqlMaterialize;
 import dev.asof.planner.parser.SqlShowObjects;
+import dev.asof.planner.parser.SqlAlterFeatureView;
+import dev.asof.planner.parser.SqlCheckFeatureView;
+import dev.asof.planner.quality.QualityPlanner;
 import dev.asof.planner.parser.StatementText;
 import dev.asof.planner.plan.PlannedStatement;
 import dev.asof.spi.warehouse.EngineDialect;
@@ -147,7 +150,7 @@ public final class Planner {
         }
         if (node instanceof SqlCreateFeatureView n) {
             checkIntervals(n);
-            return definitions.featureView(n);
+            return QualityPlanner.withLogSample(definitions.featureView(n), n);
         }
         if (node instanceof SqlDropObject n) {
             return new PlannedStatement.Drop(n.kind(), n.name().getSimple(), n.ifExists());
@@ -171,6 +174,9 @@ public final class Planner {
         }
         if (node instanceof SqlMaterialize n) {
             return materialize(n);
+        }
+        if (node instanceof SqlAlterFeatureView || node instanceof SqlCheckFeatureView) {
+            return new PlannedStatement.FeatureQuality(new QualityPlanner(catalog).plan(node));
         }
         if (node instanceof dev.asof.planner.parser.SqlAlterSourceRefresh n) {
             return new PlannedStatement.AlterSourceRefresh(n.name().getSimple());
@@ -221,8 +227,8 @@ public final class Planner {
             throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(n.name()) + "feature view '" + view.name()
                     + "' is not ONLINE; define it with ONLINE at the end of CREATE FEATURE VIEW to serve it online");
         }
-        Optional<Instant> from = Optional.ofNullable(n.from()).map(Planner::instant);
-        Optional<Instant> to = Optional.ofNullable(n.to()).map(Planner::instant);
+        Optional<Instant> from = Optional.ofNullable(n.from()).map(b -> instant(b, "MATERIALIZE bounds"));
+        Optional<Instant> to = Optional.ofNullable(n.to()).map(b -> instant(b, "MATERIALIZE bounds"));
         if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
             throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(n.from())
                     + "MATERIALIZE FROM " + from.get() + " is after TO " + to.get());
@@ -251,10 +257,13 @@ public final class Planner {
     }
 
     /**
-     * A MATERIALIZE bound: a TIMESTAMP literal (UTC) or a string with an explicit offset. A
-     * malformed one is {@link ErrorCode#INVALID_DATETIME} at its position.
+     * A time written in an asof statement (a MATERIALIZE bound, the times of VALIDATE and ANALYZE):
+     * a TIMESTAMP literal (UTC) or a string with an explicit offset. A malformed one is
+     * {@link ErrorCode#INVALID_DATETIME} at its position.
+     *
+     * @param what how messages name such times, e.g. {@code MATERIALIZE bounds}
      */
-    private static Instant instant(SqlNode node) {
+    public static Instant instant(SqlNode node, String what) {
         if (node instanceof SqlUnknownLiteral unknown && unknown.tag.equalsIgnoreCase("TIMESTAMP")) {
             // The parser leaves typed literals unresolved until validation.
             try {
@@ -279,12 +288,12 @@ public final class Planner {
                 return OffsetDateTime.parse(text.trim().replace(' ', 'T')).toInstant();
             } catch (DateTimeException e) {
                 throw AsofParserSupport.datetimeError(node.getParserPosition(), "invalid timestamp '" + text
-                        + "'; MATERIALIZE bounds are TIMESTAMP literals (UTC), e.g. TIMESTAMP '2025-03-01 00:00:00', "
+                        + "'; " + what + " are TIMESTAMP literals (UTC), e.g. TIMESTAMP '2025-03-01 00:00:00', "
                         + "or strings with an offset, e.g. '2025-03-01T00:00:00+01:00'");
             }
         }
         throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(node)
-                + "MATERIALIZE bounds are TIMESTAMP literals (UTC), e.g. TIMESTAMP '2025-03-01 00:00:00', "
+                + what + " are TIMESTAMP literals (UTC), e.g. TIMESTAMP '2025-03-01 00:00:00', "
                 + "or strings with an offset, e.g. '2025-03-01T00:00:00+01:00'");
     }
 
@@ -308,6 +317,8 @@ public final class Planner {
                     || second.equals("USERS") || second.equals("GRANTS") ? Kind.ASOF : Kind.WAREHOUSE;
             // Grants live in the registry: the warehouse's own GRANT is not reachable through asof.
             case "GRANT", "REVOKE" -> Kind.ASOF;
+            // ANALYZE FEATURE VIEW is asof's; the warehouse's own ANALYZE (statistics) passes through.
+            case "ANALYZE" -> second.equals("FEATURE") ? Kind.ASOF : Kind.WAREHOUSE;
             case "CREATE", "DROP" -> {
                 // CREATE OR REPLACE FEATURE VIEW, DROP /* c */ ENTITY, DROP USER IF EXISTS...: the object word decides.
                 String object = words.stream().skip(1).filter(w -> !MODIFIERS.contains(w)).findFirst().orElse("");
@@ -316,11 +327,12 @@ public final class Planner {
             }
             // ALTER USER (users live in the registry) and ALTER SOURCE … REFRESH are asof's; any
             // other ALTER is the warehouse's.
-            case "ALTER" -> second.equals("USER") || second.equals("SOURCE") ? Kind.ASOF : Kind.WAREHOUSE;
+            case "ALTER" -> second.equals("USER") || second.equals("SOURCE") || second.equals("FEATURE")
+                    ? Kind.ASOF : Kind.WAREHOUSE;
             // The warehouse's own statements; any other first word is a typo asof reports itself.
             case "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY", "SET", "RESET", "USE",
                     "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "CALL", "COMMENT",
-                    "ANALYZE", "VACUUM", "CHECKPOINT", "EXPORT", "IMPORT", "BEGIN", "COMMIT", "ROLLBACK",
+                    "VACUUM", "CHECKPOINT", "EXPORT", "IMPORT", "BEGIN", "COMMIT", "ROLLBACK",
                     "START", "PREPARE", "EXECUTE", "DEALLOCATE", "SUMMARIZE", "FROM", "PIVOT", "UNPIVOT" -> Kind.WAREHOUSE;
             default -> Kind.ASOF;
         };

@@ -71,9 +71,21 @@ public final class QueryPlanner {
 
     public GeneratedQuery plan(SqlNode query) {
         int parameterCount = parameterCount(query);
+        return unparse(rewrite(query), parameterCount);
+    }
+
+    /**
+     * The query validated and rewritten for the warehouse, as a tree (PIT constructs replaced by
+     * plain SQL), for callers that build on it before {@link #unparse}.
+     */
+    public SqlNode rewrite(SqlNode query) {
         QueryValidator validator = new QueryValidator(catalog);
         SqlNode validated = validator.validate(query);
-        SqlNode rewritten = hoistOrderBy(new PitRewriter(catalog, dialect, validator).rewrite(validated));
+        return hoistOrderBy(new PitRewriter(catalog, dialect, validator).rewrite(validated));
+    }
+
+    /** A rewritten tree as the engine's SQL, identifiers quoted. */
+    public GeneratedQuery unparse(SqlNode rewritten, int parameterCount) {
         SqlString sql = rewritten.toSqlString(c -> c.withDialect(dialect.sqlDialect())
                 .withQuoteAllIdentifiers(true)
                 .withAlwaysUseParentheses(false)

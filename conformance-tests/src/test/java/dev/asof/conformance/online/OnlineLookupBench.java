@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * records from the same store instance in the same process. Prints p50, p99, p99.9 and lookups/s.
  */
 class OnlineLookupBench {
-    private static final int KEYS = 10_000;
+    static final int KEYS = 10_000;
     private static final int FEATURES = 50;
     private static final int WARMUP = 20_000;
     private static final int LOOKUPS = 60_000;
@@ -93,7 +93,7 @@ class OnlineLookupBench {
         }
     }
 
-    private static void setUp(Connection c) throws Exception {
+    static void setUp(Connection c) throws Exception {
         StringBuilder columns = new StringBuilder();
         StringBuilder values = new StringBuilder();
         StringBuilder features = new StringBuilder();
@@ -139,7 +139,7 @@ class OnlineLookupBench {
     }
 
     /** Per-lookup latencies (ns) and throughput of the prepared statement, each thread on its own connection. */
-    private static Result jdbc(String url, String sql, int threads, int keys) throws Exception {
+    static Result jdbc(String url, String sql, int threads, int keys) throws Exception {
         return run(threads, () -> {
             Connection c = DriverManager.getConnection(url);
             PreparedStatement ps = c.prepareStatement(sql);
@@ -165,17 +165,17 @@ class OnlineLookupBench {
         });
     }
 
-    private interface Lookup {
+    interface Lookup {
         void lookup(long key) throws Exception;
     }
 
-    private interface LookupFactory {
+    interface LookupFactory {
         Lookup open() throws Exception;
     }
 
-    private record Result(long[] nanos, double perSecond) {}
+    record Result(long[] nanos, double perSecond) {}
 
-    private static Result run(int threads, LookupFactory factory) throws Exception {
+    static Result run(int threads, LookupFactory factory) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Lookup> lookups = new ArrayList<>();
@@ -224,7 +224,7 @@ class OnlineLookupBench {
                 pct(r.nanos, 0.99) / 1e3, pct(r.nanos, 0.999) / 1e3, r.perSecond);
     }
 
-    private static double pct(long[] sorted, double p) {
+    static double pct(long[] sorted, double p) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 

@@ -50,6 +50,12 @@ final class AuditedChanges extends PlannedStatement.DefaultVisitor<Optional<Audi
     }
 
     @Override
+    public Optional<Change> visit(PlannedStatement.FeatureQuality q) {
+        // Settings are changes (who turned logging on); VALIDATE and ANALYZE only read.
+        return q.statement().changesSettings() ? change("alter_feature_view", q.statement().toString()) : Optional.empty();
+    }
+
+    @Override
     public Optional<Change> visit(PlannedStatement.CreateRole c) {
         return change("create_role", "role '" + c.name() + "'");
     }

@@ -75,6 +75,11 @@ final class ResultColumns extends PlannedStatement.DefaultVisitor<Optional<List<
     }
 
     @Override
+    public Optional<List<ColumnMetadata>> visit(PlannedStatement.FeatureQuality q) {
+        return dev.asof.gateway.quality.FeatureQuality.columns(q.statement());
+    }
+
+    @Override
     public Optional<List<ColumnMetadata>> visit(PlannedStatement.ShowGrants s) {
         return Optional.of(dev.asof.gateway.security.GrantAdministration.COLUMNS);
     }

@@ -16,6 +16,7 @@ import dev.asof.gateway.metadata.WarehouseMetadataCache;
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.push.PushIngest;
 import dev.asof.gateway.push.PushStatements;
+import dev.asof.gateway.quality.FeatureQuality;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.security.AccessControl;
 import dev.asof.gateway.security.GrantAdministration;
@@ -82,6 +83,7 @@ public final class StatementExecutor {
     private final WarehouseAdmission admission;
     private volatile PushIngest pushIngest;
     private final PushStatements pushes;
+    private final FeatureQuality quality;
 
     /**
      * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration, UserAdministration)}
@@ -141,6 +143,7 @@ public final class StatementExecutor {
         this.metadataCache = new WarehouseMetadataCache(warehouse, metadataTtl);
         this.sourceDrift = new SourceDrift(warehouse, metadataCache);
         this.pushes = new PushStatements(registry, () -> Optional.ofNullable(pushIngest));
+        this.quality = new FeatureQuality(registry, online.featureLog(), metadataCache::invalidate, clock);
     }
 
     /** Lets push sources be created and pushed to, through {@code ingest} (the gateway's, started at its start). */
@@ -442,6 +445,11 @@ public final class StatementExecutor {
         public String visit(PlannedStatement.Push statement) {
             return "push";
         }
+
+        @Override
+        public String visit(PlannedStatement.FeatureQuality statement) {
+            return statement.statement().changesSettings() ? "ddl" : "offline";
+        }
     };
 
     /**
@@ -711,8 +719,17 @@ public final class StatementExecutor {
         public StatementResult visit(PlannedStatement.CreateFeatureView c) {
             List<ColumnMetadata> types = warehouse.describeQuery(c.describeSql());
             FeatureView view = new DefinitionPlanner(catalog(), dialect).featureView(c.draft(), types);
-            registry.create(view, c.ifNotExists());
+            if (registry.create(view, c.ifNotExists())) {
+                c.logSample().ifPresent(fraction -> quality.setLogSample(view.name(), fraction));
+            }
             return new StatementResult.UpdateCount(0);
+        }
+
+        @Override
+        public StatementResult visit(PlannedStatement.FeatureQuality q) {
+            return quality.execute(q.statement(), StatementExecutor.this::catalog, warehouse, control)
+                    .<StatementResult>map(r -> new StatementResult.Rows(new ListCursor(r.columns(), r.rows())))
+                    .orElseGet(() -> new StatementResult.UpdateCount(0));
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.asof.gateway.online;
 
+import dev.asof.gateway.quality.FeatureLog;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.FeatureView;
@@ -29,8 +30,10 @@ final class LookupExecutor {
     private final OnlineState state;
     private final Registry registry;
     private final Clock clock;
+    private final FeatureLog log;
 
-    LookupExecutor(OnlineStore store, OnlineState state, Registry registry, Clock clock) {
+    LookupExecutor(OnlineStore store, OnlineState state, Registry registry, Clock clock, FeatureLog log) {
+        this.log = log;
         this.store = store;
         this.state = state;
         this.registry = registry;
@@ -77,6 +80,11 @@ final class LookupExecutor {
             }
             if (!keep) {
                 continue;
+            }
+            for (int v = 0; v < views.size(); v++) {
+                if (values.get(v) != null && log.sampled(viewIds[v])) { // served-feature logging (LOG SAMPLE)
+                    log.offer(views.get(v), viewIds[v], values.get(v), nowMicros);
+                }
             }
             Object[] out = new Object[outputs.size()];
             for (int o = 0; o < out.length; o++) {

@@ -2,7 +2,9 @@ package dev.asof.gateway.online;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.gateway.quality.FeatureLog;
 import dev.asof.gateway.registry.Registry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.plan.LookupPlan;
@@ -24,17 +26,29 @@ public final class OnlineServing implements AutoCloseable {
     private final OnlineStore store;
     private final LookupExecutor lookups;
     private final Materializer materializer;
+    private final FeatureLog featureLog;
+
+    /**
+     * As {@link #OnlineServing(OnlineStore, Registry, WarehouseConnector, EngineDialect, Clock, FeatureLog)}
+     * with a served-feature log of its own whose counters go to a registry nobody reads.
+     */
+    public OnlineServing(OnlineStore store, Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
+            Clock clock) {
+        this(store, registry, warehouse, dialect, clock, new FeatureLog(warehouse, registry, new SimpleMeterRegistry()));
+    }
 
     /**
      * @param clock the time lookups apply the TTL at and MATERIALIZE without TO computes views as
      *     of; the system clock outside tests
+     * @param featureLog where sampled lookups are logged; closed with this
      */
     public OnlineServing(OnlineStore store, Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
-            Clock clock) {
+            Clock clock, FeatureLog featureLog) {
+        this.featureLog = requireNonNull(featureLog, "featureLog");
         this.store = requireNonNull(store, "store");
         registry.materializations().failAbandonedRuns(clock.instant());
         OnlineState state = new OnlineState(registry.materializations());
-        this.lookups = new LookupExecutor(store, state, registry, clock);
+        this.lookups = new LookupExecutor(store, state, registry, clock, featureLog);
         this.materializer = new Materializer(store, state, registry, warehouse, dialect, clock);
     }
 
@@ -69,8 +83,14 @@ public final class OnlineServing implements AutoCloseable {
         return materializer.run(view, catalog, from, to, control);
     }
 
+    /** The served-feature log of the lookups. */
+    public FeatureLog featureLog() {
+        return featureLog;
+    }
+
     @Override
     public void close() {
+        featureLog.close(); // writes what is queued while the warehouse is still open
         store.close();
     }
 }

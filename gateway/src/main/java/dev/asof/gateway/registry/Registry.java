@@ -36,6 +36,7 @@ public final class Registry implements AutoCloseable {
     private final Transactions transactions;
     private final UserStore users;
     private final GrantStore grants;
+    private final MonitoringSettings monitoring;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
 
     /** Definitions and their ids by lower-case name, replaced together. */
@@ -46,6 +47,7 @@ public final class Registry implements AutoCloseable {
         this.transactions = new Transactions(pool);
         this.users = new UserStore(pool, transactions);
         this.grants = new GrantStore(pool, transactions);
+        this.monitoring = new MonitoringSettings(pool, transactions);
         transactions.register(this::reload);
     }
 
@@ -62,6 +64,7 @@ public final class Registry implements AutoCloseable {
         registry.reload();
         registry.users.reload();
         registry.grants.reload();
+        registry.monitoring.reload();
         return registry;
     }
 
@@ -80,6 +83,7 @@ public final class Registry implements AutoCloseable {
             MaterializationLog.createSchema(s);
             UserStore.createSchema(s);
             GrantStore.createSchema(s);
+            MonitoringSettings.createSchema(s);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot initialise the registry: " + e.getMessage(), e);
         }
@@ -109,6 +113,11 @@ public final class Registry implements AutoCloseable {
     /** Roles and grants, in the same database; dropping a definition drops its grants. */
     public GrantStore grants() {
         return grants;
+    }
+
+    /** Feature views' monitoring settings (log sample, drift threshold), in the same database. */
+    public MonitoringSettings monitoring() {
+        return monitoring;
     }
 
     /** Where materialization runs are recorded, in the same database. */

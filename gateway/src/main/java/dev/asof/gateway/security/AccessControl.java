@@ -248,6 +248,22 @@ public final class AccessControl {
             return statement.statement().accept(this);
         }
 
+        /**
+         * Monitoring settings (LOG SAMPLE, DRIFT THRESHOLD) need MATERIALIZE on the view, as they
+         * change how it is served; VALIDATE and ANALYZE read its values and need SELECT on it.
+         */
+        @Override
+        public Optional<Refusal> visit(PlannedStatement.FeatureQuality statement) {
+            String view = statement.statement().view();
+            if (statement.statement().changesSettings()) {
+                return grants.holds(principal.user(), Privilege.MATERIALIZE, Optional.of(SecurableKind.FEATURE_VIEW), view)
+                        ? Optional.empty() : missing(Privilege.MATERIALIZE, "feature view " + view);
+            }
+            Optional<CatalogObject> object = registry.get(view);
+            return object.isPresent() && !mayRead(grants, principal.user(), object.get())
+                    ? missing(Privilege.SELECT, describe(object.get())) : Optional.empty();
+        }
+
         @Override
         public Optional<Refusal> visit(PlannedStatement.CreateEntity statement) {
             return create("create entity " + statement.entity().name());

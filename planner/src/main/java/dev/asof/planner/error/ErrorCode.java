@@ -93,7 +93,16 @@ public enum ErrorCode {
      * The write-ahead log of pushed rows could not be written or synced to disk: the rows of the
      * statement were not acknowledged and are not visible (system error, I/O).
      */
-    PUSH_LOG_FAILED(28, "58030");
+    PUSH_LOG_FAILED(28, "58030"),
+     * A number in a statement is outside the range its setting allows (e.g. LOG SAMPLE above 1, a
+     * DRIFT THRESHOLD of 0): numeric value out of range.
+     */
+    VALUE_OUT_OF_RANGE(35, "22003"),
+    /**
+     * What a statement needs is not there yet, e.g. VALIDATE of a view none of whose lookups were
+     * logged (object not in prerequisite state); the message says what to do first.
+     */
+    PREREQUISITE_MISSING(36, "55000");
 
     private final int code;
     private final String sqlState;

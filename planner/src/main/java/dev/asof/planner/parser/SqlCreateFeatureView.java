@@ -10,6 +10,7 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlSpecialOperator;
 import org.apache.calcite.sql.SqlWriter;
@@ -38,12 +39,22 @@ public final class SqlCreateFeatureView extends SqlCreate {
     private final @Nullable SqlIntervalLiteral ttl;
     private final @Nullable SqlIntervalLiteral hop;
     private final boolean online;
+    private final @Nullable SqlNumericLiteral logSample;
 
     /** Creates a CREATE FEATURE VIEW statement. */
     public SqlCreateFeatureView(SqlParserPos pos, SqlIdentifier name, SqlIdentifier entity,
             SqlIdentifier source, SqlNodeList selectList, @Nullable SqlIntervalLiteral ttl,
             @Nullable SqlIntervalLiteral hop, boolean online, boolean ifNotExists) {
+        this(pos, name, entity, source, selectList, ttl, hop, online, ifNotExists, null);
+    }
+
+    /** Creates a CREATE FEATURE VIEW statement with a {@code LOG SAMPLE} clause ({@code logSample}, or null). */
+    public SqlCreateFeatureView(SqlParserPos pos, SqlIdentifier name, SqlIdentifier entity,
+            SqlIdentifier source, SqlNodeList selectList, @Nullable SqlIntervalLiteral ttl,
+            @Nullable SqlIntervalLiteral hop, boolean online, boolean ifNotExists,
+            @Nullable SqlNumericLiteral logSample) {
         super(OPERATOR, requireNonNull(pos, "pos"), false, ifNotExists);
+        this.logSample = logSample;
         this.name = requireNonNull(name, "name");
         this.entity = requireNonNull(entity, "entity");
         this.source = requireNonNull(source, "source");
@@ -71,6 +82,11 @@ public final class SqlCreateFeatureView extends SqlCreate {
     /** The select items (expressions, possibly wrapped in AS calls). */
     public SqlNodeList selectList() {
         return selectList;
+    }
+
+    /** The fraction of online lookups to log ({@code LOG SAMPLE x}), or null when not given. */
+    public @Nullable SqlNumericLiteral logSample() {
+        return logSample;
     }
 
     /** The TTL interval, or null when none was given. */
@@ -137,6 +153,10 @@ public final class SqlCreateFeatureView extends SqlCreate {
         }
         if (online) {
             writer.keyword("ONLINE");
+        }
+        if (logSample != null) {
+            writer.keyword("LOG SAMPLE");
+            logSample.unparse(writer, 0, 0);
         }
     }
 }

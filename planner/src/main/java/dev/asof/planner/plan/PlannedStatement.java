@@ -9,6 +9,7 @@ import dev.asof.planner.parser.ObjectKind;
 import dev.asof.planner.parser.Privilege;
 import dev.asof.planner.parser.SecurableKind;
 import dev.asof.planner.parser.SqlGrant;
+import dev.asof.planner.quality.QualityStatement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -77,6 +78,8 @@ public sealed interface PlannedStatement {
         R visit(ShowGrants statement);
 
         R visit(Push statement);
+
+        R visit(FeatureQuality statement);
     }
 
     /**
@@ -208,6 +211,11 @@ public sealed interface PlannedStatement {
 
         @Override
         public R visit(Push statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(FeatureQuality statement) {
             return fallback;
         }
     }
@@ -393,7 +401,17 @@ public sealed interface PlannedStatement {
      * CREATE FEATURE VIEW, checked against the catalog; the gateway types its columns by asking the
      * warehouse to describe {@code describeSql}, then builds the view with {@code DefinitionPlanner#featureView}.
      */
-    record CreateFeatureView(FeatureViewDraft draft, String describeSql, boolean ifNotExists) implements PlannedStatement {
+    record CreateFeatureView(FeatureViewDraft draft, String describeSql, boolean ifNotExists,
+            java.util.OptionalDouble logSample) implements PlannedStatement {
+        public CreateFeatureView {
+            requireNonNull(logSample, "logSample");
+        }
+
+        /** Without a {@code LOG SAMPLE} clause. */
+        public CreateFeatureView(FeatureViewDraft draft, String describeSql, boolean ifNotExists) {
+            this(draft, describeSql, ifNotExists, java.util.OptionalDouble.empty());
+        }
+
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.visit(this);
@@ -579,6 +597,21 @@ public sealed interface PlannedStatement {
         public GrantRole {
             requireNonNull(role, "role");
             requireNonNull(user, "user");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
+
+    /**
+     * A monitoring statement on a feature view (ALTER FEATURE VIEW … SET LOG SAMPLE / DRIFT
+     * THRESHOLD, VALIDATE, ANALYZE): one record, its kinds in {@link QualityStatement}.
+     */
+    record FeatureQuality(QualityStatement statement) implements PlannedStatement {
+        public FeatureQuality {
+            requireNonNull(statement, "statement");
         }
 
         @Override

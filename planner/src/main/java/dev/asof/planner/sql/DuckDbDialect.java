@@ -84,6 +84,17 @@ public final class DuckDbDialect implements EngineDialect, AsofJoinDialect {
         return org.apache.calcite.sql.fun.SqlStdOperatorTable.MINUS.createCall(Nodes.POS, instant, Nodes.number(micros));
     }
 
+    /** HyperLogLog. */
+    @Override
+    public SqlNode approxDistinct(SqlNode value) {
+        return Nodes.function("APPROX_COUNT_DISTINCT", value);
+    }
+
+    @Override
+    public SqlNode approxQuantile(SqlNode value, double quantile) {
+        return Nodes.function("APPROX_QUANTILE", value, SqlLiteral.createExactNumeric(new java.math.BigDecimal(Double.toString(quantile)).toPlainString(), Nodes.POS));
+    }
+
     @Override
     public SqlNode argMax(SqlNode value, SqlNode key) {
         // ARG_MAX skips NULL values; a NULL feature in the latest row must stay NULL.

@@ -116,6 +116,17 @@ public final class TrinoDialect implements EngineDialect {
         return millis == 0 ? shifted : Nodes.function("date_add", literal("millisecond"), Nodes.number(-millis), shifted);
     }
 
+    /** HyperLogLog (standard error 2.3%). */
+    @Override
+    public SqlNode approxDistinct(SqlNode value) {
+        return Nodes.function("approx_distinct", value);
+    }
+
+    @Override
+    public SqlNode approxQuantile(SqlNode value, double quantile) {
+        return Nodes.function("approx_percentile", value, SqlLiteral.createExactNumeric(new java.math.BigDecimal(Double.toString(quantile)).toPlainString(), Nodes.POS));
+    }
+
     @Override
     public SqlNode argMax(SqlNode value, SqlNode key) {
         return Nodes.function("max_by", value, key);

@@ -44,6 +44,15 @@ public interface EngineDialect {
     /** Aggregate: the {@code value} of the row with the greatest {@code key}. */
     SqlNode argMax(SqlNode value, SqlNode key);
 
+    /** Aggregate: an estimate of the number of distinct non-null {@code value}s (a sketch where the engine has one). */
+    SqlNode approxDistinct(SqlNode value);
+
+    /**
+     * Aggregate: an estimate of the {@code quantile} (0 to 1) of the non-null values of
+     * {@code value}, a {@code DOUBLE} expression.
+     */
+    SqlNode approxQuantile(SqlNode value, double quantile);
+
     /** A composite sort key compared field by field. */
     SqlNode orderingKey(java.util.List<SqlNode> fields);
 
