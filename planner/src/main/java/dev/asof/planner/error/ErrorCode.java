@@ -94,6 +94,7 @@ public enum ErrorCode {
      * statement were not acknowledged and are not visible (system error, I/O).
      */
     PUSH_LOG_FAILED(28, "58030"),
+    /**
      * A number in a statement is outside the range its setting allows (e.g. LOG SAMPLE above 1, a
      * DRIFT THRESHOLD of 0): numeric value out of range.
      */
