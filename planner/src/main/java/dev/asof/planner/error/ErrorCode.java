@@ -72,7 +72,11 @@ public enum ErrorCode {
      */
     TOO_MANY_STATEMENTS(21, "53000"),
     /** The connection to the warehouse broke while the statement ran or started (SQLSTATE class 08). */
-    CONNECTION_LOST(22, "08006");
+    CONNECTION_LOST(22, "08006"),
+    /** An expression evaluated by asof (an online lookup's request-time expression) divided by zero. */
+    DIVISION_BY_ZERO(31, "22012"),
+    /** An expression evaluated by asof overflowed its numeric type. */
+    NUMERIC_OUT_OF_RANGE(32, "22003");
 
     private final int code;
     private final String sqlState;

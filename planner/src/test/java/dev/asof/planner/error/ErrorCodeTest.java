@@ -22,7 +22,8 @@ class ErrorCodeTest {
                 Map.entry("INSUFFICIENT_PRIVILEGE", "16 42501"), Map.entry("AUTHENTICATION_REQUIRED", "17 28000"),
                 Map.entry("AUTHENTICATION_FAILED", "18 28P01"),
                 Map.entry("NO_SUCH_STATEMENT", "19 08003"), Map.entry("RESULT_EXPIRED", "20 24000"),
-                Map.entry("TOO_MANY_STATEMENTS", "21 53000"), Map.entry("CONNECTION_LOST", "22 08006"));
+                Map.entry("TOO_MANY_STATEMENTS", "21 53000"), Map.entry("CONNECTION_LOST", "22 08006"),
+                Map.entry("DIVISION_BY_ZERO", "31 22012"), Map.entry("NUMERIC_OUT_OF_RANGE", "32 22003"));
         published.forEach((name, expected) -> {
             ErrorCode code = ErrorCode.valueOf(name);
             assertThat(code.code() + " " + code.sqlState()).as(name).isEqualTo(expected);
