@@ -34,7 +34,8 @@ final class FlightErrors {
         AsofException error = ClientErrors.of(e, sql);
         CallStatus status = switch (error.code()) {
             case SYNTAX_ERROR, INVALID_QUERY, PIT_JOIN_REQUIRED, INVALID_PARAMETER, INVALID_DEFINITION, INVALID_SOURCE,
-                    INVALID_DATETIME, STATEMENT_TOO_COMPLEX, DATETIME_OVERFLOW -> CallStatus.INVALID_ARGUMENT;
+                    INVALID_DATETIME, STATEMENT_TOO_COMPLEX, DATETIME_OVERFLOW, DIVISION_BY_ZERO,
+                    NUMERIC_OUT_OF_RANGE -> CallStatus.INVALID_ARGUMENT;
             case UNKNOWN_OBJECT, NO_SUCH_STATEMENT, RESULT_EXPIRED -> CallStatus.NOT_FOUND;
             case ALREADY_EXISTS -> CallStatus.ALREADY_EXISTS;
             case NOT_SUPPORTED -> CallStatus.UNIMPLEMENTED;

@@ -132,7 +132,7 @@ class RequestTimeExpressionTest {
         }
         // Both outcomes were exercised: values and errors (overflow, MOD by zero).
         assertThat(compared).as("compared, errors " + errors).isGreaterThan(300);
-        assertThat(errors).as("errors, compared " + compared).isGreaterThan(5);
+        assertThat(errors).as("errors, compared " + compared).isGreaterThan(2);
     }
 
     @Test
