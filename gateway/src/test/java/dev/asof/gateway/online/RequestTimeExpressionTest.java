@@ -16,6 +16,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
@@ -133,6 +134,39 @@ class RequestTimeExpressionTest {
         // Both outcomes were exercised: values and errors (overflow, MOD by zero).
         assertThat(compared).as("compared, errors " + errors).isGreaterThan(300);
         assertThat(errors).as("errors, compared " + compared).isGreaterThan(2);
+    }
+
+    /**
+     * The same request-time expression in a training extract, with the spine's columns as the
+     * request: each spine row's value equals the online lookup with that row's request values.
+     */
+    @Test
+    void extractWithSpineColumnsAsTheRequestAgreesWithOnlineLookups() {
+        run("CREATE TABLE lake.main.requests (customer_id BIGINT, amount DOUBLE, ts TIMESTAMP)");
+        Random random = new Random(7L);
+        StringBuilder insert = new StringBuilder("INSERT INTO lake.main.requests VALUES ");
+        for (int i = 0; i < 80; i++) {
+            insert.append(i == 0 ? "" : ", ").append('(').append(random.nextInt(KEYS)).append(", ")
+                    .append(random.nextInt(8) == 0 ? "NULL" : Double.toString((random.nextInt(20001) - 10000) / 10.0))
+                    .append(", TIMESTAMP '2025-03-01 00:00:00')");
+        }
+        run(insert.toString());
+        List<List<Object>> extract = rows(executor.prepare("SELECT l.customer_id, l.amount,"
+                + " CAST(l.amount AS DOUBLE) / s.avg_7d AS ratio, s.txn_1h > 10 AS burst FROM lake.main.requests l"
+                + " LEFT JOIN customer_spend AS OF l.ts s ON s.customer_id = l.customer_id"), List.of());
+        assertThat(extract).hasSize(80);
+        var online = executor.prepare("SELECT CAST(? AS DOUBLE) / s.avg_7d AS ratio, s.txn_1h > 10 AS burst"
+                + " FROM customer_spend s WHERE customer_id = ?");
+        int withValue = 0;
+        for (List<Object> row : extract) {
+            List<List<Object>> served = rows(online, Arrays.asList(row.get(1), row.get(0)));
+            // A key with no features: the extract's LEFT JOIN gives NULLs, the lookup no row.
+            List<Object> expected = row.subList(2, 4);
+            List<Object> actual = served.isEmpty() ? Arrays.asList(null, null) : served.get(0);
+            assertThat(actual).as("request " + row).isEqualTo(expected);
+            withValue += expected.get(0) != null ? 1 : 0;
+        }
+        assertThat(withValue).isGreaterThan(20);
     }
 
     @Test
