@@ -169,6 +169,31 @@ class RequestTimeExpressionTest {
         assertThat(withValue).isGreaterThan(20);
     }
 
+    /** The README's example, value for value. */
+    @Test
+    void readmeExample() {
+        run("CREATE TABLE lake.main.txn (customer_id BIGINT, txn_1h BIGINT, avg_7d DOUBLE, ts TIMESTAMP)");
+        run("INSERT INTO lake.main.txn VALUES (42, 12, 50.0, TIMESTAMP '2025-02-28 00:00:00'),"
+                + " (43, 3, NULL, TIMESTAMP '2025-02-28 00:00:00')");
+        run("CREATE SOURCE transactions FROM TABLE lake.main.txn EVENT TIME ts");
+        run("CREATE FEATURE VIEW readme_spend ENTITY customer FROM transactions AS SELECT customer_id, txn_1h, avg_7d"
+                + " ONLINE");
+        run("MATERIALIZE readme_spend");
+        String sql = "SELECT CAST(? AS DOUBLE) / s.avg_7d AS ratio, s.txn_1h > 10 AS burst"
+                + " FROM readme_spend s WHERE customer_id = ?";
+        List<String> explain = explainLines(sql, 2);
+        assertThat(explain.get(0)).isEqualTo("online: rocksdb (one batched read of 1 record(s): [readme_spend] x 1 key(s);"
+                + " TTL applied at lookup time)");
+        assertThat(explain.get(1)).isEqualTo("request-time expressions compiled in the gateway: /($0, $1), >($2, 10)");
+        var prepared = executor.prepare(sql);
+        assertThat(rows(prepared, List.of(250.0, 42L))).containsExactly(List.of(5.0, true));
+        assertThat(rows(prepared, Arrays.asList(250.0, 43L))).containsExactly(Arrays.asList(null, false));
+        assertThat(rows(prepared, Arrays.asList(null, 42L))).containsExactly(Arrays.asList(null, true));
+        assertThat(rows(prepared, List.of(250.0, 44L))).isEmpty();
+        assertThat(rows(executor.prepare("SELECT NULLIF(s.txn_1h, 12) AS v FROM readme_spend s WHERE customer_id = ?"),
+                List.of(42L))).containsExactly(Arrays.asList((Object) null));
+    }
+
     @Test
     void formsWhoseSemanticsDifferGoToTheWarehouseAndExplainSaysWhy() {
         String intDivision = "SELECT s.txn_1h / ? AS v FROM customer_spend s WHERE customer_id = ?";

@@ -105,10 +105,12 @@ final class OnlineExpressionRules {
                 return Optional.of("DECIMAL arithmetic (" + call + "): the warehouse's result precision and scale"
                         + " differ from the gateway's; CAST the operands to DOUBLE to serve it online");
             }
-            if (kind == SqlKind.DIVIDE && engine.equals("duckdb") && call.getOperands().stream().allMatch(
+            // Only Trino is known to truncate like Java; DuckDB (and any engine not measured) is refused.
+            if (kind == SqlKind.DIVIDE && !engine.equals("trino") && call.getOperands().stream().allMatch(
                     o -> SqlTypeFamily.EXACT_NUMERIC.contains(o.getType()))) {
-                return Optional.of("integer division (" + call + "): DuckDB divides exactly (result DOUBLE);"
-                        + " CAST an operand to DOUBLE to serve it online");
+                return Optional.of("integer division (" + call + "): " + (engine.equals("duckdb")
+                        ? "DuckDB divides exactly (result DOUBLE)" : "the warehouse's rule is not known to the gateway")
+                        + "; CAST an operand to DOUBLE to serve it online");
             }
             return Optional.empty();
         }
