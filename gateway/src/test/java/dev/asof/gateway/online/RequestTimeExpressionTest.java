@@ -184,7 +184,8 @@ class RequestTimeExpressionTest {
         List<String> explain = explainLines(sql, 2);
         assertThat(explain.get(0)).isEqualTo("online: rocksdb (one batched read of 1 record(s): [readme_spend] x 1 key(s);"
                 + " TTL applied at lookup time)");
-        assertThat(explain.get(1)).isEqualTo("request-time expressions compiled in the gateway: /($0, $1), >($2, 10)");
+        assertThat(explain.get(1)).isEqualTo("request-time expressions compiled in the gateway: ratio = /(CAST(?0):DOUBLE, $2),"
+                + " burst = >($1, 10), where $1 = readme_spend.txn_1h, $2 = readme_spend.avg_7d");
         var prepared = executor.prepare(sql);
         assertThat(rows(prepared, List.of(250.0, 42L))).containsExactly(List.of(5.0, true));
         assertThat(rows(prepared, Arrays.asList(250.0, 43L))).containsExactly(Arrays.asList(null, false));

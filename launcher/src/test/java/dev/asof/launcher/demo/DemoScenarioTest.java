@@ -97,7 +97,8 @@ class DemoScenarioTest {
     void theSampleRequestTimeLookupIsServedOnlineWithTheWarehouseValues() {
         String lookup = DemoScenario.sampleRequestTimeLookup();
         assertThat(rows(executor, "EXPLAIN " + lookup).get(1).get(0))
-                .isEqualTo("request-time expressions compiled in the gateway: /(2500.0E0, $0), <($0, 3000)");
+                .isEqualTo("request-time expressions compiled in the gateway: share_of_limit = /(2500.0E0, $2),"
+                        + " low_limit = <($2, 3000.0E0), where $2 = customer_segment.credit_limit");
         List<List<Object>> online = rows(executor, lookup);
         List<List<Object>> offline = rows(executor, lookup.replace("FROM customer_segment s",
                 "FROM customer_segment AS OF CURRENT_TIMESTAMP s"));

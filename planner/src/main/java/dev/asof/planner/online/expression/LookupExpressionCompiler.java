@@ -173,7 +173,7 @@ public final class LookupExpressionCompiler {
         Map<Integer, Integer> parameterIndexBySlot = new LinkedHashMap<>();
         parameterSlots.forEach((p, slot) -> parameterIndexBySlot.put(slot, p));
         return new Compiled(inputs, new CompiledProjection(executable.getFunction(), slotTypes, parameterIndexBySlot,
-                columns, expressions.stream().map(RexNode::toString).toList()));
+                columns, explain(names, expressions, featureSlots.keySet(), views)));
     }
 
     /** Integer arithmetic that fails on overflow, as both warehouses do, instead of wrapping like Java. */
@@ -190,6 +190,24 @@ public final class LookupExpressionCompiler {
             default -> null;
         };
         return op == null ? call : rexBuilder.makeCall(call.getType(), op, call.getOperands());
+    }
+
+    /** {@code label = expression} per column (Calcite's notation), then what each {@code $n} reads. */
+    private static List<String> explain(List<RelDataTypeField> names, List<RexNode> expressions,
+            java.util.Set<Integer> fields, List<FeatureView> views) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < expressions.size(); i++) {
+            out.add(names.get(i).getName() + " = " + expressions.get(i));
+        }
+        List<String> legend = new ArrayList<>();
+        for (int field : new java.util.TreeSet<>(fields)) {
+            LookupPlan.Output input = output(views, field);
+            legend.add("$" + field + " = " + views.get(input.viewIndex()).name() + "." + input.column().name());
+        }
+        if (!legend.isEmpty()) {
+            out.add("where " + String.join(", ", legend));
+        }
+        return out;
     }
 
     /** Which view and feature a field of the views' joined row is. */
