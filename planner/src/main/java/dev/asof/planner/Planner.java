@@ -139,8 +139,10 @@ public final class Planner {
             return new PlannedStatement.Describe(n.getTable().names);
         }
         if (node instanceof SqlExplainQuery n) {
-            Optional<String> refusal = lookupDecision(n.query()).warehouseReason();
-            return new PlannedStatement.Explain(planQuery(n.query(), null), refusal);
+            SqlNode copy = n.query().clone(n.query().getParserPosition()); // planQuery rewrites the tree in place
+            PlannedStatement planned = planQuery(n.query(), null);
+            return new PlannedStatement.Explain(planned, planned instanceof PlannedStatement.Query
+                    ? lookupDecision(copy).warehouseReason() : Optional.empty());
         }
         if (node instanceof SqlMaterialize n) {
             return materialize(n);

@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
@@ -26,6 +28,7 @@ import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexDynamicParam;
+import org.apache.calcite.rex.RexExecutable;
 import org.apache.calcite.rex.RexExecutorImpl;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
@@ -169,7 +172,13 @@ public final class LookupExpressionCompiler {
         for (int i = 0; i < expressions.size(); i++) {
             columns.add(ProjectionValues.column(names.get(i).getName(), expressions.get(i).getType()));
         }
-        var executable = RexExecutorImpl.getExecutable(rexBuilder, rewritten, recordType);
+        RexExecutable executable;
+        try {
+            executable = RexExecutorImpl.getExecutable(rexBuilder, rewritten, recordType);
+        } catch (RuntimeException e) {
+            // Calcite could not generate or compile code for an accepted form: the warehouse answers.
+            return new Refused("the select list could not be compiled for online evaluation");
+        }
         Map<Integer, Integer> parameterIndexBySlot = new LinkedHashMap<>();
         parameterSlots.forEach((p, slot) -> parameterIndexBySlot.put(slot, p));
         return new Compiled(inputs, new CompiledProjection(executable.getFunction(), slotTypes, parameterIndexBySlot,
@@ -194,13 +203,13 @@ public final class LookupExpressionCompiler {
 
     /** {@code label = expression} per column (Calcite's notation), then what each {@code $n} reads. */
     private static List<String> explain(List<RelDataTypeField> names, List<RexNode> expressions,
-            java.util.Set<Integer> fields, List<FeatureView> views) {
+            Set<Integer> fields, List<FeatureView> views) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < expressions.size(); i++) {
             out.add(names.get(i).getName() + " = " + expressions.get(i));
         }
         List<String> legend = new ArrayList<>();
-        for (int field : new java.util.TreeSet<>(fields)) {
+        for (int field : new TreeSet<>(fields)) {
             LookupPlan.Output input = output(views, field);
             legend.add("$" + field + " = " + views.get(input.viewIndex()).name() + "." + input.column().name());
         }

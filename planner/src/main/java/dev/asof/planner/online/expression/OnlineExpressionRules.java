@@ -2,10 +2,10 @@ package dev.asof.planner.online.expression;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexDynamicParam;
@@ -116,7 +116,7 @@ final class OnlineExpressionRules {
         }
         return Optional.of("function or operator " + call.getOperator().getName()
                 + " is not among those evaluated online (arithmetic, comparisons, CASE, COALESCE, CAST, AND/OR/NOT, "
-                + String.join(", ", List.copyOf(new java.util.TreeSet<>(FUNCTIONS))) + ")");
+                + String.join(", ", new TreeSet<>(FUNCTIONS)) + ")");
     }
 
     private static Optional<String> castRefusal(RelDataType from, RelDataType to) {
