@@ -139,10 +139,14 @@ public final class Planner {
             return new PlannedStatement.Describe(n.getTable().names);
         }
         if (node instanceof SqlExplainQuery n) {
-            SqlNode copy = n.query().clone(n.query().getParserPosition()); // planQuery rewrites the tree in place
-            PlannedStatement planned = planQuery(n.query(), null);
-            return new PlannedStatement.Explain(planned, planned instanceof PlannedStatement.Query
-                    ? lookupDecision(copy).warehouseReason() : Optional.empty());
+            // Before planQuery, which rewrites the tree in place; its errors are planQuery's to report.
+            Optional<String> refusal;
+            try {
+                refusal = lookupDecision(n.query()).warehouseReason();
+            } catch (AsofException e) {
+                refusal = Optional.empty();
+            }
+            return new PlannedStatement.Explain(planQuery(n.query(), null), refusal);
         }
         if (node instanceof SqlMaterialize n) {
             return materialize(n);
