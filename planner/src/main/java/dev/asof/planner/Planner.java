@@ -36,6 +36,7 @@ import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.online.LookupPlanner;
+import dev.asof.planner.online.expression.LookupExpressionCompiler;
 import dev.asof.planner.plan.LookupPlan;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.system.SystemTables;
@@ -170,7 +171,14 @@ public final class Planner {
             return new PlannedStatement.Describe(n.getTable().names);
         }
         if (node instanceof SqlExplainQuery n) {
-            return new PlannedStatement.Explain(planQuery(n.query(), null));
+            // Before planQuery, which rewrites the tree in place; its errors are planQuery's to report.
+            Optional<String> refusal;
+            try {
+                refusal = lookupDecision(n.query()).warehouseReason();
+            } catch (AsofException e) {
+                refusal = Optional.empty();
+            }
+            return new PlannedStatement.Explain(planQuery(n.query(), null), refusal);
         }
         if (node instanceof SqlMaterialize n) {
             return materialize(n);
@@ -205,13 +213,23 @@ public final class Planner {
         }
         checkIntervals(query); // asof writes them into the warehouse SQL: a bad one is asof's error
         if (!QueryPlanner.usesAsOf(query)) {
-            QueryValidator validator = new QueryValidator(catalog);
-            Optional<LookupPlan> lookup = new LookupPlanner(catalog).plan(validator.validate(query.clone(query.getParserPosition())));
+            Optional<LookupPlan> lookup = lookupDecision(query).plan();
             if (lookup.isPresent()) {
                 return new PlannedStatement.Lookup(lookup.get(), planner.plan(query), access);
             }
         }
         return new PlannedStatement.Query(planner.plan(query), access);
+    }
+
+    /** The online route of a query without AS OF (planned on a copy: validation changes the tree). */
+    private LookupPlanner.Decision lookupDecision(SqlNode query) {
+        if (!query.getKind().belongsTo(SqlKind.QUERY) || SystemTables.referenced(query) || QueryPlanner.usesAsOf(query)
+                || !new QueryPlanner(catalog, dialect).usesRegistry(query)) {
+            return new LookupPlanner.Decision(Optional.empty(), Optional.empty());
+        }
+        QueryValidator validator = new QueryValidator(catalog);
+        return new LookupPlanner(catalog, Optional.of(new LookupExpressionCompiler(validator, dialect.name())))
+                .decide(validator.validate(query.clone(query.getParserPosition())));
     }
 
     private PlannedStatement materialize(SqlMaterialize n) {

@@ -29,8 +29,17 @@ final class ExplainText extends PlannedStatement.DefaultVisitor<List<List<Object
                 + l.lookup().views().size() * l.lookup().keys().size() + " record(s): "
                 + l.lookup().views().stream().map(FeatureView::name).toList() + " x " + l.lookup().keys().size()
                 + " key(s); TTL applied at lookup time)"));
+        l.lookup().projection().ifPresent(p -> rows.add(List.of("request-time expressions compiled in the gateway: "
+                + String.join(", ", p.explain()))));
         rows.add(List.of("until every view has a complete MATERIALIZE run, the warehouse answers with:"));
         rows.addAll(warehouseQuery(l.offline()));
+        return rows;
+    }
+
+    @Override
+    public List<List<Object>> visit(PlannedStatement.Explain e) {
+        List<List<Object>> rows = new ArrayList<>(e.statement().accept(this));
+        e.onlineRefusal().ifPresent(reason -> rows.add(List.of("not served online: " + reason)));
         return rows;
     }
 

@@ -48,6 +48,7 @@ final class ParameterTypes extends PlannedStatement.DefaultVisitor<List<JDBCType
                 }
             }
         }
+        l.lookup().projection().ifPresent(p -> p.parameterTypes().forEach(types::set));
         return types;
     }
 

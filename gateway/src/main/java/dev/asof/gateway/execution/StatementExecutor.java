@@ -654,7 +654,7 @@ public final class StatementExecutor {
 
         @Override
         public StatementResult visit(PlannedStatement.Explain e) {
-            return new StatementResult.Rows(new ListCursor(List.of(ResultColumns.EXPLAIN_TEXT), e.statement().accept(new ExplainText(warehouse.engineName(), online.storeName()))));
+            return new StatementResult.Rows(new ListCursor(List.of(ResultColumns.EXPLAIN_TEXT), e.accept(new ExplainText(warehouse.engineName(), online.storeName()))));
         }
 
         @Override

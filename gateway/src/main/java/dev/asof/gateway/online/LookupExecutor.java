@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -91,7 +90,7 @@ final class LookupExecutor {
                 List<Object> row = values.get(outputs.get(o).viewIndex());
                 out[o] = row == null ? null : row.get(outputs.get(o).featureIndex());
             }
-            rows.add(Arrays.asList(out));
+            rows.add(plan.row(out, parameters));
         }
         return Optional.of(rows);
     }

@@ -76,6 +76,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println(DemoScenario.sampleLookup() + ";");
         out.println();
+        out.println("With request-time expressions, computed in the gateway (the amount is a ? in a service):");
+        out.println();
+        out.println(DemoScenario.sampleRequestTimeLookup() + ";");
+        out.println();
         out.println("More: SHOW FEATURE VIEWS; DESCRIBE customer_profile; EXPLAIN <query>; SELECT * FROM sys.online_views;");
         out.println("Press Ctrl-C to stop.");
         out.flush();

@@ -181,6 +181,15 @@ public final class DemoScenario {
         return "SELECT customer_id, segment, credit_limit FROM customer_segment WHERE customer_id = 42";
     }
 
+    /**
+     * A ready-to-paste online lookup with request-time expressions (a 2,500 payment against the
+     * credit limit), computed in the gateway; in a service the amount is a {@code ?} parameter.
+     */
+    public static String sampleRequestTimeLookup() {
+        return "SELECT CAST(2500 AS DOUBLE) / s.credit_limit AS share_of_limit, s.credit_limit < 3000 AS low_limit"
+                + " FROM customer_segment s WHERE customer_id = 42";
+    }
+
     private static void run(StatementExecutor executor, String sql) {
         StatementResult r = executor.execute(executor.prepare(sql), List.of(), QueryControl.none());
         if (r instanceof StatementResult.Rows rows) {

@@ -94,6 +94,18 @@ class DemoScenarioTest {
     }
 
     @Test
+    void theSampleRequestTimeLookupIsServedOnlineWithTheWarehouseValues() {
+        String lookup = DemoScenario.sampleRequestTimeLookup();
+        assertThat(rows(executor, "EXPLAIN " + lookup).get(1).get(0))
+                .isEqualTo("request-time expressions compiled in the gateway: share_of_limit = /(2500.0E0, $2),"
+                        + " low_limit = <($2, 3000.0E0), where $2 = customer_segment.credit_limit");
+        List<List<Object>> online = rows(executor, lookup);
+        List<List<Object>> offline = rows(executor, lookup.replace("FROM customer_segment s",
+                "FROM customer_segment AS OF CURRENT_TIMESTAMP s"));
+        assertThat(online).hasSize(1).isEqualTo(offline);
+    }
+
+    @Test
     void twoInstallsProduceTheSameData() {
         try (AsofGateway other = AsofGateway.start(GatewayConfig.embedded(dir.resolve("b")).withAdmin("admin", "admin-test-password"))) {
             DemoScenario.install(other.executor());

@@ -94,6 +94,10 @@ public enum ErrorCode {
      * statement were not acknowledged and are not visible (system error, I/O).
      */
     PUSH_LOG_FAILED(28, "58030"),
+    /** An expression evaluated by asof (an online lookup's request-time expression) divided by zero. */
+    DIVISION_BY_ZERO(31, "22012"),
+    /** An expression evaluated by asof overflowed its numeric type. */
+    NUMERIC_OUT_OF_RANGE(32, "22003"),
     /**
      * A number in a statement is outside the range its setting allows (e.g. LOG SAMPLE above 1, a
      * DRIFT THRESHOLD of 0): numeric value out of range.

@@ -4,6 +4,7 @@ import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.online.expression.LookupExpressionCompiler;
 import dev.asof.planner.plan.LookupPlan;
 import dev.asof.spi.ColumnMetadata;
 import java.math.BigDecimal;
@@ -32,15 +33,35 @@ import org.apache.calcite.sql.SqlSelect;
  * Recognises the queries the online store answers: ONLINE feature views read with no AS OF (so
  * "now"), every entity key fixed by {@code key = ?}, {@code key = literal} or
  * {@code key IN (…)}, and plain columns selected. Several views of one entity may be joined on
- * their keys ({@code JOIN … ON a.k = b.k}, {@code USING (k)}, inner or left). Anything else
- * (expressions, other filters, ORDER BY, aggregates) is left to the warehouse, which computes the
- * same values.
+ * their keys ({@code JOIN … ON a.k = b.k}, {@code USING (k)}, inner or left). With a
+ * {@link LookupExpressionCompiler}, the select list may also compute expressions over the features
+ * and parameters (request-time expressions) that the compiler accepts. Anything else (other
+ * filters, ORDER BY, aggregates) is left to the warehouse, which computes the same values.
  */
 public final class LookupPlanner {
     private final Catalog catalog;
+    private final Optional<LookupExpressionCompiler> expressions;
 
+    /** A planner for lookups of plain columns only. */
     public LookupPlanner(Catalog catalog) {
+        this(catalog, Optional.empty());
+    }
+
+    /** @param expressions compiles select lists that compute expressions; empty: plain columns only */
+    public LookupPlanner(Catalog catalog, Optional<LookupExpressionCompiler> expressions) {
         this.catalog = catalog;
+        this.expressions = expressions;
+    }
+
+    /**
+     * A key lookup's route: the online plan, or why a query shaped as a key lookup must run in the
+     * warehouse (for EXPLAIN); both empty when the query is no key lookup at all.
+     */
+    public record Decision(Optional<LookupPlan> plan, Optional<String> warehouseReason) {}
+
+    /** As {@link #plan}, with the reason when only its expressions keep it from the online store. */
+    public Decision decide(SqlNode validated) {
+        return decideInternal(validated);
     }
 
     /**
@@ -50,6 +71,11 @@ public final class LookupPlanner {
      *     expanded, identifiers qualified by their relation's alias
      */
     public Optional<LookupPlan> plan(SqlNode validated) {
+        return decideInternal(validated).plan();
+    }
+
+    private Decision decideInternal(SqlNode validated) {
+        Decision none = new Decision(Optional.empty(), Optional.empty());
         if (!(validated instanceof SqlSelect select)
                 || select.getFrom() == null
                 || select.getGroup() != null
@@ -60,25 +86,40 @@ public final class LookupPlanner {
                 || select.isDistinct()
                 || select.getWhere() == null
                 || select.getWindowList() != null && !select.getWindowList().isEmpty()) {
-            return Optional.empty();
+            return none;
         }
         Relations relations = new Relations();
         if (!relations.add(select.getFrom())) {
-            return Optional.empty();
+            return none;
         }
         Optional<List<List<LookupPlan.KeyValue>>> keys = keyTuples(select.getWhere(), relations);
         if (keys.isEmpty()) {
-            return Optional.empty();
+            return none;
         }
         List<LookupPlan.Output> outputs = new ArrayList<>();
         for (SqlNode item : select.getSelectList()) {
             Optional<LookupPlan.Output> output = output(item, relations);
             if (output.isEmpty()) {
-                return Optional.empty();
+                return withExpressions(select, relations, keys.get());
             }
             outputs.add(output.get());
         }
-        return Optional.of(new LookupPlan(relations.views, keys.get(), outputs, relations.leftJoin));
+        return new Decision(Optional.of(new LookupPlan(relations.views, keys.get(), outputs, relations.leftJoin)),
+                Optional.empty());
+    }
+
+    /** A lookup whose select list computes expressions: online when they compile under the engine's rules. */
+    private Decision withExpressions(SqlSelect select, Relations relations, List<List<LookupPlan.KeyValue>> keys) {
+        if (expressions.isEmpty()) {
+            return new Decision(Optional.empty(), Optional.empty());
+        }
+        LookupExpressionCompiler.Result result = expressions.get().compile(select, relations.views);
+        if (result instanceof LookupExpressionCompiler.Refused refused) {
+            return new Decision(Optional.empty(), Optional.of(refused.reason()));
+        }
+        LookupExpressionCompiler.Compiled compiled = (LookupExpressionCompiler.Compiled) result;
+        return new Decision(Optional.of(new LookupPlan(relations.views, keys, compiled.inputs(), relations.leftJoin,
+                Optional.of(compiled.projection()))), Optional.empty());
     }
 
     /** The FROM clause's views, by alias, and how they are joined. */

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.spi.ColumnMetadata;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An online lookup, planned once per prepared statement: which feature views to read, for which
@@ -20,9 +22,17 @@ import java.util.List;
  * @param keys the key tuples asked for, each in entity key order
  * @param outputs the result columns
  * @param leftJoin whether views after the first are LEFT JOINed (else inner joined)
+ * @param projection expressions computed from {@code outputs} and the parameters; empty when the
+ *     outputs are the result columns
  */
-public record LookupPlan(List<FeatureView> views, List<List<KeyValue>> keys, List<Output> outputs, boolean leftJoin) {
+public record LookupPlan(List<FeatureView> views, List<List<KeyValue>> keys, List<Output> outputs, boolean leftJoin,
+        Optional<LookupProjection> projection) {
+    public LookupPlan(List<FeatureView> views, List<List<KeyValue>> keys, List<Output> outputs, boolean leftJoin) {
+        this(views, keys, outputs, leftJoin, Optional.empty());
+    }
+
     public LookupPlan {
+        requireNonNull(projection, "projection");
         views = List.copyOf(views);
         keys = keys.stream().map(List::copyOf).toList();
         outputs = List.copyOf(outputs);
@@ -33,7 +43,12 @@ public record LookupPlan(List<FeatureView> views, List<List<KeyValue>> keys, Lis
 
     /** The result columns' metadata, in order. */
     public List<ColumnMetadata> columns() {
-        return outputs.stream().map(Output::column).toList();
+        return projection.map(LookupProjection::columns).orElseGet(() -> outputs.stream().map(Output::column).toList());
+    }
+
+    /** One result row from the values of {@link #outputs} (NULL where a view has none) and the parameters. */
+    public List<Object> row(Object[] outputValues, List<Object> parameters) {
+        return projection.isPresent() ? projection.get().evaluate(outputValues, parameters) : Arrays.asList(outputValues);
     }
 
     /** Where one key value comes from. */

@@ -325,7 +325,15 @@ public sealed interface PlannedStatement {
     }
 
     /** EXPLAIN: how the statement would run. */
-    record Explain(PlannedStatement statement) implements PlannedStatement {
+    /**
+     * @param onlineRefusal for a query shaped as an online lookup that runs in the warehouse
+     *     because of an expression: why
+     */
+    record Explain(PlannedStatement statement, Optional<String> onlineRefusal) implements PlannedStatement {
+        public Explain(PlannedStatement statement) {
+            this(statement, Optional.empty());
+        }
+
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.visit(this);

@@ -24,7 +24,10 @@ class ErrorCodeTest {
                 Map.entry("NO_SUCH_STATEMENT", "19 08003"), Map.entry("RESULT_EXPIRED", "20 24000"),
                 Map.entry("TOO_MANY_STATEMENTS", "21 53000"), Map.entry("CONNECTION_LOST", "22 08006"),
                 Map.entry("INVALID_PUSH_VALUE", "25 22018"), Map.entry("NULL_PUSH_VALUE", "26 23502"),
-                Map.entry("PUSH_COLUMNS_MISMATCH", "27 21S01"), Map.entry("PUSH_LOG_FAILED", "28 58030"));
+                Map.entry("PUSH_COLUMNS_MISMATCH", "27 21S01"), Map.entry("PUSH_LOG_FAILED", "28 58030"),
+                Map.entry("DIVISION_BY_ZERO", "31 22012"), Map.entry("NUMERIC_OUT_OF_RANGE", "32 22003"),
+                Map.entry("VALUE_OUT_OF_RANGE", "35 22003"), Map.entry("PREREQUISITE_MISSING", "36 55000"));
+
         published.forEach((name, expected) -> {
             ErrorCode code = ErrorCode.valueOf(name);
             assertThat(code.code() + " " + code.sqlState()).as(name).isEqualTo(expected);

@@ -32,6 +32,22 @@ class LookupPlannerTest {
     }
 
     @Test
+    void requestTimeExpressionsAreCompiledOverTheFeaturesTheyRead() {
+        LookupPlan plan = lookup("SELECT CAST(? AS DOUBLE) / p.credit_limit AS ratio, UPPER(p.segment) AS seg"
+                + " FROM online_profile p WHERE customer_id = ?");
+        assertThat(plan.keys()).containsExactly(List.of(new LookupPlan.Parameter(1)));
+        // Only the features read, in first-use order; the columns are the expressions'.
+        assertThat(plan.outputs()).extracting(LookupPlan.Output::featureIndex).containsExactly(2, 1);
+        assertThat(plan.columns()).extracting(c -> c.name() + " " + c.jdbcType())
+                .containsExactly("ratio DOUBLE", "seg VARCHAR");
+        assertThat(plan.projection().orElseThrow().parameterTypes()).isEqualTo(java.util.Map.of(0, java.sql.JDBCType.DOUBLE));
+        assertThat(plan.row(new Object[] {200.0, "gold"}, java.util.Arrays.asList(50.0, 7L)))
+                .containsExactly(0.25, "GOLD");
+        assertThat(plan.row(new Object[] {null, null}, java.util.Arrays.asList(50.0, 7L)))
+                .containsExactly(null, null);
+    }
+
+    @Test
     void inListsAndLiteralsAndStar() {
         LookupPlan plan = lookup("SELECT * FROM online_profile p WHERE p.customer_id IN (3, ?, 5)");
         assertThat(plan.keys()).containsExactly(List.of(new LookupPlan.Constant(3L)),
@@ -42,7 +58,7 @@ class LookupPlannerTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "SELECT segment FROM online_profile WHERE customer_id = ? ORDER BY segment",
-        "SELECT UPPER(segment) FROM online_profile WHERE customer_id = ?",
+        "SELECT ROUND(credit_limit) FROM online_profile WHERE customer_id = ?", // not evaluated in the gateway
         "SELECT segment FROM online_profile WHERE customer_id = ? AND segment = 'x'",
         "SELECT segment FROM online_profile WHERE customer_id > ?",
         "SELECT segment FROM online_profile",
