@@ -12,6 +12,10 @@ import dev.asof.gateway.connector.Connectors;
 import dev.asof.gateway.endpoint.ProtocolEndpoint;
 import dev.asof.gateway.endpoint.ProtocolEndpointFactory;
 import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.observability.MeteredOnlineStore;
+import dev.asof.gateway.observability.MeteredWarehouse;
+import dev.asof.gateway.observability.Observability;
+import dev.asof.gateway.observability.PushLag;
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.security.SourceDirectories;
@@ -58,11 +62,13 @@ public final class AsofGateway implements AutoCloseable {
     private final AdminBootstrap.Outcome admin;
     /** Enforces the statement limit ({@link GatewayConfig.Timeouts#statement}); null without one. */
     private final ScheduledExecutorService statementLimit;
+    private final Observability observability;
 
     private AsofGateway(GatewayConfig config, Registry registry, WarehouseConnector warehouse, OnlineServing online,
             StatementExecutor executor, AvaticaEndpoint jdbcEndpoint, List<ProtocolEndpoint> endpoints, AuditLog audit,
-            AdminBootstrap.Outcome admin, ScheduledExecutorService statementLimit) {
+            AdminBootstrap.Outcome admin, ScheduledExecutorService statementLimit, Observability observability) {
         this.statementLimit = statementLimit;
+        this.observability = observability;
         this.audit = audit;
         this.admin = admin;
         this.config = config;
@@ -106,6 +112,8 @@ public final class AsofGateway implements AutoCloseable {
         AuditLog audit = null;
         WarehouseConnector warehouse = null;
         OnlineServing online = null;
+        // One meter registry per gateway, handed to every part that records (issue 16).
+        Observability observability = new Observability();
         try {
             audit = JsonLinesAuditLog.open(config.dataDir().resolve(JsonLinesAuditLog.FILE_NAME));
             PasswordHasher hasher = PasswordHasher.bcrypt();
@@ -113,14 +121,16 @@ public final class AsofGateway implements AutoCloseable {
             AdminBootstrap.Outcome admin = AdminBootstrap.ensure(registry.users(), hasher, config.security(), environment,
                     audit, config.clock());
             Authenticator authenticator = new Authenticator(registry.users(), hasher, audit, config.clock());
-            warehouse = selection.openWarehouse(context);
+            WarehouseConnector engine = selection.openWarehouse(context);
+            warehouse = new MeteredWarehouse(engine, observability.meters());
             OnlineStore store = onlineStore.apply(selection.openOnlineStore(context));
-            online = new OnlineServing(store, registry, warehouse, warehouse.dialect(), config.clock());
+            online = new OnlineServing(new MeteredOnlineStore(store, observability.meters()), registry, warehouse,
+                    warehouse.dialect(), config.clock(), observability.meters());
             StatementExecutor executor = new StatementExecutor(registry, warehouse, online, config.metadataTtl(),
                     new UserAdministration(registry.users(), hasher, audit, config.clock(), authenticator::forget),
                     audit, config.clock(),
                     SourceDirectories.of(config.dataDir(), config.security().sourceDirectories()),
-                    config.admission());
+                    config.admission(), observability.meters());
             AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, authenticator, config.host(), config.jdbcPort(),
                     config.security().jdbcTlsCert(), config.security().jdbcTlsKey(), config.timeouts());
             List<ProtocolEndpoint> others = new ArrayList<>();
@@ -129,14 +139,17 @@ public final class AsofGateway implements AutoCloseable {
                 for (ProtocolEndpointFactory factory : ServiceLoader.load(ProtocolEndpointFactory.class)) {
                     others.add(factory.start(executor, authenticator, config));
                 }
+                // Probes go to the engines themselves: readiness checks are not warehouse work to time.
+                observability.serve(config, registry, engine, store, authenticator);
             } catch (RuntimeException e) {
                 others.forEach(ProtocolEndpoint::close);
                 endpoint.close();
                 throw e;
             }
             return new AsofGateway(config, registry, warehouse, online, executor, endpoint, others, audit, admin,
-                    enforceStatementLimit(executor, config.timeouts()));
+                    enforceStatementLimit(executor, config.timeouts()), observability);
         } catch (RuntimeException e) {
+            observability.close();
             if (online != null) {
                 online.close();
             }
@@ -210,6 +223,24 @@ public final class AsofGateway implements AutoCloseable {
         return config;
     }
 
+    /**
+     * The health and metrics endpoint's URL, {@code http://host:port}; empty when
+     * {@value dev.asof.gateway.observability.HttpSettings#ENABLED_KEY} is false.
+     */
+    public java.util.Optional<String> httpUrl() {
+        return observability.url();
+    }
+
+    /** The gateway's one meter registry: every part records here, {@code /metrics} serves it. */
+    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+        return observability.meters();
+    }
+
+    /** Where push ingestion reports its lag ({@code asof_push_lag_seconds}). */
+    public PushLag pushLag() {
+        return observability.pushLag();
+    }
+
     @Override
     public void close() {
         // Running statements first: a warehouse query blocked in the engine would otherwise hold
@@ -225,6 +256,7 @@ public final class AsofGateway implements AutoCloseable {
             endpoints.get(i).close();
         }
         jdbcEndpoint.close();
+        observability.close();
         online.close();
         warehouse.close();
         audit.close();

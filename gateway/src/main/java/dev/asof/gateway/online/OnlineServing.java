@@ -2,6 +2,7 @@ package dev.asof.gateway.online;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.gateway.observability.MaterializationMetrics;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.catalog.FeatureView;
@@ -10,6 +11,8 @@ import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.spi.online.OnlineStore;
 import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,11 +34,18 @@ public final class OnlineServing implements AutoCloseable {
      */
     public OnlineServing(OnlineStore store, Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
             Clock clock) {
+        this(store, registry, warehouse, dialect, clock, new SimpleMeterRegistry());
+    }
+
+    /** As above, recording materialization runs in {@code meters} ({@link MaterializationMetrics}). */
+    public OnlineServing(OnlineStore store, Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
+            Clock clock, MeterRegistry meters) {
         this.store = requireNonNull(store, "store");
         registry.materializations().failAbandonedRuns(clock.instant());
         OnlineState state = new OnlineState(registry.materializations());
         this.lookups = new LookupExecutor(store, state, registry, clock);
-        this.materializer = new Materializer(store, state, registry, warehouse, dialect, clock);
+        this.materializer = new Materializer(store, state, registry, warehouse, dialect, clock,
+                new MaterializationMetrics(meters));
     }
 
     /** {@code rocksdb}, {@code aerospike}: for EXPLAIN and messages. */
