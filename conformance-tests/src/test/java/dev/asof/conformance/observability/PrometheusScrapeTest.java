@@ -222,4 +222,25 @@ class PrometheusScrapeTest {
         HostCommands.Result check = HostCommands.exec(List.of("sh", "-c", "promtool check metrics < " + text), Map.of(), 60);
         assertThat(check.code()).as("promtool check metrics:\n%s", check.output()).isZero();
     }
+
+    /** Every query of the Grafana dashboard in docs/ is PromQL Prometheus accepts, over metrics it has. */
+    @Test
+    void theDashboardsQueriesRunOnPrometheus() throws Exception {
+        awaitValue("up{job=\"asof\"}", v -> v == 1);
+        JsonNode dashboard = JSON.readTree(Path.of("..", "docs", "grafana-dashboard.json").toFile());
+        int queries = 0;
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                String expr = target.path("expr").asText().replace("$__rate_interval", "1m").replace("$job", ".+");
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(prometheusUrl
+                        + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as("%s: %s", expr, r.body()).isEqualTo(200);
+                assertThat(JSON.readTree(r.body()).path("status").asText()).isEqualTo("success");
+                queries++;
+            }
+        }
+        assertThat(queries).isGreaterThanOrEqualTo(12);
+        assertThat(awaitValue("count(asof_statement_duration_seconds_bucket{job=~\".+\"})", v -> v > 0)).isPositive();
+    }
 }

@@ -201,4 +201,18 @@ class HttpEndpointTest {
             assertThat(sample(during, "asof_sessions_active{protocol=\"jdbc\"}")).isGreaterThanOrEqualTo(1);
         }
     }
+
+    /** README lists every asof metric the endpoint serves (histograms' _max gauges under their histogram). */
+    @Test
+    void readmeListsEveryAsofMetric() throws Exception {
+        gateway.pushLag().set("readme", Duration.ZERO);
+        String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+        Matcher m = Pattern.compile("(?m)^# TYPE (asof_\\w+?)(_max)? \\w+$").matcher(scrape());
+        int names = 0;
+        while (m.find()) {
+            assertThat(readme).as("README names %s", m.group(1)).contains("`" + m.group(1) + "`");
+            names++;
+        }
+        assertThat(names).isGreaterThanOrEqualTo(10);
+    }
 }
