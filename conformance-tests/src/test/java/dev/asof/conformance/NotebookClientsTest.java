@@ -8,13 +8,12 @@ import dev.asof.gateway.endpoint.ProtocolEndpoint;
 import dev.asof.jdbc.AsofDriver;
 import dev.asof.launcher.demo.DemoScenario;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import dev.asof.conformance.HostCommands.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,32 +107,8 @@ class NotebookClientsTest {
     }
 
     /** Installs the Debian packages the notebooks use when any is missing (as root), else fails saying so. */
-    private static synchronized void ensureDebianPackages() throws Exception {
-        List<String> missing = new ArrayList<>();
-        for (String p : DEBIAN_PACKAGES) {
-            Result r = exec(List.of("dpkg-query", "-W", "-f=${Status}", p), Map.of(), 60);
-            if (r.code() != 0 || !r.output().contains("install ok installed")) {
-                missing.add(p);
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        String uid = exec(List.of("id", "-u"), Map.of(), 10).output().strip();
-        assertThat(uid).as("the notebook tests need the Debian packages %s; install them"
-                + " (apt-get install -y %s) or run the build as root, which installs them", missing,
-                String.join(" ", missing)).isEqualTo("0");
-        List<String> install = new ArrayList<>(List.of("apt-get", "install", "-y", "--no-install-recommends"));
-        install.addAll(missing);
-        Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
-        Result r = exec(install, env, 900);
-        if (r.code() != 0) {
-            // A fresh machine may have no package lists yet.
-            Result update = exec(List.of("apt-get", "update"), env, 900);
-            assertThat(update.code()).as("apt-get update:\n%s", update.output()).isZero();
-            r = exec(install, env, 900);
-        }
-        assertThat(r.code()).as("%s:\n%s", install, r.output()).isZero();
+    private static void ensureDebianPackages() throws Exception {
+        HostCommands.ensureDebianPackages(DEBIAN_PACKAGES, "the notebook tests");
     }
 
     /** {@code target/notebook-venv} with pyarrow and pandas from the package index; returns its python. */
@@ -158,21 +133,7 @@ class NotebookClientsTest {
         return r.output();
     }
 
-    private record Result(int code, String output) {}
-
     private static Result exec(List<String> command, Map<String, String> env, int timeoutSeconds) throws Exception {
-        Path log = Files.createTempFile(Path.of("target"), "notebook-", ".log");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                return new Result(-1, "timed out after " + timeoutSeconds + " s\n" + Files.readString(log));
-            }
-            return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        return HostCommands.exec(command, env, timeoutSeconds);
     }
 }

@@ -29,6 +29,8 @@ final class FlightSessions {
     FlightSessions(StatementExecutor executor, Duration idleTimeout) {
         this.executor = executor;
         this.idleTimeout = idleTimeout;
+        // Sessions known here are those holding uploads: the ones with state on the gateway.
+        executor.metrics().sessions("flight", lastUsed::size);
     }
 
     SchemaName schemaPath(String sessionId) {

@@ -12,6 +12,10 @@ import dev.asof.gateway.connector.Connectors;
 import dev.asof.gateway.endpoint.ProtocolEndpoint;
 import dev.asof.gateway.endpoint.ProtocolEndpointFactory;
 import dev.asof.gateway.execution.StatementExecutor;
+import dev.asof.gateway.observability.MeteredOnlineStore;
+import dev.asof.gateway.observability.MeteredWarehouse;
+import dev.asof.gateway.observability.Observability;
+import dev.asof.gateway.observability.PushLag;
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.push.PushIngest;
 import dev.asof.gateway.push.PushListener;
@@ -23,7 +27,6 @@ import dev.asof.spi.ConnectorContext;
 import dev.asof.spi.online.OnlineStore;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -67,16 +70,17 @@ public final class AsofGateway implements AutoCloseable {
     /** Push sources' write-ahead log and warehouse appender. */
     private final PushIngest push;
     private final List<PushListener> pushListeners;
-    private final MeterRegistry meters;
+    /** The meter registry, the health and metrics endpoint. */
+    private final Observability observability;
 
     private AsofGateway(GatewayConfig config, Registry registry, WarehouseConnector warehouse, OnlineServing online,
             StatementExecutor executor, AvaticaEndpoint jdbcEndpoint, List<ProtocolEndpoint> endpoints, AuditLog audit,
             AdminBootstrap.Outcome admin, ScheduledExecutorService statementLimit, PushIngest push,
-            List<PushListener> pushListeners, MeterRegistry meters) {
+            List<PushListener> pushListeners, Observability observability) {
         this.push = push;
         this.pushListeners = pushListeners;
-        this.meters = meters;
         this.statementLimit = statementLimit;
+        this.observability = observability;
         this.audit = audit;
         this.admin = admin;
         this.config = config;
@@ -123,6 +127,8 @@ public final class AsofGateway implements AutoCloseable {
         OnlineServing online = null;
         PushIngest push = null;
         List<PushListener> pushListeners;
+        // One meter registry per gateway, handed to every part that records.
+        Observability observability = new Observability();
         try {
             audit = JsonLinesAuditLog.open(config.dataDir().resolve(JsonLinesAuditLog.FILE_NAME));
             PasswordHasher hasher = PasswordHasher.bcrypt();
@@ -130,16 +136,17 @@ public final class AsofGateway implements AutoCloseable {
             AdminBootstrap.Outcome admin = AdminBootstrap.ensure(registry.users(), hasher, config.security(), environment,
                     audit, config.clock());
             Authenticator authenticator = new Authenticator(registry.users(), hasher, audit, config.clock());
-            warehouse = selection.openWarehouse(context);
+            WarehouseConnector engine = selection.openWarehouse(context);
+            warehouse = new MeteredWarehouse(engine, observability.meters());
             OnlineStore store = onlineStore.apply(selection.openOnlineStore(context));
-            // Micrometer's in-memory registry until the metrics endpoint brings its Prometheus one.
-            online = new OnlineServing(store, registry, warehouse, warehouse.dialect(), config.clock(),
-                    new FeatureLog(warehouse, registry, meters));
+            online = new OnlineServing(new MeteredOnlineStore(store, observability.meters()), registry, warehouse,
+                    warehouse.dialect(), config.clock(), observability.meters(),
+                    new FeatureLog(warehouse, registry, observability.meters()));
             StatementExecutor executor = new StatementExecutor(registry, warehouse, online, config.metadataTtl(),
                     new UserAdministration(registry.users(), hasher, audit, config.clock(), authenticator::forget),
                     audit, config.clock(),
                     SourceDirectories.of(config.dataDir(), config.security().sourceDirectories()),
-                    config.admission());
+                    config.admission(), observability.meters());
             // Told of every pushed batch once durable (online views over push sources).
             pushListeners = new CopyOnWriteArrayList<>();
             // Before the endpoints: rows logged before the last stop reach the warehouse first.
@@ -153,14 +160,17 @@ public final class AsofGateway implements AutoCloseable {
                 for (ProtocolEndpointFactory factory : ServiceLoader.load(ProtocolEndpointFactory.class)) {
                     others.add(factory.start(executor, authenticator, config));
                 }
+                // Probes go to the engines themselves: readiness checks are not warehouse work to time.
+                observability.serve(config, registry, engine, store, authenticator);
             } catch (RuntimeException e) {
                 others.forEach(ProtocolEndpoint::close);
                 endpoint.close();
                 throw e;
             }
             return new AsofGateway(config, registry, warehouse, online, executor, endpoint, others, audit, admin,
-                    enforceStatementLimit(executor, config.timeouts()), push, pushListeners, meters);
+                    enforceStatementLimit(executor, config.timeouts()), push, pushListeners, observability);
         } catch (RuntimeException e) {
+            observability.close();
             if (push != null) {
                 push.close();
             }
@@ -250,9 +260,22 @@ public final class AsofGateway implements AutoCloseable {
         return config;
     }
 
-    /** The gateway's metrics (served-feature log counters, skew and drift gauges). */
+    /**
+     * The health and metrics endpoint's URL, {@code http://host:port}; empty when
+     * {@value dev.asof.gateway.observability.HttpSettings#ENABLED_KEY} is false.
+     */
+    public java.util.Optional<String> httpUrl() {
+        return observability.url();
+    }
+
+    /** The gateway's one meter registry: every part records here, {@code /metrics} serves it. */
     public MeterRegistry meters() {
-        return meters;
+        return observability.meters();
+    }
+
+    /** Where push ingestion reports its lag ({@code asof_push_lag_seconds}). */
+    public PushLag pushLag() {
+        return observability.pushLag();
     }
 
     @Override
@@ -271,6 +294,7 @@ public final class AsofGateway implements AutoCloseable {
         }
         jdbcEndpoint.close();
         push.close();
+        observability.close();
         online.close();
         warehouse.close();
         audit.close();

@@ -3,6 +3,7 @@ package dev.asof.gateway;
 import static java.util.Objects.requireNonNull;
 
 import dev.asof.gateway.admission.AdmissionSettings;
+import dev.asof.gateway.observability.HttpSettings;
 import dev.asof.planner.plan.Secret;
 import dev.asof.spi.config.ConnectorConfig;
 import java.io.IOException;
@@ -63,11 +64,12 @@ import java.util.TreeSet;
  * @param timeouts how long statements may run and idle clients keep their resources ({@link Timeouts})
   * @param admission limits on clients' warehouse statements running at once, and their queue
  *     ({@code asof.admission.*}, {@link AdmissionSettings})
+ * @param http the health and metrics endpoint ({@code asof.http.*}, {@link HttpSettings})
   */
 public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightPort, Path flightTlsCert,
         Path flightTlsKey, Optional<String> warehouse, Optional<String> online, Map<String, ConnectorConfig> connectors,
         Clock clock, Duration metadataTtl, Security security, Timeouts timeouts,
-        AdmissionSettings admission) {
+        AdmissionSettings admission, HttpSettings http) {
     public static final int DEFAULT_JDBC_PORT = 8765;
     public static final int DEFAULT_FLIGHT_PORT = 8815;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -249,6 +251,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         requireNonNull(clock, "clock");
         requireNonNull(security, "security");
         requireNonNull(admission, "admission");
+        requireNonNull(http, "http");
         requireNonNull(metadataTtl, "metadataTtl");
         requireNonNull(timeouts, "timeouts");
         if (metadataTtl.isNegative()) {
@@ -260,7 +263,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     public GatewayConfig(Path dataDir, String host, int jdbcPort) {
         this(dataDir, host, jdbcPort, DEFAULT_FLIGHT_PORT, null, null, Optional.empty(), Optional.empty(), Map.of(),
                 Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults(), Timeouts.defaults(),
-                AdmissionSettings.defaults());
+                AdmissionSettings.defaults(), HttpSettings.defaults());
     }
 
     /** {@code ./data}, {@code 127.0.0.1}, port {@value #DEFAULT_JDBC_PORT}. */
@@ -272,7 +275,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     public static GatewayConfig embedded(Path dataDir) {
         return new GatewayConfig(dataDir, "127.0.0.1", 0, 0, null, null, Optional.empty(), Optional.empty(), Map.of(),
                 Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults(), Timeouts.defaults(),
-                AdmissionSettings.defaults());
+                AdmissionSettings.defaults(), HttpSettings.defaults().withPort(0));
     }
 
     /**
@@ -306,7 +309,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         Map<String, Map<String, String>> byConnector = new TreeMap<>();
         base.connectors().forEach((name, c) -> byConnector.put(name, new HashMap<>(c.properties())));
         for (String key : properties.stringPropertyNames()) {
-            if (!key.startsWith("asof.") || KEYS.contains(key) || key.startsWith("asof.admission.")) {
+            if (!key.startsWith("asof.") || KEYS.contains(key) || key.startsWith("asof.admission.")
+                    || key.startsWith("asof.http.")) {
                 continue;
             }
             String rest = key.substring("asof.".length());
@@ -388,7 +392,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         return new GatewayConfig(dataDir, host != null ? host : base.host(), port, flightPort, cert, key,
                 warehouse, online, connectors, base.clock(), metadataTtl,
                 new Security(adminUser, adminPassword, ttl, jdbcCert, jdbcKey, sourceDirectories), timeouts,
-                AdmissionSettings.fromProperties(properties, base.admission(), origin));
+                AdmissionSettings.fromProperties(properties, base.admission(), origin),
+                HttpSettings.fromProperties(properties, base.http(), origin));
     }
 
     /** A duration key's value, or {@code fallback}; {@code 0} only where {@code zeroAllowed} (no limit). */
@@ -455,7 +460,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another clock (tests pin "now" to check online TTLs exactly). */
     public GatewayConfig withClock(Clock c) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, c, metadataTtl, security, timeouts, admission);
+                connectors, c, metadataTtl, security, timeouts, admission, http);
     }
 
     /**
@@ -464,13 +469,13 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
      */
     public GatewayConfig withWarehouse(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, Optional.of(name),
-                online, with(name, properties), clock, metadataTtl, security, timeouts, admission);
+                online, with(name, properties), clock, metadataTtl, security, timeouts, admission, http);
     }
 
     /** Same gateway with online store {@code name} and its keys (prefix taken off, e.g. {@code hosts}). */
     public GatewayConfig withOnlineStore(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse,
-                Optional.of(name), with(name, properties), clock, metadataTtl, security, timeouts, admission);
+                Optional.of(name), with(name, properties), clock, metadataTtl, security, timeouts, admission, http);
     }
 
     private Map<String, ConnectorConfig> with(String name, Map<String, String> properties) {
@@ -482,33 +487,33 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another metadata TTL (a duration; zero turns the metadata cache off). */
     public GatewayConfig withMetadataTtl(Duration ttl) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, ttl, security, timeouts, admission);
+                connectors, clock, ttl, security, timeouts, admission, http);
     }
 
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(dir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, admission);
+                connectors, clock, metadataTtl, security, timeouts, admission, http);
     }
 
     public GatewayConfig withHost(String h) {
         return new GatewayConfig(dataDir, h, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, admission);
+                connectors, clock, metadataTtl, security, timeouts, admission, http);
     }
 
     public GatewayConfig withJdbcPort(int port) {
         return new GatewayConfig(dataDir, host, port, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, admission);
+                connectors, clock, metadataTtl, security, timeouts, admission, http);
     }
 
     public GatewayConfig withFlightPort(int port) {
         return new GatewayConfig(dataDir, host, jdbcPort, port, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, admission);
+                connectors, clock, metadataTtl, security, timeouts, admission, http);
     }
 
     /** Flight SQL over TLS with this PEM certificate chain and PKCS#8 key; nulls turn TLS off. */
     public GatewayConfig withFlightTls(Path cert, Path key) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key, warehouse, online, connectors, clock,
-                metadataTtl, security, timeouts, admission);
+                metadataTtl, security, timeouts, admission, http);
     }
 
     /**
@@ -523,7 +528,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with these security settings. */
     public GatewayConfig withSecurity(Security s) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, s, timeouts, admission);
+                connectors, clock, metadataTtl, s, timeouts, admission, http);
     }
 
     /** Same gateway whose Flight SQL bearer tokens live for {@code ttl}. */
@@ -550,13 +555,19 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with these time limits. */
     public GatewayConfig withTimeouts(Timeouts t) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, t, admission);
+                connectors, clock, metadataTtl, security, t, admission, http);
+    }
+
+    /** Same gateway with these HTTP (health, metrics) settings. */
+    public GatewayConfig withHttp(HttpSettings h) {
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
+                connectors, clock, metadataTtl, security, timeouts, admission, h);
     }
 
     /** Same gateway with these admission limits. */
     public GatewayConfig withAdmission(AdmissionSettings a) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, a);
+                connectors, clock, metadataTtl, security, timeouts, a, http);
     }
 
     private static String trimmed(Properties p, String key) {

@@ -4,20 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.asof.gateway.execution.AfterClose;
 import dev.asof.gateway.execution.StatementOwner;
-import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.RowCursor;
-import dev.asof.spi.SchemaName;
-import dev.asof.spi.TableName;
 import dev.asof.spi.warehouse.ArrowExport;
-import dev.asof.spi.warehouse.EngineDialect;
-import dev.asof.spi.warehouse.FileFormat;
-import dev.asof.spi.warehouse.LoadMode;
+import dev.asof.spi.warehouse.ForwardingWarehouseConnector;
 import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;
-import java.sql.JDBCType;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The warehouse as one statement's owner uses it: queries, updates and Arrow exports are admitted
@@ -26,13 +18,12 @@ import java.util.Optional;
  * Describing, listing and loading go straight to the warehouse: they are short and planning needs
  * them. Made per execution; closing it does nothing (the gateway owns the warehouse).
  */
-public final class AdmittedWarehouse implements WarehouseConnector, ArrowExport {
-    private final WarehouseConnector warehouse;
+public final class AdmittedWarehouse extends ForwardingWarehouseConnector {
     private final WarehouseAdmission admission;
     private final StatementOwner owner;
 
     public AdmittedWarehouse(WarehouseConnector warehouse, WarehouseAdmission admission, StatementOwner owner) {
-        this.warehouse = requireNonNull(warehouse, "warehouse");
+        super(warehouse);
         this.admission = requireNonNull(admission, "admission");
         this.owner = requireNonNull(owner, "owner");
     }
@@ -41,7 +32,7 @@ public final class AdmittedWarehouse implements WarehouseConnector, ArrowExport 
     public RowCursor executeQuery(String sql, List<Object> parameters, QueryControl control) {
         WarehouseAdmission.Permit permit = admission.admit(owner, control);
         try {
-            return AfterClose.cursor(warehouse.executeQuery(sql, parameters, control), permit::release);
+            return AfterClose.cursor(delegate().executeQuery(sql, parameters, control), permit::release);
         } catch (RuntimeException | Error e) {
             permit.release();
             throw e;
@@ -52,23 +43,16 @@ public final class AdmittedWarehouse implements WarehouseConnector, ArrowExport 
     public long executeUpdate(String sql, QueryControl control) {
         WarehouseAdmission.Permit permit = admission.admit(owner, control);
         try {
-            return warehouse.executeUpdate(sql, control);
+            return delegate().executeUpdate(sql, control);
         } finally {
             permit.release();
         }
     }
 
     @Override
-    public boolean arrowExportAvailable() {
-        return warehouse instanceof ArrowExport export && export.arrowExportAvailable();
-    }
-
-    @Override
     public ArrowBatches executeArrow(String sql, List<Object> parameters, QueryControl control, Object allocator,
             int batchRows) {
-        if (!(warehouse instanceof ArrowExport export)) {
-            throw new UnsupportedOperationException(warehouse.engineName() + " exports no Arrow batches");
-        }
+        ArrowExport export = arrowExport();
         WarehouseAdmission.Permit permit = admission.admit(owner, control);
         try {
             return AfterClose.batches(export.executeArrow(sql, parameters, control, allocator, batchRows),
@@ -77,66 +61,6 @@ public final class AdmittedWarehouse implements WarehouseConnector, ArrowExport 
             permit.release();
             throw e;
         }
-    }
-
-    @Override
-    public String engineName() {
-        return warehouse.engineName();
-    }
-
-    @Override
-    public EngineDialect dialect() {
-        return warehouse.dialect();
-    }
-
-    @Override
-    public List<String> defaultSchema() {
-        return warehouse.defaultSchema();
-    }
-
-    @Override
-    public Optional<List<ColumnMetadata>> describeTable(TableName table) {
-        return warehouse.describeTable(table);
-    }
-
-    @Override
-    public List<TableName> listTables() {
-        return warehouse.listTables();
-    }
-
-    @Override
-    public List<ColumnMetadata> describeQuery(String sql) {
-        return warehouse.describeQuery(sql);
-    }
-
-    @Override
-    public List<ColumnMetadata> describeFile(String path, FileFormat format) {
-        return warehouse.describeFile(path, format);
-    }
-
-    @Override
-    public List<JDBCType> describeParameters(String sql) {
-        return warehouse.describeParameters(sql);
-    }
-
-    @Override
-    public int maxConcurrentStatements() {
-        return warehouse.maxConcurrentStatements();
-    }
-
-    @Override
-    public void createSchema(SchemaName schema) {
-        warehouse.createSchema(schema);
-    }
-
-    @Override
-    public void dropSchema(SchemaName schema) {
-        warehouse.dropSchema(schema);
-    }
-
-    @Override
-    public long bulkLoad(TableName table, List<ColumnMetadata> columns, LoadMode mode, Iterator<Object[]> rows) {
-        return warehouse.bulkLoad(table, columns, mode, rows);
     }
 
     /** Does nothing: the warehouse outlives every statement. */

@@ -24,21 +24,33 @@ public final class ClientErrors {
         if (e instanceof AsofException ae) {
             return ae;
         }
-        if (e instanceof ConnectorException ce && ce.kind() == ConnectorException.Kind.DATETIME_OVERFLOW) {
-            return new AsofException(ErrorCode.DATETIME_OVERFLOW, ce.getMessage());
-        }
-        if (e instanceof ConnectorException ce && ce.kind() == ConnectorException.Kind.CONNECTION_LOST) {
-            return new AsofException(ErrorCode.CONNECTION_LOST, ce.getMessage());
-        }
         if (e instanceof ConnectorException ce) {
-            return ce.cancelled()
-                    ? new AsofException(ErrorCode.CANCELLED, "statement cancelled or timed out")
-                    : new AsofException(ErrorCode.ENGINE_ERROR, ce.getMessage());
+            ErrorCode code = codeOf(ce);
+            return new AsofException(code, code == ErrorCode.CANCELLED ? "statement cancelled or timed out"
+                    : ce.getMessage());
         }
         // A reference ties the client's report to the log entry; the client sees no Java names.
         String reference = java.util.UUID.randomUUID().toString().substring(0, 8);
         LOG.error("internal error [{}]{}", reference, sql == null ? "" : " in: " + Secret.maskPasswords(sql), e);
         return new AsofException(ErrorCode.INTERNAL_ERROR,
                 "internal error [" + reference + "]; details are in the gateway log");
+    }
+
+    /** The error code (and so the SQLSTATE) a client is shown for {@code e}, as {@link #of} decides it. */
+    public static ErrorCode codeOf(RuntimeException e) {
+        if (e instanceof AsofException ae) {
+            return ae.code();
+        }
+        if (e instanceof ConnectorException ce) {
+            if (ce.cancelled()) {
+                return ErrorCode.CANCELLED;
+            }
+            return switch (ce.kind()) {
+                case DATETIME_OVERFLOW -> ErrorCode.DATETIME_OVERFLOW;
+                case CONNECTION_LOST -> ErrorCode.CONNECTION_LOST;
+                default -> ErrorCode.ENGINE_ERROR;
+            };
+        }
+        return ErrorCode.INTERNAL_ERROR;
     }
 }

@@ -11,6 +11,7 @@ import dev.asof.gateway.audit.AuditLog;
 import dev.asof.gateway.auth.PasswordHasher;
 import dev.asof.gateway.auth.UserAdministration;
 import dev.asof.gateway.metadata.MetadataListing;
+import dev.asof.gateway.observability.StatementMetrics;
 import dev.asof.gateway.metadata.UploadSchemas;
 import dev.asof.gateway.metadata.WarehouseMetadataCache;
 import dev.asof.gateway.online.OnlineServing;
@@ -52,6 +53,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Plans and runs statements for every protocol endpoint: the one place where a planned statement
@@ -84,6 +87,7 @@ public final class StatementExecutor {
     private volatile PushIngest pushIngest;
     private final PushStatements pushes;
     private final FeatureQuality quality;
+    private final StatementMetrics metrics;
 
     /**
      * As {@link #StatementExecutor(Registry, WarehouseConnector, OnlineServing, Duration, UserAdministration)}
@@ -128,6 +132,16 @@ public final class StatementExecutor {
     public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
             Duration metadataTtl, UserAdministration users, AuditLog auditLog, Clock clock,
             SourceDirectories sourceDirectories, AdmissionSettings admission) {
+        this(registry, warehouse, online, metadataTtl, users, auditLog, clock, sourceDirectories, admission,
+                new SimpleMeterRegistry());
+    }
+
+    /** As above, recording statement metrics in {@code meters} ({@link StatementMetrics}). */
+    public StatementExecutor(Registry registry, WarehouseConnector warehouse, OnlineServing online,
+            Duration metadataTtl, UserAdministration users, AuditLog auditLog, Clock clock,
+            SourceDirectories sourceDirectories, AdmissionSettings admission, MeterRegistry meters) {
+        this.metrics = new StatementMetrics(meters);
+        metrics.runningStatements(() -> running.list().size());
         this.admission = new WarehouseAdmission(admission.limitsFor(warehouse.maxConcurrentStatements()));
         this.users = requireNonNull(users, "users");
         this.audit = new SecurityAudit(auditLog, clock);
@@ -266,9 +280,11 @@ public final class StatementExecutor {
      */
     public PreparedQuery prepare(Principal principal, String sql, List<SchemaName> sessionSchemas) {
         requireNonNull(principal, "principal");
-        PlannedStatement plan = planned(principal, sql, sessionSchemas);
-        return new PreparedQuery(textOf(plan, sql), plan,
-                engine(() -> plan.accept(new ResultColumns(warehouse, systemTables))), true);
+        return counted(() -> {
+            PlannedStatement plan = planned(principal, sql, sessionSchemas);
+            return new PreparedQuery(textOf(plan, sql), plan,
+                    engine(() -> plan.accept(new ResultColumns(warehouse, systemTables))), true);
+        });
     }
 
     /** Plans a statement to run at once, as the gateway itself; see {@link #plan(Principal, String, List)}. */
@@ -296,8 +312,23 @@ public final class StatementExecutor {
      */
     public PreparedQuery plan(Principal principal, String sql, List<SchemaName> sessionSchemas) {
         requireNonNull(principal, "principal");
-        PlannedStatement plan = planned(principal, sql, sessionSchemas);
+        PlannedStatement plan = counted(() -> planned(principal, sql, sessionSchemas));
         return new PreparedQuery(textOf(plan, sql), plan, Optional.empty(), false);
+    }
+
+    /** {@code work}'s result; a failure is counted under its SQLSTATE first. */
+    private <T> T counted(Work<T> work) {
+        try {
+            return work.run();
+        } catch (RuntimeException e) {
+            metrics.failed(ClientErrors.codeOf(e));
+            throw e;
+        }
+    }
+
+    /** The statement metrics (endpoints add their sessions; other parts may record in its registry). */
+    public StatementMetrics metrics() {
+        return metrics;
     }
 
     private PlannedStatement planned(Principal principal, String sql, List<SchemaName> sessionSchemas) {
@@ -348,13 +379,18 @@ public final class StatementExecutor {
             QueryControl control, StatementOwner owner) {
         requireNonNull(principal, "principal");
         requireNonNull(owner, "owner");
-        if (parameters.size() != prepared.parameterCount()) {
-            throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
-                    + " parameter(s) but " + parameters.size() + " value(s) were given");
-        }
-        // Again at each execution: grants may have changed since it was prepared (cached while they have not).
-        access.check(principal, prepared.plan(), prepared.sql());
-        RunningStatements.Running r = running.start(owner, prepared.plan().accept(ROUTES), prepared.sql(), control);
+        long start = System.nanoTime();
+        String route = prepared.plan().accept(ROUTES);
+        counted(() -> {
+            if (parameters.size() != prepared.parameterCount()) {
+                throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
+                        + " parameter(s) but " + parameters.size() + " value(s) were given");
+            }
+            // Again at each execution: grants may have changed since it was prepared (cached while they have not).
+            access.check(principal, prepared.plan(), prepared.sql());
+            return null;
+        });
+        RunningStatements.Running r = running.start(owner, route, prepared.sql(), control);
         boolean handedOver = false;
         try {
             StatementResult result = engine(() -> prepared.plan().accept(new Runner(principal, parameters, control, owner,
@@ -366,18 +402,26 @@ public final class StatementExecutor {
                     throw timedOut(r);
                 }
                 handedOver = true;
+                metrics.executed(route, owner.protocol(), System.nanoTime() - start);
                 // Listed until its rows are closed; a failure because the limit cancelled it says so.
-                return new StatementResult.Rows(AfterClose.cursor(rows.cursor(), () -> running.finish(r),
-                        e -> stopped(e, r)));
+                return new StatementResult.Rows(AfterClose.cursor(metrics.counting(rows.cursor(), owner.protocol()),
+                        () -> running.finish(r), e -> countedFailure(stopped(e, r))));
             }
+            metrics.executed(route, owner.protocol(), System.nanoTime() - start);
             return result;
         } catch (RuntimeException e) {
-            throw stopped(e, r);
+            throw countedFailure(stopped(e, r));
         } finally {
             if (!handedOver) {
                 running.finish(r);
             }
         }
+    }
+
+    /** {@code e}, counted under its SQLSTATE. */
+    private RuntimeException countedFailure(RuntimeException e) {
+        metrics.failed(ClientErrors.codeOf(e));
+        return e;
     }
 
     /** {@code e}, or the timeout error when {@code r} failed because its statement limit cancelled it. */
@@ -482,23 +526,28 @@ public final class StatementExecutor {
         if (!export.arrowExportAvailable()) {
             return Optional.empty();
         }
-        if (parameters.size() != prepared.parameterCount()) {
-            throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
-                    + " parameter(s) but " + parameters.size() + " value(s) were given");
-        }
-        access.check(principal, prepared.plan(), prepared.sql());
-        Optional<WarehouseQuery> query = prepared.plan().accept(new WarehouseQueries(parameters));
+        long start = System.nanoTime();
+        Optional<WarehouseQuery> query = counted(() -> {
+            if (parameters.size() != prepared.parameterCount()) {
+                throw new AsofException(ErrorCode.INVALID_PARAMETER, "the statement has " + prepared.parameterCount()
+                        + " parameter(s) but " + parameters.size() + " value(s) were given");
+            }
+            access.check(principal, prepared.plan(), prepared.sql());
+            return prepared.plan().accept(new WarehouseQueries(parameters));
+        });
         if (query.isEmpty()) {
             return Optional.empty();
         }
-        RunningStatements.Running r = running.start(owner, prepared.plan().accept(ROUTES), prepared.sql(), control);
+        String route = prepared.plan().accept(ROUTES);
+        RunningStatements.Running r = running.start(owner, route, prepared.sql(), control);
         try {
             ArrowExport.ArrowBatches batches = engine(() -> export.executeArrow(query.get().sql(),
                     query.get().parameters(), control, allocator, batchRows));
+            metrics.executed(route, owner.protocol(), System.nanoTime() - start);
             return Optional.of(AfterClose.batches(batches, () -> running.finish(r)));
         } catch (RuntimeException e) {
             running.finish(r);
-            throw stopped(e, r);
+            throw countedFailure(stopped(e, r));
         }
     }
 
@@ -603,6 +652,7 @@ public final class StatementExecutor {
         @Override
         public StatementResult visit(PlannedStatement.Lookup l) {
             Optional<List<List<Object>>> rows = onlineStore(() -> online.lookup(l.lookup(), parameters));
+            metrics.lookup(rows.isPresent());
             if (rows.isPresent()) {
                 return new StatementResult.Rows(new ListCursor(l.lookup().columns(), rows.get()));
             }

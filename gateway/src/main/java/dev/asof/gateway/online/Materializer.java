@@ -1,5 +1,6 @@
 package dev.asof.gateway.online;
 
+import dev.asof.gateway.observability.MaterializationMetrics;
 import dev.asof.gateway.registry.MaterializationLog;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.catalog.Catalog;
@@ -54,9 +55,11 @@ final class Materializer {
     private final Clock clock;
     private final Clock systemClock = Clock.systemUTC();
     private final ConcurrentMap<Long, Boolean> running = new ConcurrentHashMap<>();
+    private final MaterializationMetrics metrics;
 
     Materializer(OnlineStore store, OnlineState state, Registry registry, WarehouseConnector warehouse,
-            EngineDialect dialect, Clock clock) {
+            EngineDialect dialect, Clock clock, MaterializationMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.state = state;
         this.registry = registry;
@@ -89,22 +92,25 @@ final class Materializer {
 
         MaterializationLog.Run run = log.start(viewId, view.name(), changesAfter, asOf, started);
         long done = 0;
+        long startNanos = System.nanoTime();
         try {
             MaterializationQueries queries = new MaterializationQueries(catalog, dialect);
             boolean windowed = view.windowed();
             long total = count(windowed ? queries.windowKeyCount(view, changesAfter, asOf)
                     : queries.changedKeyCount(view, changesAfter, asOf), control);
             log.progress(viewId, run.runId(), Optional.of(total), 0);
-            Progress progress = new Progress(viewId, run.runId(), total);
+            Batch batch = new Batch(runs, run.runId(), new Progress(viewId, run.runId(), total), control);
             done = windowed
-                    ? writeTiles(view, viewId, runs, run.runId(), queries.windowRows(view, changesAfter, asOf), progress, control)
-                    : write(view, viewId, runs, run.runId(), queries.latestValues(view, changesAfter, asOf), progress, control);
+                    ? writeTiles(view, viewId, batch, queries.windowRows(view, changesAfter, asOf), control)
+                    : write(view, viewId, batch, queries.latestValues(view, changesAfter, asOf), control);
             Instant finished = clock.instant();
-            log.complete(viewId, run.runId(), done, finished);
+            log.complete(viewId, run.runId(), done, finished, batch.newestEvent());
             state.completed(viewId, run.runId(), asOf);
+            metrics.completed(view.name(), Duration.ofNanos(System.nanoTime() - startNanos), done);
             return new OnlineServing.RunSummary(view.name(), run.runId(), changesAfter, asOf, done, Duration.between(started, finished));
         } catch (RuntimeException e) {
             String message = control.isCancelled() ? "cancelled" : messageOf(e);
+            metrics.failed(view.name(), Duration.ofNanos(System.nanoTime() - startNanos));
             state.failed(viewId, run.runId());
             log.fail(viewId, run.runId(), done, clock.instant(), message);
             if (control.isCancelled()) {
@@ -147,11 +153,9 @@ final class Materializer {
         }
     }
 
-    private long write(FeatureView view, long viewId, ViewRuns runs, long runId, GeneratedQuery query, Progress progress,
-            QueryControl control) {
+    private long write(FeatureView view, long viewId, Batch batch, GeneratedQuery query, QueryControl control) {
         int keyCount = keyCount(view);
         int columns = view.features().size();
-        Batch batch = new Batch(runs, runId, progress, control);
         try (RowCursor cursor = warehouse.executeQuery(query.sql(), List.of(), control)) {
             int eventColumn = column(cursor, MaterializationQueries.EVENT_COLUMN);
             while (cursor.next()) {
@@ -165,6 +169,7 @@ final class Materializer {
                     }
                 }
                 long event = micros(cursor.value(eventColumn));
+                batch.event(event);
                 batch.add(OnlineRecords.key(viewId, key), OnlineRecords.latestValue(event, values),
                         expiresAt(view.ttl().map(ttl -> Instant.EPOCH.plus(event, ChronoUnit.MICROS).plus(ttl))));
             }
@@ -173,11 +178,9 @@ final class Materializer {
     }
 
     /** Windowed views: the rows of each key's longest window, grouped by key into tiles. */
-    private long writeTiles(FeatureView view, long viewId, ViewRuns runs, long runId, GeneratedQuery query,
-            Progress progress, QueryControl control) {
+    private long writeTiles(FeatureView view, long viewId, Batch batch, GeneratedQuery query, QueryControl control) {
         int keyCount = keyCount(view);
         int arguments = view.features().size() - keyCount;
-        Batch batch = new Batch(runs, runId, progress, control);
         try (RowCursor cursor = warehouse.executeQuery(query.sql(), List.of(), control)) {
             int event = column(cursor, MaterializationQueries.ROW_EVENT);
             int created = column(cursor, MaterializationQueries.ROW_CREATED);
@@ -199,7 +202,9 @@ final class Materializer {
                 for (int a = 0; a < arguments; a++) {
                     args.add(cursor.value(created + 1 + a));
                 }
-                tiles.add(micros(cursor.value(event)), micros(cursor.value(created)), args);
+                long eventMicros = micros(cursor.value(event));
+                batch.event(eventMicros);
+                tiles.add(eventMicros, micros(cursor.value(created)), args);
             }
             if (tiles != null) {
                 batch.add(tileKey(view, viewId, currentKey), tiles.encode(), tileExpiry(tiles));
@@ -233,6 +238,8 @@ final class Materializer {
         private final List<byte[]> payloads = new ArrayList<>(CHUNK);
         private final List<Optional<Instant>> expiries = new ArrayList<>(CHUNK);
         private long done;
+        private long newestEvent = Long.MIN_VALUE;
+        private boolean anyEvent;
         private Instant lastProgress = clock.instant();
 
         Batch(ViewRuns runs, long runId, Progress progress, QueryControl control) {
@@ -249,6 +256,17 @@ final class Materializer {
             if (keys.size() == CHUNK) {
                 flush();
             }
+        }
+
+        /** Notes the event time (µs since the epoch) of a row written. */
+        void event(long micros) {
+            anyEvent = true;
+            newestEvent = Math.max(newestEvent, micros);
+        }
+
+        /** The newest event time of the rows written; empty when none was. */
+        Optional<Instant> newestEvent() {
+            return anyEvent ? Optional.of(Instant.EPOCH.plus(newestEvent, ChronoUnit.MICROS)) : Optional.empty();
         }
 
         long finish() {

@@ -2,9 +2,9 @@ package dev.asof.gateway.online;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.gateway.observability.MaterializationMetrics;
 import dev.asof.gateway.quality.FeatureLog;
 import dev.asof.gateway.registry.Registry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.plan.LookupPlan;
@@ -12,6 +12,8 @@ import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.spi.online.OnlineStore;
 import dev.asof.spi.warehouse.QueryControl;
 import dev.asof.spi.warehouse.WarehouseConnector;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,27 +31,34 @@ public final class OnlineServing implements AutoCloseable {
     private final FeatureLog featureLog;
 
     /**
-     * As {@link #OnlineServing(OnlineStore, Registry, WarehouseConnector, EngineDialect, Clock, FeatureLog)}
-     * with a served-feature log of its own whose counters go to a registry nobody reads.
+     * As {@link #OnlineServing(OnlineStore, Registry, WarehouseConnector, EngineDialect, Clock, MeterRegistry,
+     * FeatureLog)} with meters and a served-feature log of its own, whose figures nobody reads.
      */
     public OnlineServing(OnlineStore store, Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
             Clock clock) {
-        this(store, registry, warehouse, dialect, clock, new FeatureLog(warehouse, registry, new SimpleMeterRegistry()));
+        this(store, registry, warehouse, dialect, clock, new SimpleMeterRegistry());
+    }
+
+    private OnlineServing(OnlineStore store, Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
+            Clock clock, MeterRegistry meters) {
+        this(store, registry, warehouse, dialect, clock, meters, new FeatureLog(warehouse, registry, meters));
     }
 
     /**
      * @param clock the time lookups apply the TTL at and MATERIALIZE without TO computes views as
      *     of; the system clock outside tests
+     * @param meters where materialization runs are recorded ({@link MaterializationMetrics})
      * @param featureLog where sampled lookups are logged; closed with this
      */
     public OnlineServing(OnlineStore store, Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
-            Clock clock, FeatureLog featureLog) {
+            Clock clock, MeterRegistry meters, FeatureLog featureLog) {
         this.featureLog = requireNonNull(featureLog, "featureLog");
         this.store = requireNonNull(store, "store");
         registry.materializations().failAbandonedRuns(clock.instant());
         OnlineState state = new OnlineState(registry.materializations());
         this.lookups = new LookupExecutor(store, state, registry, clock, featureLog);
-        this.materializer = new Materializer(store, state, registry, warehouse, dialect, clock);
+        this.materializer = new Materializer(store, state, registry, warehouse, dialect, clock,
+                new MaterializationMetrics(meters));
     }
 
     /** {@code rocksdb}, {@code aerospike}: for EXPLAIN and messages. */

@@ -78,6 +78,8 @@ public final class MaterializationLog {
                 + " finished_at TIMESTAMP(6) WITH TIME ZONE,"
                 + " error VARCHAR(4000),"
                 + " PRIMARY KEY (view_id, run_id))");
+        // The newest event time a complete run wrote: what online freshness is measured from.
+        s.execute("ALTER TABLE asof_materialization ADD COLUMN IF NOT EXISTS newest_event TIMESTAMP(6) WITH TIME ZONE");
     }
 
     /**
@@ -140,6 +142,39 @@ public final class MaterializationLog {
 
     public void complete(long viewId, long runId, long rowsDone, Instant now) {
         finish(viewId, runId, Status.COMPLETE, rowsDone, now, null);
+    }
+
+    /**
+     * Marks a run complete, with the newest event time among the rows it wrote (empty when it wrote
+     * none).
+     */
+    public void complete(long viewId, long runId, long rowsDone, Instant now, Optional<Instant> newestEvent) {
+        complete(viewId, runId, rowsDone, now);
+        newestEvent.ifPresent(e -> update("UPDATE asof_materialization SET newest_event = ? WHERE view_id = ? AND run_id = ?",
+                ps -> {
+                    ps.setObject(1, utc(e));
+                    ps.setLong(2, viewId);
+                    ps.setLong(3, runId);
+                }));
+    }
+
+    /**
+     * Per view definition id, the newest event time any of its complete runs wrote: the newest event
+     * visible online (records of earlier runs stay served until a later run rewrites their key).
+     */
+    public java.util.Map<Long, Instant> newestEvents() {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT view_id, MAX(newest_event) FROM asof_materialization WHERE status = 'COMPLETE'"
+                        + " AND newest_event IS NOT NULL GROUP BY view_id");
+                ResultSet rs = ps.executeQuery()) {
+            java.util.Map<Long, Instant> out = new java.util.HashMap<>();
+            while (rs.next()) {
+                out.put(rs.getLong(1), instant(rs, 2).orElseThrow());
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
     }
 
     public void fail(long viewId, long runId, long rowsDone, Instant now, String error) {

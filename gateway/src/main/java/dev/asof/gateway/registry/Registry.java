@@ -120,6 +120,18 @@ public final class Registry implements AutoCloseable {
         return monitoring;
     }
 
+    /**
+     * Checks that the registry database answers ({@code SELECT 1} on a pooled connection), for
+     * readiness probes.
+     *
+     * @throws java.sql.SQLException when it does not
+     */
+    public void ping() throws java.sql.SQLException {
+        try (java.sql.Connection c = pool.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        }
+    }
+
     /** Where materialization runs are recorded, in the same database. */
     public MaterializationLog materializations() {
         return new MaterializationLog(pool);

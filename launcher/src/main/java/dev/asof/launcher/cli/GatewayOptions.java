@@ -20,6 +20,10 @@ final class GatewayOptions {
             description = "Arrow Flight SQL port, same host (default 8815; 0 picks a free port).")
     Integer flightPort;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Health and metrics port, same host (default 8080; 0 picks a free port).")
+    Integer httpPort;
+
     /** Flags over {@code base}. */
     GatewayConfig applyTo(GatewayConfig base) {
         GatewayConfig c = base;
@@ -34,6 +38,9 @@ final class GatewayOptions {
         }
         if (flightPort != null) {
             c = c.withFlightPort(GatewayConfig.parsePort(flightPort.toString(), "--flight-port"));
+        }
+        if (httpPort != null) {
+            c = c.withHttp(c.http().withPort(GatewayConfig.parsePort(httpPort.toString(), "--http-port")));
         }
         return c;
     }

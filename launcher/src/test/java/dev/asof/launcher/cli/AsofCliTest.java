@@ -143,7 +143,7 @@ class AsofCliTest {
     void serveStartsPrintsTheUrlAndStops() {
         // The Flight SQL endpoint is on this module's class path: a free port for it too, not 8815.
         Run r = run("serve", "--config", adminConfig().toString(), "--data-dir", dir.resolve("data").toString(),
-                "--port", "0", "--flight-port", "0", "--exit-after-start");
+                "--port", "0", "--flight-port", "0", "--http-port", "0", "--exit-after-start");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Created the admin user 'admin'");
         assertThat(r.out()).containsPattern("JDBC URL: jdbc:asof://127\\.0\\.0\\.1:\\d+");
@@ -163,7 +163,7 @@ class AsofCliTest {
 
     @Test
     void serveWithoutAnyUserRefusesToStartAndSaysHow() {
-        Run r = run("serve", "--data-dir", dir.resolve("empty").toString(), "--port", "0", "--flight-port", "0",
+        Run r = run("serve", "--data-dir", dir.resolve("empty").toString(), "--port", "0", "--flight-port", "0", "--http-port", "0",
                 "--exit-after-start");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("no user can log in").contains("asof.admin.user").contains("ASOF_ADMIN_PASSWORD");
@@ -172,7 +172,7 @@ class AsofCliTest {
     @Test
     void demoRefusesANonLoopbackHost() {
         Run r = run("demo", "--data-dir", dir.resolve("demo-net").toString(), "--host", "0.0.0.0", "--port", "0",
-                "--flight-port", "0", "--exit-after-start");
+                "--flight-port", "0", "--http-port", "0", "--exit-after-start");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("loopback");
     }
@@ -180,12 +180,12 @@ class AsofCliTest {
     @Test
     void demoInstallsOnceAndPrintsHowToQuery() {
         String data = dir.resolve("demo").toString();
-        Run first = run("demo", "--data-dir", data, "--port", "0", "--flight-port", "0", "--exit-after-start");
+        Run first = run("demo", "--data-dir", data, "--port", "0", "--flight-port", "0", "--http-port", "0", "--exit-after-start");
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(first.out()).contains("Installed the demo scenario").contains("sql jdbc:asof://127.0.0.1:")
                 .contains("LEFT JOIN customer_profile AS OF l.event_ts p")
                 .contains("Created the admin user 'demo' with password 'demo'").contains("--user demo --password demo");
-        Run second = run("demo", "--data-dir", data, "--port", "0", "--flight-port", "0", "--exit-after-start");
+        Run second = run("demo", "--data-dir", data, "--port", "0", "--flight-port", "0", "--http-port", "0", "--exit-after-start");
         assertThat(second.code()).as(second.err()).isZero();
         assertThat(second.out()).contains("already installed");
     }

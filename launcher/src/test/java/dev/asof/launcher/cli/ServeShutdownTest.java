@@ -32,7 +32,7 @@ class ServeShutdownTest {
         Path config = Files.writeString(dir.resolve("asof.properties"), "asof.admin.user=admin\n");
         try (ChildProcess serve = ChildProcess.start(Map.of("ASOF_ADMIN_PASSWORD", "serve-test-pw"), "serve",
                 "--config", config.toString(), "--data-dir", dir.resolve("data").toString(), "--port", "0",
-                "--flight-port", "0")) {
+                "--flight-port", "0", "--http-port", "0")) {
             String url = serve.await("JDBC URL: ", Duration.ofSeconds(60)).substring("JDBC URL: ".length()).trim();
             Properties p = new Properties();
             p.setProperty("user", "admin");

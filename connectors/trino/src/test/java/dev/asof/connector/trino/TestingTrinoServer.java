@@ -60,6 +60,23 @@ public final class TestingTrinoServer {
         return shared;
     }
 
+    /**
+     * A server of its own (not {@link #shared()}), for tests that stop and restart it; the caller
+     * stops it.
+     */
+    public static TestingTrinoServer startDedicated() {
+        return start(freePort());
+    }
+
+    /**
+     * Stops this server and starts a new one on the same port (new instance directory, empty
+     * {@code memory} catalog); returns it. For tests of what clients do while Trino is away.
+     */
+    public TestingTrinoServer restart() {
+        stop();
+        return start(port);
+    }
+
     /** {@code jdbc:trino://127.0.0.1:port}. */
     public String jdbcUrl() {
         return "jdbc:trino://127.0.0.1:" + port;
@@ -75,10 +92,13 @@ public final class TestingTrinoServer {
     }
 
     private static TestingTrinoServer start() {
+        return start(freePort());
+    }
+
+    private static TestingTrinoServer start(int port) {
         Path serverDir = requiredDir("asof.trino.server.dir", "lib");
         Path pluginDir = requiredDir("asof.trino.plugin.dir", null);
         Path java = findJava();
-        int port = freePort();
         Path instance;
         try {
             instance = Files.createTempDirectory(serverDir.getParent(), "instance-");

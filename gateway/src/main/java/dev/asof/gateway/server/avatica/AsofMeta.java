@@ -92,6 +92,7 @@ final class AsofMeta implements ProtobufMeta {
         this.identity = identity;
         this.metadata = new JdbcCatalogMetadata(executor, identity::current);
         this.resultIdleTimeout = resultIdleTimeout;
+        executor.metrics().sessions("jdbc", connections::size);
         this.connectionIdleTimeout = connectionIdleTimeout;
         // Several looks per timeout, at most one a second: a result is closed within a second of
         // its timeout (a quarter of a short one), for a look at each statement.

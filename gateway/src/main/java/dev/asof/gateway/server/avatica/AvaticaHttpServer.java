@@ -2,6 +2,7 @@ package dev.asof.gateway.server.avatica;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.gateway.auth.BasicCredentials;
 import dev.asof.gateway.session.Peer;
 import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
@@ -40,11 +41,11 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -309,9 +310,9 @@ final class AvaticaHttpServer implements AutoCloseable {
                 RequestIdentity.InFlight request) {
             Principal principal;
             try {
-                String[] credentials = basicCredentials(authorization);
-                principal = identity.authenticator().login(credentials == null ? null : credentials[0],
-                        credentials == null ? null : credentials[1], peer).principal();
+                Optional<BasicCredentials> credentials = BasicCredentials.parse(authorization);
+                principal = identity.authenticator().login(credentials.map(BasicCredentials::user).orElse(null),
+                        credentials.map(BasicCredentials::password).orElse(null), peer).principal();
             } catch (AsofException e) {
                 HandlerResponse<byte[]> error = handler.convertToErrorResponse(clientError(e.getMessage(),
                         e.code().code(), e.code().sqlState()));
@@ -386,25 +387,6 @@ final class AvaticaHttpServer implements AutoCloseable {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }
-
-        /** User and password of an {@code Authorization: Basic} header; null when there is none. */
-        static String[] basicCredentials(String header) {
-            if (header == null) {
-                return null;
-            }
-            String h = header.trim();
-            if (h.length() < 6 || !h.regionMatches(true, 0, "Basic ", 0, 6)) {
-                return null;
-            }
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-            int colon = decoded.indexOf(':');
-            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
         }
 
         private static AvaticaRuntimeException clientError(String message, String sqlState) {
