@@ -121,7 +121,6 @@ public final class AsofGateway implements AutoCloseable {
         Connectors.Selection selection = Connectors.installed().select(config);
         ConnectorContext context = new ConnectorContext(config.dataDir(), Runtime.getRuntime().availableProcessors());
         Registry registry = Registry.open(config.dataDir());
-        MeterRegistry meters = new SimpleMeterRegistry();
         AuditLog audit = null;
         WarehouseConnector warehouse = null;
         OnlineServing online = null;
