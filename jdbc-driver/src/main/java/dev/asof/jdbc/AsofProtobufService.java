@@ -37,6 +37,8 @@ final class AsofProtobufService extends RemoteProtobufService {
   static final String TIME_WIRE_MICROS = "micros";
 
   private volatile boolean compactExecutes;
+  /** Whether the gateway sends {@link CompactFrames} (asked for when it announced them). */
+  private volatile boolean compactFrames;
 
   AsofProtobufService(AvaticaHttpClient client, ProtobufTranslation translation) {
     super(client, translation);
@@ -54,6 +56,8 @@ final class AsofProtobufService extends RemoteProtobufService {
           apply(new Service.DatabasePropertyRequest(connectionId));
       compactExecutes = GATEWAY_PRODUCT_NAME.equals(
           properties.map.get(Meta.DatabaseProperty.GET_DATABASE_PRODUCT_NAME));
+      compactFrames = compactExecutes && CompactFrames.ANNOUNCEMENT.equals(
+          properties.map.get(Meta.DatabaseProperty.GET_DRIVER_NAME));
     } catch (org.apache.calcite.avatica.AvaticaClientRuntimeException e) {
       if (e.getSqlState() != null && e.getSqlState().startsWith("28")) {
         throw e; // refused credentials: the connection fails now, as one failed login
@@ -69,6 +73,11 @@ final class AsofProtobufService extends RemoteProtobufService {
     return compactExecutes;
   }
 
+  /** Whether to ask for compact result frames ({@link CompactFrames#PROPERTY}) when opening. */
+  boolean compactFrames() {
+    return compactFrames;
+  }
+
   /**
    * Whether timestamp parameters travel as epoch microseconds: the gateway reads them so on a
    * connection opened with {@link #TIME_WIRE_PROPERTY} (which this driver always sends).
@@ -78,6 +87,11 @@ final class AsofProtobufService extends RemoteProtobufService {
   }
 
   @Override public Service.Response _apply(Service.Request request) {
+    Service.Response response = apply0(request);
+    return compactFrames ? CompactFrames.decode(response) : response;
+  }
+
+  private Service.Response apply0(Service.Request request) {
     if (compactExecutes && request instanceof Service.ExecuteRequest) {
       Service.ExecuteRequest execute = (Service.ExecuteRequest) request;
       Meta.StatementHandle h = execute.statementHandle;
