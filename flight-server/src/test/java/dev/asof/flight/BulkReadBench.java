@@ -69,6 +69,7 @@ class BulkReadBench {
     private static double jdbc(String url, long rows, long expectedSum, int run) throws Exception {
         long n = 0;
         long sum = 0;
+        long cpu = processCpuNanos();
         long start = System.nanoTime();
         try (Connection c = TestGateway.jdbc(url); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(QUERY)) {
@@ -83,7 +84,9 @@ class BulkReadBench {
         double s = (System.nanoTime() - start) / 1e9;
         assertThat(n).isEqualTo(rows);
         assertThat(sum).isEqualTo(expectedSum);
-        System.out.printf(Locale.ROOT, "bench: jdbc run %d: %,d rows in %.2f s: %,.0f rows/s%n", run, n, s, n / s);
+        double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
+        System.out.printf(Locale.ROOT, "bench: jdbc run %d: %,d rows in %.2f s: %,.0f rows/s; process CPU %.2f s:"
+                + " %,.0f rows per CPU second (client and gateway)%n", run, n, s, n / s, cpuSeconds, n / cpuSeconds);
         return n / s;
     }
 
@@ -114,6 +117,12 @@ class BulkReadBench {
         assertThat(sum).isEqualTo(expectedSum);
         System.out.printf(Locale.ROOT, "bench: flight run %d: %,d rows in %.2f s: %,.0f rows/s%n", run, n, s, n / s);
         return n / s;
+    }
+
+    /** CPU time of this JVM (client and gateway threads), to tell a busy machine from a slow path. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double median(List<Double> values) {
