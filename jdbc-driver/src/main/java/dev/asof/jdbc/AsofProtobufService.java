@@ -2,6 +2,7 @@ package dev.asof.jdbc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.remote.AvaticaHttpClient;
 import org.apache.calcite.avatica.remote.ProtobufTranslation;
@@ -107,6 +108,18 @@ final class AsofProtobufService extends RemoteProtobufService {
 
   /** {@code response} with {@code prepared} as the signature of each row result that came without one. */
   static Service.Response withSignature(Service.Response response, Meta.Signature prepared) {
+    return mapResults(response, r -> r.updateCount == -1 && r.signature == null
+        ? new Service.ResultSetResponse(r.connectionId, r.statementId, r.ownStatement, prepared,
+            r.firstFrame, r.updateCount, r.rpcMetadata)
+        : r);
+  }
+
+  /**
+   * {@code response} with each result of an execute response replaced by {@code f}'s answer; the
+   * same object when {@code f} changes none (and for any other response).
+   */
+  static Service.Response mapResults(Service.Response response,
+      UnaryOperator<Service.ResultSetResponse> f) {
     if (!(response instanceof Service.ExecuteResponse)) {
       return response;
     }
@@ -117,16 +130,13 @@ final class AsofProtobufService extends RemoteProtobufService {
     List<Service.ResultSetResponse> results = new ArrayList<>(execute.results.size());
     boolean changed = false;
     for (Service.ResultSetResponse r : execute.results) {
-      if (r.updateCount == -1 && r.signature == null) {
-        results.add(new Service.ResultSetResponse(r.connectionId, r.statementId, r.ownStatement,
-            prepared, r.firstFrame, r.updateCount, r.rpcMetadata));
-        changed = true;
-      } else {
-        results.add(r);
-      }
+      Service.ResultSetResponse mapped = f.apply(r);
+      changed |= mapped != r;
+      results.add(mapped);
     }
     return changed
         ? new Service.ExecuteResponse(results, execute.missingStatement, execute.rpcMetadata)
         : execute;
   }
+
 }

@@ -58,26 +58,11 @@ final class CompactFrames {
       return frame == fetch.frame ? fetch
           : new Service.FetchResponse(frame, fetch.missingStatement, fetch.missingResults, fetch.rpcMetadata);
     }
-    if (!(response instanceof Service.ExecuteResponse)) {
-      return response;
-    }
-    Service.ExecuteResponse execute = (Service.ExecuteResponse) response;
-    if (execute.missingStatement || execute.results == null) {
-      return execute;
-    }
-    List<Service.ResultSetResponse> results = new ArrayList<>(execute.results.size());
-    boolean changed = false;
-    for (Service.ResultSetResponse r : execute.results) {
+    return AsofProtobufService.mapResults(response, r -> {
       Meta.Frame frame = decode(r.firstFrame);
-      if (frame != r.firstFrame) {
-        results.add(new Service.ResultSetResponse(r.connectionId, r.statementId, r.ownStatement,
-            r.signature, frame, r.updateCount, r.rpcMetadata));
-        changed = true;
-      } else {
-        results.add(r);
-      }
-    }
-    return changed ? new Service.ExecuteResponse(results, false, execute.rpcMetadata) : execute;
+      return frame == r.firstFrame ? r : new Service.ResultSetResponse(r.connectionId, r.statementId,
+          r.ownStatement, r.signature, frame, r.updateCount, r.rpcMetadata);
+    });
   }
 
   /** The frame's rows, decoded; the frame itself when it has none. */
