@@ -104,7 +104,8 @@ public final class AsofDriver extends org.apache.calcite.avatica.remote.Driver {
           && ((AsofProtobufService) connection.getService()).negotiate(connection.id);
       // Same request Avatica's remote driver sends; local (transport) properties are filtered out.
       connection.getService().apply(new Service.OpenConnectionRequest(connection.id,
-          forwarded(props, gateway)));
+          forwarded(props, gateway,
+              gateway && ((AsofProtobufService) connection.getService()).compactFrames())));
     } catch (RuntimeException e) {
       if (!(e instanceof AvaticaClientRuntimeException)) {
         // The gateway did not answer. When it did (e.g. refused credentials) it opened nothing,
@@ -128,17 +129,23 @@ public final class AsofDriver extends org.apache.calcite.avatica.remote.Driver {
    * credentials (they travel in the Authorization header only).
    */
   static Map<String, String> forwarded(Properties props) {
-    return forwarded(props, false);
+    return forwarded(props, false, false);
   }
 
-  /** As {@link #forwarded(Properties)}; to an asof {@code gateway}, asking for exact timestamps. */
-  static Map<String, String> forwarded(Properties props, boolean gateway) {
+  /**
+   * As {@link #forwarded(Properties)}; to an asof {@code gateway}, asking for exact timestamps,
+   * and for compact result {@code frames} when it sends them.
+   */
+  static Map<String, String> forwarded(Properties props, boolean gateway, boolean frames) {
     Map<String, String> out = new HashMap<>(Service.OpenConnectionRequest.serializeProperties(props));
     out.remove(AsofUrl.USER);
     out.remove(AsofUrl.PASSWORD);
     out.remove(AsofUrl.AVATICA_PASSWORD);
     if (gateway) {
       out.put(AsofProtobufService.TIME_WIRE_PROPERTY, AsofProtobufService.TIME_WIRE_MICROS);
+    }
+    if (frames) {
+      out.put(CompactFrames.PROPERTY, CompactFrames.VERSION);
     }
     return out;
   }

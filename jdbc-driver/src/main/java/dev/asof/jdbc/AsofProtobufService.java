@@ -2,6 +2,7 @@ package dev.asof.jdbc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.remote.AvaticaHttpClient;
 import org.apache.calcite.avatica.remote.ProtobufTranslation;
@@ -37,6 +38,8 @@ final class AsofProtobufService extends RemoteProtobufService {
   static final String TIME_WIRE_MICROS = "micros";
 
   private volatile boolean compactExecutes;
+  /** Whether the gateway sends {@link CompactFrames} (asked for when it announced them). */
+  private volatile boolean compactFrames;
 
   AsofProtobufService(AvaticaHttpClient client, ProtobufTranslation translation) {
     super(client, translation);
@@ -54,6 +57,8 @@ final class AsofProtobufService extends RemoteProtobufService {
           apply(new Service.DatabasePropertyRequest(connectionId));
       compactExecutes = GATEWAY_PRODUCT_NAME.equals(
           properties.map.get(Meta.DatabaseProperty.GET_DATABASE_PRODUCT_NAME));
+      compactFrames = compactExecutes && CompactFrames.ANNOUNCEMENT.equals(
+          properties.map.get(Meta.DatabaseProperty.GET_DRIVER_NAME));
     } catch (org.apache.calcite.avatica.AvaticaClientRuntimeException e) {
       if (e.getSqlState() != null && e.getSqlState().startsWith("28")) {
         throw e; // refused credentials: the connection fails now, as one failed login
@@ -69,6 +74,11 @@ final class AsofProtobufService extends RemoteProtobufService {
     return compactExecutes;
   }
 
+  /** Whether to ask for compact result frames ({@link CompactFrames#PROPERTY}) when opening. */
+  boolean compactFrames() {
+    return compactFrames;
+  }
+
   /**
    * Whether timestamp parameters travel as epoch microseconds: the gateway reads them so on a
    * connection opened with {@link #TIME_WIRE_PROPERTY} (which this driver always sends).
@@ -78,6 +88,11 @@ final class AsofProtobufService extends RemoteProtobufService {
   }
 
   @Override public Service.Response _apply(Service.Request request) {
+    Service.Response response = apply0(request);
+    return compactFrames ? CompactFrames.decode(response) : response;
+  }
+
+  private Service.Response apply0(Service.Request request) {
     if (compactExecutes && request instanceof Service.ExecuteRequest) {
       Service.ExecuteRequest execute = (Service.ExecuteRequest) request;
       Meta.StatementHandle h = execute.statementHandle;
@@ -93,6 +108,18 @@ final class AsofProtobufService extends RemoteProtobufService {
 
   /** {@code response} with {@code prepared} as the signature of each row result that came without one. */
   static Service.Response withSignature(Service.Response response, Meta.Signature prepared) {
+    return mapResults(response, r -> r.updateCount == -1 && r.signature == null
+        ? new Service.ResultSetResponse(r.connectionId, r.statementId, r.ownStatement, prepared,
+            r.firstFrame, r.updateCount, r.rpcMetadata)
+        : r);
+  }
+
+  /**
+   * {@code response} with each result of an execute response replaced by {@code f}'s answer; the
+   * same object when {@code f} changes none (and for any other response).
+   */
+  static Service.Response mapResults(Service.Response response,
+      UnaryOperator<Service.ResultSetResponse> f) {
     if (!(response instanceof Service.ExecuteResponse)) {
       return response;
     }
@@ -103,16 +130,13 @@ final class AsofProtobufService extends RemoteProtobufService {
     List<Service.ResultSetResponse> results = new ArrayList<>(execute.results.size());
     boolean changed = false;
     for (Service.ResultSetResponse r : execute.results) {
-      if (r.updateCount == -1 && r.signature == null) {
-        results.add(new Service.ResultSetResponse(r.connectionId, r.statementId, r.ownStatement,
-            prepared, r.firstFrame, r.updateCount, r.rpcMetadata));
-        changed = true;
-      } else {
-        results.add(r);
-      }
+      Service.ResultSetResponse mapped = f.apply(r);
+      changed |= mapped != r;
+      results.add(mapped);
     }
     return changed
         ? new Service.ExecuteResponse(results, execute.missingStatement, execute.rpcMetadata)
         : execute;
   }
+
 }

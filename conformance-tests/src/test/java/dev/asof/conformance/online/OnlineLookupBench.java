@@ -46,7 +46,7 @@ class OnlineLookupBench {
     void preparedLookups() throws Exception {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "%-34s %8s %8s %9s %12s", "path", "p50 µs", "p99 µs", "p99.9 µs", "lookups/s"));
-        for (String store : List.of("rocksdb", "aerospike (test server)")) {
+        for (String store : System.getProperty("bench.stores", "rocksdb,aerospike (test server)").split(",")) {
             lines.addAll(bench(store));
         }
         System.out.println("\nBENCH online lookup, 1 view x 50 features, " + KEYS + " keys, " + LOOKUPS + " lookups per row:");
@@ -78,7 +78,10 @@ class OnlineLookupBench {
                 }
                 OnlineStore store = storeRef.get();
                 List<String> out = new ArrayList<>();
-                out.add(row(storeName + ": JDBC prepared, 1 thread", jdbc(TestCredentials.url(gateway.jdbcUrl()), sql, 1, KEYS)));
+                Result[] paired = paired(TestCredentials.url(gateway.jdbcUrl()), sql, KEYS);
+                out.add(row(storeName + ": JDBC prepared, 1 thread", paired[0]));
+                out.add(row(storeName + ": no-op (missing key), same conn.", paired[1]));
+                out.add(row(storeName + ": JDBC prepared, 1 thread, again", jdbc(TestCredentials.url(gateway.jdbcUrl()), sql, 1, KEYS)));
                 out.add(row(storeName + ": direct store get, 1 thread", direct(store, recordKeys, 1)));
                 out.add(row(storeName + ": JDBC prepared, 16 threads", jdbc(TestCredentials.url(gateway.jdbcUrl()), sql, 16, KEYS)));
                 out.add(row(storeName + ": direct store get, 16 threads", direct(store, recordKeys, 16)));
@@ -86,7 +89,9 @@ class OnlineLookupBench {
                 recording.set(windowKeys);
                 setUpWindows(c);
                 String windowSql = "SELECT * FROM bench_spend WHERE k = ?";
-                out.add(row(storeName + ": 30d/5min window, JDBC, 1 thread", jdbc(TestCredentials.url(gateway.jdbcUrl()), windowSql, 1, WINDOW_KEYS)));
+                Result[] windows = paired(TestCredentials.url(gateway.jdbcUrl()), windowSql, WINDOW_KEYS);
+                out.add(row(storeName + ": 30d/5min window, JDBC, 1 thread", windows[0]));
+                out.add(row(storeName + ": no-op (missing key), same conn.", windows[1]));
                 out.add(row(storeName + ": 30d/5min window, direct get, 1 thread", direct(store, windowKeys, 1)));
                 return out;
             }
@@ -155,6 +160,53 @@ class OnlineLookupBench {
                 }
             };
         });
+    }
+
+    /**
+     * One connection, one thread: each step times a lookup of a present key and then a lookup of a
+     * key no view holds (same statement, same connection: the protocol's and the gateway's floor,
+     * one store miss and no values), so both see the same machine.
+     */
+    private static Result[] paired(String url, String sql, int keys) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); PreparedStatement ps = c.prepareStatement(sql)) {
+            long[][] nanos = new long[2][];
+            for (int phase = 0; phase < 2; phase++) {
+                int n = phase == 0 ? WARMUP / 2 : LOOKUPS / 2;
+                nanos[0] = new long[n];
+                nanos[1] = new long[n];
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int i = 0; i < n; i++) {
+                    long t0 = System.nanoTime();
+                    ps.setLong(1, random.nextInt(keys));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new IllegalStateException("no row");
+                        }
+                        for (int col = 1; col <= rs.getMetaData().getColumnCount(); col++) {
+                            rs.getObject(col);
+                        }
+                    }
+                    long t1 = System.nanoTime();
+                    ps.setLong(1, keys + 1_000_000L + i);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            throw new IllegalStateException("a row for a missing key");
+                        }
+                    }
+                    long t2 = System.nanoTime();
+                    nanos[0][i] = t1 - t0;
+                    nanos[1][i] = t2 - t1;
+                }
+            }
+            Result[] out = new Result[2];
+            for (int k = 0; k < 2; k++) {
+                // Lookups per second of this kind alone: its count over the time spent in it.
+                double seconds = Arrays.stream(nanos[k]).sum() / 1e9;
+                Arrays.sort(nanos[k]);
+                out[k] = new Result(nanos[k], nanos[k].length / seconds);
+            }
+            return out;
+        }
     }
 
     private static Result direct(OnlineStore store, List<byte[]> keys, int threads) throws Exception {

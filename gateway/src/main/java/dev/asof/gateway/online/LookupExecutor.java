@@ -105,7 +105,7 @@ final class LookupExecutor {
             return null;
         }
         if (view.windowed()) {
-            return WindowTiles.decode(view, keyCount, payload.get()).valuesAt(nowMicros);
+            return WindowTiles.valuesAt(view, keyCount, payload.get(), nowMicros);
         }
         if (view.ttl().isPresent()) {
             long ttlMicros = view.ttl().get().toNanos() / 1_000;

@@ -14,67 +14,114 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The online form of a windowed view for one key: its tiles (one per hop of event time, only
- * those with rows), each holding the row count and one mergeable partial aggregate per feature
- * ({@link WindowAccumulator#state()}: count, sums, (n, mean, M2), min/max, the last row with its
- * times, HyperLogLog registers). A lookup at T merges, per feature, the tiles in that feature's
- * window at T ({@link TileGrid#windowStart}); tiles before the longest window are never written.
+ * The online form of a windowed view for one key, and the only class that knows its layout.
+ *
+ * <p>Tiles: one per hop of event time (only those with rows), each holding the row count and one
+ * mergeable partial aggregate per feature ({@link WindowAccumulator#state()}: count, sums,
+ * (n, mean, M2), min/max, the last row with its times, HyperLogLog registers). Next to these
+ * <em>base</em> tiles it keeps pre-merged coarser <em>levels</em>: about an hour and about a day of
+ * base tiles each ({@link #levelFactors}); a coarse tile {@code i} of a level with factor {@code F}
+ * is the merge of the base tiles {@code [i*F, (i+1)*F)} that have rows. A lookup at T merges, per
+ * feature, the fewest tiles that cover exactly the base tiles of that feature's window at T
+ * ({@link TileGrid#windowStart} to the tile of T): coarse tiles where the window holds them whole,
+ * base tiles at the edges. So the window rule and its boundaries are those of the base grid; a
+ * 30-day window on a 5-minute hop merges under a hundred tiles instead of up to 8,640.
+ *
+ * <p>Write path: {@link #add} (one source row into its base tile and every level's tile over it),
+ * then {@link #encode}; {@link #decode} gives back a value that takes more rows. Read path:
+ * {@link #valuesAt(FeatureView, int, byte[], long)} decodes only the tiles a lookup merges.
+ * Tiles before the longest window are never written by materialization; a writer that drops old
+ * base tiles may leave the coarse tile over them as it is, since window starts only move forward
+ * and a coarse tile is merged only when the window holds all of its span.
  */
 final class WindowTiles {
+    /** First byte of the layered layout; the older flat layout starts with a key count below 0xFE00. */
+    private static final int LAYERED = 0xFE;
+    private static final long HOUR_MICROS = 3_600_000_000L;
+    private static final long DAY_MICROS = 24 * HOUR_MICROS;
+
     private final FeatureView view;
     private final List<Feature> aggregates;
-    private final int keyCount;
     private final List<Object> keyValues;
-    private final TreeMap<Long, Tile> tiles = new TreeMap<>();
+    /** Base tiles per tile of each level; {@code factors[0] == 1} (the base tiles themselves). */
+    private final long[] factors;
+    private final List<TreeMap<Long, Tile>> levels;
 
-    /** One tile: rows of one hop of event time for one key. */
+    /** One tile: the rows of its span for one key, and each feature's partial aggregate. */
     private record Tile(long[] rows, WindowAccumulator[] accumulators) {}
 
     WindowTiles(FeatureView view, int keyCount, List<Object> keyValues) {
         this.view = view;
-        this.keyCount = keyCount;
         this.keyValues = List.copyOf(keyValues);
         this.aggregates = view.features().subList(keyCount, view.features().size());
+        this.factors = levelFactors(view.grid(), longestWindow(view));
+        this.levels = new ArrayList<>(factors.length);
+        for (int l = 0; l < factors.length; l++) {
+            levels.add(new TreeMap<>());
+        }
     }
 
-    /** Adds one source row: its event and created times (µs) and each feature's argument value. */
+    /**
+     * Adds one source row to the base tile of its event time and to the tile of every coarser level
+     * over it: the event and created times (µs since the epoch; the created time is the event time
+     * when the source has none) and each feature's argument value, in the view's feature order.
+     */
     void add(long eventMicros, long createdMicros, List<Object> arguments) {
-        long index = view.grid().tile(eventMicros);
-        Tile tile = tiles.computeIfAbsent(index, i -> newTile());
-        tile.rows[0]++;
-        for (int f = 0; f < aggregates.size(); f++) {
-            tile.accumulators[f].add(arguments.get(f), eventMicros, createdMicros);
+        long base = view.grid().tile(eventMicros);
+        for (int l = 0; l < factors.length; l++) {
+            Tile tile = levels.get(l).computeIfAbsent(Math.floorDiv(base, factors[l]), i -> newTile());
+            tile.rows[0]++;
+            for (int f = 0; f < aggregates.size(); f++) {
+                tile.accumulators[f].add(arguments.get(f), eventMicros, createdMicros);
+            }
         }
     }
 
     /** The latest event time's tile end plus the longest window: when no row is in any window. */
     long expiryMicros() {
-        return view.grid().expiry(tiles.lastKey() * view.grid().hopMicros(), longestWindow(view));
+        return view.grid().expiry(levels.get(0).lastKey() * view.grid().hopMicros(), longestWindow(view));
     }
 
+    /**
+     * The layered layout: {@code LAYERED}, the key values, the level count, then per level its
+     * factor, tile count, the sorted tile indices, each tile's offset in the level's data, the data
+     * length and the data (per tile: row count, then per feature its state values). The directory
+     * lets a lookup find and decode just the tiles it merges.
+     */
     byte[] encode() {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 + tiles.size() * aggregates.size() * 16);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 + levels.get(0).size() * aggregates.size() * 24);
         try (DataOutputStream out = new DataOutputStream(buffer)) {
+            out.writeByte(LAYERED);
             out.writeShort(keyValues.size());
             for (Object v : keyValues) {
                 ValueCodec.write(out, v);
             }
-            out.writeInt(tiles.size());
-            for (Map.Entry<Long, Tile> e : tiles.entrySet()) {
-                out.writeLong(e.getKey());
-                out.writeLong(e.getValue().rows[0]);
-                for (WindowAccumulator a : e.getValue().accumulators) {
-                    List<Object> state = a.state();
-                    out.writeShort(state.size());
-                    for (Object v : state) {
-                        ValueCodec.write(out, v);
-                    }
+            out.writeByte(factors.length);
+            ByteArrayOutputStream data = new ByteArrayOutputStream();
+            DataOutputStream dataOut = new DataOutputStream(data);
+            for (int l = 0; l < factors.length; l++) {
+                TreeMap<Long, Tile> tiles = levels.get(l);
+                data.reset();
+                int[] offsets = new int[tiles.size()];
+                out.writeLong(factors[l]);
+                out.writeInt(tiles.size());
+                int t = 0;
+                for (Map.Entry<Long, Tile> e : tiles.entrySet()) {
+                    out.writeLong(e.getKey());
+                    offsets[t++] = data.size();
+                    writeTile(dataOut, e.getValue());
                 }
+                for (int offset : offsets) {
+                    out.writeInt(offset);
+                }
+                out.writeInt(data.size());
+                data.writeTo(out);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -82,7 +129,38 @@ final class WindowTiles {
         return buffer.toByteArray();
     }
 
+    private static void writeTile(DataOutputStream out, Tile tile) throws IOException {
+        out.writeLong(tile.rows[0]);
+        for (WindowAccumulator a : tile.accumulators) {
+            List<Object> state = a.state();
+            out.writeShort(state.size());
+            for (Object v : state) {
+                ValueCodec.write(out, v);
+            }
+        }
+    }
+
+    /** Every tile of a payload {@link #encode} wrote (or of the older flat layout), ready for more rows. */
     static WindowTiles decode(FeatureView view, int keyCount, byte[] payload) {
+        if ((payload[0] & 0xff) != LAYERED) {
+            return decodeFlat(view, keyCount, payload);
+        }
+        Reader reader = new Reader(view, keyCount, payload);
+        WindowTiles w = new WindowTiles(view, keyCount, reader.keys);
+        if (!java.util.Arrays.equals(reader.factors, w.factors)) {
+            // Written under other level factors: rebuild the levels from the base tiles.
+            reader.forEachTile(0, Long.MIN_VALUE, Long.MAX_VALUE, (index, tile) -> w.addBaseTile(index, tile));
+            return w;
+        }
+        for (int l = 0; l < w.factors.length; l++) {
+            TreeMap<Long, Tile> level = w.levels.get(l);
+            reader.forEachTile(l, Long.MIN_VALUE, Long.MAX_VALUE, level::put);
+        }
+        return w;
+    }
+
+    /** The layout before levels: key values, tile count, then per tile its index, row count and states. */
+    private static WindowTiles decodeFlat(FeatureView view, int keyCount, byte[] payload) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
             int n = in.readUnsignedShort();
             List<Object> keys = new ArrayList<>(n);
@@ -93,17 +171,7 @@ final class WindowTiles {
             int tileCount = in.readInt();
             for (int t = 0; t < tileCount; t++) {
                 long index = in.readLong();
-                Tile tile = w.newTile();
-                tile.rows[0] = in.readLong();
-                for (int f = 0; f < w.aggregates.size(); f++) {
-                    int size = in.readUnsignedShort();
-                    List<Object> state = new ArrayList<>(size);
-                    for (int i = 0; i < size; i++) {
-                        state.add(ValueCodec.read(in));
-                    }
-                    tile.accumulators[f].restore(state);
-                }
-                w.tiles.put(index, tile);
+                w.addBaseTile(index, readTile(in, w.aggregates));
             }
             return w;
         } catch (IOException e) {
@@ -111,27 +179,86 @@ final class WindowTiles {
         }
     }
 
+    /** Puts a base tile in place and merges it into the coarse tiles over it. */
+    private void addBaseTile(long index, Tile tile) {
+        levels.get(0).put(index, tile);
+        for (int l = 1; l < factors.length; l++) {
+            Tile coarse = levels.get(l).computeIfAbsent(Math.floorDiv(index, factors[l]), i -> newTile());
+            coarse.rows[0] += tile.rows[0];
+            for (int f = 0; f < aggregates.size(); f++) {
+                coarse.accumulators[f].merge(tile.accumulators[f]);
+            }
+        }
+    }
+
+    private static Tile readTile(DataInputStream in, List<Feature> aggregates) throws IOException {
+        Tile tile = newTile(aggregates);
+        tile.rows[0] = in.readLong();
+        for (int f = 0; f < aggregates.size(); f++) {
+            int size = in.readUnsignedShort();
+            List<Object> state = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                state.add(ValueCodec.read(in));
+            }
+            tile.accumulators[f].restore(state);
+        }
+        return tile;
+    }
+
     /**
      * The view's row for this key at {@code tMicros} (keys, then each feature over its window), or
      * null when the longest window holds no row (the key is not in the view at T).
      */
     List<Object> valuesAt(long tMicros) {
+        return valuesAt(view, aggregates, keyValues, factors, this::forEachTile, tMicros);
+    }
+
+    /** How many tiles a lookup at {@code tMicros} merges for a window of {@code windowMicros}. */
+    int tilesMerged(long tMicros, long windowMicros) {
+        TileGrid grid = view.grid();
+        return cover(this::forEachTile, factors, grid.tile(grid.windowStart(tMicros, windowMicros)), grid.tile(tMicros))
+                .size();
+    }
+
+    private void forEachTile(int level, long from, long to, TileVisitor visitor) {
+        for (Map.Entry<Long, Tile> e : levels.get(level).subMap(from, true, to, true).entrySet()) {
+            visitor.tile(e.getKey(), e.getValue());
+        }
+    }
+
+    /**
+     * What {@code decode(view, keyCount, payload).valuesAt(tMicros)} returns, decoding only the
+     * tiles the lookup merges (and their directory).
+     */
+    static List<Object> valuesAt(FeatureView view, int keyCount, byte[] payload, long tMicros) {
+        if ((payload[0] & 0xff) != LAYERED) {
+            return decodeFlat(view, keyCount, payload).valuesAt(tMicros);
+        }
+        Reader reader = new Reader(view, keyCount, payload);
+        return valuesAt(view, reader.aggregates, reader.keys, reader.factors, reader::forEachTile, tMicros);
+    }
+
+    private static List<Object> valuesAt(FeatureView view, List<Feature> aggregates, List<Object> keyValues,
+            long[] factors, Tiles tiles, long tMicros) {
         TileGrid grid = view.grid();
         long last = grid.tile(tMicros);
-        long longestFirst = grid.tile(grid.windowStart(tMicros, longestWindow(view)));
+        Map<Long, List<Tile>> covers = new HashMap<>();
+        List<Tile> longest = cover(tiles, factors, grid.tile(grid.windowStart(tMicros, longestWindow(view))), last);
         long rows = 0;
-        for (Tile t : tiles.subMap(longestFirst, true, last, true).values()) {
+        for (Tile t : longest) {
             rows += t.rows[0];
         }
         if (rows == 0) {
             return null;
         }
-        List<Object> values = new ArrayList<>(keyValues);
+        List<Object> values = new ArrayList<>(keyValues.size() + aggregates.size());
+        values.addAll(keyValues);
         for (int f = 0; f < aggregates.size(); f++) {
             WindowAggregate aggregate = aggregates.get(f).aggregate().orElseThrow();
             long first = grid.tile(grid.windowStart(tMicros, aggregate.windowMicros()));
+            List<Tile> window = covers.computeIfAbsent(first, from -> cover(tiles, factors, from, last));
             WindowAccumulator merged = WindowAccumulator.create(aggregate.function());
-            for (Tile t : tiles.subMap(first, true, last, true).values()) {
+            for (Tile t : window) {
                 merged.merge(t.accumulators[f]);
             }
             values.add(asColumnType(merged.result(), aggregates.get(f).type()));
@@ -139,7 +266,57 @@ final class WindowTiles {
         return values;
     }
 
+    /** The tiles whose spans partition the base tiles {@code [first, last]}, coarsest where they fit. */
+    private static List<Tile> cover(Tiles tiles, long[] factors, long first, long last) {
+        List<Tile> out = new ArrayList<>();
+        cover(tiles, factors, factors.length - 1, first, last, out);
+        return out;
+    }
+
+    private static void cover(Tiles tiles, long[] factors, int level, long first, long last, List<Tile> out) {
+        if (first > last) {
+            return;
+        }
+        if (level == 0) {
+            tiles.forEachTile(0, first, last, (index, tile) -> out.add(tile));
+            return;
+        }
+        long f = factors[level];
+        long from = -Math.floorDiv(-first, f); // first coarse tile starting at or after `first`
+        long to = Math.floorDiv(last + 1, f) - 1; // last coarse tile ending at or before `last`
+        if (from > to) {
+            cover(tiles, factors, level - 1, first, last, out);
+            return;
+        }
+        cover(tiles, factors, level - 1, first, from * f - 1, out);
+        tiles.forEachTile(level, from, to, (index, tile) -> out.add(tile));
+        cover(tiles, factors, level - 1, (to + 1) * f, last, out);
+    }
+
+    /**
+     * Base tiles per tile of each level for a grid and longest window: 1, then about an hour and
+     * about a day of base tiles (whole multiples of the level below, so levels nest), each kept
+     * only when it groups at least two tiles of the level below and fits in the longest window.
+     */
+    static long[] levelFactors(TileGrid grid, long longestWindowMicros) {
+        long hop = grid.hopMicros();
+        long maxFactor = longestWindowMicros / hop;
+        List<Long> factors = new ArrayList<>(List.of(1L));
+        for (long span : new long[] {HOUR_MICROS, DAY_MICROS}) {
+            long below = factors.get(factors.size() - 1);
+            long factor = span / hop / below * below;
+            if (factor >= 2 * below && factor <= maxFactor) {
+                factors.add(factor);
+            }
+        }
+        return factors.stream().mapToLong(Long::longValue).toArray();
+    }
+
     private Tile newTile() {
+        return newTile(aggregates);
+    }
+
+    private static Tile newTile(List<Feature> aggregates) {
         WindowAccumulator[] accumulators = new WindowAccumulator[aggregates.size()];
         for (int f = 0; f < accumulators.length; f++) {
             accumulators[f] = WindowAccumulator.create(aggregates.get(f).aggregate().orElseThrow().function());
@@ -150,6 +327,132 @@ final class WindowTiles {
     static long longestWindow(FeatureView view) {
         return view.features().stream().flatMap(f -> f.aggregate().stream())
                 .mapToLong(WindowAggregate::windowMicros).max().orElseThrow();
+    }
+
+    /** Visits the tiles of one level with indices in {@code [from, to]}, in index order. */
+    private interface Tiles {
+        void forEachTile(int level, long from, long to, TileVisitor visitor);
+    }
+
+    private interface TileVisitor {
+        void tile(long index, Tile tile);
+    }
+
+    /** Reads a layered payload's directory, and tiles on demand (each at most once). */
+    private static final class Reader implements Tiles {
+        private final byte[] payload;
+        private final List<Feature> aggregates;
+        private final List<Object> keys;
+        private final long[] factors;
+        private final int[] counts;
+        /** Per level: where its indices, its offsets and its tile data start in the payload. */
+        private final int[] indexAt;
+        private final int[] offsetAt;
+        private final int[] dataAt;
+        private final Map<Long, Tile>[] decoded;
+        private final SeekableInput input;
+        private final DataInputStream in;
+
+        @SuppressWarnings("unchecked")
+        Reader(FeatureView view, int keyCount, byte[] payload) {
+            this.payload = payload;
+            this.aggregates = view.features().subList(keyCount, view.features().size());
+            this.input = new SeekableInput(payload);
+            this.in = new DataInputStream(input);
+            try {
+                in.readUnsignedByte();
+                int n = in.readUnsignedShort();
+                List<Object> keyValues = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    keyValues.add(ValueCodec.read(in));
+                }
+                this.keys = keyValues;
+                int levelCount = in.readUnsignedByte();
+                factors = new long[levelCount];
+                counts = new int[levelCount];
+                indexAt = new int[levelCount];
+                offsetAt = new int[levelCount];
+                dataAt = new int[levelCount];
+                decoded = new Map[levelCount];
+                for (int l = 0; l < levelCount; l++) {
+                    factors[l] = in.readLong();
+                    counts[l] = in.readInt();
+                    indexAt[l] = input.position();
+                    offsetAt[l] = indexAt[l] + 8 * counts[l];
+                    input.seek(offsetAt[l] + 4 * counts[l]);
+                    int length = in.readInt();
+                    dataAt[l] = input.position();
+                    input.seek(dataAt[l] + length);
+                    decoded[l] = new HashMap<>();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void forEachTile(int level, long from, long to, TileVisitor visitor) {
+            for (int t = firstAtOrAfter(level, from); t < counts[level]; t++) {
+                long index = longAt(indexAt[level] + 8 * t);
+                if (index > to) {
+                    return;
+                }
+                int slot = t;
+                visitor.tile(index, decoded[level].computeIfAbsent(index, i -> read(level, slot)));
+            }
+        }
+
+        private Tile read(int level, int slot) {
+            input.seek(dataAt[level] + intAt(offsetAt[level] + 4 * slot));
+            try {
+                return readTile(in, aggregates);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Binary search over the level's sorted indices. */
+        private int firstAtOrAfter(int level, long index) {
+            int lo = 0;
+            int hi = counts[level];
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (longAt(indexAt[level] + 8 * mid) < index) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        private long longAt(int at) {
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (payload[at + i] & 0xff);
+            }
+            return v;
+        }
+
+        private int intAt(int at) {
+            return (payload[at] & 0xff) << 24 | (payload[at + 1] & 0xff) << 16 | (payload[at + 2] & 0xff) << 8
+                    | (payload[at + 3] & 0xff);
+        }
+    }
+
+    /** A byte array input whose read position can be set. */
+    private static final class SeekableInput extends ByteArrayInputStream {
+        SeekableInput(byte[] bytes) {
+            super(bytes);
+        }
+
+        int position() {
+            return pos;
+        }
+
+        void seek(int position) {
+            pos = position;
+        }
     }
 
     /** An aggregate in the Java form the warehouse gives for the column's type. */

@@ -177,12 +177,15 @@ final class AsofMeta implements ProtobufMeta {
         final StatementOwner owner;
         /** How this connection's timestamps travel (the asof driver asks for microseconds). */
         final AvaticaTypes.TimeWire times;
+        /** Whether its result frames travel as {@link CompactFrames} (the asof driver asks for them). */
+        final boolean compactFrames;
         volatile long lastUsedNanos = System.nanoTime();
 
-        Connection(String user, StatementOwner owner, AvaticaTypes.TimeWire times) {
+        Connection(String user, StatementOwner owner, AvaticaTypes.TimeWire times, boolean compactFrames) {
             this.user = user;
             this.owner = owner;
             this.times = times;
+            this.compactFrames = compactFrames;
         }
     }
 
@@ -191,6 +194,7 @@ final class AsofMeta implements ProtobufMeta {
         final int id;
         /** Its connection's timestamp format. */
         final AvaticaTypes.TimeWire times;
+        final boolean compactFrames;
         volatile PreparedQuery prepared;
         volatile RowCursor cursor;
         volatile List<ColumnMetadata> columns = List.of();
@@ -214,10 +218,11 @@ final class AsofMeta implements ProtobufMeta {
         /** Set when its result was closed for idleness: a fetch then fails instead of ending quietly. */
         volatile boolean expired;
 
-        Statement(String connectionId, int id, AvaticaTypes.TimeWire times) {
+        Statement(String connectionId, int id, AvaticaTypes.TimeWire times, boolean compactFrames) {
             this.connectionId = connectionId;
             this.id = id;
             this.times = times;
+            this.compactFrames = compactFrames;
         }
 
         synchronized void closeCursor() {
@@ -246,7 +251,8 @@ final class AsofMeta implements ProtobufMeta {
         Principal caller = identity.current();
         // Connection ids are the client's random UUIDs; opening one that is live would take it over.
         StatementOwner owner = new StatementOwner(ch.id, caller.user(), "jdbc");
-        if (connections.putIfAbsent(ch.id, new Connection(owner(caller), owner, AvaticaTypes.TimeWire.requested(info))) != null) {
+        if (connections.putIfAbsent(ch.id, new Connection(owner(caller), owner, AvaticaTypes.TimeWire.requested(info),
+                CompactFrames.requested(info))) != null) {
             throw clientError(new AsofException(ErrorCode.INVALID_QUERY, "connection id already in use"), null);
         }
         identity.connectionOpened(caller, ch.id);
@@ -293,7 +299,7 @@ final class AsofMeta implements ProtobufMeta {
         Connection c = connection(ch.id);
         Statement s;
         do {
-            s = new Statement(ch.id, nextId(), c.times);
+            s = new Statement(ch.id, nextId(), c.times, c.compactFrames);
         } while (statements.putIfAbsent(s.id, s) != null);
         return new StatementHandle(ch.id, s.id, null);
     }
@@ -505,7 +511,8 @@ final class AsofMeta implements ProtobufMeta {
                 s.closeCursor();
             }
         }
-        return Frame.create(offset, done, rows);
+        return s.compactFrames && !rows.isEmpty() ? new Frame(offset, done, CompactFrames.encode(rows, columns.size()))
+                : Frame.create(offset, done, rows);
     }
 
     private static Signature signature(PreparedQuery prepared, AvaticaTypes.TimeWire times) {

@@ -177,7 +177,7 @@ final class AvaticaHttpServer implements AutoCloseable {
     static AvaticaHttpServer start(Service service, RequestIdentity identity, SslContext tls, String host, int port,
             Limits limits) {
         requireNonNull(identity, "identity");
-        ProtobufHandler handler = new ProtobufHandler(service, new ProtobufTranslationImpl(),
+        ProtobufHandler handler = new ProtobufHandler(service, new CompactFrames.Translation(new ProtobufTranslationImpl()),
                 NoopMetricsSystem.getInstance());
         ThreadPoolExecutor overflowThreads = queueing("asof-jdbc-overflow", limits.overflowThreads(),
                 limits.overflowQueue());

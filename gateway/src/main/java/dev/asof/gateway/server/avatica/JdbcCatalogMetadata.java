@@ -56,6 +56,7 @@ final class JdbcCatalogMetadata {
     Map<Meta.DatabaseProperty, Object> databaseProperties() {
         Map<Meta.DatabaseProperty, Object> props = new EnumMap<>(Meta.DatabaseProperty.class);
         props.put(Meta.DatabaseProperty.GET_DATABASE_PRODUCT_NAME, "asof");
+        props.put(Meta.DatabaseProperty.GET_DRIVER_NAME, CompactFrames.ANNOUNCEMENT);
         props.put(Meta.DatabaseProperty.GET_DATABASE_PRODUCT_VERSION,
                 java.util.Objects.requireNonNullElse(JdbcCatalogMetadata.class.getPackage().getImplementationVersion(), "development"));
         return props;
