@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
@@ -108,7 +109,9 @@ final class AsofTable {
         keyFilter.ifPresent(rowWhere::add);
         rowItems.add(Nodes.as(dialect.instant(Nodes.id(eventTime), vs.columnType(eventTime)), E));
         vs.createdInstant().ifPresent(c -> rowItems.add(Nodes.as(c, C)));
-        rowItems.add(Nodes.as(vs.visibleInstant(), U));
+        if (created) {
+            rowItems.add(Nodes.as(vs.visibleInstant(), U));
+        }
         List<SqlNode> tieFields = new ArrayList<>();
         for (int j = 0; j < features.size(); j++) {
             SqlNode f = Expressions.parse(features.get(j).expression());
@@ -126,11 +129,16 @@ final class AsofTable {
             // u = e. By rising e, ties in ascending tie order: a row is kept when it is the last of
             // its e (the greatest tie), i.e. when the next row's e is greater; that next row is then
             // the next kept row, so one window serves both the keep test and the TTL.
+            // u is e itself, named only after the window, which then sorts one instant, not two.
             List<SqlNode> order = new ArrayList<>();
-            order.add(Nodes.id(U));
+            order.add(Nodes.id(E));
             tieFields.forEach(t -> order.add(t.clone(POS)));
-            List<SqlNode> rankedItems = new ArrayList<>(columns(keys, features, false));
-            rankedItems.add(Nodes.as(over(SqlStdOperatorTable.LEAD.createCall(POS, Nodes.id(U)), keys, order, null, null),
+            List<SqlNode> rankedItems = new ArrayList<>();
+            for (SqlNode column : columns(keys, features, false)) {
+                boolean isU = column instanceof SqlIdentifier id && id.getSimple().equals(U);
+                rankedItems.add(isU ? Nodes.as(Nodes.id(E), U) : column);
+            }
+            rankedItems.add(Nodes.as(over(SqlStdOperatorTable.LEAD.createCall(POS, Nodes.id(E)), keys, order, null, null),
                     NEXT));
             SqlNode ranked = Nodes.select(rankedItems, Nodes.as(rows, "__s"), null, false);
             SqlNode keep = SqlStdOperatorTable.OR.createCall(POS,
