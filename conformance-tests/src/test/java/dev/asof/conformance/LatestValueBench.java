@@ -37,10 +37,11 @@ import org.junit.jupiter.api.Test;
  * </ul>
  *
  * <p>Sizes: {@code -Dbench.events} (default 10,000,000), {@code -Dbench.spine} (1,000,000),
+ * {@code -Dbench.warmup} (runs before the measured ones, default 1),
  * {@code -Dbench.keys} (100,000).
  */
 class LatestValueBench {
-    private static final int WARMUP = 1;
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 1);
     private static final int RUNS = Integer.getInteger("bench.runs", 5);
     private static final long EVENTS = Long.getLong("bench.events", 10_000_000L);
     private static final long SPINE = Long.getLong("bench.spine", 1_000_000L);
