@@ -2,6 +2,9 @@ package dev.asof.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -27,15 +30,18 @@ import org.junit.jupiter.api.Test;
  *       writes first; it ignores rows that a later-visible, earlier row makes stale, so only the
  *       counts are compared there. Medians of {@code bench.runs} (default 5) after 1 warm-up.
  *   <li>{@link #growthSeries}: the asof extract alone on {@code bench.growth} events (default
- *       1M,10M), spine 10% of the events, printing nanoseconds per input row: n log n growth
- *       shows as a slowly rising figure, not a multiple.
+ *       1M,10M; {@code -Dbench.growth=1000000,10000000,50000000} for the full series), spine 10%
+ *       of the events, printing nanoseconds per input row (n log n growth shows as a slowly
+ *       rising figure, not a multiple) and the peak resident memory of the JVM, which holds the
+ *       in-process DuckDB, while the extract runs.
  * </ul>
  *
  * <p>Sizes: {@code -Dbench.events} (default 10,000,000), {@code -Dbench.spine} (1,000,000),
+ * {@code -Dbench.warmup} (runs before the measured ones, default 1),
  * {@code -Dbench.keys} (100,000).
  */
 class LatestValueBench {
-    private static final int WARMUP = 1;
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 1);
     private static final int RUNS = Integer.getInteger("bench.runs", 5);
     private static final long EVENTS = Long.getLong("bench.events", 10_000_000L);
     private static final long SPINE = Long.getLong("bench.spine", 1_000_000L);
@@ -90,11 +96,16 @@ class LatestValueBench {
                 generate(gw, events, spine);
                 define(gw);
                 for (String view : List.of("bench_last", "bench_last_created")) {
+                    // Peak resident memory of this JVM (gateway and the in-process DuckDB) while
+                    // the query runs, not while the data was generated.
+                    resetPeakResidentMemory();
                     double ms = median(gw, String.format(Locale.ROOT, ASOF, view));
+                    long peakMb = peakResidentMemoryMb();
                     double hand = median(gw, view.equals("bench_last") ? HAND : HAND_CREATED);
                     report.append(String.format(Locale.ROOT,
-                            "  %,12d events %,11d spine  %-19s asof %8.0f ms  %6.1f ns/row | ASOF JOIN %8.0f ms  %6.1f ns/row%n",
-                            events, spine, view, ms, ms * 1e6 / (events + spine), hand, hand * 1e6 / (events + spine)));
+                            "  %,12d events %,11d spine  %-19s asof %8.0f ms  %6.1f ns/row (peak RSS %,d MB) | ASOF JOIN %8.0f ms  %6.1f ns/row%n",
+                            events, spine, view, ms, ms * 1e6 / (events + spine), peakMb, hand,
+                            hand * 1e6 / (events + spine)));
                 }
             }
         }
@@ -152,6 +163,29 @@ class LatestValueBench {
                 + " AS SELECT customer_id, amount");
         exec(gw, "CREATE FEATURE VIEW bench_last_ttl ENTITY bench_customer FROM bench_events"
                 + " AS SELECT customer_id, amount TTL INTERVAL '7' DAY");
+    }
+
+    /** Linux: writing 5 to clear_refs resets the peak resident set size (VmHWM); elsewhere a no-op. */
+    private static void resetPeakResidentMemory() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | UnsupportedOperationException e) {
+            // not Linux: the peak then covers the whole run
+        }
+    }
+
+    /** VmHWM from /proc/self/status in MB, or -1 where there is none. */
+    private static long peakResidentMemoryMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return -1;
     }
 
     private static void exec(Connection c, String sql) throws SQLException {
