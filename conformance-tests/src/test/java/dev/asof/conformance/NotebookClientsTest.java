@@ -62,7 +62,7 @@ class NotebookClientsTest {
 
     @Test
     void jpypeAndPandasOverTheJdbcDriver() throws Exception {
-        ensureDebianPackages();
+        HostCommands.ensureDebianPackages("the notebook tests", DEBIAN_PACKAGES);
         Path jar = Path.of(AsofDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         assertThat(jar.toString()).as("the driver jar the build made").endsWith(".jar");
         String out = run(List.of(SYSTEM_PYTHON.toString(), SCRIPTS.resolve("notebook_jdbc.py").toString()), Map.of(
@@ -76,7 +76,7 @@ class NotebookClientsTest {
 
     @Test
     void pyarrowOverFlightSql() throws Exception {
-        ensureDebianPackages();
+        HostCommands.ensureDebianPackages("the notebook tests", DEBIAN_PACKAGES);
         Path python = virtualEnvironment();
         String out = run(List.of(python.toString(), SCRIPTS.resolve("notebook_flight.py").toString()), Map.of(
                 "ASOF_FLIGHT_URI", flightUri(),
@@ -107,45 +107,16 @@ class NotebookClientsTest {
         throw new AssertionError("the gateway serves no Flight SQL endpoint: " + gateway.endpoints());
     }
 
-    /** Installs the Debian packages the notebooks use when any is missing (as root), else fails saying so. */
-    private static synchronized void ensureDebianPackages() throws Exception {
-        List<String> missing = new ArrayList<>();
-        for (String p : DEBIAN_PACKAGES) {
-            Result r = exec(List.of("dpkg-query", "-W", "-f=${Status}", p), Map.of(), 60);
-            if (r.code() != 0 || !r.output().contains("install ok installed")) {
-                missing.add(p);
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        String uid = exec(List.of("id", "-u"), Map.of(), 10).output().strip();
-        assertThat(uid).as("the notebook tests need the Debian packages %s; install them"
-                + " (apt-get install -y %s) or run the build as root, which installs them", missing,
-                String.join(" ", missing)).isEqualTo("0");
-        List<String> install = new ArrayList<>(List.of("apt-get", "install", "-y", "--no-install-recommends"));
-        install.addAll(missing);
-        Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
-        Result r = exec(install, env, 900);
-        if (r.code() != 0) {
-            // A fresh machine may have no package lists yet.
-            Result update = exec(List.of("apt-get", "update"), env, 900);
-            assertThat(update.code()).as("apt-get update:\n%s", update.output()).isZero();
-            r = exec(install, env, 900);
-        }
-        assertThat(r.code()).as("%s:\n%s", install, r.output()).isZero();
-    }
-
     /** {@code target/notebook-venv} with pyarrow and pandas from the package index; returns its python. */
     private static synchronized Path virtualEnvironment() throws Exception {
         Path python = VENV.resolve("bin").resolve("python");
         if (Files.isExecutable(python)
-                && exec(List.of(python.toString(), "-c", "import pyarrow.flight, pandas"), Map.of(), 120).code() == 0) {
+                && HostCommands.exec(List.of(python.toString(), "-c", "import pyarrow.flight, pandas"), Map.of(), 120).code() == 0) {
             return python;
         }
-        Result venv = exec(List.of(SYSTEM_PYTHON.toString(), "-m", "venv", "--clear", VENV.toString()), Map.of(), 300);
+        HostCommands.Result venv = HostCommands.exec(List.of(SYSTEM_PYTHON.toString(), "-m", "venv", "--clear", VENV.toString()), Map.of(), 300);
         assertThat(venv.code()).as("python3 -m venv:\n%s", venv.output()).isZero();
-        Result pip = exec(List.of(python.toString(), "-m", "pip", "install", "--disable-pip-version-check",
+        HostCommands.Result pip = HostCommands.exec(List.of(python.toString(), "-m", "pip", "install", "--disable-pip-version-check",
                 "--retries", "1", "pyarrow", "pandas"), Map.of(), 900);
         assertThat(pip.code()).as("pip install pyarrow pandas:\n%s", pip.output()).isZero();
         return python;
@@ -153,26 +124,8 @@ class NotebookClientsTest {
 
     /** Runs a notebook script; fails with its output unless it exits 0. */
     private static String run(List<String> command, Map<String, String> env) throws Exception {
-        Result r = exec(command, env, 600);
+        HostCommands.Result r = HostCommands.exec(command, env, 600);
         assertThat(r.code()).as("%s exited with %s:\n%s", command, r.code(), r.output()).isZero();
         return r.output();
-    }
-
-    private record Result(int code, String output) {}
-
-    private static Result exec(List<String> command, Map<String, String> env, int timeoutSeconds) throws Exception {
-        Path log = Files.createTempFile(Path.of("target"), "notebook-", ".log");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                return new Result(-1, "timed out after " + timeoutSeconds + " s\n" + Files.readString(log));
-            }
-            return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(log);
-        }
     }
 }
