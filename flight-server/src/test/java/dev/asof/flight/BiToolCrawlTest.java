@@ -57,11 +57,7 @@ class BiToolCrawlTest {
         gateway = AsofGateway.start(TestGateway.withAdmin(GatewayConfig.embedded(dir)));
         TestGateway.install(gateway); // entity customer, source profile_updates, view customer_profile
         var x = gateway.executor();
-        TestGateway.run(x, "CREATE SCHEMA lake.sales");
-        TestGateway.run(x, "CREATE TABLE lake.sales.stock (store VARCHAR, sku BIGINT, qty BIGINT, ts TIMESTAMP)");
-        TestGateway.run(x, "CREATE ENTITY store_sku (store VARCHAR, sku BIGINT)");
-        TestGateway.run(x, "CREATE SOURCE stock FROM TABLE lake.sales.stock EVENT TIME ts");
-        TestGateway.run(x, "CREATE FEATURE VIEW stock_level ENTITY store_sku FROM stock AS SELECT sku, store, qty");
+        TestGateway.installStock(x);
         TestGateway.run(x, "CREATE USER " + BOB + " PASSWORD '" + BOB_PASSWORD + "'");
         TestGateway.run(x, "GRANT SELECT ON FEATURE VIEW customer_profile TO USER " + BOB);
     }
@@ -168,14 +164,18 @@ class BiToolCrawlTest {
         return new Reached(r.type(), r.columns(), List.of());
     }
 
+    /** The asof driver and Arrow's: every object with its columns and entity key; bob only what it may read. */
     @Test
-    void asofDriverCrawlReachesEveryObjectWithColumnsAndKeys() throws SQLException {
-        try (Connection c = connect(Client.ASOF, TestGateway.USER, TestGateway.PASSWORD)) {
-            assertThat(crawl(c)).containsExactlyInAnyOrderEntriesOf(adminSees(true));
-        }
-        try (Connection c = connect(Client.ASOF, BOB, BOB_PASSWORD)) {
-            assertThat(crawl(c)).containsOnlyKeys("registry.features.customer", "registry.features.customer_profile",
-                    "registry.features.store_sku").containsEntry("registry.features.customer_profile", CUSTOMER_PROFILE);
+    void asofAndArrowDriversCrawlEveryObjectWithColumnsAndKeys() throws SQLException {
+        for (Client client : List.of(Client.ASOF, Client.ARROW)) {
+            try (Connection c = connect(client, TestGateway.USER, TestGateway.PASSWORD)) {
+                assertThat(crawl(c)).as(client.name()).containsExactlyInAnyOrderEntriesOf(adminSees(true));
+            }
+            try (Connection c = connect(client, BOB, BOB_PASSWORD)) {
+                assertThat(crawl(c)).as(client.name()).containsOnlyKeys("registry.features.customer",
+                        "registry.features.customer_profile", "registry.features.store_sku")
+                        .containsEntry("registry.features.customer_profile", CUSTOMER_PROFILE);
+            }
         }
     }
 
@@ -188,17 +188,6 @@ class BiToolCrawlTest {
         try (Connection c = connect(Client.AVATICA, BOB, BOB_PASSWORD)) {
             assertThat(crawl(c).keySet()).containsExactlyInAnyOrder("registry.features.customer",
                     "registry.features.customer_profile", "registry.features.store_sku");
-        }
-    }
-
-    @Test
-    void arrowFlightSqlDriverCrawlReachesEveryObjectWithColumnsAndKeys() throws SQLException {
-        try (Connection c = connect(Client.ARROW, TestGateway.USER, TestGateway.PASSWORD)) {
-            assertThat(crawl(c)).containsExactlyInAnyOrderEntriesOf(adminSees(true));
-        }
-        try (Connection c = connect(Client.ARROW, BOB, BOB_PASSWORD)) {
-            assertThat(crawl(c)).containsOnlyKeys("registry.features.customer", "registry.features.customer_profile",
-                    "registry.features.store_sku").containsEntry("registry.features.customer_profile", CUSTOMER_PROFILE);
         }
     }
 

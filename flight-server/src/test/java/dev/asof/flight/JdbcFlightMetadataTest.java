@@ -69,11 +69,7 @@ class JdbcFlightMetadataTest {
         TestGateway.install(gateway);
         // A composite key, a second schema, and an upload-like schema made behind Flight's back.
         var x = gateway.executor();
-        TestGateway.run(x, "CREATE SCHEMA lake.sales");
-        TestGateway.run(x, "CREATE TABLE lake.sales.stock (store VARCHAR, sku BIGINT, qty BIGINT, ts TIMESTAMP)");
-        TestGateway.run(x, "CREATE ENTITY store_sku (store VARCHAR, sku BIGINT)");
-        TestGateway.run(x, "CREATE SOURCE stock FROM TABLE lake.sales.stock EVENT TIME ts");
-        TestGateway.run(x, "CREATE FEATURE VIEW stock_level ENTITY store_sku FROM stock AS SELECT sku, store, qty");
+        TestGateway.installStock(x);
         TestGateway.run(x, "CREATE SCHEMA lake.asof_session_ghost");
         TestGateway.run(x, "CREATE TABLE lake.asof_session_ghost.leftover (x INTEGER)");
 
