@@ -8,12 +8,13 @@ import dev.asof.gateway.endpoint.ProtocolEndpoint;
 import dev.asof.jdbc.AsofDriver;
 import dev.asof.launcher.demo.DemoScenario;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import dev.asof.conformance.HostCommands.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class NotebookClientsTest {
 
     @Test
     void jpypeAndPandasOverTheJdbcDriver() throws Exception {
-        ensureDebianPackages();
+        HostCommands.ensureDebianPackages(DEBIAN_PACKAGES, "the notebook tests");
         Path jar = Path.of(AsofDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         assertThat(jar.toString()).as("the driver jar the build made").endsWith(".jar");
         String out = run(List.of(SYSTEM_PYTHON.toString(), SCRIPTS.resolve("notebook_jdbc.py").toString()), Map.of(
@@ -75,7 +76,7 @@ class NotebookClientsTest {
 
     @Test
     void pyarrowOverFlightSql() throws Exception {
-        ensureDebianPackages();
+        HostCommands.ensureDebianPackages(DEBIAN_PACKAGES, "the notebook tests");
         Path python = virtualEnvironment();
         String out = run(List.of(python.toString(), SCRIPTS.resolve("notebook_flight.py").toString()), Map.of(
                 "ASOF_FLIGHT_URI", flightUri(),
@@ -106,21 +107,16 @@ class NotebookClientsTest {
         throw new AssertionError("the gateway serves no Flight SQL endpoint: " + gateway.endpoints());
     }
 
-    /** Installs the Debian packages the notebooks use when any is missing (as root), else fails saying so. */
-    private static void ensureDebianPackages() throws Exception {
-        HostCommands.ensureDebianPackages(DEBIAN_PACKAGES, "the notebook tests");
-    }
-
     /** {@code target/notebook-venv} with pyarrow and pandas from the package index; returns its python. */
     private static synchronized Path virtualEnvironment() throws Exception {
         Path python = VENV.resolve("bin").resolve("python");
         if (Files.isExecutable(python)
-                && exec(List.of(python.toString(), "-c", "import pyarrow.flight, pandas"), Map.of(), 120).code() == 0) {
+                && HostCommands.exec(List.of(python.toString(), "-c", "import pyarrow.flight, pandas"), Map.of(), 120).code() == 0) {
             return python;
         }
-        Result venv = exec(List.of(SYSTEM_PYTHON.toString(), "-m", "venv", "--clear", VENV.toString()), Map.of(), 300);
+        HostCommands.Result venv = HostCommands.exec(List.of(SYSTEM_PYTHON.toString(), "-m", "venv", "--clear", VENV.toString()), Map.of(), 300);
         assertThat(venv.code()).as("python3 -m venv:\n%s", venv.output()).isZero();
-        Result pip = exec(List.of(python.toString(), "-m", "pip", "install", "--disable-pip-version-check",
+        HostCommands.Result pip = HostCommands.exec(List.of(python.toString(), "-m", "pip", "install", "--disable-pip-version-check",
                 "--retries", "1", "pyarrow", "pandas"), Map.of(), 900);
         assertThat(pip.code()).as("pip install pyarrow pandas:\n%s", pip.output()).isZero();
         return python;
@@ -128,12 +124,8 @@ class NotebookClientsTest {
 
     /** Runs a notebook script; fails with its output unless it exits 0. */
     private static String run(List<String> command, Map<String, String> env) throws Exception {
-        Result r = exec(command, env, 600);
+        HostCommands.Result r = HostCommands.exec(command, env, 600);
         assertThat(r.code()).as("%s exited with %s:\n%s", command, r.code(), r.output()).isZero();
         return r.output();
-    }
-
-    private static Result exec(List<String> command, Map<String, String> env, int timeoutSeconds) throws Exception {
-        return HostCommands.exec(command, env, timeoutSeconds);
     }
 }

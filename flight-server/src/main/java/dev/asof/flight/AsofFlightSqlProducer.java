@@ -191,6 +191,54 @@ final class AsofFlightSqlProducer extends NoOpFlightSqlProducer {
         metadata.primaryKeys(command, context, listener);
     }
 
+    @Override
+    public FlightInfo getFlightInfoImportedKeys(FlightSql.CommandGetImportedKeys request, CallContext context,
+            FlightDescriptor descriptor) {
+        return FlightCalls.info(Schemas.GET_IMPORTED_KEYS_SCHEMA, descriptor, FlightCalls.ticketFor(request));
+    }
+
+    @Override
+    public void getStreamImportedKeys(FlightSql.CommandGetImportedKeys command, CallContext context,
+            ServerStreamListener listener) {
+        metadata.noKeys(Schemas.GET_IMPORTED_KEYS_SCHEMA, listener);
+    }
+
+    @Override
+    public FlightInfo getFlightInfoExportedKeys(FlightSql.CommandGetExportedKeys request, CallContext context,
+            FlightDescriptor descriptor) {
+        return FlightCalls.info(Schemas.GET_EXPORTED_KEYS_SCHEMA, descriptor, FlightCalls.ticketFor(request));
+    }
+
+    @Override
+    public void getStreamExportedKeys(FlightSql.CommandGetExportedKeys command, CallContext context,
+            ServerStreamListener listener) {
+        metadata.noKeys(Schemas.GET_EXPORTED_KEYS_SCHEMA, listener);
+    }
+
+    @Override
+    public FlightInfo getFlightInfoCrossReference(FlightSql.CommandGetCrossReference request, CallContext context,
+            FlightDescriptor descriptor) {
+        return FlightCalls.info(Schemas.GET_CROSS_REFERENCE_SCHEMA, descriptor, FlightCalls.ticketFor(request));
+    }
+
+    @Override
+    public void getStreamCrossReference(FlightSql.CommandGetCrossReference command, CallContext context,
+            ServerStreamListener listener) {
+        metadata.noKeys(Schemas.GET_CROSS_REFERENCE_SCHEMA, listener);
+    }
+
+    @Override
+    public FlightInfo getFlightInfoTypeInfo(FlightSql.CommandGetXdbcTypeInfo request, CallContext context,
+            FlightDescriptor descriptor) {
+        return FlightCalls.info(Schemas.GET_TYPE_INFO_SCHEMA, descriptor, FlightCalls.ticketFor(request));
+    }
+
+    @Override
+    public void getStreamTypeInfo(FlightSql.CommandGetXdbcTypeInfo command, CallContext context,
+            ServerStreamListener listener) {
+        metadata.typeInfo(command, listener);
+    }
+
     // ---- housekeeping -------------------------------------------------------------------------
 
     /** Cancels unclaimed results, forgets idle prepared statements and drops idle sessions' uploads. */

@@ -7,6 +7,8 @@ import dev.asof.gateway.metadata.MetadataListing;
 import dev.asof.gateway.metadata.MetadataListing.KeyRow;
 import dev.asof.gateway.metadata.MetadataListing.SchemaRow;
 import dev.asof.gateway.metadata.MetadataListing.TableRow;
+import dev.asof.gateway.metadata.TypeInfo;
+import dev.asof.planner.parser.AsofParser;
 import dev.asof.spi.ColumnMetadata;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,11 +19,15 @@ import org.apache.arrow.flight.sql.FlightSqlColumnMetadata;
 import org.apache.arrow.flight.sql.FlightSqlProducer.Schemas;
 import org.apache.arrow.flight.sql.SqlInfoBuilder;
 import org.apache.arrow.flight.sql.impl.FlightSql;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.impl.UnionListWriter;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -55,6 +61,7 @@ final class MetadataStreams {
                 .withFlightSqlServerBulkIngestion(true)
                 .withFlightSqlServerBulkIngestionTransaction(false)
                 .withSqlIdentifierQuoteChar("\"")
+                .withSqlKeywords(AsofParser.jdbcKeywords().split(","))
                 .withSqlTransactionsSupported(false);
     }
 
@@ -85,7 +92,7 @@ final class MetadataStreams {
         });
     }
 
-    /** Registry objects without catalog or schema, then warehouse tables; with their Arrow schemas when asked. */
+    /** Registry objects (catalog registry, schema features), then warehouse tables; with their Arrow schemas when asked. */
     void tables(FlightSql.CommandGetTables command, CallContext context, ServerStreamListener listener) {
         String catalog = command.hasCatalog() ? command.getCatalog() : null;
         String schemaPattern = command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null;
@@ -146,6 +153,60 @@ final class MetadataStreams {
     }
 
     /**
+     * Foreign keys (imported, exported, cross reference): asof declares none, so the answer is an
+     * empty stream in the schema Flight SQL defines for the command, not "unimplemented".
+     */
+    void noKeys(Schema schema, ServerStreamListener listener) {
+        send(listener, schema, root -> 0);
+    }
+
+    /** The types asof takes and returns ({@link TypeInfo}), all or the one JDBC type number asked for. */
+    void typeInfo(FlightSql.CommandGetXdbcTypeInfo command, ServerStreamListener listener) {
+        send(listener, Schemas.GET_TYPE_INFO_SCHEMA, root -> {
+            int i = 0;
+            for (TypeInfo t : TypeInfo.ALL) {
+                if (command.hasDataType() && command.getDataType() != t.type().getVendorTypeNumber()) {
+                    continue;
+                }
+                setText(root, "type_name", i, t.name());
+                setInt(root, "data_type", i, t.type().getVendorTypeNumber());
+                setInt(root, "column_size", i, t.precision());
+                setText(root, "literal_prefix", i, t.literalPrefix());
+                setText(root, "literal_suffix", i, t.literalSuffix());
+                UnionListWriter params = ((ListVector) root.getVector("create_params")).getWriter();
+                params.setPosition(i);
+                if (t.createParams() != null) {
+                    params.startList();
+                    for (String p : t.createParams().split(",")) {
+                        byte[] b = p.getBytes(StandardCharsets.UTF_8);
+                        try (ArrowBuf buf = allocator.buffer(b.length)) {
+                            buf.setBytes(0, b);
+                            params.varChar().writeVarChar(0, b.length, buf);
+                        }
+                    }
+                    params.endList();
+                }
+                setInt(root, "nullable", i, t.nullable());
+                setBit(root, "case_sensitive", i, t.caseSensitive());
+                setInt(root, "searchable", i, t.searchable());
+                setBit(root, "unsigned_attribute", i, t.unsigned());
+                setBit(root, "fixed_prec_scale", i, t.fixedPrecScale());
+                setBit(root, "auto_increment", i, false);
+                setText(root, "local_type_name", i, t.name());
+                setInt(root, "minimum_scale", i, t.minScale());
+                setInt(root, "maximum_scale", i, t.maxScale());
+                setInt(root, "sql_data_type", i, t.type().getVendorTypeNumber());
+                if (t.radix() != null) {
+                    setInt(root, "num_prec_radix", i, t.radix());
+                }
+                i++;
+            }
+            ((ListVector) root.getVector("create_params")).setValueCount(i);
+            return i;
+        });
+    }
+
+    /**
      * What the calling session may list: what its user may read, and its own upload schema, never
      * another session's.
      */
@@ -184,6 +245,14 @@ final class MetadataStreams {
         } catch (RuntimeException e) {
             listener.error(FlightErrors.toFlight(e, null));
         }
+    }
+
+    private static void setInt(VectorSchemaRoot root, String column, int i, int value) {
+        ((IntVector) root.getVector(column)).setSafe(i, value);
+    }
+
+    private static void setBit(VectorSchemaRoot root, String column, int i, boolean value) {
+        ((BitVector) root.getVector(column)).setSafe(i, value ? 1 : 0);
     }
 
     private static void setText(VectorSchemaRoot root, String column, int i, String value) {

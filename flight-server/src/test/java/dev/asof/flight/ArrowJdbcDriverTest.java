@@ -136,6 +136,77 @@ class ArrowJdbcDriverTest {
     }
 
     /**
+     * Time types through Arrow's driver (18.3.0), pinned: asof sends TIMESTAMP WITH TIME ZONE as
+     * Arrow Timestamp(µs, "UTC") and TIME as Time64(µs), as pyarrow wants them. The driver reads the
+     * instant exactly ({@code getTimestamp}, {@code getObject(i, OffsetDateTime/Instant/Timestamp)}),
+     * but its {@code getObject(i)} fails: it types every zoned Arrow timestamp as
+     * {@code Types.TIMESTAMP_WITH_TIMEZONE} ({@code SqlTypes.getSqlTypeIdFromArrowType}), for which
+     * its Avatica's {@code AvaticaSite.get} has no case. Sending the column without a zone would
+     * fix that one call and lose the zone for every other client. TIME arrives as
+     * {@code java.sql.Time}, in milliseconds, although the vector holds microseconds.
+     */
+    @Test
+    void timeTypesOverArrowsDriver() throws Exception {
+        java.time.Instant instant = java.time.Instant.parse("2025-06-01T10:00:00.123456Z");
+        try (Connection c = DriverManager.getConnection(url("")); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE lake.main.arrow_times AS SELECT TIMESTAMPTZ '2025-06-01 12:00:00.123456+02' AS tz,"
+                    + " TIME '12:34:56.123456' AS tod");
+            try (ResultSet rs = s.executeQuery("SELECT tz, tod FROM lake.main.arrow_times")) {
+                assertThat(rs.getMetaData().getColumnType(1)).isEqualTo(java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getTimestamp(1).toInstant()).isEqualTo(instant);
+                assertThat(rs.getObject(1, java.time.OffsetDateTime.class).toInstant()).isEqualTo(instant);
+                assertThat(rs.getObject(1, java.time.Instant.class)).isEqualTo(instant);
+                assertThat(rs.getObject(1, java.sql.Timestamp.class).toInstant()).isEqualTo(instant);
+                assertThatThrownBy(() -> rs.getObject(1)).hasMessageContaining("not implemented");
+                assertThat(rs.getObject(2).toString()).isEqualTo("12:34:56.123");
+            }
+        }
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightSqlClient client = new FlightSqlClient(TestGateway.authenticated(FlightClient.builder(allocator,
+                        Location.forGrpcInsecure("127.0.0.1", port))).build())) {
+            var info = client.execute("SELECT tz, tod FROM lake.main.arrow_times");
+            try (var stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+                assertThat(stream.next()).isTrue();
+                var root = stream.getRoot();
+                assertThat(root.getSchema().getFields().get(0).getType())
+                        .isEqualTo(new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC"));
+                assertThat(((org.apache.arrow.vector.TimeStampMicroTZVector) root.getVector(0)).get(0))
+                        .isEqualTo(instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000);
+                assertThat(((org.apache.arrow.vector.TimeMicroVector) root.getVector(1)).get(0))
+                        .isEqualTo(java.time.LocalTime.of(12, 34, 56, 123_456_000).toNanoOfDay() / 1_000);
+            }
+        }
+    }
+
+    /**
+     * Arrow's driver has no SQLSTATE to give: none of its classes (18.3.0) makes an
+     * {@code SQLException} with one, and errors reach JDBC through Avatica's
+     * {@code Helper.createException(message, cause)}, which sets none for a cause that is not
+     * Avatica's own. asof's SQLSTATE is in the gRPC status metadata ({@code x-asof-sqlstate}) of the
+     * {@code FlightRuntimeException} in the cause chain, which the driver shades: readable only by
+     * reflection. The message is asof's, with its position.
+     */
+    @Test
+    void errorsHaveAsofsMessageAndTheSqlstateOnlyInTheCausesStatus() throws Exception {
+        try (Connection c = DriverManager.getConnection(url("")); Statement s = c.createStatement()) {
+            SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                    () -> s.executeQuery("SELECT nosuch FROM lake.main.profile_updates"));
+            assertThat(e.getSQLState()).isNull();
+            assertThat(e.getMessage()).contains("nosuch");
+            Throwable flight = e;
+            while (flight != null && !flight.getClass().getSimpleName().equals("FlightRuntimeException")) {
+                flight = flight.getCause();
+            }
+            assertThat(flight).as("a FlightRuntimeException in the cause chain of %s", e).isNotNull();
+            Object status = flight.getClass().getMethod("status").invoke(flight);
+            Object metadata = status.getClass().getMethod("metadata").invoke(status);
+            Object state = metadata.getClass().getMethod("get", String.class).invoke(metadata, "x-asof-sqlstate");
+            assertThat(state).isEqualTo("42S02"); // an unknown column is an unknown name
+        }
+    }
+
+    /**
      * README "Semantics", times at the edges: DuckDB's infinite timestamps and finite ones outside
      * 0001-01-01 … 9999-12-31 do not travel over Flight as DuckDB's extreme values (which clients
      * cannot tell from real times): the statement fails naming the column; the limits travel intact.

@@ -138,13 +138,13 @@ class FlightSqlClientTest {
         assertThat(rows(client.getSchemas("lake", null))).contains(List.of("lake", "main"));
         List<List<Object>> tables = rows(client.getTables(null, null, null, null, true));
         List<Object> view = tables.stream().filter(r -> "customer_profile".equals(r.get(2))).findFirst().orElseThrow();
-        assertThat(view.subList(0, 4)).containsExactly(null, null, "customer_profile", "FEATURE VIEW");
+        assertThat(view.subList(0, 4)).containsExactly("registry", "features", "customer_profile", "FEATURE VIEW");
         Schema viewSchema = MessageSerializer.deserializeSchema(new ReadChannel(java.nio.channels.Channels.newChannel(
                 new java.io.ByteArrayInputStream((byte[]) view.get(4)))));
         assertThat(viewSchema.getFields()).extracting(Field::getName).contains("customer_id", "segment", "credit");
         assertThat(tables).anySatisfy(r -> assertThat(r.subList(0, 4)).containsExactly("lake", "main", "profile_updates", "TABLE"));
         List<List<Object>> entities = rows(client.getTables(null, null, "%", List.of("ENTITY"), false));
-        assertThat(entities).containsExactly(java.util.Arrays.asList(null, null, "customer", "ENTITY"));
+        assertThat(entities).containsExactly(List.of("registry", "features", "customer", "ENTITY"));
         assertThat(rows(client.getTableTypes())).extracting(r -> r.get(0)).contains("ENTITY", "FEATURE VIEW", "SOURCE", "TABLE");
 
         List<List<Object>> info = rows(client.getSqlInfo(FlightSql.SqlInfo.FLIGHT_SQL_SERVER_NAME,

@@ -69,11 +69,7 @@ class JdbcFlightMetadataTest {
         TestGateway.install(gateway);
         // A composite key, a second schema, and an upload-like schema made behind Flight's back.
         var x = gateway.executor();
-        TestGateway.run(x, "CREATE SCHEMA lake.sales");
-        TestGateway.run(x, "CREATE TABLE lake.sales.stock (store VARCHAR, sku BIGINT, qty BIGINT, ts TIMESTAMP)");
-        TestGateway.run(x, "CREATE ENTITY store_sku (store VARCHAR, sku BIGINT)");
-        TestGateway.run(x, "CREATE SOURCE stock FROM TABLE lake.sales.stock EVENT TIME ts");
-        TestGateway.run(x, "CREATE FEATURE VIEW stock_level ENTITY store_sku FROM stock AS SELECT sku, store, qty");
+        TestGateway.installStock(x);
         TestGateway.run(x, "CREATE SCHEMA lake.asof_session_ghost");
         TestGateway.run(x, "CREATE TABLE lake.asof_session_ghost.leftover (x INTEGER)");
 
@@ -110,26 +106,27 @@ class JdbcFlightMetadataTest {
         assertThat(flightListing("meta-b")).isEqualTo(viaJdbc);
 
         // What the listing holds (beyond the two protocols agreeing).
-        assertThat(viaJdbc.catalogs()).containsExactly(List.of("lake"));
-        assertThat(viaJdbc.schemas()).containsExactly(List.of("lake", "main"), List.of("lake", "sales"));
+        assertThat(viaJdbc.catalogs()).containsExactly(List.of("lake"), List.of("registry"));
+        assertThat(viaJdbc.schemas()).containsExactly(List.of("lake", "main"), List.of("lake", "sales"),
+                List.of("registry", "features"));
         assertThat(viaJdbc.tables()).containsExactly(
-                Arrays.asList(null, null, "customer", "ENTITY"),
-                Arrays.asList(null, null, "store_sku", "ENTITY"),
-                Arrays.asList(null, null, "customer_profile", "FEATURE VIEW"),
-                Arrays.asList(null, null, "stock_level", "FEATURE VIEW"),
-                Arrays.asList(null, null, "profile_updates", "SOURCE"),
-                Arrays.asList(null, null, "stock", "SOURCE"),
+                List.of("registry", "features", "customer", "ENTITY"),
+                List.of("registry", "features", "store_sku", "ENTITY"),
+                List.of("registry", "features", "customer_profile", "FEATURE VIEW"),
+                List.of("registry", "features", "stock_level", "FEATURE VIEW"),
+                List.of("registry", "features", "profile_updates", "SOURCE"),
+                List.of("registry", "features", "stock", "SOURCE"),
                 List.of("lake", "main", "profile_updates", "TABLE"),
                 List.of("lake", "sales", "stock", "TABLE"));
-        assertThat(viaJdbc.columns().get(Arrays.asList(null, null, "stock_level"))).containsExactly(
+        assertThat(viaJdbc.columns().get(List.of("registry", "features", "stock_level"))).containsExactly(
                 List.of("store", "VARCHAR"), List.of("sku", "BIGINT"), List.of("qty", "BIGINT"));
         assertThat(viaJdbc.keys()).containsExactly(
-                Arrays.asList(null, null, "customer", "customer_id", 1, "customer"),
-                Arrays.asList(null, null, "customer_profile", "customer_id", 1, "customer"),
-                Arrays.asList(null, null, "stock_level", "store", 1, "store_sku"),
-                Arrays.asList(null, null, "stock_level", "sku", 2, "store_sku"),
-                Arrays.asList(null, null, "store_sku", "store", 1, "store_sku"),
-                Arrays.asList(null, null, "store_sku", "sku", 2, "store_sku"));
+                List.of("registry", "features", "customer", "customer_id", 1, "customer"),
+                List.of("registry", "features", "customer_profile", "customer_id", 1, "customer"),
+                List.of("registry", "features", "stock_level", "store", 1, "store_sku"),
+                List.of("registry", "features", "stock_level", "sku", 2, "store_sku"),
+                List.of("registry", "features", "store_sku", "store", 1, "store_sku"),
+                List.of("registry", "features", "store_sku", "sku", 2, "store_sku"));
 
         // Session meta-a uploads a table: it lists it; meta-b and JDBC do not.
         upload("meta-a", "my_labels");
@@ -148,9 +145,11 @@ class JdbcFlightMetadataTest {
                 .containsExactly(List.of("lake", "sales", "stock", "TABLE"));
         assertThat(jdbcTables(null, null, "stock%", new String[] {"FEATURE VIEW", "TABLE"}))
                 .isEqualTo(flightTables("meta-a", null, null, "stock%", List.of("FEATURE VIEW", "TABLE")))
-                .containsExactly(Arrays.asList(null, null, "stock_level", "FEATURE VIEW"),
+                .containsExactly(List.of("registry", "features", "stock_level", "FEATURE VIEW"),
                         List.of("lake", "sales", "stock", "TABLE"));
-        assertThat(jdbcTables("", "", "%", null)).isEqualTo(flightTables("meta-a", "", "", "%", null)).hasSize(6);
+        assertThat(jdbcTables("registry", "features", "%", null)).isEqualTo(flightTables("meta-a", "registry", "features", "%", null))
+                .hasSize(6);
+        assertThat(jdbcTables("", "", "%", null)).isEqualTo(flightTables("meta-a", "", "", "%", null)).isEmpty();
 
         // Queries cannot name another session's upload either, not even qualified.
         String qualified = "SELECT label_id FROM lake." + TestGateway.uploadSchema("meta-a") + ".my_labels";

@@ -110,6 +110,18 @@ final class TestGateway {
                 + " AS SELECT customer_id, segment, credit");
     }
 
+    /**
+     * A composite key in a second schema: table {@code lake.sales.stock}, entity {@code store_sku
+     * (store, sku)}, source {@code stock}, feature view {@code stock_level (store, sku, qty)}.
+     */
+    static void installStock(StatementExecutor x) {
+        run(x, "CREATE SCHEMA lake.sales");
+        run(x, "CREATE TABLE lake.sales.stock (store VARCHAR, sku BIGINT, qty BIGINT, ts TIMESTAMP)");
+        run(x, "CREATE ENTITY store_sku (store VARCHAR, sku BIGINT)");
+        run(x, "CREATE SOURCE stock FROM TABLE lake.sales.stock EVENT TIME ts");
+        run(x, "CREATE FEATURE VIEW stock_level ENTITY store_sku FROM stock AS SELECT sku, store, qty");
+    }
+
     static void run(StatementExecutor executor, String sql) {
         StatementResult r = executor.execute(executor.prepare(sql), List.of(), QueryControl.none());
         if (r instanceof StatementResult.Rows rows) {

@@ -10,10 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Avatica's database metadata, plus primary keys. Avatica's remote protocol has no request for
- * {@code getPrimaryKeys} (its client answers an empty result without asking the server), so the
- * keys are read from the gateway's {@code sys.primary_keys}, which holds the rows of the
- * gateway's metadata listing: the entity key columns of every entity and feature view.
+ * Avatica's database metadata, plus primary keys and functions. Avatica's remote protocol has no
+ * request for {@code getPrimaryKeys} or {@code getFunctions} (its client answers empty results
+ * without asking the server), so they are read from the gateway's {@code sys.primary_keys}, which
+ * holds the rows of the gateway's metadata listing (the entity key columns of every entity and
+ * feature view), and {@code sys.functions}.
  */
 final class AsofDatabaseMetaData extends AvaticaDatabaseMetaData {
   /** SQLSTATE of an unknown table: a gateway too old to have {@code sys.primary_keys}. */
@@ -38,7 +39,36 @@ final class AsofDatabaseMetaData extends AvaticaDatabaseMetaData {
     narrow(sql, values, "table_schem", schema, true);
     narrow(sql, values, "table_name", table, false);
     sql.append(" ORDER BY LOWER(table_name), table_name, key_seq");
-    PreparedStatement ps = getConnection().prepareStatement(sql.toString());
+    ResultSet keys = systemQuery(sql.toString(), values);
+    return keys != null ? keys : super.getPrimaryKeys(catalog, schema, table);
+  }
+
+  /**
+   * The functions a query may call, from the gateway's {@code sys.functions}, ordered by name.
+   * They have no catalog or schema: {@code catalog}/{@code schemaPattern} other than null or
+   * {@code %} select none; {@code functionNamePattern} is a LIKE pattern, ignoring case.
+   */
+  @Override public ResultSet getFunctions(String catalog, String schemaPattern, String functionNamePattern)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT function_cat AS \"FUNCTION_CAT\","
+        + " function_schem AS \"FUNCTION_SCHEM\", function_name AS \"FUNCTION_NAME\", remarks AS \"REMARKS\","
+        + " function_type AS \"FUNCTION_TYPE\", specific_name AS \"SPECIFIC_NAME\" FROM sys.functions WHERE 1 = 1");
+    List<String> values = new ArrayList<>();
+    if (catalog != null || (schemaPattern != null && !schemaPattern.equals("%"))) {
+      sql.append(" AND 1 = 0");
+    }
+    if (functionNamePattern != null) {
+      sql.append(" AND LOWER(function_name) LIKE LOWER(CAST(? AS VARCHAR))");
+      values.add(functionNamePattern);
+    }
+    sql.append(" ORDER BY function_name");
+    ResultSet functions = systemQuery(sql.toString(), values);
+    return functions != null ? functions : super.getFunctions(catalog, schemaPattern, functionNamePattern);
+  }
+
+  /** A query on a system table, or null when the gateway is too old to have that table. */
+  private ResultSet systemQuery(String sql, List<String> values) throws SQLException {
+    PreparedStatement ps = getConnection().prepareStatement(sql);
     try {
       for (int i = 0; i < values.size(); i++) {
         ps.setString(i + 1, values.get(i));
@@ -48,7 +78,7 @@ final class AsofDatabaseMetaData extends AvaticaDatabaseMetaData {
     } catch (SQLException e) {
       ps.close();
       if (UNKNOWN_TABLE.equals(e.getSQLState())) {
-        return super.getPrimaryKeys(catalog, schema, table);
+        return null;
       }
       throw e;
     }

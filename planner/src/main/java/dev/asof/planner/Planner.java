@@ -6,7 +6,9 @@ import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.ddl.DefinitionPlanner;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
+import dev.asof.planner.catalog.RegistryNamespace;
 import dev.asof.planner.parser.AsofParser;
+import dev.asof.planner.validate.QualifiedRegistryNames;
 import dev.asof.planner.parser.AsofParserSupport;
 import dev.asof.planner.parser.SqlCreateEntity;
 import dev.asof.planner.parser.SqlCreateFeatureView;
@@ -168,7 +170,8 @@ public final class Planner {
             return UserStatements.plan(node);
         }
         if (node instanceof SqlDescribeTable n) {
-            return new PlannedStatement.Describe(n.getTable().names);
+            List<String> names = n.getTable().names;
+            return new PlannedStatement.Describe(RegistryNamespace.unqualified(names, catalog).orElse(names));
         }
         if (node instanceof SqlExplainQuery n) {
             // Before planQuery, which rewrites the tree in place; its errors are planQuery's to report.
@@ -198,6 +201,7 @@ public final class Planner {
 
     /** A query: rewritten when it uses registry objects, else the user's text as written. */
     private PlannedStatement planQuery(SqlNode query, String originalText) {
+        QualifiedRegistryNames.unqualify(query, catalog); // registry.features.x, as BI tools write it, is x
         if (SystemTables.referenced(query)) {
             String text = originalText != null ? originalText : query.toString();
             return new PlannedStatement.SystemQuery(text, QueryPlanner.parameterCount(query));

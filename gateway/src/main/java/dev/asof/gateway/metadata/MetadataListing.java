@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.security.ReadPolicy;
 import dev.asof.planner.catalog.CatalogObject;
+import dev.asof.planner.catalog.RegistryNamespace;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.SchemaName;
 import dev.asof.spi.TableName;
@@ -20,15 +21,17 @@ import java.util.regex.Pattern;
  * that every protocol renders in its own format (Avatica frames for JDBC, Arrow vectors for Flight
  * SQL), so that all protocols list the same things in the same order.
  *
- * <p>Registry objects (entities, sources, feature views) are tables with no catalog and no
- * schema, of types {@code ENTITY}, {@code SOURCE} and {@code FEATURE VIEW}; a BI tool's tree then
- * shows them and the names it generates are the names users type. Warehouse tables follow with
- * their catalog and schema, type {@code TABLE}, from the shared {@link WarehouseMetadataCache}.
+ * <p>Registry objects (entities, sources, feature views) are tables of types {@code ENTITY},
+ * {@code SOURCE} and {@code FEATURE VIEW} in catalog {@value RegistryNamespace#CATALOG}, schema
+ * {@value RegistryNamespace#SCHEMA} ({@link RegistryNamespace}), so that a BI tool's crawl
+ * (catalogs, schemas, tables) reaches them and the qualified names it generates resolve. Warehouse
+ * tables follow with their own catalog and schema, type {@code TABLE}, from the shared
+ * {@link WarehouseMetadataCache}.
  * Upload schemas ({@link UploadSchemas}) are listed to their own session only.
  *
  * <p>Filters follow JDBC's {@code DatabaseMetaData} (and Flight SQL's, which are the same): a null
- * catalog or pattern does not narrow; an empty catalog or schema means "without one" (so it
- * selects registry objects); patterns are SQL LIKE ({@code %}, {@code _}), ignoring case. Rows
+ * catalog or pattern does not narrow; an empty catalog or schema means "without one" (which
+ * nothing listed is); patterns are SQL LIKE ({@code %}, {@code _}), ignoring case. Rows
  * come in JDBC's documented order. Cheap to create: one per request.
  */
 public final class MetadataListing {
@@ -81,7 +84,7 @@ public final class MetadataListing {
     }
 
     /**
-     * A table: a registry object (catalog and schema null) or a warehouse table.
+     * A table: a registry object (in the registry's catalog and schema) or a warehouse table.
      *
      * @param remarks a registry object's CREATE statement; null for warehouse tables
      */
@@ -93,7 +96,7 @@ public final class MetadataListing {
 
         /** Whether this is a registry object rather than a warehouse table. */
         public boolean inRegistry() {
-            return catalog == null;
+            return !WAREHOUSE_TABLE.equals(type);
         }
     }
 
@@ -122,9 +125,10 @@ public final class MetadataListing {
         }
     }
 
-    /** Catalogs that hold tables this session sees, and the default catalog; sorted. */
+    /** The registry's catalog, catalogs that hold tables this session sees, and the default catalog; sorted. */
     public List<String> catalogs() {
         TreeSet<String> catalogs = new TreeSet<>(NAMES);
+        catalogs.add(RegistryNamespace.CATALOG);
         defaultCatalog.ifPresent(catalogs::add);
         for (TableName t : visibleTables()) {
             catalogs.add(t.catalog().orElseThrow());
@@ -132,11 +136,14 @@ public final class MetadataListing {
         return List.copyOf(catalogs);
     }
 
-    /** Schemas that hold tables this session sees, ordered by catalog and schema. */
+    /** The registry's schema and the schemas that hold tables this session sees, ordered by catalog and schema. */
     public List<SchemaRow> schemas(String catalog, String schemaPattern) {
         Pattern schemas = LikePattern.compile(schemaPattern);
         TreeSet<SchemaRow> rows = new TreeSet<>(Comparator.comparing(SchemaRow::catalog, NAMES)
                 .thenComparing(SchemaRow::schema, NAMES));
+        if (registryInScope(catalog, schemaPattern)) {
+            rows.add(new SchemaRow(RegistryNamespace.CATALOG, RegistryNamespace.SCHEMA));
+        }
         for (TableName t : visibleTables()) {
             SchemaName s = t.schemaName();
             if (catalogMatches(catalog, s.catalog()) && schemas.matcher(s.schema()).matches()) {
@@ -156,7 +163,7 @@ public final class MetadataListing {
         if (registryInScope(catalog, schemaPattern)) {
             for (CatalogObject o : registry.objects()) {
                 if (names.matcher(o.name()).matches() && typeWanted(types, o.tableType()) && policy.object(o)) {
-                    rows.add(new TableRow(null, null, o.name(), o.tableType(), o.ddl()));
+                    rows.add(new TableRow(RegistryNamespace.CATALOG, RegistryNamespace.SCHEMA, o.name(), o.tableType(), o.ddl()));
                 }
             }
         }
@@ -207,10 +214,10 @@ public final class MetadataListing {
     /**
      * Primary key columns of the named table (ignoring case; null: every table), ordered by table
      * and key sequence. Only registry objects have keys ({@link RegistryKeys}); the warehouse's
-     * tables report none.
+     * tables report none. A null catalog or schema does not narrow.
      */
     public List<KeyRow> primaryKeys(String catalog, String schema, String table) {
-        if (!(isNullOrEmpty(catalog) && isNullOrEmpty(schema))) {
+        if (!catalogMatches(catalog, RegistryNamespace.CATALOG) || !(schema == null || schema.equalsIgnoreCase(RegistryNamespace.SCHEMA))) {
             return List.of();
         }
         return RegistryKeys.of(registry.objects().stream().filter(policy::object).toList()).stream()
@@ -219,18 +226,20 @@ public final class MetadataListing {
 
     /**
      * Warehouse tables this session may see: qualified tables outside other sessions' upload
-     * schemas that its user may read.
+     * schemas that its user may read, and outside the registry's schema, which shadows them.
      */
     private List<TableName> visibleTables() {
         return warehouse.tables().stream()
                 .filter(t -> t.isQualified() && UploadSchemas.visible(t.schemaName(), sessionSchemas))
+                .filter(t -> !RegistryNamespace.isRegistry(t.schemaName().catalog(), t.schemaName().schema()))
                 .filter(policy::table)
                 .toList();
     }
 
-    /** Registry objects have no catalog and no schema: they match when neither filter asks for one. */
+    /** Whether the filters select the registry's catalog and schema. */
     private static boolean registryInScope(String catalog, String schemaPattern) {
-        return isNullOrEmpty(catalog) && LikePattern.compile(schemaPattern).matcher("").matches();
+        return catalogMatches(catalog, RegistryNamespace.CATALOG)
+                && LikePattern.compile(schemaPattern).matcher(RegistryNamespace.SCHEMA).matches();
     }
 
     private static boolean catalogMatches(String filter, String catalog) {
@@ -241,7 +250,4 @@ public final class MetadataListing {
         return types == null || types.stream().anyMatch(type::equalsIgnoreCase);
     }
 
-    private static boolean isNullOrEmpty(String s) {
-        return s == null || s.isEmpty();
-    }
 }

@@ -4,6 +4,7 @@ import dev.asof.gateway.metadata.MetadataListing.KeyRow;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.RegistryNamespace;
 import dev.asof.spi.ColumnMetadata;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,7 +15,8 @@ import java.util.Optional;
 /**
  * Primary keys of registry objects: an entity is keyed by its key columns, and so is each feature
  * view of it (a view has one row per entity key at any time). Sources have none: they hold events,
- * many per key. The key's name is the entity's name.
+ * many per key. The key's name is the entity's name; the table is in the registry's catalog and
+ * schema ({@link RegistryNamespace}).
  */
 public final class RegistryKeys {
     private RegistryKeys() {}
@@ -41,7 +43,7 @@ public final class RegistryKeys {
         for (ColumnMetadata key : entity.keys()) {
             String column = tableColumns.stream().map(ColumnMetadata::name).filter(key.name()::equalsIgnoreCase)
                     .findFirst().orElse(key.name());
-            rows.add(new KeyRow(null, null, table, column, ++sequence, entity.name()));
+            rows.add(new KeyRow(RegistryNamespace.CATALOG, RegistryNamespace.SCHEMA, table, column, ++sequence, entity.name()));
         }
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.asof.gateway.execution.RunningStatements;
 import dev.asof.gateway.metadata.MetadataListing.KeyRow;
+import dev.asof.planner.access.AccessAnalyzer;
 import dev.asof.gateway.metadata.RegistryKeys;
 import dev.asof.gateway.registry.MaterializationLog;
 import dev.asof.gateway.registry.Registry;
@@ -14,6 +15,7 @@ import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.system.SystemTables;
 import dev.asof.spi.ColumnMetadata;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.JDBCType;
 import java.sql.PreparedStatement;
@@ -197,6 +199,12 @@ public final class SystemTableQueries {
             keyRows.add(new Object[] {k.catalog(), k.schema(), k.table(), k.column(), (short) k.sequence(), k.keyName()});
         }
         tables.put(SystemTables.PRIMARY_KEYS, new RowsTable(SystemTables.PRIMARY_KEYS, keyRows));
+
+        List<Object[]> functionRows = new ArrayList<>();
+        for (String f : AccessAnalyzer.callableFunctions()) {
+            functionRows.add(new Object[] {null, null, f, null, (short) DatabaseMetaData.functionResultUnknown, f});
+        }
+        tables.put(SystemTables.FUNCTIONS, new RowsTable(SystemTables.FUNCTIONS, functionRows));
 
         Instant now = Instant.now();
         List<Object[]> statementRows = new ArrayList<>();

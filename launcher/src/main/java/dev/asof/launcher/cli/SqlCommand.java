@@ -2,6 +2,7 @@ package dev.asof.launcher.cli;
 
 import java.io.Console;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,14 @@ final class SqlCommand implements Callable<Integer> {
         prepareTerminal(System.console());
         SqlLine shell = new SqlLine();
         ShellInterrupt.install(shell); // Ctrl-C cancels the running statement, not the shell
-        SqlLine.Status status = shell.begin(sqllineArguments().toArray(String[]::new), System.in, true);
+        if (!"1".equals(System.getenv("ASOF_DEBUG"))) {
+            ScriptErrors.terse(); // -e/-f: "Error: … (state=…)" without the Java exception
+        }
+        // On a terminal, sqlline builds JLine's system terminal (the terminal's width, one echo per
+        // typed line, Ctrl-C through JLine) only when it is given no input stream; given System.in
+        // it builds a stream terminal of 80 columns that echoes what the terminal already echoed.
+        InputStream input = System.console() != null ? null : System.in;
+        SqlLine.Status status = shell.begin(sqllineArguments().toArray(String[]::new), input, true);
         return status == SqlLine.Status.OK ? 0 : 1;
     }
 

@@ -149,6 +149,16 @@ public final class AccessAnalyzer {
         return name.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The functions a user who is not an admin may call, sorted: what JDBC's
+     * {@code DatabaseMetaData.getFunctions} lists ({@code sys.functions}).
+     */
+    public static java.util.SortedSet<String> callableFunctions() {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        QueryValidator.knownFunctionNames().stream().filter(AccessAnalyzer::allowedFunction).forEach(names::add);
+        return names;
+    }
+
     /** Whether a function name may be sent to the warehouse for a user who is not an admin. */
     static boolean allowedFunction(String name) {
         String lower = key(name);

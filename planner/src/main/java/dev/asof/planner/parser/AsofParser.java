@@ -73,7 +73,31 @@ public final class AsofParser {
     private static final SqlAbstractParserImpl.Metadata METADATA =
         AsofSqlParserImpl.FACTORY.getParser(new java.io.StringReader("")).getMetadata();
 
+    private static final String JDBC_KEYWORDS = jdbcKeywordList();
+
     private AsofParser() {}
+
+    /**
+     * The grammar's keywords that are not SQL:2003 keywords, comma-separated, as JDBC's
+     * {@code DatabaseMetaData.getSQLKeywords} wants them: asof's own ({@code ENTITY}, {@code FEATURE},
+     * {@code MATERIALIZE}, …) and Calcite's.
+     */
+    public static String jdbcKeywords() {
+        return JDBC_KEYWORDS;
+    }
+
+    /** Calcite's reserved words beyond SQL:2003, then the words asof's grammar adds to Calcite's. */
+    private static String jdbcKeywordList() {
+        java.util.Set<String> calcite = new java.util.HashSet<>(org.apache.calcite.sql.parser.impl.SqlParserImpl.FACTORY
+                .getParser(new java.io.StringReader("")).getMetadata().getTokens());
+        java.util.SortedSet<String> words = new java.util.TreeSet<>(List.of(METADATA.getJdbcKeywords().split(",")));
+        for (String token : METADATA.getTokens()) {
+            if (!calcite.contains(token) && token.matches("[A-Z_]+")) {
+                words.add(token);
+            }
+        }
+        return String.join(",", words);
+    }
 
     /**
      * Parses exactly one statement; a final {@code ;} and whitespace or comments after it are

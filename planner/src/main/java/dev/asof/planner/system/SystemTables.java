@@ -36,7 +36,20 @@ public final class SystemTables {
      */
     public static final String STATEMENTS = "statements";
 
+    /**
+     * One row per function a query may call, with the columns of JDBC's
+     * {@code DatabaseMetaData.getFunctions}; the asof JDBC driver answers {@code getFunctions} from it.
+     */
+    public static final String FUNCTIONS = "functions";
+
     private static final Map<String, List<ColumnMetadata>> TABLES = Map.of(
+            FUNCTIONS, List.of(
+                    ColumnMetadata.of("function_cat", JDBCType.VARCHAR),
+                    ColumnMetadata.of("function_schem", JDBCType.VARCHAR),
+                    ColumnMetadata.of("function_name", JDBCType.VARCHAR),
+                    ColumnMetadata.of("remarks", JDBCType.VARCHAR),
+                    ColumnMetadata.of("function_type", JDBCType.SMALLINT),
+                    ColumnMetadata.of("specific_name", JDBCType.VARCHAR)),
             STATEMENTS, List.of(
                     ColumnMetadata.of("statement_id", JDBCType.VARCHAR),
                     ColumnMetadata.of("owner", JDBCType.VARCHAR),

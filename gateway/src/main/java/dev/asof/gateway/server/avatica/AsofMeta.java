@@ -15,6 +15,7 @@ import dev.asof.spi.RowCursor;
 import dev.asof.spi.warehouse.QueryControl;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.sql.JDBCType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -328,7 +329,7 @@ final class AsofMeta implements ProtobufMeta {
         try {
             s.prepared = executor.prepare(identity.current(), sql);
             s.maxRowCount = maxRowCount;
-            h.signature = signature(s.prepared, s.times);
+            h.signature = signature(s.prepared, s.times, executor.parameterTypes(s.prepared));
             s.preparedSignature = h.signature;
             return h;
         } catch (RuntimeException e) {
@@ -443,7 +444,8 @@ final class AsofMeta implements ProtobufMeta {
             return last.signature();
         }
         Signature signature = Signature.create(AvaticaTypes.columns(columns, s.times), s.prepared.sql(),
-                AvaticaTypes.parameters(s.prepared.parameterCount()), ROWS, StatementType.SELECT);
+                prepared != null ? prepared.parameters : AvaticaTypes.parameters(s.prepared.parameterCount()), ROWS,
+                StatementType.SELECT);
         s.resultSignature = new ResultSignature(s.prepared, columns, signature);
         return signature;
     }
@@ -515,11 +517,11 @@ final class AsofMeta implements ProtobufMeta {
                 : Frame.create(offset, done, rows);
     }
 
-    private static Signature signature(PreparedQuery prepared, AvaticaTypes.TimeWire times) {
+    private static Signature signature(PreparedQuery prepared, AvaticaTypes.TimeWire times, List<JDBCType> parameters) {
         List<ColumnMetadata> columns = prepared.columns().orElse(List.of());
         StatementType type = prepared.columns().isPresent() ? StatementType.SELECT : StatementType.OTHER_DDL;
         return Signature.create(AvaticaTypes.columns(columns, times), prepared.sql(),
-                AvaticaTypes.parameters(prepared.parameterCount()), ROWS, type);
+                AvaticaTypes.parameters(parameters), ROWS, type);
     }
 
     /**
@@ -711,7 +713,7 @@ final class AsofMeta implements ProtobufMeta {
 
     @Override
     public MetaResultSet getTypeInfo(ConnectionHandle ch) {
-        return empty(ch);
+        return metadata.typeInfo(ch.id, nextId());
     }
 
     @Override

@@ -164,6 +164,23 @@ final class AvaticaTypes {
         };
     }
 
+    /** Parameters of the given types (a prepared statement's, as the engine or the lookup's key tells them). */
+    static List<AvaticaParameter> parameters(List<JDBCType> types) {
+        List<AvaticaParameter> params = new ArrayList<>(types.size());
+        for (int i = 0; i < types.size(); i++) {
+            JDBCType t = types.get(i);
+            int type = t.getVendorTypeNumber();
+            params.add(t == JDBCType.OTHER ? any(i)
+                    : new AvaticaParameter(isSigned(type), 0, 0, type, t.getName(), Object.class.getName(), "?" + (i + 1)));
+        }
+        return params;
+    }
+
+    private static AvaticaParameter any(int i) {
+        return new AvaticaParameter(false, 0, 0, Types.OTHER, "ANY", Object.class.getName(), "?" + (i + 1));
+    }
+
+    /** {@code count} parameters of unknown type. */
     static List<AvaticaParameter> parameters(int count) {
         List<AvaticaParameter> params = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

@@ -6,6 +6,8 @@ import dev.asof.gateway.metadata.MetadataListing.ColumnRow;
 import dev.asof.gateway.metadata.MetadataListing.KeyRow;
 import dev.asof.gateway.metadata.MetadataListing.SchemaRow;
 import dev.asof.gateway.metadata.MetadataListing.TableRow;
+import dev.asof.gateway.metadata.TypeInfo;
+import dev.asof.planner.parser.AsofParser;
 import dev.asof.spi.ColumnMetadata;
 import java.sql.DatabaseMetaData;
 import java.sql.JDBCType;
@@ -18,7 +20,7 @@ import org.apache.calcite.avatica.Meta.MetaResultSet;
 
 /**
  * {@link DatabaseMetaData} answers: the rows of the gateway's {@link MetadataListing} (registry
- * objects as tables without catalog or schema, then warehouse tables) rendered as Avatica result
+ * objects as tables of catalog {@code registry}, schema {@code features}, then warehouse tables) rendered as Avatica result
  * sets with the columns JDBC documents. A JDBC session has no upload schema, so it lists none.
  */
 final class JdbcCatalogMetadata {
@@ -38,6 +40,12 @@ final class JdbcCatalogMetadata {
     private static final List<ColumnMetadata> SCHEMAS = columns("TABLE_SCHEM", "TABLE_CATALOG");
     private static final List<ColumnMetadata> CATALOGS = columns("TABLE_CAT");
     private static final List<ColumnMetadata> TYPES = columns("TABLE_TYPE");
+    private static final List<ColumnMetadata> TYPE_INFO = List.of(
+            text("TYPE_NAME"), integer("DATA_TYPE"), integer("PRECISION"), text("LITERAL_PREFIX"), text("LITERAL_SUFFIX"),
+            text("CREATE_PARAMS"), small("NULLABLE"), bool("CASE_SENSITIVE"), small("SEARCHABLE"),
+            bool("UNSIGNED_ATTRIBUTE"), bool("FIXED_PREC_SCALE"), bool("AUTO_INCREMENT"), text("LOCAL_TYPE_NAME"),
+            small("MINIMUM_SCALE"), small("MAXIMUM_SCALE"), integer("SQL_DATA_TYPE"), integer("SQL_DATETIME_SUB"),
+            integer("NUM_PREC_RADIX"));
 
     private final StatementExecutor executor;
     private final java.util.function.Supplier<dev.asof.gateway.session.Principal> caller;
@@ -57,6 +65,7 @@ final class JdbcCatalogMetadata {
         Map<Meta.DatabaseProperty, Object> props = new EnumMap<>(Meta.DatabaseProperty.class);
         props.put(Meta.DatabaseProperty.GET_DATABASE_PRODUCT_NAME, "asof");
         props.put(Meta.DatabaseProperty.GET_DRIVER_NAME, CompactFrames.ANNOUNCEMENT);
+        props.put(Meta.DatabaseProperty.GET_S_Q_L_KEYWORDS, AsofParser.jdbcKeywords());
         props.put(Meta.DatabaseProperty.GET_DATABASE_PRODUCT_VERSION,
                 java.util.Objects.requireNonNullElse(JdbcCatalogMetadata.class.getPackage().getImplementationVersion(), "development"));
         return props;
@@ -114,6 +123,19 @@ final class JdbcCatalogMetadata {
         return result(connectionId, statementId, TYPES, rows);
     }
 
+    /** The types asof takes and returns, as {@code getTypeInfo} documents them. */
+    MetaResultSet typeInfo(String connectionId, int statementId) {
+        List<Object> rows = new ArrayList<>();
+        for (TypeInfo t : TypeInfo.ALL) {
+            rows.add(new Object[] {
+                t.name(), t.type().getVendorTypeNumber(), t.precision(), t.literalPrefix(), t.literalSuffix(),
+                t.createParams(), (short) t.nullable(), t.caseSensitive(), (short) t.searchable(), t.unsigned(),
+                t.fixedPrecScale(), false, t.name(), (short) t.minScale(), (short) t.maxScale(), null, null, t.radix()
+            });
+        }
+        return result(connectionId, statementId, TYPE_INFO, rows);
+    }
+
     MetaResultSet empty(String connectionId, int statementId) {
         return result(connectionId, statementId, List.of(), List.of());
     }
@@ -139,6 +161,14 @@ final class JdbcCatalogMetadata {
 
     private static ColumnMetadata text(String name) {
         return ColumnMetadata.of(name, JDBCType.VARCHAR);
+    }
+
+    private static ColumnMetadata small(String name) {
+        return ColumnMetadata.of(name, JDBCType.SMALLINT);
+    }
+
+    private static ColumnMetadata bool(String name) {
+        return ColumnMetadata.of(name, JDBCType.BOOLEAN);
     }
 
     private static ColumnMetadata integer(String name) {
