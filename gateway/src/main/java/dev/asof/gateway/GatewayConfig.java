@@ -3,6 +3,7 @@ package dev.asof.gateway;
 import static java.util.Objects.requireNonNull;
 
 import dev.asof.gateway.admission.AdmissionSettings;
+import dev.asof.gateway.registry.RegistrySettings;
 import dev.asof.planner.plan.Secret;
 import dev.asof.spi.config.ConnectorConfig;
 import java.io.IOException;
@@ -63,11 +64,14 @@ import java.util.TreeSet;
  * @param timeouts how long statements may run and idle clients keep their resources ({@link Timeouts})
   * @param admission limits on clients' warehouse statements running at once, and their queue
  *     ({@code asof.admission.*}, {@link AdmissionSettings})
+ * @param registry where definitions, users and grants are kept: the embedded H2 file under
+ *     {@code dataDir}, or a database several gateways share ({@code asof.registry.*},
+ *     {@link RegistrySettings})
   */
 public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightPort, Path flightTlsCert,
         Path flightTlsKey, Optional<String> warehouse, Optional<String> online, Map<String, ConnectorConfig> connectors,
         Clock clock, Duration metadataTtl, Security security, Timeouts timeouts,
-        AdmissionSettings admission) {
+        AdmissionSettings admission, RegistrySettings registry) {
     public static final int DEFAULT_JDBC_PORT = 8765;
     public static final int DEFAULT_FLIGHT_PORT = 8815;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -130,7 +134,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
             RESULT_IDLE_TIMEOUT_KEY, JDBC_IDLE_TIMEOUT_KEY, SESSION_IDLE_TIMEOUT_KEY, SOURCE_DIRECTORIES_KEY);
     /** {@code asof.<x>.*} namespaces that are the gateway's own, never a connector's. */
     private static final Set<String> GATEWAY_NAMESPACES = Set.of("jdbc", "flight", "http", "data-dir", "warehouse", "online",
-            "admin", "metadata", "statement", "result", "session", "sources", "admission");
+            "admin", "metadata", "statement", "result", "session", "sources", "admission", "registry");
 
     /**
      * How long work may run, and how long what an idle or vanished client holds is kept. A client
@@ -260,7 +264,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     public GatewayConfig(Path dataDir, String host, int jdbcPort) {
         this(dataDir, host, jdbcPort, DEFAULT_FLIGHT_PORT, null, null, Optional.empty(), Optional.empty(), Map.of(),
                 Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults(), Timeouts.defaults(),
-                AdmissionSettings.defaults());
+                AdmissionSettings.defaults(), RegistrySettings.embedded());
     }
 
     /** {@code ./data}, {@code 127.0.0.1}, port {@value #DEFAULT_JDBC_PORT}. */
@@ -272,7 +276,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     public static GatewayConfig embedded(Path dataDir) {
         return new GatewayConfig(dataDir, "127.0.0.1", 0, 0, null, null, Optional.empty(), Optional.empty(), Map.of(),
                 Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults(), Timeouts.defaults(),
-                AdmissionSettings.defaults());
+                AdmissionSettings.defaults(), RegistrySettings.embedded());
     }
 
     /**
@@ -306,7 +310,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         Map<String, Map<String, String>> byConnector = new TreeMap<>();
         base.connectors().forEach((name, c) -> byConnector.put(name, new HashMap<>(c.properties())));
         for (String key : properties.stringPropertyNames()) {
-            if (!key.startsWith("asof.") || KEYS.contains(key) || key.startsWith("asof.admission.")) {
+            if (!key.startsWith("asof.") || KEYS.contains(key) || key.startsWith("asof.admission.")
+                    || key.startsWith("asof.registry.")) {
                 continue;
             }
             String rest = key.substring("asof.".length());
@@ -388,7 +393,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         return new GatewayConfig(dataDir, host != null ? host : base.host(), port, flightPort, cert, key,
                 warehouse, online, connectors, base.clock(), metadataTtl,
                 new Security(adminUser, adminPassword, ttl, jdbcCert, jdbcKey, sourceDirectories), timeouts,
-                AdmissionSettings.fromProperties(properties, base.admission(), origin));
+                AdmissionSettings.fromProperties(properties, base.admission(), origin),
+                RegistrySettings.fromProperties(properties, base.registry(), origin));
     }
 
     /** A duration key's value, or {@code fallback}; {@code 0} only where {@code zeroAllowed} (no limit). */
@@ -455,7 +461,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another clock (tests pin "now" to check online TTLs exactly). */
     public GatewayConfig withClock(Clock c) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, c, metadataTtl, security, timeouts, admission);
+                connectors, c, metadataTtl, security, timeouts, admission, registry);
     }
 
     /**
@@ -464,13 +470,13 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
      */
     public GatewayConfig withWarehouse(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, Optional.of(name),
-                online, with(name, properties), clock, metadataTtl, security, timeouts, admission);
+                online, with(name, properties), clock, metadataTtl, security, timeouts, admission, registry);
     }
 
     /** Same gateway with online store {@code name} and its keys (prefix taken off, e.g. {@code hosts}). */
     public GatewayConfig withOnlineStore(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse,
-                Optional.of(name), with(name, properties), clock, metadataTtl, security, timeouts, admission);
+                Optional.of(name), with(name, properties), clock, metadataTtl, security, timeouts, admission, registry);
     }
 
     private Map<String, ConnectorConfig> with(String name, Map<String, String> properties) {
@@ -482,33 +488,33 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another metadata TTL (a duration; zero turns the metadata cache off). */
     public GatewayConfig withMetadataTtl(Duration ttl) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, ttl, security, timeouts, admission);
+                connectors, clock, ttl, security, timeouts, admission, registry);
     }
 
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(dir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, admission);
+                connectors, clock, metadataTtl, security, timeouts, admission, registry);
     }
 
     public GatewayConfig withHost(String h) {
         return new GatewayConfig(dataDir, h, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, admission);
+                connectors, clock, metadataTtl, security, timeouts, admission, registry);
     }
 
     public GatewayConfig withJdbcPort(int port) {
         return new GatewayConfig(dataDir, host, port, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, admission);
+                connectors, clock, metadataTtl, security, timeouts, admission, registry);
     }
 
     public GatewayConfig withFlightPort(int port) {
         return new GatewayConfig(dataDir, host, jdbcPort, port, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, admission);
+                connectors, clock, metadataTtl, security, timeouts, admission, registry);
     }
 
     /** Flight SQL over TLS with this PEM certificate chain and PKCS#8 key; nulls turn TLS off. */
     public GatewayConfig withFlightTls(Path cert, Path key) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key, warehouse, online, connectors, clock,
-                metadataTtl, security, timeouts, admission);
+                metadataTtl, security, timeouts, admission, registry);
     }
 
     /**
@@ -523,7 +529,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with these security settings. */
     public GatewayConfig withSecurity(Security s) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, s, timeouts, admission);
+                connectors, clock, metadataTtl, s, timeouts, admission, registry);
     }
 
     /** Same gateway whose Flight SQL bearer tokens live for {@code ttl}. */
@@ -550,13 +556,19 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with these time limits. */
     public GatewayConfig withTimeouts(Timeouts t) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, t, admission);
+                connectors, clock, metadataTtl, security, t, admission, registry);
     }
 
     /** Same gateway with these admission limits. */
     public GatewayConfig withAdmission(AdmissionSettings a) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, a);
+                connectors, clock, metadataTtl, security, timeouts, a, registry);
+    }
+
+    /** Same gateway with its registry in the database {@code r} names. */
+    public GatewayConfig withRegistry(RegistrySettings r) {
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
+                connectors, clock, metadataTtl, security, timeouts, admission, r);
     }
 
     private static String trimmed(Properties p, String key) {

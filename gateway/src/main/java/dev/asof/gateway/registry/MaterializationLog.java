@@ -64,22 +64,6 @@ public final class MaterializationLog {
         this.pool = pool;
     }
 
-    static void createSchema(Statement s) throws SQLException {
-        s.execute("CREATE TABLE IF NOT EXISTS asof_materialization ("
-                + " view_id BIGINT NOT NULL,"
-                + " run_id BIGINT NOT NULL,"
-                + " view_name VARCHAR(512) NOT NULL,"
-                + " status VARCHAR(16) NOT NULL,"
-                + " changes_after TIMESTAMP(6) WITH TIME ZONE,"
-                + " as_of TIMESTAMP(6) WITH TIME ZONE NOT NULL,"
-                + " rows_total BIGINT,"
-                + " rows_done BIGINT NOT NULL,"
-                + " started_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,"
-                + " finished_at TIMESTAMP(6) WITH TIME ZONE,"
-                + " error VARCHAR(4000),"
-                + " PRIMARY KEY (view_id, run_id))");
-    }
-
     /**
      * Marks runs left RUNNING by a gateway that stopped during them as failed: their writes are
      * incomplete and must never be served.

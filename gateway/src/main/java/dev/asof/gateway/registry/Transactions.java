@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 
 /**
@@ -26,6 +27,9 @@ final class Transactions {
         void reload(Connection c) throws SQLException;
     }
 
+    /** How many times a transaction is tried when concurrent changes abort it. */
+    static final int ATTEMPTS = 5;
+
     private final DataSource pool;
     private final List<Snapshot> snapshots = new CopyOnWriteArrayList<>();
 
@@ -39,10 +43,25 @@ final class Transactions {
     }
 
     /**
-     * Runs {@code work} in one transaction; a failure rolls it back. {@code what} names the change
-     * in the error a database failure becomes, e.g. {@code registry update}.
+     * Runs {@code work} in one transaction; a failure rolls it back. A transaction that the
+     * database aborts because another one (on this or another gateway sharing the registry) changed
+     * the same rows at the same time is run again, up to {@value #ATTEMPTS} times in all. {@code what}
+     * names the change in the error a database failure becomes, e.g. {@code registry update}.
      */
     synchronized <T> T run(String what, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt(work);
+            } catch (SQLException e) {
+                if (!isConflict(e) || attempt == ATTEMPTS) {
+                    throw new AsofException(ErrorCode.INTERNAL_ERROR, what + " failed: " + e.getMessage(), e);
+                }
+                backOff(attempt);
+            }
+        }
+    }
+
+    private <T> T attempt(Work<T> work) throws SQLException {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
@@ -59,8 +78,26 @@ final class Transactions {
                     s.reload(c);
                 }
             }
-        } catch (SQLException e) {
-            throw new AsofException(ErrorCode.INTERNAL_ERROR, what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Serialization failure or deadlock (SQLSTATE class 40): the same work may succeed when run again. */
+    private static boolean isConflict(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("40")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Waits a random few milliseconds, more after each attempt, so that colliding gateways spread out. */
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AsofException(ErrorCode.INTERNAL_ERROR, "registry update interrupted", e);
         }
     }
 }
