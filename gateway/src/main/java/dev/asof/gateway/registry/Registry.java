@@ -37,18 +37,36 @@ public final class Registry implements AutoCloseable {
     private final Transactions transactions;
     private final UserStore users;
     private final GrantStore grants;
+    private final String instance;
+    private final MaterializationLog materializations;
+    /** Polls a shared registry for other gateways' changes; null on the embedded one. */
+    private RegistryWatcher watcher;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
 
     /** Definitions and their ids by lower-case name, replaced together. */
     private record Snapshot(Map<String, CatalogObject> objects, Map<String, Long> ids) {}
 
-    private Registry(RegistryDatabase database) {
+    private Registry(RegistryDatabase database, RegistrySettings settings) {
         this.database = database;
         this.pool = database.pool();
         this.transactions = new Transactions(pool);
         this.users = new UserStore(pool, transactions, database.vendor());
         this.grants = new GrantStore(pool, transactions);
+        this.instance = instanceName();
+        this.materializations = new MaterializationLog(pool, transactions, instance, settings.lease(), settings.shared());
         transactions.register(this::reload);
+    }
+
+    /** Host, process and a random part: unique among the gateways sharing a registry, also across restarts. */
+    private static String instanceName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + ":" + ProcessHandle.current().pid() + ":"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
     }
 
     /** Opens (creating if needed) the embedded registry database in {@code directory}. */
@@ -63,11 +81,13 @@ public final class Registry implements AutoCloseable {
      * @throws IllegalStateException when the database cannot be reached or migrated
      */
     public static Registry open(RegistrySettings settings, Path directory) {
-        Registry registry = new Registry(RegistryDatabase.open(settings, directory));
+        Registry registry = new Registry(RegistryDatabase.open(settings, directory), settings);
         try {
-            registry.reload();
-            registry.users.reload();
-            registry.grants.reload();
+            registry.transactions.refreshIfChanged();
+            if (settings.shared()) {
+                registry.watcher = RegistryWatcher.start(registry.transactions, registry.materializations,
+                        settings.pollInterval(), settings.lease().dividedBy(3));
+            }
         } catch (RuntimeException e) {
             registry.close();
             throw e;
@@ -103,7 +123,28 @@ public final class Registry implements AutoCloseable {
 
     /** Where materialization runs are recorded, in the same database. */
     public MaterializationLog materializations() {
-        return new MaterializationLog(pool);
+        return materializations;
+    }
+
+    /** This gateway among those sharing the registry, as the runs it holds are marked. */
+    public String instance() {
+        return instance;
+    }
+
+    /**
+     * Runs {@code listener} whenever this gateway learns that another gateway changed the registry,
+     * after the definitions, users and grants were read again: for caches kept elsewhere.
+     */
+    public void onRemoteChange(Runnable listener) {
+        transactions.onRemoteChange(listener);
+    }
+
+    /**
+     * Reads the registry again now if another gateway changed it (the watcher does this every poll
+     * interval on a shared registry); returns whether it did.
+     */
+    public boolean refresh() {
+        return transactions.refreshIfChanged();
     }
 
     /**
@@ -264,6 +305,9 @@ public final class Registry implements AutoCloseable {
 
     @Override
     public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
         database.close();
     }
 }

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,6 +34,9 @@ final class Transactions {
 
     private final DataSource pool;
     private final List<Snapshot> snapshots = new CopyOnWriteArrayList<>();
+    private final List<Runnable> remoteChangeListeners = new CopyOnWriteArrayList<>();
+    /** The registry version this gateway's snapshots reflect (guarded by this). */
+    private long seenVersion = -1;
 
     Transactions(DataSource pool) {
         this.pool = requireNonNull(pool, "pool");
@@ -40,6 +45,35 @@ final class Transactions {
     /** Adds a snapshot read again after every change. */
     void register(Snapshot snapshot) {
         snapshots.add(requireNonNull(snapshot, "snapshot"));
+    }
+
+    /**
+     * Adds what runs after the snapshots were read again because another gateway changed the
+     * registry (for caches kept outside it, such as which runs lookups serve).
+     */
+    void onRemoteChange(Runnable listener) {
+        remoteChangeListeners.add(requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Reads every snapshot again if another gateway changed the registry since this one last read
+     * it; returns whether it did.
+     */
+    synchronized boolean refreshIfChanged() {
+        try (Connection c = pool.getConnection()) {
+            long version = version(c, false);
+            if (version == seenVersion) {
+                return false;
+            }
+            for (Snapshot s : snapshots) {
+                s.reload(c);
+            }
+            seenVersion = version;
+        } catch (SQLException e) {
+            throw new AsofException(ErrorCode.INTERNAL_ERROR, "cannot read the registry: " + e.getMessage(), e);
+        }
+        remoteChangeListeners.forEach(Runnable::run);
+        return true;
     }
 
     /**
@@ -62,12 +96,22 @@ final class Transactions {
     }
 
     private <T> T attempt(Work<T> work) throws SQLException {
+        boolean remoteChange = false;
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
             try {
+                // Locks the version row first: changes from all gateways are serialized on it.
+                long before = version(c, true);
                 T result = work.run(c);
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE asof_registry_version SET version = ? WHERE id = 1")) {
+                    ps.setLong(1, before + 1);
+                    ps.executeUpdate();
+                }
                 c.commit();
+                remoteChange = seenVersion != -1 && before != seenVersion;
+                seenVersion = before + 1;
                 return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -77,7 +121,21 @@ final class Transactions {
                 for (Snapshot s : snapshots) {
                     s.reload(c);
                 }
+                if (remoteChange) {
+                    remoteChangeListeners.forEach(Runnable::run);
+                }
             }
+        }
+    }
+
+    private static long version(Connection c, boolean forUpdate) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT version FROM asof_registry_version WHERE id = 1"
+                + (forUpdate ? " FOR UPDATE" : ""));
+                ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("the registry has no version row; was it migrated?");
+            }
+            return rs.getLong(1);
         }
     }
 

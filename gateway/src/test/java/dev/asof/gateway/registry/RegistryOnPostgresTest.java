@@ -45,7 +45,7 @@ class RegistryOnPostgresTest extends RegistryTest {
                 assertThat(rs.getBoolean(2)).isTrue();
                 applied.add(rs.getString(1));
             }
-            assertThat(applied).containsExactly("1");
+            assertThat(applied).containsExactly("1", "2");
         }
         // Opening again applies nothing twice and keeps what is there.
         registry.create(entity("customer"), false);
@@ -99,7 +99,8 @@ class RegistryOnPostgresTest extends RegistryTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(RegistrySettings.URL_KEY);
         RegistrySettings unreachable = new RegistrySettings(Optional.of("jdbc:postgresql://127.0.0.1:1/asof"),
-                Optional.of("postgres"), Optional.of(new dev.asof.planner.plan.Secret("hunter2")), 1);
+                Optional.of("postgres"), Optional.of(new dev.asof.planner.plan.Secret("hunter2")), 1,
+                RegistrySettings.DEFAULT_POLL_INTERVAL, RegistrySettings.DEFAULT_LEASE);
         assertThatThrownBy(() -> Registry.open(unreachable, dir))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("registry")

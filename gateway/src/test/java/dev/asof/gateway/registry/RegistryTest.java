@@ -134,9 +134,10 @@ class RegistryTest {
     void materializationRunsAreNumberedPerViewAndKept() {
         Instant t = Instant.parse("2025-03-01T00:00:00.123456Z");
         MaterializationLog log = registry.materializations();
-        MaterializationLog.Run first = log.start(7, "spend", Optional.empty(), t, t);
+        MaterializationLog.Run first = log.start(7, "spend", Optional.empty(), t, t, 0).orElseThrow();
         log.complete(7, first.runId(), 42, t.plusSeconds(1));
-        MaterializationLog.Run second = log.start(7, "spend", Optional.of(t), t.plusSeconds(60), t.plusSeconds(60));
+        MaterializationLog.Run second = log.start(7, "spend", Optional.of(t), t.plusSeconds(60), t.plusSeconds(60),
+                first.runId()).orElseThrow();
         assertThat(second.runId()).isEqualTo(first.runId() + 1);
 
         registry.close();

@@ -51,6 +51,8 @@ class RegistryUpgradeTest {
             assertThat(rs.getString(1)).isEqualTo("0"); // the baseline Flyway records for the old schema
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("1");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("2");
         }
     }
 }
