@@ -49,6 +49,8 @@ class MultiGatewayTest {
     static final PostgresRegistry POSTGRES = new PostgresRegistry();
     private static final Duration LEASE = Duration.ofSeconds(8);
     private static final Duration IN_FORCE = Duration.ofSeconds(1);
+    /** A run that applies every change since before the test's data. */
+    private static final String RERUN = "MATERIALIZE thing_v FROM TIMESTAMP '2025-01-01 12:00:00'";
     private static final AtomicLong TABLES = new AtomicLong(System.nanoTime() % 1_000_000);
 
     @TempDir
@@ -184,20 +186,26 @@ class MultiGatewayTest {
             s.execute("MATERIALIZE thing_v");
         }
         // Enough changes that the next run takes a while: 200,000 new keys and a new value for key 1.
+        // Their event times are long past (no CREATED TIME), so the runs name where changes start.
         trino("INSERT INTO memory.default." + table + " SELECT x, x * 10, TIMESTAMP '2025-01-03 00:00:00'"
                 + " FROM (SELECT 3 + i * 1000 + j AS x FROM UNNEST(sequence(0, 199)) AS a(i)"
                 + " CROSS JOIN UNNEST(sequence(0, 999)) AS b(j))");
         trino("INSERT INTO memory.default." + table + " VALUES (1, 11, TIMESTAMP '2025-01-03 00:00:00')");
 
-        CompletableFuture<Void> doomed = CompletableFuture.runAsync(() -> {
+        CompletableFuture<String> doomed = CompletableFuture.supplyAsync(() -> {
             try (Connection onA = a.connect(); Statement s = onA.createStatement()) {
-                s.execute("MATERIALIZE thing_v");
+                s.execute(RERUN);
+                return "completed";
             } catch (SQLException e) {
-                // A dies under it.
+                return e.getMessage(); // A dies under it
             }
         });
         try (Connection onB = b.connect()) {
-            awaitWithin(Duration.ofSeconds(120), System.nanoTime(), () -> runStatus(onB, 2).equals("RUNNING"));
+            awaitWithin(Duration.ofSeconds(120), System.nanoTime(), () -> {
+                assertThat(doomed.isDone()).as("run 2 on A ended before it was seen running: %s",
+                        doomed.getNow("")).isFalse();
+                return runStatus(onB, 2).equals("RUNNING");
+            });
             a.kill();
             doomed.get(60, TimeUnit.SECONDS);
             assertThat(runStatus(onB, 2)).as("run 2 was cut off, not completed").isEqualTo("RUNNING");
@@ -208,14 +216,14 @@ class MultiGatewayTest {
             // A's lease is still live: B may not run the view yet.
             assertThatThrownBy(() -> {
                 try (Statement s = onB.createStatement()) {
-                    s.execute("MATERIALIZE thing_v");
+                    s.execute(RERUN);
                 }
             }).isInstanceOf(SQLException.class).hasMessageContaining("already running");
 
             // Once the lease lapsed, B runs it: run 2 is failed, run 3 served.
             Thread.sleep(LEASE.toMillis() + 1_000);
             try (Statement s = onB.createStatement()) {
-                s.execute("MATERIALIZE thing_v");
+                s.execute(RERUN);
             }
             assertThat(runStatus(onB, 2)).isEqualTo("FAILED");
             assertThat(runStatus(onB, 3)).isEqualTo("COMPLETE");
