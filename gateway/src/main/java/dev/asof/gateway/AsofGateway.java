@@ -120,7 +120,7 @@ public final class AsofGateway implements AutoCloseable {
         }
         Connectors.Selection selection = Connectors.installed().select(config);
         ConnectorContext context = new ConnectorContext(config.dataDir(), Runtime.getRuntime().availableProcessors());
-        Registry registry = Registry.open(config.dataDir());
+        Registry registry = Registry.open(config.registry().withEnvironment(environment), config.dataDir());
         AuditLog audit = null;
         WarehouseConnector warehouse = null;
         OnlineServing online = null;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.asof.gateway.admission.AdmissionSettings;
 import dev.asof.gateway.observability.HttpSettings;
+import dev.asof.gateway.registry.RegistrySettings;
 import dev.asof.planner.plan.Secret;
 import dev.asof.spi.config.ConnectorConfig;
 import java.io.IOException;
@@ -65,11 +66,15 @@ import java.util.TreeSet;
   * @param admission limits on clients' warehouse statements running at once, and their queue
  *     ({@code asof.admission.*}, {@link AdmissionSettings})
  * @param http the health and metrics endpoint ({@code asof.http.*}, {@link HttpSettings})
+ * @param registry where definitions, users and grants are kept: the embedded H2 file under
+ *     {@code dataDir}, or a database several gateways share ({@code asof.registry.*},
+ *     {@link RegistrySettings})
   */
 public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightPort, Path flightTlsCert,
         Path flightTlsKey, Optional<String> warehouse, Optional<String> online, Map<String, ConnectorConfig> connectors,
         Clock clock, Duration metadataTtl, Security security, Timeouts timeouts,
-        AdmissionSettings admission, HttpSettings http) {
+        AdmissionSettings admission, HttpSettings http,
+        RegistrySettings registry) {
     public static final int DEFAULT_JDBC_PORT = 8765;
     public static final int DEFAULT_FLIGHT_PORT = 8815;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -132,7 +137,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
             RESULT_IDLE_TIMEOUT_KEY, JDBC_IDLE_TIMEOUT_KEY, SESSION_IDLE_TIMEOUT_KEY, SOURCE_DIRECTORIES_KEY);
     /** {@code asof.<x>.*} namespaces that are the gateway's own, never a connector's. */
     private static final Set<String> GATEWAY_NAMESPACES = Set.of("jdbc", "flight", "http", "data-dir", "warehouse", "online",
-            "admin", "metadata", "statement", "result", "session", "sources", "admission");
+            "admin", "metadata", "statement", "result", "session", "sources", "admission", "registry");
 
     /**
      * How long work may run, and how long what an idle or vanished client holds is kept. A client
@@ -252,6 +257,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         requireNonNull(security, "security");
         requireNonNull(admission, "admission");
         requireNonNull(http, "http");
+        requireNonNull(registry, "registry");
         requireNonNull(metadataTtl, "metadataTtl");
         requireNonNull(timeouts, "timeouts");
         if (metadataTtl.isNegative()) {
@@ -263,7 +269,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     public GatewayConfig(Path dataDir, String host, int jdbcPort) {
         this(dataDir, host, jdbcPort, DEFAULT_FLIGHT_PORT, null, null, Optional.empty(), Optional.empty(), Map.of(),
                 Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults(), Timeouts.defaults(),
-                AdmissionSettings.defaults(), HttpSettings.defaults());
+                AdmissionSettings.defaults(), HttpSettings.defaults(),
+                RegistrySettings.embedded());
     }
 
     /** {@code ./data}, {@code 127.0.0.1}, port {@value #DEFAULT_JDBC_PORT}. */
@@ -275,7 +282,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     public static GatewayConfig embedded(Path dataDir) {
         return new GatewayConfig(dataDir, "127.0.0.1", 0, 0, null, null, Optional.empty(), Optional.empty(), Map.of(),
                 Clock.systemUTC(), DEFAULT_METADATA_TTL, Security.defaults(), Timeouts.defaults(),
-                AdmissionSettings.defaults(), HttpSettings.defaults().withPort(0));
+                AdmissionSettings.defaults(), HttpSettings.defaults().withPort(0),
+                RegistrySettings.embedded());
     }
 
     /**
@@ -310,7 +318,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
         base.connectors().forEach((name, c) -> byConnector.put(name, new HashMap<>(c.properties())));
         for (String key : properties.stringPropertyNames()) {
             if (!key.startsWith("asof.") || KEYS.contains(key) || key.startsWith("asof.admission.")
-                    || key.startsWith("asof.http.")) {
+                    || key.startsWith("asof.http.") || key.startsWith("asof.registry.")) {
                 continue;
             }
             String rest = key.substring("asof.".length());
@@ -393,7 +401,8 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
                 warehouse, online, connectors, base.clock(), metadataTtl,
                 new Security(adminUser, adminPassword, ttl, jdbcCert, jdbcKey, sourceDirectories), timeouts,
                 AdmissionSettings.fromProperties(properties, base.admission(), origin),
-                HttpSettings.fromProperties(properties, base.http(), origin));
+                HttpSettings.fromProperties(properties, base.http(), origin),
+                RegistrySettings.fromProperties(properties, base.registry(), origin));
     }
 
     /** A duration key's value, or {@code fallback}; {@code 0} only where {@code zeroAllowed} (no limit). */
@@ -460,7 +469,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another clock (tests pin "now" to check online TTLs exactly). */
     public GatewayConfig withClock(Clock c) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, c, metadataTtl, security, timeouts, admission, http);
+                connectors, c, metadataTtl, security, timeouts, admission, http, registry);
     }
 
     /**
@@ -469,13 +478,13 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
      */
     public GatewayConfig withWarehouse(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, Optional.of(name),
-                online, with(name, properties), clock, metadataTtl, security, timeouts, admission, http);
+                online, with(name, properties), clock, metadataTtl, security, timeouts, admission, http, registry);
     }
 
     /** Same gateway with online store {@code name} and its keys (prefix taken off, e.g. {@code hosts}). */
     public GatewayConfig withOnlineStore(String name, Map<String, String> properties) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse,
-                Optional.of(name), with(name, properties), clock, metadataTtl, security, timeouts, admission, http);
+                Optional.of(name), with(name, properties), clock, metadataTtl, security, timeouts, admission, http, registry);
     }
 
     private Map<String, ConnectorConfig> with(String name, Map<String, String> properties) {
@@ -487,33 +496,33 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with another metadata TTL (a duration; zero turns the metadata cache off). */
     public GatewayConfig withMetadataTtl(Duration ttl) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, ttl, security, timeouts, admission, http);
+                connectors, clock, ttl, security, timeouts, admission, http, registry);
     }
 
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(dir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, admission, http);
+                connectors, clock, metadataTtl, security, timeouts, admission, http, registry);
     }
 
     public GatewayConfig withHost(String h) {
         return new GatewayConfig(dataDir, h, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, admission, http);
+                connectors, clock, metadataTtl, security, timeouts, admission, http, registry);
     }
 
     public GatewayConfig withJdbcPort(int port) {
         return new GatewayConfig(dataDir, host, port, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, admission, http);
+                connectors, clock, metadataTtl, security, timeouts, admission, http, registry);
     }
 
     public GatewayConfig withFlightPort(int port) {
         return new GatewayConfig(dataDir, host, jdbcPort, port, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, admission, http);
+                connectors, clock, metadataTtl, security, timeouts, admission, http, registry);
     }
 
     /** Flight SQL over TLS with this PEM certificate chain and PKCS#8 key; nulls turn TLS off. */
     public GatewayConfig withFlightTls(Path cert, Path key) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, cert, key, warehouse, online, connectors, clock,
-                metadataTtl, security, timeouts, admission, http);
+                metadataTtl, security, timeouts, admission, http, registry);
     }
 
     /**
@@ -528,7 +537,7 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with these security settings. */
     public GatewayConfig withSecurity(Security s) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, s, timeouts, admission, http);
+                connectors, clock, metadataTtl, s, timeouts, admission, http, registry);
     }
 
     /** Same gateway whose Flight SQL bearer tokens live for {@code ttl}. */
@@ -555,19 +564,25 @@ public record GatewayConfig(Path dataDir, String host, int jdbcPort, int flightP
     /** Same gateway with these time limits. */
     public GatewayConfig withTimeouts(Timeouts t) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, t, admission, http);
+                connectors, clock, metadataTtl, security, t, admission, http, registry);
     }
 
     /** Same gateway with these HTTP (health, metrics) settings. */
     public GatewayConfig withHttp(HttpSettings h) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, admission, h);
+                connectors, clock, metadataTtl, security, timeouts, admission, h, registry);
     }
 
     /** Same gateway with these admission limits. */
     public GatewayConfig withAdmission(AdmissionSettings a) {
         return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
-                connectors, clock, metadataTtl, security, timeouts, a, http);
+                connectors, clock, metadataTtl, security, timeouts, a, http, registry);
+    }
+
+    /** Same gateway with its registry in the database {@code r} names. */
+    public GatewayConfig withRegistry(RegistrySettings r) {
+        return new GatewayConfig(dataDir, host, jdbcPort, flightPort, flightTlsCert, flightTlsKey, warehouse, online,
+                connectors, clock, metadataTtl, security, timeouts, admission, http, r);
     }
 
     private static String trimmed(Properties p, String key) {

@@ -87,10 +87,13 @@ final class Materializer {
             Optional<Instant> to, QueryControl control) {
         Instant started = clock.instant();
         Instant asOf = to.orElse(started).truncatedTo(ChronoUnit.MICROS);
-        ViewRuns runs = state.runs(viewId);
+        // From the log, not the cache: another gateway sharing the registry may have run it since.
+        ViewRuns runs = state.reload(viewId);
         Optional<Instant> changesAfter = changesAfter(view, runs, from, asOf);
 
-        MaterializationLog.Run run = log.start(viewId, view.name(), changesAfter, asOf, started);
+        MaterializationLog.Run run = log.start(viewId, view.name(), changesAfter, asOf, started, runs.committedRun())
+                .orElseThrow(() -> new AsofException(ErrorCode.INVALID_QUERY, "another gateway completed a"
+                        + " materialization of '" + view.name() + "' while this one started; run MATERIALIZE again"));
         long done = 0;
         long startNanos = System.nanoTime();
         try {

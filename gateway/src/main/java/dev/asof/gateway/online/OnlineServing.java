@@ -56,6 +56,7 @@ public final class OnlineServing implements AutoCloseable {
         this.store = requireNonNull(store, "store");
         registry.materializations().failAbandonedRuns(clock.instant());
         OnlineState state = new OnlineState(registry.materializations());
+        registry.onRemoteChange(state::forgetAll);
         this.lookups = new LookupExecutor(store, state, registry, clock, featureLog);
         this.materializer = new Materializer(store, state, registry, warehouse, dialect, clock,
                 new MaterializationMetrics(meters));

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * Which runs lookups serve, per view definition: read from the materialization log once, then
  * kept in memory and replaced as runs of this gateway complete or fail, so a lookup reads no
- * database.
+ * database; forgotten when another gateway sharing the registry changes it.
  */
 final class OnlineState {
     private final MaterializationLog log;
@@ -24,6 +24,18 @@ final class OnlineState {
     ViewRuns runs(long viewId) {
         ViewRuns cached = views.get(viewId);
         return cached != null ? cached : views.computeIfAbsent(viewId, this::load);
+    }
+
+    /** Reads the view's runs from the log again (another gateway may have completed one). */
+    ViewRuns reload(long viewId) {
+        ViewRuns fresh = load(viewId);
+        views.put(viewId, fresh);
+        return fresh;
+    }
+
+    /** Forgets every view's runs, to be read from the log at the next lookup: another gateway changed them. */
+    void forgetAll() {
+        views.clear();
     }
 
     void completed(long viewId, long runId, Instant asOf) {

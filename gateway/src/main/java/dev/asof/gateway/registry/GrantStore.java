@@ -106,28 +106,6 @@ public final class GrantStore {
         transactions.register(this::reload);
     }
 
-    static void createSchema(Statement s) throws SQLException {
-        s.execute("CREATE TABLE IF NOT EXISTS asof_role ("
-                + " name_key VARCHAR(128) PRIMARY KEY,"
-                + " name VARCHAR(128) NOT NULL,"
-                + " created_at TIMESTAMP(6) WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
-        s.execute("CREATE TABLE IF NOT EXISTS asof_role_member ("
-                + " role_key VARCHAR(128) NOT NULL,"
-                + " user_key VARCHAR(128) NOT NULL,"
-                + " PRIMARY KEY (role_key, user_key))");
-        // object_kind and object_key are '' for CREATE, which is on no object.
-        s.execute("CREATE TABLE IF NOT EXISTS asof_grant ("
-                + " grantee_kind VARCHAR(8) NOT NULL,"
-                + " grantee_key VARCHAR(128) NOT NULL,"
-                + " grantee VARCHAR(128) NOT NULL,"
-                + " privilege VARCHAR(16) NOT NULL,"
-                + " object_kind VARCHAR(16) NOT NULL,"
-                + " object_key VARCHAR(1024) NOT NULL,"
-                + " object_name VARCHAR(1024) NOT NULL,"
-                + " created_at TIMESTAMP(6) WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL,"
-                + " PRIMARY KEY (grantee_kind, grantee_key, privilege, object_kind, object_key))");
-    }
-
     /** The current roles and grants. */
     public Grants snapshot() {
         return snapshot;

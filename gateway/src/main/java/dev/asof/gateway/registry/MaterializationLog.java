@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -59,55 +60,99 @@ public final class MaterializationLog {
             + " rows_done, started_at, finished_at, error";
 
     private final DataSource pool;
+    private final Transactions transactions;
+    private final String owner;
+    private final Duration lease;
+    private final boolean shared;
 
-    MaterializationLog(DataSource pool) {
-        this.pool = pool;
-    }
-
-    static void createSchema(Statement s) throws SQLException {
-        s.execute("CREATE TABLE IF NOT EXISTS asof_materialization ("
-                + " view_id BIGINT NOT NULL,"
-                + " run_id BIGINT NOT NULL,"
-                + " view_name VARCHAR(512) NOT NULL,"
-                + " status VARCHAR(16) NOT NULL,"
-                + " changes_after TIMESTAMP(6) WITH TIME ZONE,"
-                + " as_of TIMESTAMP(6) WITH TIME ZONE NOT NULL,"
-                + " rows_total BIGINT,"
-                + " rows_done BIGINT NOT NULL,"
-                + " started_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,"
-                + " finished_at TIMESTAMP(6) WITH TIME ZONE,"
-                + " error VARCHAR(4000),"
-                + " PRIMARY KEY (view_id, run_id))");
-        // The newest event time a complete run wrote: what online freshness is measured from.
-        s.execute("ALTER TABLE asof_materialization ADD COLUMN IF NOT EXISTS newest_event TIMESTAMP(6) WITH TIME ZONE");
+    /**
+     * @param owner this gateway, as runs it holds are marked
+     * @param lease how long a run stays held without its gateway renewing it
+     * @param shared whether other gateways may write this log (else every RUNNING run found at start
+     *     is this gateway's own, left by a previous process)
+     */
+    MaterializationLog(DataSource pool, Transactions transactions, String owner, Duration lease, boolean shared) {
+        this.pool = requireNonNull(pool, "pool");
+        this.transactions = requireNonNull(transactions, "transactions");
+        this.owner = requireNonNull(owner, "owner");
+        this.lease = requireNonNull(lease, "lease");
+        this.shared = shared;
     }
 
     /**
      * Marks runs left RUNNING by a gateway that stopped during them as failed: their writes are
-     * incomplete and must never be served.
+     * incomplete and must never be served. On a shared registry only runs whose lease lapsed are
+     * abandoned; others belong to gateways still running.
      */
     public void failAbandonedRuns(Instant now) {
-        update("UPDATE asof_materialization SET status = 'FAILED', finished_at = ?, error = ? WHERE status = 'RUNNING'",
-                ps -> {
-                    ps.setObject(1, utc(now));
-                    ps.setString(2, "the gateway stopped during the run");
-                });
+        transactions.run("materialization log update", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE asof_materialization SET status = 'FAILED',"
+                    + " finished_at = ?, error = ? WHERE status = 'RUNNING'"
+                    + (shared ? " AND (heartbeat_at IS NULL OR heartbeat_at < ?)" : ""))) {
+                ps.setObject(1, utc(now));
+                ps.setString(2, "the gateway stopped during the run");
+                if (shared) {
+                    ps.setObject(3, utc(databaseNow(c).minus(lease)));
+                }
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
-    /** Records the start of a run; its id is one more than the view's last run. */
-    public Run start(long viewId, String viewName, Optional<Instant> changesAfter, Instant asOf, Instant now) {
-        try (Connection c = pool.getConnection()) {
+    /**
+     * Records the start of a run, held by this gateway; its id is one more than the view's last run.
+     * A run of the view still held by a gateway (this one or another sharing the registry) refuses
+     * the start; one whose gateway stopped renewing its lease is failed first.
+     *
+     * @param committedRun the newest complete run the caller planned from; when another gateway has
+     *     completed a newer one meanwhile, nothing is recorded and empty is returned, and the caller
+     *     plans again
+     * @throws AsofException {@link ErrorCode#INVALID_QUERY} while another run of the view is held
+     */
+    public Optional<Run> start(long viewId, String viewName, Optional<Instant> changesAfter, Instant asOf, Instant now,
+            long committedRun) {
+        return transactions.run("materialization log update", c -> {
+            Instant dbNow = databaseNow(c);
+            try (PreparedStatement ps = c.prepareStatement("SELECT run_id, owner, heartbeat_at FROM asof_materialization"
+                    + " WHERE view_id = ? AND status = 'RUNNING' FOR UPDATE")) {
+                ps.setLong(1, viewId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Optional<Instant> heartbeat = instant(rs, 3);
+                        String holder = rs.getString(2);
+                        if (heartbeat.isPresent() && heartbeat.get().isAfter(dbNow.minus(lease))) {
+                            throw new AsofException(ErrorCode.INVALID_QUERY, "a materialization of '" + viewName
+                                    + "' is already running (run " + rs.getLong(1) + (holder == null || holder.equals(owner)
+                                            ? "" : ", on gateway " + holder)
+                                    + "); wait for it (see sys.materializations)");
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE asof_materialization SET status = 'FAILED',"
+                    + " finished_at = ?, error = ? WHERE view_id = ? AND status = 'RUNNING'")) {
+                ps.setObject(1, utc(now));
+                ps.setString(2, "abandoned: its gateway stopped renewing the run's lease");
+                ps.setLong(3, viewId);
+                ps.executeUpdate();
+            }
+            long newestComplete;
             long runId;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COALESCE(MAX(run_id), 0) + 1 FROM asof_materialization WHERE view_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(CASE WHEN status = 'COMPLETE' THEN run_id"
+                    + " END), 0), COALESCE(MAX(run_id), 0) + 1 FROM asof_materialization WHERE view_id = ?")) {
                 ps.setLong(1, viewId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    runId = rs.getLong(1);
+                    newestComplete = rs.getLong(1);
+                    runId = rs.getLong(2);
                 }
             }
+            if (newestComplete != committedRun) {
+                return Optional.<Run>empty();
+            }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO asof_materialization (" + COLUMNS
-                    + ") VALUES (?, ?, ?, 'RUNNING', ?, ?, NULL, 0, ?, NULL, NULL)")) {
+                    + ", owner, heartbeat_at) VALUES (?, ?, ?, 'RUNNING', ?, ?, NULL, 0, ?, NULL, NULL, ?, ?)")) {
                 ps.setLong(1, viewId);
                 ps.setLong(2, runId);
                 ps.setString(3, viewName);
@@ -118,12 +163,38 @@ public final class MaterializationLog {
                 }
                 ps.setObject(5, utc(asOf));
                 ps.setObject(6, utc(now));
+                ps.setString(7, owner);
+                ps.setObject(8, utc(dbNow));
                 ps.executeUpdate();
             }
-            return new Run(viewId, runId, viewName, Status.RUNNING, changesAfter, asOf, Optional.empty(), 0, now,
-                    Optional.empty(), Optional.empty());
+            return Optional.of(new Run(viewId, runId, viewName, Status.RUNNING, changesAfter, asOf, Optional.empty(), 0,
+                    now, Optional.empty(), Optional.empty()));
+        });
+    }
+
+    /**
+     * Renews the lease of every run this gateway holds; called every third of the lease while the
+     * gateway runs.
+     */
+    public void renewLeases() {
+        try (Connection c = pool.getConnection()) {
+            Instant dbNow = databaseNow(c);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE asof_materialization SET heartbeat_at = ?"
+                    + " WHERE owner = ? AND status = 'RUNNING'")) {
+                ps.setObject(1, utc(dbNow));
+                ps.setString(2, owner);
+                ps.executeUpdate();
+            }
         } catch (SQLException e) {
             throw failure(e);
+        }
+    }
+
+    /** The registry database's clock: one clock for the leases of every gateway. */
+    private static Instant databaseNow(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
         }
     }
 
@@ -149,13 +220,14 @@ public final class MaterializationLog {
      * none).
      */
     public void complete(long viewId, long runId, long rowsDone, Instant now, Optional<Instant> newestEvent) {
-        complete(viewId, runId, rowsDone, now);
+        // Before the status: a gateway that sees the run complete also sees its newest event.
         newestEvent.ifPresent(e -> update("UPDATE asof_materialization SET newest_event = ? WHERE view_id = ? AND run_id = ?",
                 ps -> {
                     ps.setObject(1, utc(e));
                     ps.setLong(2, viewId);
                     ps.setLong(3, runId);
                 }));
+        complete(viewId, runId, rowsDone, now);
     }
 
     /**
@@ -182,15 +254,20 @@ public final class MaterializationLog {
     }
 
     private void finish(long viewId, long runId, Status status, long rowsDone, Instant now, String error) {
-        update("UPDATE asof_materialization SET status = ?, rows_done = GREATEST(rows_done, ?), finished_at = ?, error = ?"
-                + " WHERE view_id = ? AND run_id = ?", ps -> {
-                    ps.setString(1, status.name());
-                    ps.setLong(2, rowsDone);
-                    ps.setObject(3, utc(now));
-                    ps.setString(4, error);
-                    ps.setLong(5, viewId);
-                    ps.setLong(6, runId);
-                });
+        // Through a registry transaction: its version moves, so other gateways serve the new run.
+        transactions.run("materialization log update", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE asof_materialization SET status = ?, rows_done = GREATEST(rows_done, ?), finished_at = ?, error = ?"
+                + " WHERE view_id = ? AND run_id = ?")) {
+                ps.setString(1, status.name());
+                ps.setLong(2, rowsDone);
+                ps.setObject(3, utc(now));
+                ps.setString(4, error);
+                ps.setLong(5, viewId);
+                ps.setLong(6, runId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /** Every run of one view definition, oldest first. */

@@ -38,13 +38,6 @@ public final class MonitoringSettings {
         transactions.register(this::reload);
     }
 
-    static void createSchema(Statement s) throws SQLException {
-        s.execute("CREATE TABLE IF NOT EXISTS asof_view_monitoring ("
-                + " object_id BIGINT PRIMARY KEY,"
-                + " log_sample DOUBLE PRECISION DEFAULT 0 NOT NULL,"
-                + " drift_threshold DOUBLE PRECISION)");
-    }
-
     /** The settings of the definition with id {@code objectId}; {@link ViewSettings#NONE} when never set. */
     public ViewSettings get(long objectId) {
         return snapshot.getOrDefault(objectId, ViewSettings.NONE);
@@ -67,10 +60,21 @@ public final class MonitoringSettings {
 
     private void update(long objectId, String column, double value) {
         transactions.run("monitoring settings update", c -> {
-            try (PreparedStatement insert = c.prepareStatement(
-                    "MERGE INTO asof_view_monitoring (object_id) KEY (object_id) VALUES (?)")) {
-                insert.setLong(1, objectId);
-                insert.executeUpdate();
+            // The same SQL on H2 and PostgreSQL: insert the row unless it is there.
+            boolean present;
+            try (PreparedStatement find = c.prepareStatement(
+                    "SELECT 1 FROM asof_view_monitoring WHERE object_id = ? FOR UPDATE")) {
+                find.setLong(1, objectId);
+                try (ResultSet rs = find.executeQuery()) {
+                    present = rs.next();
+                }
+            }
+            if (!present) {
+                try (PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO asof_view_monitoring (object_id) VALUES (?)")) {
+                    insert.setLong(1, objectId);
+                    insert.executeUpdate();
+                }
             }
             // column is one of two constants above, never user text.
             try (PreparedStatement ps = c.prepareStatement("UPDATE asof_view_monitoring SET " + column

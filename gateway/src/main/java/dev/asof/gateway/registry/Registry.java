@@ -1,6 +1,5 @@
 package dev.asof.gateway.registry;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.Entity;
@@ -26,67 +25,76 @@ import java.util.Optional;
 
 /**
  * Feature definitions (entities, sources, feature views), persisted through JDBC in an embedded
- * H2 file database under the data directory. Every change is one transaction that also checks
+ * H2 file database under the data directory, or in a database several gateways share
+ * ({@link RegistrySettings}). Every change is one transaction that also checks
  * references (a view's entity and source exist; nothing still uses what is dropped), so two
  * connections issuing DDL at once cannot leave a dangling or half-written definition. Reads come
  * from an immutable in-memory snapshot replaced after each change.
  */
 public final class Registry implements AutoCloseable {
+    private final RegistryDatabase database;
     private final HikariDataSource pool;
     private final Transactions transactions;
     private final UserStore users;
     private final GrantStore grants;
     private final MonitoringSettings monitoring;
+    private final String instance;
+    private final MaterializationLog materializations;
+    /** Polls a shared registry for other gateways' changes; null on the embedded one. */
+    private RegistryWatcher watcher;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
 
     /** Definitions and their ids by lower-case name, replaced together. */
     private record Snapshot(Map<String, CatalogObject> objects, Map<String, Long> ids) {}
 
-    private Registry(HikariDataSource pool) {
-        this.pool = pool;
+    private Registry(RegistryDatabase database, RegistrySettings settings) {
+        this.database = database;
+        this.pool = database.pool();
         this.transactions = new Transactions(pool);
-        this.users = new UserStore(pool, transactions);
+        this.users = new UserStore(pool, transactions, database.vendor());
         this.grants = new GrantStore(pool, transactions);
         this.monitoring = new MonitoringSettings(pool, transactions);
+        this.instance = instanceName();
+        this.materializations = new MaterializationLog(pool, transactions, instance, settings.lease(), settings.shared());
         transactions.register(this::reload);
     }
 
-    /** Opens (creating if needed) the registry database in {@code directory}. */
-    public static Registry open(Path directory) {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("registry");
-        // FILE_LOCK=FS: a second gateway on the same directory fails fast instead of sharing it.
-        config.setJdbcUrl("jdbc:h2:file:" + directory.toAbsolutePath().resolve("registry") + ";FILE_LOCK=FS");
-        config.setMaximumPoolSize(4);
-        config.setMinimumIdle(1);
-        Registry registry = new Registry(new HikariDataSource(config));
-        registry.createSchema();
-        registry.reload();
-        registry.users.reload();
-        registry.grants.reload();
-        registry.monitoring.reload();
-        return registry;
+    /** Host, process and a random part: unique among the gateways sharing a registry, also across restarts. */
+    private static String instanceName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + ":" + ProcessHandle.current().pid() + ":"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
     }
 
-    private void createSchema() {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS asof_definition ("
-                    + " name_key VARCHAR(512) PRIMARY KEY,"
-                    + " kind VARCHAR(32) NOT NULL,"
-                    + " definition CLOB NOT NULL,"
-                    + " created_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
-            // Each definition gets an id that is never reused, so state kept elsewhere under it (online
-            // records) cannot be mistaken for a later definition with the same name.
-            s.execute("CREATE SEQUENCE IF NOT EXISTS asof_object_id");
-            s.execute("ALTER TABLE asof_definition ADD COLUMN IF NOT EXISTS object_id BIGINT"
-                    + " DEFAULT NEXT VALUE FOR asof_object_id NOT NULL");
-            MaterializationLog.createSchema(s);
-            UserStore.createSchema(s);
-            GrantStore.createSchema(s);
-            MonitoringSettings.createSchema(s);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot initialise the registry: " + e.getMessage(), e);
+    /** Opens (creating if needed) the embedded registry database in {@code directory}. */
+    public static Registry open(Path directory) {
+        return open(RegistrySettings.embedded(), directory);
+    }
+
+    /**
+     * Opens the registry that {@code settings} name: a shared database, or the embedded one in
+     * {@code directory}; its schema is created or upgraded first.
+     *
+     * @throws IllegalStateException when the database cannot be reached or migrated
+     */
+    public static Registry open(RegistrySettings settings, Path directory) {
+        Registry registry = new Registry(RegistryDatabase.open(settings, directory), settings);
+        try {
+            registry.transactions.refreshIfChanged();
+            if (settings.shared()) {
+                registry.watcher = RegistryWatcher.start(registry.transactions, registry.materializations,
+                        settings.pollInterval(), settings.lease().dividedBy(3));
+            }
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
         }
+        return registry;
     }
 
     public Optional<CatalogObject> get(String name) {
@@ -134,7 +142,28 @@ public final class Registry implements AutoCloseable {
 
     /** Where materialization runs are recorded, in the same database. */
     public MaterializationLog materializations() {
-        return new MaterializationLog(pool);
+        return materializations;
+    }
+
+    /** This gateway among those sharing the registry, as the runs it holds are marked. */
+    public String instance() {
+        return instance;
+    }
+
+    /**
+     * Runs {@code listener} whenever this gateway learns that another gateway changed the registry,
+     * after the definitions, users and grants were read again: for caches kept elsewhere.
+     */
+    public void onRemoteChange(Runnable listener) {
+        transactions.onRemoteChange(listener);
+    }
+
+    /**
+     * Reads the registry again now if another gateway changed it (the watcher does this every poll
+     * interval on a shared registry); returns whether it did.
+     */
+    public boolean refresh() {
+        return transactions.refreshIfChanged();
     }
 
     /**
@@ -295,6 +324,9 @@ public final class Registry implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        if (watcher != null) {
+            watcher.close();
+        }
+        database.close();
     }
 }

@@ -53,23 +53,16 @@ public final class UserStore {
 
     private final DataSource pool;
     private final Transactions transactions;
+    /** {@code UPDATE} that sets a new password hash and draws a new credential id. */
+    private final String setPasswordSql;
     private volatile Map<String, User> snapshot = Map.of();
 
-    UserStore(DataSource pool, Transactions transactions) {
+    UserStore(DataSource pool, Transactions transactions, RegistryDatabase.Vendor vendor) {
         this.pool = pool;
         this.transactions = transactions;
+        this.setPasswordSql = "UPDATE asof_user SET password_hash = ?, credential_id = "
+                + vendor.nextValue("asof_credential_id") + " WHERE name_key = ?";
         transactions.register(this::reload);
-    }
-
-    static void createSchema(Statement s) throws SQLException {
-        s.execute("CREATE SEQUENCE IF NOT EXISTS asof_credential_id");
-        s.execute("CREATE TABLE IF NOT EXISTS asof_user ("
-                + " name_key VARCHAR(128) PRIMARY KEY,"
-                + " name VARCHAR(128) NOT NULL,"
-                + " password_hash VARCHAR(512) NOT NULL,"
-                + " admin BOOLEAN NOT NULL,"
-                + " created_at TIMESTAMP(6) WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL,"
-                + " credential_id BIGINT DEFAULT NEXT VALUE FOR asof_credential_id NOT NULL)");
     }
 
     /** The user named {@code name} (any case). */
@@ -120,8 +113,7 @@ public final class UserStore {
     public void setPassword(String name, String passwordHash) {
         change(c -> {
             require(c, name);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE asof_user SET password_hash = ?,"
-                    + " credential_id = NEXT VALUE FOR asof_credential_id WHERE name_key = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(setPasswordSql)) {
                 ps.setString(1, passwordHash);
                 ps.setString(2, key(name));
                 ps.executeUpdate();

@@ -34,9 +34,14 @@ class OnlineServingTest {
     private AsofGateway gateway;
     private StatementExecutor executor;
 
+    /** The gateway under test on the embedded engines; subclasses run the same tests on another registry. */
+    GatewayConfig embedded(Path dir) {
+        return GatewayConfig.embedded(dir);
+    }
+
     @BeforeEach
     void start() {
-        gateway = AsofGateway.start(TestUsers.withAdmin(GatewayConfig.embedded(dir)).withClock(clock));
+        gateway = AsofGateway.start(TestUsers.withAdmin(embedded(dir)).withClock(clock));
         executor = gateway.executor();
         run("CREATE TABLE lake.main.profile (customer_id BIGINT, segment VARCHAR, score DOUBLE, ts TIMESTAMP, loaded TIMESTAMP)");
         run("INSERT INTO lake.main.profile VALUES"
@@ -163,7 +168,7 @@ class OnlineServingTest {
         gateway.close();
         // Records go to the store 1,000 at a time; the second write of run 2 fails.
         FaultyStore faulty = new FaultyStore();
-        gateway = AsofGateway.start(TestUsers.withAdmin(GatewayConfig.embedded(dir)).withClock(clock), store -> faulty.wrap(store));
+        gateway = AsofGateway.start(TestUsers.withAdmin(embedded(dir)).withClock(clock), store -> faulty.wrap(store));
         executor = gateway.executor();
         run("INSERT INTO lake.main.profile SELECT 1000 + i, 'v1', i, TIMESTAMP '2025-02-28 00:00:00', NULL"
                 + " FROM range(2500) t(i)");
@@ -200,7 +205,7 @@ class OnlineServingTest {
 
         // Restarted on the same data, the gateway serves run 4.
         gateway.close();
-        gateway = AsofGateway.start(TestUsers.withAdmin(GatewayConfig.embedded(dir)).withClock(clock));
+        gateway = AsofGateway.start(TestUsers.withAdmin(embedded(dir)).withClock(clock));
         executor = gateway.executor();
         assertThat(rows(lookup)).containsExactly(List.of("v2"), List.of("v2"), List.of("b"));
     }

@@ -38,12 +38,16 @@ class OnlineWindowConsistencyTest {
     @TempDir
     Path dir;
 
+    /** The gateway under test on the embedded engines; subclasses run the same tests on another registry. */
+    GatewayConfig embedded(Path dir) {
+        return GatewayConfig.embedded(dir);
+    }
 
     @ParameterizedTest
     @MethodSource("dev.asof.gateway.online.TestStores#names")
     void onlineWindowsEqualOfflineWindows(String store) {
         OnlineServingTest.MutableClock clock = new OnlineServingTest.MutableClock(T1);
-        GatewayConfig config = TestUsers.withAdmin(GatewayConfig.embedded(dir)).withClock(clock);
+        GatewayConfig config = TestUsers.withAdmin(embedded(dir)).withClock(clock);
         try (AerospikeTestServer server = TestStores.serverFor(store)) {
             config = TestStores.configure(config, store, server);
             try (AsofGateway gateway = AsofGateway.start(config)) {

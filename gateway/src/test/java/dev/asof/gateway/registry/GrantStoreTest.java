@@ -33,9 +33,14 @@ class GrantStoreTest {
 
     private Registry registry;
 
+    /** Where the registry under test lives; the same for every open within one test. */
+    RegistrySettings settings() {
+        return RegistrySettings.embedded();
+    }
+
     @BeforeEach
     void open() {
-        registry = Registry.open(dir);
+        registry = Registry.open(settings(), dir);
         registry.users().create("bob", "{noop}x", false, false);
         registry.users().create("alice", "{noop}x", false, false);
     }
@@ -58,7 +63,7 @@ class GrantStoreTest {
         long version = grants().snapshot().version();
 
         registry.close();
-        registry = Registry.open(dir);
+        registry = Registry.open(settings(), dir);
         GrantStore.Grants g = grants().snapshot();
         assertThat(g.holds("BOB", Privilege.SELECT, VIEW, "SPEND")).isTrue();
         assertThat(g.holds("alice", Privilege.SELECT, VIEW, "spend")).isFalse();
