@@ -206,6 +206,11 @@ public final class AsofGateway implements AutoCloseable {
         return executor;
     }
 
+    /** Applies pushed rows to ONLINE views: the ingest path's {@link dev.asof.gateway.push.PushListener}. */
+    public dev.asof.gateway.online.PushApplier push() {
+        return online.push();
+    }
+
     public GatewayConfig config() {
         return config;
     }

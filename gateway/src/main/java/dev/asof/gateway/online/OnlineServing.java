@@ -2,7 +2,11 @@ package dev.asof.gateway.online;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.gateway.push.PushListener;
+import dev.asof.gateway.push.WarehouseWatermark;
 import dev.asof.gateway.registry.Registry;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.plan.LookupPlan;
@@ -24,6 +28,7 @@ public final class OnlineServing implements AutoCloseable {
     private final OnlineStore store;
     private final LookupExecutor lookups;
     private final Materializer materializer;
+    private final PushApplier push;
 
     /**
      * @param clock the time lookups apply the TTL at and MATERIALIZE without TO computes views as
@@ -31,11 +36,38 @@ public final class OnlineServing implements AutoCloseable {
      */
     public OnlineServing(OnlineStore store, Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
             Clock clock) {
+        this(store, registry, warehouse, dialect, clock, WarehouseWatermark.SYNCHRONOUS, PUSH_QUEUE_ROWS);
+    }
+
+    /** Rows pushed and not yet applied online before ingestion waits for the online store. */
+    public static final int PUSH_QUEUE_ROWS = 100_000;
+
+    /**
+     * @param watermark how far pushed rows have reached the warehouse (rebuilds of views over push
+     *     sources wait for it)
+     * @param pushQueueRows rows pushed and not yet applied online before {@link PushListener#onDurable} waits
+     */
+    public OnlineServing(OnlineStore store, Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
+            Clock clock, WarehouseWatermark watermark, int pushQueueRows) {
         this.store = requireNonNull(store, "store");
         registry.materializations().failAbandonedRuns(clock.instant());
         OnlineState state = new OnlineState(registry.materializations());
         this.lookups = new LookupExecutor(store, state, registry, clock);
         this.materializer = new Materializer(store, state, registry, warehouse, dialect, clock);
+        this.push = new PushApplier(store, state, materializer, registry, clock, watermark, pushQueueRows);
+    }
+
+    /**
+     * Applies pushed rows to the ONLINE views over push sources: the listener the ingest path tells
+     * of durable batches, and where push sources are registered ({@link PushApplier#maintain}).
+     */
+    public PushApplier push() {
+        return push;
+    }
+
+    /** The push state of an ONLINE view over a push source, for {@code sys.online_views}. */
+    public Optional<PushStatus> pushStatus(String viewName) {
+        return push.status(viewName);
     }
 
     /** {@code rocksdb}, {@code aerospike}: for EXPLAIN and messages. */
@@ -66,11 +98,20 @@ public final class OnlineServing implements AutoCloseable {
      */
     public RunSummary materialize(FeatureView view, Catalog catalog, Optional<Instant> from, Optional<Instant> to,
             QueryControl control) {
+        if (push.keeps(view)) {
+            if (from.isPresent() || to.isPresent()) {
+                throw new AsofException(ErrorCode.INVALID_QUERY, "'" + view.name() + "' is kept up to date from"
+                        + " pushed rows: MATERIALIZE " + view.name() + " rebuilds it from the warehouse as of now and"
+                        + " takes no FROM or TO");
+            }
+            return push.rebuild(view);
+        }
         return materializer.run(view, catalog, from, to, control);
     }
 
     @Override
     public void close() {
+        push.close();
         store.close();
     }
 }

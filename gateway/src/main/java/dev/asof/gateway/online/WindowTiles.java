@@ -52,6 +52,20 @@ final class WindowTiles {
         }
     }
 
+    /**
+     * Drops the tiles no lookup at or after {@code tMicros} reads: those before the longest
+     * window's start at T.
+     */
+    void dropTilesBefore(long tMicros) {
+        TileGrid grid = view.grid();
+        tiles.headMap(grid.tile(grid.windowStart(tMicros, longestWindow(view))), false).clear();
+    }
+
+    /** True when no tile holds a row. */
+    boolean isEmpty() {
+        return tiles.isEmpty();
+    }
+
     /** The latest event time's tile end plus the longest window: when no row is in any window. */
     long expiryMicros() {
         return view.grid().expiry(tiles.lastKey() * view.grid().hopMicros(), longestWindow(view));
