@@ -54,7 +54,8 @@ public final class OnlineServing implements AutoCloseable {
         OnlineState state = new OnlineState(registry.materializations());
         this.lookups = new LookupExecutor(store, state, registry, clock);
         this.materializer = new Materializer(store, state, registry, warehouse, dialect, clock);
-        this.push = new PushApplier(store, state, materializer, registry, clock, watermark, pushQueueRows);
+        this.push = new PushApplier(store, state, materializer, registry, warehouse, dialect, clock, watermark,
+                pushQueueRows);
     }
 
     /**

@@ -9,7 +9,12 @@ import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.catalog.Source;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
+import dev.asof.planner.pit.MaterializationQueries;
+import dev.asof.planner.plan.GeneratedQuery;
+import dev.asof.spi.RowCursor;
 import dev.asof.spi.online.OnlineStore;
+import dev.asof.spi.warehouse.EngineDialect;
+import dev.asof.spi.warehouse.WarehouseConnector;
 import dev.asof.spi.warehouse.QueryControl;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,9 +60,9 @@ import org.slf4j.LoggerFactory;
  * rebuild picks a time W, waits until the warehouse holds every row created at or before W
  * ({@link WarehouseWatermark}), runs the view's MATERIALIZE as of W, and then the applier applies
  * exactly the rows the rebuild did not see: those with created time or event time after W. A row
- * whose event time is after the applier's now is held until it comes (a lookup at T must not see
- * it before T); a restart drops such held rows, and the next rebuild after their event time
- * brings them in.
+ * whose event time is after the applier's now is held in memory until it comes (a lookup at T
+ * must not see it before T); a rebuild reads the rows the warehouse holds with an event time
+ * after W back from it, so a restart loses none.
  */
 public final class PushApplier implements PushListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PushApplier.class);
@@ -76,6 +81,8 @@ public final class PushApplier implements PushListener, AutoCloseable {
     private final Registry registry;
     private final Clock clock;
     private final WarehouseWatermark watermark;
+    private final WarehouseConnector warehouse;
+    private final EngineDialect dialect;
     private final StoreExpiry expiry;
     private final int capacityRows;
     private final Semaphore capacity;
@@ -100,10 +107,12 @@ public final class PushApplier implements PushListener, AutoCloseable {
     private volatile long settled;
     /** The earliest event time (µs) of a row held for its event time, over all views. */
     private volatile long earliestHeld = Long.MAX_VALUE;
-    private Instant nextViewCheck = Instant.MIN;
+    /** System.nanoTime() of the next look at the registry's views (wall time, not the gateway's clock). */
+    private long nextViewCheck = Long.MIN_VALUE;
 
-    PushApplier(OnlineStore store, OnlineState state, Materializer materializer, Registry registry, Clock clock,
-            WarehouseWatermark watermark, int capacityRows) {
+    PushApplier(OnlineStore store, OnlineState state, Materializer materializer, Registry registry,
+            WarehouseConnector warehouse, EngineDialect dialect, Clock clock, WarehouseWatermark watermark,
+            int capacityRows) {
         if (capacityRows <= 0) {
             throw new IllegalArgumentException("capacity must be positive: " + capacityRows);
         }
@@ -113,6 +122,8 @@ public final class PushApplier implements PushListener, AutoCloseable {
         this.registry = registry;
         this.clock = clock;
         this.watermark = watermark;
+        this.warehouse = warehouse;
+        this.dialect = dialect;
         this.expiry = new StoreExpiry(clock);
         this.capacityRows = capacityRows;
         this.capacity = new Semaphore(capacityRows);
@@ -150,7 +161,7 @@ public final class PushApplier implements PushListener, AutoCloseable {
      */
     public void maintain(String source) {
         if (sources.add(key(source))) {
-            command(() -> nextViewCheck = Instant.MIN);
+            command(() -> nextViewCheck = Long.MIN_VALUE);
         }
     }
 
@@ -224,7 +235,8 @@ public final class PushApplier implements PushListener, AutoCloseable {
         boolean stashOverflow;
         final PriorityQueue<PushedView.Row> held = new PriorityQueue<>(Comparator.comparingLong(PushedView.Row::eventMicros));
         Optional<Instant> appliedThrough = Optional.empty();
-        Instant retryAt = Instant.MAX;
+        /** System.nanoTime() of the next rebuild of a failed view. */
+        long retryAt;
         final List<CompletableFuture<OnlineServing.RunSummary>> waiting = new ArrayList<>();
 
         Kept(FeatureView view, long viewId, PushedView mapping, String reason) {
@@ -270,14 +282,15 @@ public final class PushApplier implements PushListener, AutoCloseable {
             command.run();
         }
         Instant now = clock.instant();
+        long wall = System.nanoTime();
         for (PushedBatch b : round) {
             if (sources.add(key(b.source()))) {
-                nextViewCheck = Instant.MIN;
+                nextViewCheck = Long.MIN_VALUE;
             }
         }
-        if (!now.isBefore(nextViewCheck)) {
+        if (nextViewCheck == Long.MIN_VALUE || wall - nextViewCheck >= 0) {
             checkViews();
-            nextViewCheck = now.plus(VIEW_CHECK);
+            nextViewCheck = wall + VIEW_CHECK.toNanos();
         }
         long nowMicros = micros(now);
         Map<Kept, List<PushedView.Row>> rows = new HashMap<>();
@@ -296,7 +309,7 @@ public final class PushApplier implements PushListener, AutoCloseable {
                     rows.computeIfAbsent(k, x -> new ArrayList<>()).add(k.held.poll());
                 }
             }
-            if (k.phase == Phase.FAILED && !now.isBefore(k.retryAt)) {
+            if (k.phase == Phase.FAILED && wall - k.retryAt >= 0) {
                 startRebuild(k);
             }
             busy |= k.phase == Phase.REBUILDING;
@@ -413,7 +426,6 @@ public final class PushApplier implements PushListener, AutoCloseable {
         k.stash.clear();
         k.stashRows = 0;
         k.stashOverflow = false;
-        k.retryAt = Instant.MAX;
         rebuilds.execute(() -> {
             Instant w = clock.instant().truncatedTo(ChronoUnit.MICROS);
             try {
@@ -423,9 +435,11 @@ public final class PushApplier implements PushListener, AutoCloseable {
                     }
                     Thread.sleep(IDLE_POLL_MILLIS);
                 }
-                OnlineServing.RunSummary summary = materializer.run(k.view, new RegistryDefinitions(registry),
-                        Optional.empty(), Optional.of(w), QueryControl.none());
-                command(() -> rebuilt(k, w, summary));
+                RegistryDefinitions definitions = new RegistryDefinitions(registry);
+                OnlineServing.RunSummary summary = materializer.run(k.view, definitions, Optional.empty(),
+                        Optional.of(w), QueryControl.none());
+                List<PushedView.Row> pending = pendingRows(k, definitions, w);
+                command(() -> rebuilt(k, w, summary, pending));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
@@ -439,7 +453,27 @@ public final class PushApplier implements PushListener, AutoCloseable {
         });
     }
 
-    private void rebuilt(Kept k, Instant w, OnlineServing.RunSummary summary) {
+    /**
+     * Rows the warehouse has at W that the rebuild did not see because their event time is after
+     * W: they are applied when their time comes.
+     */
+    private List<PushedView.Row> pendingRows(Kept k, RegistryDefinitions definitions, Instant w) {
+        GeneratedQuery query = new MaterializationQueries(definitions, dialect).pendingRows(k.view, w);
+        List<PushedView.Row> rows = new ArrayList<>();
+        try (RowCursor cursor = warehouse.executeQuery(query.sql(), List.of(), QueryControl.none())) {
+            int n = cursor.columns().size() - 1;
+            while (cursor.next()) {
+                Object[] values = new Object[n];
+                for (int i = 0; i < n; i++) {
+                    values[i] = cursor.value(i);
+                }
+                k.mapping.row(values, ((Number) cursor.value(n)).longValue()).ifPresent(rows::add);
+            }
+        }
+        return rows;
+    }
+
+    private void rebuilt(Kept k, Instant w, OnlineServing.RunSummary summary, List<PushedView.Row> pending) {
         if (kept.get(k.viewId) != k) {
             return; // dropped meanwhile
         }
@@ -451,8 +485,9 @@ public final class PushApplier implements PushListener, AutoCloseable {
         k.rebuiltThrough = through;
         k.phase = Phase.LIVE;
         k.appliedThrough = max(k.appliedThrough, through);
-        // Held rows the rebuild saw are in its state; the others still wait for their event time.
-        k.held.removeIf(r -> r.eventMicros() <= through && r.createdMicros() <= through);
+        // Every row created by W is in the rebuilt state or among the pending rows.
+        k.held.clear();
+        k.held.addAll(pending);
         List<PushedBatch> stash = new ArrayList<>(k.stash);
         k.stash.clear();
         k.stashRows = 0;
@@ -474,7 +509,7 @@ public final class PushApplier implements PushListener, AutoCloseable {
         k.stash.clear();
         k.stashRows = 0;
         k.held.clear();
-        k.retryAt = clock.instant().plus(RETRY);
+        k.retryAt = System.nanoTime() + RETRY.toNanos();
     }
 
     private void publish() {
