@@ -215,7 +215,7 @@ class PushedRowsConsistencyTest {
                     row = new Object[] {(long) random.nextInt(maxKey), LocalDateTime.ofInstant(e, ZoneOffset.UTC),
                             random.nextInt(7) == 0 ? null : random.nextInt(10_000) / 100.0,
                             random.nextInt(7) == 0 ? null : "m" + random.nextInt(6)};
-                    if (kind == 1) {
+                    if (kind == 1 && !pushed.isEmpty()) {
                         row[0] = pushed.get(random.nextInt(pushed.size()))[0]; // same key and time, maybe
                     }
                 }

@@ -403,7 +403,7 @@ public final class PushApplier implements PushListener, AutoCloseable {
             }
             e.getValue().waiting.forEach(f -> f.completeExceptionally(new AsofException(ErrorCode.UNKNOWN_OBJECT,
                     "feature view '" + e.getValue().view.name() + "' was dropped")));
-            published.remove(key(e.getValue().view.name()), status(e.getValue()));
+            published.remove(key(e.getValue().view.name()));
             return true;
         });
     }
