@@ -128,6 +128,7 @@ class PushedRowsConsistencyTest {
                     }
                     if (round == 8) {
                         // A view created while rows are pushed: built from the warehouse, then kept.
+                        clock.set(clock.instant().plusSeconds(1));
                         try (Statement s = c.createStatement()) {
                             s.execute("CREATE FEATURE VIEW click_amount ENTITY usr FROM clicks AS SELECT user_id, amount ONLINE");
                         }
@@ -136,6 +137,7 @@ class PushedRowsConsistencyTest {
                     }
                     if (round == 14) {
                         // MATERIALIZE of a push view rebuilds it; nothing is counted twice.
+                        clock.set(clock.instant().plusSeconds(1));
                         try (Statement s = c.createStatement()) {
                             s.execute("MATERIALIZE click_windows");
                             assertThatThrownBy(() -> s.execute("MATERIALIZE click_windows TO TIMESTAMP '2030-01-01 00:00:00'"))

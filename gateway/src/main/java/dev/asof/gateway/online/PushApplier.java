@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Exactly once.</b> A view starts (at gateway start, when created, or on MATERIALIZE) by a
  * rebuild from the warehouse, which holds the truth: rows arriving meanwhile are set aside; the
  * rebuild picks a time W, waits until the warehouse holds every row created at or before W
- * ({@link WarehouseWatermark}), runs the view's MATERIALIZE as of W, and then the applier applies
- * exactly the rows the rebuild did not see: those with created time or event time after W. A row
+ * ({@link WarehouseWatermark}), runs the view's MATERIALIZE as of W, reads back the rows created by
+ * W whose event time is after W (pending), and then the applier applies exactly the rows created
+ * after W. A row
  * whose event time is after the applier's now is held in memory until it comes (a lookup at T
  * must not see it before T); a rebuild reads the rows the warehouse holds with an event time
  * after W back from it, so a restart loses none.
@@ -228,7 +229,7 @@ public final class PushApplier implements PushListener, AutoCloseable {
         final String reason;
         Phase phase;
         String failure = "";
-        /** Rows created and with event times at or before this (µs) are in the rebuilt state. */
+        /** Rows created at or before this (µs) are in the rebuilt state, or among its pending rows. */
         long rebuiltThrough = Long.MIN_VALUE;
         final List<PushedBatch> stash = new ArrayList<>();
         long stashRows;
@@ -349,8 +350,8 @@ public final class PushApplier implements PushListener, AutoCloseable {
                 List<PushedView.Row> out = rows.computeIfAbsent(k, x -> new ArrayList<>());
                 for (Object[] values : b.rows()) {
                     Optional<PushedView.Row> r = k.mapping.row(values, b.createdMicros());
-                    if (r.isEmpty() || (r.get().createdMicros() <= k.rebuiltThrough && r.get().eventMicros() <= k.rebuiltThrough)) {
-                        continue; // never counts, or the rebuild saw it
+                    if (r.isEmpty() || r.get().createdMicros() <= k.rebuiltThrough) {
+                        continue; // never counts, or in the rebuilt state or its pending rows already
                     }
                     if (r.get().eventMicros() > nowMicros) {
                         k.held.add(r.get());
@@ -427,7 +428,8 @@ public final class PushApplier implements PushListener, AutoCloseable {
         k.stashRows = 0;
         k.stashOverflow = false;
         rebuilds.execute(() -> {
-            Instant w = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            // Just before now: a batch created at now or later arrives after this point, so it is set aside.
+            Instant w = clock.instant().truncatedTo(ChronoUnit.MICROS).minus(1, ChronoUnit.MICROS);
             try {
                 while (watermark.appendedThrough(k.view.source()).isBefore(w)) {
                     if (closed) {

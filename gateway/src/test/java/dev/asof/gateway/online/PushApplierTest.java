@@ -121,7 +121,7 @@ class PushApplierTest {
             CountDownLatch returned = new CountDownLatch(1);
             Thread ingest = new Thread(() -> {
                 gateway.push().onDurable(new PushedBatch("clicks", 200_000, created,
-                        List.<Object[]>of(new Object[] {7L, LocalDateTime.ofInstant(T, ZoneOffset.UTC), 1.0})));
+                        List.<Object[]>of(new Object[] {1_007L, LocalDateTime.ofInstant(T, ZoneOffset.UTC), 1.0})));
                 returned.countDown();
             });
             ingest.start();
@@ -131,7 +131,7 @@ class PushApplierTest {
             awaitApplied(gateway);
             // These rows skipped the warehouse: online only.
             assertThat(lookup(executor, "SELECT amount FROM last_amount WHERE user_id = ?", 999)).containsExactly(List.of(99_999.0));
-            assertThat(lookup(executor, "SELECT amount FROM last_amount WHERE user_id = ?", 7)).containsExactly(List.of(1.0));
+            assertThat(lookup(executor, "SELECT amount FROM last_amount WHERE user_id = ?", 1_007)).containsExactly(List.of(1.0));
         }
     }
 
