@@ -92,8 +92,8 @@ class PushFreshnessBench {
                     latencies.clear();
                 }
                 long started = System.nanoTime();
-                rows = push(gateway, rate, SECONDS, sample, rows);
-                double achieved = rows / ((System.nanoTime() - started) / 1e9);
+                long measured = push(gateway, rate, SECONDS, sample, rows) - rows;
+                double achieved = measured / ((System.nanoTime() - started) / 1e9);
                 synchronized (stop) {
                     stop[0] = true;
                 }

@@ -25,7 +25,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -298,58 +297,8 @@ class PushedRowsConsistencyTest {
         }
     }
 
-    /** Every key's online row equals the warehouse's snapshot row at t; returns how many keys have one. */
     private static int compare(Connection c, String view, Instant t) throws SQLException {
-        String at = LocalDateTime.ofInstant(t, ZoneOffset.UTC).format(TS);
-        Map<Long, List<Object>> offline = new HashMap<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT * FROM " + view + " AS OF TIMESTAMP '" + at + "'")) {
-            while (rs.next()) {
-                List<Object> row = row(rs);
-                offline.put(((Number) row.get(0)).longValue(), row);
-            }
-        }
-        int present = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + view + " WHERE user_id = ?")) {
-            for (long key = -1; key <= 60; key++) {
-                ps.setLong(1, key);
-                List<List<Object>> online = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        online.add(row(rs));
-                    }
-                }
-                List<Object> expected = offline.get(key);
-                String what = view + " key " + key + " at " + at;
-                if (expected == null) {
-                    assertThat(online).as(what).isEmpty();
-                    continue;
-                }
-                present++;
-                assertThat(online).as(what).hasSize(1);
-                for (int i = 0; i < expected.size(); i++) {
-                    Object a = online.get(0).get(i);
-                    Object x = expected.get(i);
-                    if (x instanceof Double d) {
-                        assertThat((Double) a).as(what + " column " + i)
-                                .isCloseTo(d, org.assertj.core.data.Offset.offset(Math.abs(d) * 1e-9 + 1e-12));
-                    } else if (x instanceof Number n && a instanceof Number m) {
-                        assertThat(m.longValue()).as(what + " column " + i).isEqualTo(n.longValue());
-                    } else {
-                        assertThat(a).as(what + " column " + i).isEqualTo(x);
-                    }
-                }
-            }
-        }
-        return present;
-    }
-
-    private static List<Object> row(ResultSet rs) throws SQLException {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-            row.add(rs.getObject(i));
-        }
-        return row;
+        return OnlineWarehouseConsistencyTest.compare(c, view, "user_id", 60, t);
     }
 
     private static String ts(Instant instant) {
