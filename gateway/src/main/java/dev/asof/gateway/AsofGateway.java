@@ -19,6 +19,7 @@ import dev.asof.gateway.observability.PushLag;
 import dev.asof.gateway.online.OnlineServing;
 import dev.asof.gateway.push.PushIngest;
 import dev.asof.gateway.push.PushListener;
+import dev.asof.gateway.push.WarehouseWatermark;
 import dev.asof.gateway.quality.FeatureLog;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.security.SourceDirectories;
@@ -30,6 +31,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +41,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
-import java.time.Duration;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,19 +140,30 @@ public final class AsofGateway implements AutoCloseable {
             WarehouseConnector engine = selection.openWarehouse(context);
             warehouse = new MeteredWarehouse(engine, observability.meters());
             OnlineStore store = onlineStore.apply(selection.openOnlineStore(context));
+            // Rebuilds of views over push sources wait until pushed rows reached the warehouse; until
+            // the push log is open (it replays into the warehouse first), nothing counts as there.
+            AtomicReference<PushIngest> opened = new AtomicReference<>();
+            WarehouseWatermark watermark = source -> opened.get() == null ? Instant.MIN
+                    : opened.get().appendedThrough(source);
             online = new OnlineServing(new MeteredOnlineStore(store, observability.meters()), registry, warehouse,
                     warehouse.dialect(), config.clock(), observability.meters(),
-                    new FeatureLog(warehouse, registry, observability.meters()));
+                    new FeatureLog(warehouse, registry, observability.meters()), watermark,
+                    OnlineServing.PUSH_QUEUE_ROWS);
             StatementExecutor executor = new StatementExecutor(registry, warehouse, online, config.metadataTtl(),
                     new UserAdministration(registry.users(), hasher, audit, config.clock(), authenticator::forget),
                     audit, config.clock(),
                     SourceDirectories.of(config.dataDir(), config.security().sourceDirectories()),
                     config.admission(), observability.meters());
-            // Told of every pushed batch once durable (online views over push sources).
-            pushListeners = new CopyOnWriteArrayList<>();
+            // Told of every pushed batch once durable: the online views over push sources.
+            pushListeners = new CopyOnWriteArrayList<>(List.of(online.push()));
             // Before the endpoints: rows logged before the last stop reach the warehouse first.
             push = PushIngest.open(config.dataDir(), registry, warehouse, pushListeners, config.clock());
+            opened.set(push);
             executor.enablePush(push);
+            // Online views over push sources are rebuilt from the warehouse, then kept by the applier.
+            for (dev.asof.planner.catalog.Source s : push.sources()) {
+                online.push().maintain(s.name());
+            }
             AvaticaEndpoint endpoint = AvaticaEndpoint.start(executor, authenticator, config.host(), config.jdbcPort(),
                     config.security().jdbcTlsCert(), config.security().jdbcTlsKey(), config.timeouts());
             List<ProtocolEndpoint> others = new ArrayList<>();
@@ -253,6 +266,14 @@ public final class AsofGateway implements AutoCloseable {
      */
     public List<PushListener> pushListeners() {
         return pushListeners;
+    }
+
+    /**
+     * Applies pushed rows to ONLINE views: the ingest path's {@link PushListener}, where views over
+     * push sources are kept up to date.
+     */
+    public dev.asof.gateway.online.PushApplier pushApplier() {
+        return online.push();
     }
 
     public GatewayConfig config() {

@@ -92,16 +92,19 @@ class OnlineWarehouseConsistencyTest {
                     clock.set(t);
                     s.execute("MATERIALIZE card_last");
                     s.execute("MATERIALIZE card_windows");
-                    live += compare(c, "card_last", t);
-                    live += compare(c, "card_windows", t);
+                    live += compare(c, "card_last", "card", KEYS, t);
+                    live += compare(c, "card_windows", "card", KEYS, t);
                 }
                 assertThat(live).as("rows with values, over both views and times").isGreaterThan(KEYS);
             }
         }
     }
 
-    /** Every key's online row equals the warehouse's snapshot row at t; returns how many keys have one. */
-    private static int compare(Connection c, String view, Instant t) throws SQLException {
+    /**
+     * Every key's (-1 to {@code maxKey}) online row equals the warehouse's snapshot row at t;
+     * returns how many keys have one.
+     */
+    static int compare(Connection c, String view, String keyColumn, long maxKey, Instant t) throws SQLException {
         String at = LocalDateTime.ofInstant(t, ZoneOffset.UTC).format(TS);
         Map<Object, List<Object>> offline = new HashMap<>();
         try (Statement s = c.createStatement();
@@ -112,8 +115,8 @@ class OnlineWarehouseConsistencyTest {
             }
         }
         int present = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + view + " WHERE card = ?")) {
-            for (long key = -1; key <= KEYS; key++) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + view + " WHERE " + keyColumn + " = ?")) {
+            for (long key = -1; key <= maxKey; key++) {
                 ps.setLong(1, key);
                 List<List<Object>> online = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {

@@ -153,7 +153,7 @@ public final class StatementExecutor {
         this.dialect = warehouse.dialect();
         this.defaultSchema = List.copyOf(warehouse.defaultSchema());
         this.online = requireNonNull(online, "online");
-        this.systemTables = new SystemTableQueries(registry, online.storeName(), running);
+        this.systemTables = new SystemTableQueries(registry, online.storeName(), running, online::pushStatus, clock);
         this.metadataCache = new WarehouseMetadataCache(warehouse, metadataTtl);
         this.sourceDrift = new SourceDrift(warehouse, metadataCache);
         this.pushes = new PushStatements(registry, () -> Optional.ofNullable(pushIngest));

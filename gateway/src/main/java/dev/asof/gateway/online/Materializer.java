@@ -39,12 +39,6 @@ final class Materializer {
     /** Records per store round trip. */
     private static final int CHUNK = 1_000;
     private static final Duration PROGRESS_INTERVAL = Duration.ofMillis(250);
-    /**
-     * How long after its TTL a record may stay in the store. Lookups check the TTL exactly, so
-     * store expiry only frees space; the slack keeps it from ever running ahead of the gateway's
-     * clock (whole-second store clocks, clock skew between hosts).
-     */
-    private static final Duration EXPIRY_SLACK = Duration.ofHours(1);
 
     private final OnlineStore store;
     private final OnlineState state;
@@ -53,7 +47,7 @@ final class Materializer {
     private final WarehouseConnector warehouse;
     private final EngineDialect dialect;
     private final Clock clock;
-    private final Clock systemClock = Clock.systemUTC();
+    private final StoreExpiry expiry;
     private final ConcurrentMap<Long, Boolean> running = new ConcurrentHashMap<>();
     private final MaterializationMetrics metrics;
 
@@ -67,6 +61,7 @@ final class Materializer {
         this.warehouse = warehouse;
         this.dialect = dialect;
         this.clock = clock;
+        this.expiry = new StoreExpiry(clock);
     }
 
     OnlineServing.RunSummary run(FeatureView view, Catalog catalog, Optional<Instant> from, Optional<Instant> to, QueryControl control) {
@@ -303,14 +298,8 @@ final class Materializer {
         }
     }
 
-    /**
-     * When the store may drop a record whose newest version stops being served at {@code end}
-     * (event time plus TTL, or the end of the longest window); never for values without one.
-     * Stores expire records by their own (system) clock, so the time left is measured on the
-     * gateway's clock and then placed on the system clock; they are the same outside tests.
-     */
     private Optional<Instant> expiresAt(Optional<Instant> end) {
-        return end.map(e -> systemClock.instant().plus(Duration.between(clock.instant(), e)).plus(EXPIRY_SLACK));
+        return expiry.at(end);
     }
 
     private static int column(RowCursor cursor, String name) {

@@ -144,6 +144,33 @@ final class OnlineRecords {
         }
     }
 
+    /**
+     * A latest-value payload written from a pushed row: as {@link #latestValue(long, List)}, followed
+     * by the row's created instant (µs since the epoch), which readers of the value ignore and the
+     * push applier compares to break ties on the event time. Values a materialization wrote have
+     * none: they were visible at the run's time, so before every row pushed after it.
+     */
+    static byte[] latestValue(long eventMicros, long createdMicros, List<Object> values) {
+        byte[] value = latestValue(eventMicros, values);
+        byte[] payload = java.util.Arrays.copyOf(value, value.length + 8);
+        java.nio.ByteBuffer.wrap(payload, value.length, 8).putLong(createdMicros);
+        return payload;
+    }
+
+    /** The created instant a pushed row's latest-value payload ends with, if any. */
+    static java.util.OptionalLong createdMicros(byte[] payload) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
+            in.readLong();
+            int n = in.readUnsignedShort();
+            for (int i = 0; i < n; i++) {
+                ValueCodec.read(in);
+            }
+            return in.available() >= 8 ? java.util.OptionalLong.of(in.readLong()) : java.util.OptionalLong.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The event instant of a latest-value payload, without decoding its values. */
     static long eventMicros(byte[] payload) {
         long v = 0;

@@ -3,8 +3,12 @@ package dev.asof.gateway.online;
 import static java.util.Objects.requireNonNull;
 
 import dev.asof.gateway.observability.MaterializationMetrics;
+import dev.asof.gateway.push.PushListener;
+import dev.asof.gateway.push.WarehouseWatermark;
 import dev.asof.gateway.quality.FeatureLog;
 import dev.asof.gateway.registry.Registry;
+import dev.asof.planner.error.AsofException;
+import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.plan.LookupPlan;
@@ -29,10 +33,15 @@ public final class OnlineServing implements AutoCloseable {
     private final LookupExecutor lookups;
     private final Materializer materializer;
     private final FeatureLog featureLog;
+    private final PushApplier push;
+
+    /** Rows pushed and not yet applied online before ingestion waits for the online store. */
+    public static final int PUSH_QUEUE_ROWS = 100_000;
 
     /**
      * As {@link #OnlineServing(OnlineStore, Registry, WarehouseConnector, EngineDialect, Clock, MeterRegistry,
-     * FeatureLog)} with meters and a served-feature log of its own, whose figures nobody reads.
+     * FeatureLog, WarehouseWatermark, int)} with meters and a served-feature log of its own, whose
+     * figures nobody reads, and pushed rows in the warehouse before they are applied.
      */
     public OnlineServing(OnlineStore store, Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
             Clock clock) {
@@ -41,7 +50,8 @@ public final class OnlineServing implements AutoCloseable {
 
     private OnlineServing(OnlineStore store, Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
             Clock clock, MeterRegistry meters) {
-        this(store, registry, warehouse, dialect, clock, meters, new FeatureLog(warehouse, registry, meters));
+        this(store, registry, warehouse, dialect, clock, meters, new FeatureLog(warehouse, registry, meters),
+                WarehouseWatermark.SYNCHRONOUS, PUSH_QUEUE_ROWS);
     }
 
     /**
@@ -49,9 +59,13 @@ public final class OnlineServing implements AutoCloseable {
      *     of; the system clock outside tests
      * @param meters where materialization runs are recorded ({@link MaterializationMetrics})
      * @param featureLog where sampled lookups are logged; closed with this
+     * @param watermark how far pushed rows have reached the warehouse (rebuilds of views over push
+     *     sources wait for it)
+     * @param pushQueueRows rows pushed and not yet applied online before {@link PushListener#onDurable} waits
      */
     public OnlineServing(OnlineStore store, Registry registry, WarehouseConnector warehouse, EngineDialect dialect,
-            Clock clock, MeterRegistry meters, FeatureLog featureLog) {
+            Clock clock, MeterRegistry meters, FeatureLog featureLog, WarehouseWatermark watermark,
+            int pushQueueRows) {
         this.featureLog = requireNonNull(featureLog, "featureLog");
         this.store = requireNonNull(store, "store");
         registry.materializations().failAbandonedRuns(clock.instant());
@@ -60,6 +74,21 @@ public final class OnlineServing implements AutoCloseable {
         this.lookups = new LookupExecutor(store, state, registry, clock, featureLog);
         this.materializer = new Materializer(store, state, registry, warehouse, dialect, clock,
                 new MaterializationMetrics(meters));
+        this.push = new PushApplier(store, state, materializer, registry, warehouse, dialect, clock, watermark,
+                pushQueueRows);
+    }
+
+    /**
+     * Applies pushed rows to the ONLINE views over push sources: the listener the ingest path tells
+     * of durable batches, and where push sources are registered ({@link PushApplier#maintain}).
+     */
+    public PushApplier push() {
+        return push;
+    }
+
+    /** The push state of an ONLINE view over a push source, for {@code sys.online_views}. */
+    public Optional<PushStatus> pushStatus(String viewName) {
+        return push.status(viewName);
     }
 
     /** {@code rocksdb}, {@code aerospike}: for EXPLAIN and messages. */
@@ -90,6 +119,14 @@ public final class OnlineServing implements AutoCloseable {
      */
     public RunSummary materialize(FeatureView view, Catalog catalog, Optional<Instant> from, Optional<Instant> to,
             QueryControl control) {
+        if (push.keeps(view)) {
+            if (from.isPresent() || to.isPresent()) {
+                throw new AsofException(ErrorCode.INVALID_QUERY, "'" + view.name() + "' is kept up to date from"
+                        + " pushed rows: MATERIALIZE " + view.name() + " rebuilds it from the warehouse as of now and"
+                        + " takes no FROM or TO");
+            }
+            return push.rebuild(view);
+        }
         return materializer.run(view, catalog, from, to, control);
     }
 
@@ -100,6 +137,7 @@ public final class OnlineServing implements AutoCloseable {
 
     @Override
     public void close() {
+        push.close();
         featureLog.close(); // writes what is queued while the warehouse is still open
         store.close();
     }

@@ -83,6 +83,24 @@ final class WindowTiles {
         }
     }
 
+    /**
+     * Drops the tiles no lookup at or after {@code tMicros} reads: those before the longest
+     * window's start at T.
+     */
+    void dropTilesBefore(long tMicros) {
+        TileGrid grid = view.grid();
+        long first = grid.tile(grid.windowStart(tMicros, longestWindow(view)));
+        // A coarse tile that straddles the first kept base tile stays: no later window holds it whole.
+        for (int l = 0; l < levels.size(); l++) {
+            levels.get(l).headMap(Math.floorDiv(first, factors[l]), false).clear();
+        }
+    }
+
+    /** True when no tile holds a row. */
+    boolean isEmpty() {
+        return levels.get(0).isEmpty();
+    }
+
     /** The latest event time's tile end plus the longest window: when no row is in any window. */
     long expiryMicros() {
         return view.grid().expiry(levels.get(0).lastKey() * view.grid().hopMicros(), longestWindow(view));

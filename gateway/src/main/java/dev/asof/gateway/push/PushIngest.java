@@ -42,7 +42,14 @@ import org.slf4j.LoggerFactory;
  * the gateway serves (listeners are not called for them: the online side rebuilds from the
  * warehouse).
  */
-public final class PushIngest implements AutoCloseable {
+public final class PushIngest implements AutoCloseable, WarehouseWatermark {
+    /**
+     * Durable batches not known to be in the warehouse yet: first sequence → created time (micros).
+     * Recorded before listeners hear of a batch, so {@link #appendedThrough} never runs ahead.
+     */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> unappended =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+
     private static final Logger LOG = LoggerFactory.getLogger(PushIngest.class);
     /** The log's directory under the data directory. */
     public static final String LOG_DIRECTORY = "push-log";
@@ -168,6 +175,23 @@ public final class PushIngest implements AutoCloseable {
         return appender.awaitAppended(nextSequence(), millis);
     }
 
+    /**
+     * Every durable row created at or before the returned instant is in the warehouse, for every
+     * source: just before the oldest batch the appender has not appended, or {@link Instant#MAX}
+     * when it has appended all (rows pushed later get later created times).
+     */
+    @Override
+    public java.time.Instant appendedThrough(String source) {
+        unappended.headMap(appender.appendedBelow()).clear();
+        java.util.Map.Entry<Long, Long> oldest = unappended.firstEntry();
+        if (oldest == null) {
+            return java.time.Instant.MAX;
+        }
+        long micros = oldest.getValue() - 1;
+        return java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                Math.floorMod(micros, 1_000_000L) * 1_000L);
+    }
+
     private synchronized long nextSequence() {
         return log.nextSequence();
     }
@@ -241,6 +265,9 @@ public final class PushIngest implements AutoCloseable {
                 LOG.error("push log write failed; {} request(s) not acknowledged", group.size(), e);
                 return;
             }
+        }
+        for (PushedBatch b : batches) {
+            unappended.put(b.firstSequence(), b.createdMicros());
         }
         for (PushedBatch b : batches) {
             for (PushListener l : listeners) {

@@ -6,6 +6,7 @@ import dev.asof.gateway.execution.RunningStatements;
 import dev.asof.gateway.metadata.MetadataListing.KeyRow;
 import dev.asof.planner.access.AccessAnalyzer;
 import dev.asof.gateway.metadata.RegistryKeys;
+import dev.asof.gateway.online.PushStatus;
 import dev.asof.gateway.registry.MaterializationLog;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.catalog.CatalogObject;
@@ -21,6 +22,7 @@ import java.sql.JDBCType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -30,6 +32,7 @@ import java.util.Calendar;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.Optional;
 import java.util.Properties;
@@ -57,11 +60,24 @@ public final class SystemTableQueries {
     private final Registry registry;
     private final String storeName;
     private final RunningStatements running;
+    private final Function<String, Optional<PushStatus>> pushStatus;
+    private final Clock clock;
 
     public SystemTableQueries(Registry registry, String storeName, RunningStatements running) {
+        this(registry, storeName, running, view -> Optional.empty(), Clock.systemUTC());
+    }
+
+    /**
+     * @param pushStatus the push state of an ONLINE view over a push source, by view name
+     * @param clock what push lags are measured against
+     */
+    public SystemTableQueries(Registry registry, String storeName, RunningStatements running,
+            Function<String, Optional<PushStatus>> pushStatus, Clock clock) {
         this.registry = registry;
         this.storeName = storeName;
         this.running = running;
+        this.pushStatus = pushStatus;
+        this.clock = clock;
     }
 
     /**
@@ -183,6 +199,8 @@ public final class SystemTableQueries {
             }
             MaterializationLog.Run s = served;
             MaterializationLog.Run l = latest;
+            Optional<PushStatus> push = pushStatus.apply(v.name());
+            Optional<Instant> applied = push.flatMap(PushStatus::appliedThrough);
             viewRows.add(new Object[] {v.name(), storeName,
                     s == null ? null : s.runId(),
                     s == null ? null : millis(Optional.of(s.asOf())),
@@ -190,7 +208,11 @@ public final class SystemTableQueries {
                     l == null ? null : l.runId(),
                     l == null ? null : l.status().name(),
                     l == null ? null : l.rowsDone(),
-                    l == null ? null : l.rowsTotal().orElse(null)});
+                    l == null ? null : l.rowsTotal().orElse(null),
+                    push.map(PushStatus::state).orElse(null),
+                    millis(applied),
+                    applied.map(a -> Math.max(0, Duration.between(a, clock.instant()).toMillis())).orElse(null),
+                    push.map(PushStatus::queuedRows).orElse(null)});
         }
         tables.put(SystemTables.ONLINE_VIEWS, new RowsTable(SystemTables.ONLINE_VIEWS, viewRows));
 

@@ -101,6 +101,34 @@ public final class MaterializationQueries {
                 SqlIdentifier.star(POS)), "n")), Nodes.as(keys, "__keys"), null, false));
     }
 
+    /**
+     * The source rows created at or before {@code asOf} whose event time is after it: known to the
+     * warehouse but not yet visible, so not in a view materialized as of {@code asOf}. Columns: the
+     * source's columns except its created time, in declared order, then {@link #ROW_CREATED} (µs
+     * since the epoch). What rows pushed ahead of their event time add to
+     * an online view when that time comes.
+     */
+    public GeneratedQuery pendingRows(FeatureView view, Instant asOf) {
+        ViewSource vs = viewSource(view);
+        Source source = vs.source();
+        long asOfMicros = TileGrid.micros(java.time.Duration.between(Instant.EPOCH, asOf));
+        SqlNode e = dialect.epochMicros(Nodes.id(source.eventTime()), vs.columnType(source.eventTime()));
+        SqlNode c = source.createdTime().<SqlNode>map(col -> SqlStdOperatorTable.COALESCE.createCall(POS,
+                dialect.epochMicros(Nodes.id(col), vs.columnType(col)),
+                dialect.epochMicros(Nodes.id(source.eventTime()), vs.columnType(source.eventTime())))).orElse(e);
+        List<SqlNode> items = new ArrayList<>();
+        for (dev.asof.spi.ColumnMetadata column : source.columns()) {
+            if (source.createdTime().map(ct -> !ct.equalsIgnoreCase(column.name())).orElse(true)) {
+                items.add(Nodes.id(column.name()));
+            }
+        }
+        items.add(Nodes.as(c, ROW_CREATED));
+        List<SqlNode> where = List.of(Nodes.isNotNull(Nodes.id(source.eventTime())),
+                SqlStdOperatorTable.GREATER_THAN.createCall(POS, e.clone(POS), Nodes.number(asOfMicros)),
+                SqlStdOperatorTable.LESS_THAN_OR_EQUAL.createCall(POS, c.clone(POS), Nodes.number(asOfMicros)));
+        return generated(Nodes.select(items, Nodes.as(vs.relation(), "__src"), Nodes.and(where), false));
+    }
+
     private SqlNode windowRowsNode(ViewSource vs, Optional<Instant> changedAfter, Instant asOf, boolean keysOnly) {
         FeatureView view = vs.view();
         Source source = vs.source();

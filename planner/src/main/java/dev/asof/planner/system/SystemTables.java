@@ -80,7 +80,12 @@ public final class SystemTables {
                     ColumnMetadata.of("latest_run_id", JDBCType.BIGINT),
                     ColumnMetadata.of("latest_status", JDBCType.VARCHAR),
                     ColumnMetadata.of("latest_rows_done", JDBCType.BIGINT),
-                    ColumnMetadata.of("latest_rows_total", JDBCType.BIGINT)),
+                    ColumnMetadata.of("latest_rows_total", JDBCType.BIGINT),
+                    // Views over push sources (NULL for the others): see the README's "Pushed rows online".
+                    ColumnMetadata.of("push_state", JDBCType.VARCHAR),
+                    ColumnMetadata.of("push_applied_through", JDBCType.TIMESTAMP),
+                    ColumnMetadata.of("push_lag_ms", JDBCType.BIGINT),
+                    ColumnMetadata.of("push_queued_rows", JDBCType.BIGINT)),
             PRIMARY_KEYS, List.of(
                     ColumnMetadata.of("table_cat", JDBCType.VARCHAR),
                     ColumnMetadata.of("table_schem", JDBCType.VARCHAR),
