@@ -53,6 +53,8 @@ class RegistryUpgradeTest {
             assertThat(rs.getString(1)).isEqualTo("1");
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("2");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("3");
         }
     }
 }

@@ -116,6 +116,11 @@ public abstract class ForwardingWarehouseConnector implements WarehouseConnector
     }
 
     @Override
+    public java.util.Optional<dev.asof.spi.SchemaName> pushSchema() {
+        return delegate.pushSchema();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }
