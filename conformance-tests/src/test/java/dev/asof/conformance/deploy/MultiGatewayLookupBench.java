@@ -53,7 +53,7 @@ class MultiGatewayLookupBench {
                     "asof.warehouse", "trino", "asof.trino.url", trino.jdbcUrl(), "asof.trino.user", "asof-bench",
                     "asof.trino.catalog", "memory", "asof.trino.schema", "default",
                     "asof.online", "aerospike", "asof.aerospike.hosts", aerospike.seed()));
-            config.putAll(Map.of("asof.jdbc.port", "0", "asof.flight.port", "0",
+            config.putAll(Map.of("asof.jdbc.port", "0", "asof.flight.port", "0", "asof.http.port", "0",
                     "asof.admin.user", TestCredentials.USER, "asof.admin.password", TestCredentials.PASSWORD));
             try (Connection t = DriverManager.getConnection(trino.jdbcUrl(), "asof-bench", null);
                     Statement s = t.createStatement()) {

@@ -80,6 +80,7 @@ class MultiGatewayTest {
         config.put("asof.aerospike.hosts", aerospike.seed());
         config.put("asof.jdbc.port", "0");
         config.put("asof.flight.port", "0");
+        config.put("asof.http.port", "0");
         config.put("asof.admin.user", TestCredentials.USER);
         config.put("asof.admin.password", TestCredentials.PASSWORD);
         table = "mg_events_" + TABLES.incrementAndGet();

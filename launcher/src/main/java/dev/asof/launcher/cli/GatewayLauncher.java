@@ -108,6 +108,10 @@ final class GatewayLauncher {
         }
         String text = firstLine(root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName());
         String lower = text.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("address already in use")) {
+            // A port of another endpoint (HTTP health and metrics): its message names the key to set.
+            return new StartupException(text);
+        }
         if (lower.contains("lock") || lower.contains("already in use")) {
             return new StartupException("data directory " + config.dataDir().toAbsolutePath().normalize()
                     + " is in use by another process (" + text + ")");
