@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * {@value #IDLE_POLL_MILLIS} ms when idle) and, per view over the batch's source, reads the
  * touched keys' records in one round trip, applies the rows and writes them back in one more.
  * Being the only writer of these records in the gateway, its read-modify-write loses no update;
- * several gateways applying rows to one shared store is issue 17's concern.
+ * several gateways applying rows to one shared store are not coordinated yet.
  *
  * <p><b>Exactly once.</b> A view starts (at gateway start, when created, or on MATERIALIZE) by a
  * rebuild from the warehouse, which holds the truth: rows arriving meanwhile are set aside; the
