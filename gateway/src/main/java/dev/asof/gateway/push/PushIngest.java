@@ -187,9 +187,7 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
         if (oldest == null) {
             return java.time.Instant.MAX;
         }
-        long micros = oldest.getValue() - 1;
-        return java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                Math.floorMod(micros, 1_000_000L) * 1_000L);
+        return java.time.Instant.EPOCH.plus(oldest.getValue() - 1, java.time.temporal.ChronoUnit.MICROS);
     }
 
     private synchronized long nextSequence() {
