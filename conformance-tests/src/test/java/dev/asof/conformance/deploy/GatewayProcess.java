@@ -91,6 +91,12 @@ final class GatewayProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** CPU time (user and system) the gateway's process has used so far, as the OS reports it. */
+    Duration cpuTime() {
+        return process.toHandle().info().totalCpuDuration()
+                .orElseThrow(() -> new IllegalStateException("the OS does not report the CPU time of " + this));
+    }
+
     /** The gateway's {@code jdbc:asof:} URL, without credentials. */
     String jdbcUrl() {
         return jdbcUrl;

@@ -5,6 +5,8 @@ import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
 import dev.asof.connector.trino.TestingTrinoServer;
 import dev.asof.gateway.registry.PostgresRegistry;
 import dev.asof.gateway.registry.RegistrySettings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,7 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * -Dtest=MultiGatewayLookupBench -Dsurefire.failIfNoSpecifiedTests=false}): prepared single-key
  * lookups from 16 client threads against one gateway process, then spread over two gateway
  * processes that share a PostgreSQL registry, Trino and the Aerospike test server. Prints
- * lookups/s of each and their ratio: throughput adds up when the machine has cores to spare.
+ * lookups/s of each and their ratio: throughput adds up when the machine has cores to spare. Also
+ * prints the CPU time each run cost, per process (gateways from the OS; the client JVM, which also
+ * runs the Aerospike test server), so that a machine whose cores are already full with one gateway
+ * shows why: lookups per gateway CPU second stay the same with two gateways when nothing they share
+ * (registry, online store) limits them.
  */
 class MultiGatewayLookupBench {
     @RegisterExtension
@@ -72,21 +78,54 @@ class MultiGatewayLookupBench {
                 Thread.sleep(1_000); // B serves the run within its poll interval
                 run(List.of(a), 5); // warm-up of both JITs
                 run(List.of(b), 5);
-                double one = run(List.of(a), SECONDS);
-                double two = run(List.of(a, b), SECONDS);
-                System.out.printf(Locale.ROOT, "%n[bench] %d client threads, prepared single-key lookups, %d s each%n",
-                        THREADS, SECONDS);
-                System.out.printf(Locale.ROOT, "[bench] one gateway:  %,10.0f lookups/s%n", one);
-                System.out.printf(Locale.ROOT, "[bench] two gateways: %,10.0f lookups/s  (%.2fx one gateway)%n", two,
-                        two / one);
-                System.out.printf(Locale.ROOT, "[bench] cores: %d%n", Runtime.getRuntime().availableProcessors());
+                Run one = run(List.of(a), SECONDS);
+                Run two = run(List.of(a, b), SECONDS);
+                int cores = Runtime.getRuntime().availableProcessors();
+                System.out.printf(Locale.ROOT, "%n[bench] %d client threads, prepared single-key lookups, %d s each, %d cores,"
+                        + " load %s%n", THREADS, SECONDS, cores, loadAverage());
+                System.out.printf(Locale.ROOT, "[bench] %-13s %12s %16s %14s %22s %18s%n", "", "lookups/s",
+                        "gateway CPU s/s", "client CPU s/s", "lookups per gateway CPU s", "machine CPU used");
+                for (Run r : List.of(one, two)) {
+                    System.out.printf(Locale.ROOT, "[bench] %-13s %,12.0f %16.2f %14.2f %,22.0f %17.0f%%%n",
+                            r.gateways() == 1 ? "one gateway" : "two gateways", r.lookupsPerSecond(),
+                            r.gatewayCpuSeconds() / r.seconds(), r.clientCpuSeconds() / r.seconds(),
+                            r.lookups() / r.gatewayCpuSeconds(),
+                            100 * (r.gatewayCpuSeconds() + r.clientCpuSeconds()) / (r.seconds() * cores));
+                }
+                System.out.printf(Locale.ROOT, "[bench] two gateways / one: %.2fx lookups/s%n",
+                        two.lookupsPerSecond() / one.lookupsPerSecond());
             }
         }
     }
 
-    /** Lookups/s of {@link #THREADS} clients spread evenly over {@code gateways}, for {@code seconds}. */
-    private static double run(List<GatewayProcess> gateways, long seconds) throws Exception {
+    /** One measured run: lookups done, wall seconds, and CPU seconds of the gateways and of the client JVM. */
+    private record Run(int gateways, long lookups, double seconds, double gatewayCpuSeconds, double clientCpuSeconds) {
+        double lookupsPerSecond() {
+            return lookups / seconds;
+        }
+    }
+
+    private static double cpuSeconds(List<GatewayProcess> gateways) {
+        return gateways.stream().mapToLong(g -> g.cpuTime().toNanos()).sum() / 1e9;
+    }
+
+    private static double clientCpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos() / 1e9;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "unknown";
+        }
+    }
+
+    /** {@link #THREADS} clients spread evenly over {@code gateways}, for {@code seconds}. */
+    private static Run run(List<GatewayProcess> gateways, long seconds) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        double gatewayCpu = cpuSeconds(gateways);
+        double clientCpu = clientCpuSeconds();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long start = System.nanoTime();
         try {
@@ -114,7 +153,8 @@ class MultiGatewayLookupBench {
             for (Future<Long> f : counts) {
                 total += f.get();
             }
-            return total / ((System.nanoTime() - start) / 1e9);
+            double wall = (System.nanoTime() - start) / 1e9;
+            return new Run(gateways.size(), total, wall, cpuSeconds(gateways) - gatewayCpu, clientCpuSeconds() - clientCpu);
         } finally {
             pool.shutdownNow();
         }

@@ -140,7 +140,11 @@ final class WarehouseAppender implements AutoCloseable {
             Source source = registry.get(e.getKey()).filter(Source.class::isInstance).map(Source.class::cast)
                     .filter(s -> s.push().isPresent()).orElse(null);
             if (source == null) {
-                continue; // dropped since: its rows go nowhere
+                // Dropped since: its rows go nowhere. Said out loud, since the other cause would be
+                // a registry that lost the source, and then these are acknowledged rows.
+                LOG.warn("{} pushed row(s) of '{}' not appended: it is no longer a push source in the registry",
+                        e.getValue().stream().mapToLong(b -> b.rows().size()).sum(), e.getKey());
+                continue;
             }
             TableName table = tables.table(source.name());
             long above;

@@ -76,7 +76,10 @@ final class RegistryDatabase implements AutoCloseable {
         config.setPoolName("registry");
         String url = settings.url().orElseGet(() ->
                 // FILE_LOCK=FS: a second gateway on the same directory fails fast instead of sharing it.
-                "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("registry") + ";FILE_LOCK=FS");
+                // WRITE_DELAY=0: H2 writes a commit before the statement returns; by default it
+                // writes it up to 500 ms later, and a kill -9 in between lost acknowledged DDL
+                // (and made push recovery drop the rows of a source it no longer knew).
+                "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("registry") + ";FILE_LOCK=FS;WRITE_DELAY=0");
         Vendor vendor = Vendor.of(url);
         config.setJdbcUrl(url);
         settings.user().ifPresent(config::setUsername);
