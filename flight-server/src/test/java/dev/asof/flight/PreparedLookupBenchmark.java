@@ -52,7 +52,8 @@ class PreparedLookupBenchmark {
             String arrow = "jdbc:arrow-flight-sql://127.0.0.1:" + TestGateway.flight(gateway).port()
                     + "?useEncryption=false" + TestGateway.arrowJdbcCredentials();
             System.out.printf("[bench] load before: %s%n", load());
-            for (String lookup : new String[] {ONLINE, WAREHOUSE}) {
+            for (String lookup : Boolean.getBoolean("bench.onlineOnly") ? new String[] {ONLINE}
+                    : new String[] {ONLINE, WAREHOUSE}) {
                 String view = lookup == ONLINE ? "ONLINE view" : "warehouse view";
                 try (Connection c = DriverManager.getConnection(arrow)) {
                     jdbc("Arrow Flight SQL JDBC driver, " + view, c, lookup);
@@ -108,11 +109,39 @@ class PreparedLookupBenchmark {
                 }
             }
         }
+        flightInfoWithoutBinding(gateway, view, lookup);
         print("FlightSqlClient, " + view + ", bind + GetFlightInfo + DoGet", total);
         print("  of which execute() with the parameter (DoPut, then GetFlightInfo)", bindAndInfo);
         print("  execute() without a parameter (GetFlightInfo alone)", info);
         print("  of which DoGet (runs the lookup, streams one row)", get);
         print("  Flight SQL round trip doing no work (GetFlightInfo GetTableTypes)", floor);
+    }
+
+    /**
+     * GetFlightInfo of the prepared statement again and again with no DoPut in between, alternating
+     * with the no-op call: tells the call's own cost from what a preceding DoPut leaves behind.
+     */
+    private static void flightInfoWithoutBinding(AsofGateway gateway, String view, String lookup) throws Exception {
+        long[] info = new long[RUNS];
+        long[] floor = new long[RUNS];
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightSqlClient client = new FlightSqlClient(TestGateway.authenticated(FlightClient.builder(allocator,
+                        Location.forGrpcInsecure("127.0.0.1", TestGateway.flight(gateway).port()))).build());
+                FlightSqlClient.PreparedStatement ps = client.prepare(lookup)) {
+            for (int i = 0; i < WARMUP + RUNS; i++) {
+                long t0 = System.nanoTime();
+                client.getTableTypes();
+                long t1 = System.nanoTime();
+                ps.execute();
+                long t2 = System.nanoTime();
+                if (i >= WARMUP) {
+                    floor[i - WARMUP] = t1 - t0;
+                    info[i - WARMUP] = t2 - t1;
+                }
+            }
+        }
+        print("FlightSqlClient, " + view + ", GetFlightInfo of the prepared statement, no DoPut in the loop", info);
+        print("  the no-op GetFlightInfo (GetTableTypes) in the same loop", floor);
     }
 
     private static void jdbc(String name, Connection c, String lookup) throws Exception {
