@@ -168,8 +168,9 @@ class GenericAvaticaClientTest {
 
     /**
      * What bounds a statement of this client instead: Avatica's own HTTP response timeout
-     * ({@code http_response_timeout}, milliseconds) gives up on the request, closing its HTTP
-     * connection, and the gateway cancels a statement whose connection closes.
+     * ({@code http_response_timeout}, milliseconds) gives up on the request and closes its HTTP
+     * connection (on which the gateway cancels a running statement, {@code DeadClientTest}); the
+     * connection stays usable.
      */
     @Test
     void httpResponseTimeoutBoundsTheWait() throws Exception {
