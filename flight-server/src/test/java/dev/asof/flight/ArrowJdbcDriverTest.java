@@ -119,6 +119,8 @@ class ArrowJdbcDriverTest {
                 }
             }
             assertThat(catalogs).contains("lake");
+            // from Flight SQL's GetSqlInfo, which the driver asks
+            assertThat(md.getDatabaseProductName()).isEqualTo("asof");
         }
     }
 
@@ -143,7 +145,8 @@ class ArrowJdbcDriverTest {
      * {@code Types.TIMESTAMP_WITH_TIMEZONE} ({@code SqlTypes.getSqlTypeIdFromArrowType}), for which
      * its Avatica's {@code AvaticaSite.get} has no case. Sending the column without a zone would
      * fix that one call and lose the zone for every other client. TIME arrives as
-     * {@code java.sql.Time}, in milliseconds, although the vector holds microseconds.
+     * {@code java.sql.Time}, in milliseconds, although the vector holds microseconds, and as a
+     * {@code LocalTime} in whole seconds.
      */
     @Test
     void timeTypesOverArrowsDriver() throws Exception {
@@ -160,6 +163,8 @@ class ArrowJdbcDriverTest {
                 assertThat(rs.getObject(1, java.sql.Timestamp.class).toInstant()).isEqualTo(instant);
                 assertThatThrownBy(() -> rs.getObject(1)).hasMessageContaining("not implemented");
                 assertThat(rs.getObject(2).toString()).isEqualTo("12:34:56.123");
+                // through java.sql.Time.toLocalTime, which drops even the milliseconds
+                assertThat(rs.getObject(2, java.time.LocalTime.class)).isEqualTo(java.time.LocalTime.of(12, 34, 56));
             }
         }
         try (BufferAllocator allocator = new RootAllocator();
@@ -181,29 +186,46 @@ class ArrowJdbcDriverTest {
 
     /**
      * Arrow's driver has no SQLSTATE to give: none of its classes (18.3.0) makes an
-     * {@code SQLException} with one, and errors reach JDBC through Avatica's
-     * {@code Helper.createException(message, cause)}, which sets none for a cause that is not
-     * Avatica's own. asof's SQLSTATE is in the gRPC status metadata ({@code x-asof-sqlstate}) of the
-     * {@code FlightRuntimeException} in the cause chain, which the driver shades: readable only by
-     * reflection. The message is asof's, with its position.
+     * {@code SQLException} with one, and errors reach JDBC through its Avatica's
+     * {@code Helper.createException(message, cause)}, which gives a state and vendor code only to an
+     * {@code AvaticaClientRuntimeException} (Avatica's HTTP protocol) and otherwise calls
+     * {@code new SQLException(message, cause)}. Of the {@code FlightRuntimeException} it reads the
+     * message (the gRPC status description, asof's message with its position) and, in places, the
+     * status code (CANCELLED, UNAVAILABLE); never the status metadata. asof's SQLSTATE is there
+     * ({@code x-asof-sqlstate}), in the cause chain, readable only by reflection. On prepare and on
+     * execute alike; a failed prepare is worded by Avatica ({@code while preparing SQL: …}), with
+     * asof's message in its cause.
      */
     @Test
     void errorsHaveAsofsMessageAndTheSqlstateOnlyInTheCausesStatus() throws Exception {
         try (Connection c = DriverManager.getConnection(url("")); Statement s = c.createStatement()) {
+            SQLException prepare = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                    () -> c.prepareStatement("SELECT * FROM no_such_table"));
+            assertThat(prepare.getSQLState()).isNull();
+            assertThat(prepare.getErrorCode()).isZero();
+            // Avatica's own wording for a failed prepare; asof's message is the cause's
+            assertThat(prepare.getMessage()).isEqualTo("while preparing SQL: SELECT * FROM no_such_table");
+            assertThat(prepare.getCause().getMessage()).contains("line 1, column 15").contains("no_such_table");
+            assertThat(sqlStateInCause(prepare)).isEqualTo("42S02");
             SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
                     () -> s.executeQuery("SELECT nosuch FROM lake.main.profile_updates"));
             assertThat(e.getSQLState()).isNull();
+            assertThat(e.getErrorCode()).isZero();
             assertThat(e.getMessage()).contains("nosuch");
-            Throwable flight = e;
-            while (flight != null && !flight.getClass().getSimpleName().equals("FlightRuntimeException")) {
-                flight = flight.getCause();
-            }
-            assertThat(flight).as("a FlightRuntimeException in the cause chain of %s", e).isNotNull();
-            Object status = flight.getClass().getMethod("status").invoke(flight);
-            Object metadata = status.getClass().getMethod("metadata").invoke(status);
-            Object state = metadata.getClass().getMethod("get", String.class).invoke(metadata, "x-asof-sqlstate");
-            assertThat(state).isEqualTo("42S02"); // an unknown column is an unknown name
+            assertThat(sqlStateInCause(e)).isEqualTo("42S02"); // an unknown column is an unknown name
         }
+    }
+
+    /** {@code x-asof-sqlstate} of the status of the {@code FlightRuntimeException} in {@code e}'s cause chain. */
+    private static Object sqlStateInCause(SQLException e) throws Exception {
+        Throwable flight = e;
+        while (flight != null && !flight.getClass().getSimpleName().equals("FlightRuntimeException")) {
+            flight = flight.getCause();
+        }
+        assertThat(flight).as("a FlightRuntimeException in the cause chain of %s", e).isNotNull();
+        Object status = flight.getClass().getMethod("status").invoke(flight);
+        Object metadata = status.getClass().getMethod("metadata").invoke(status);
+        return metadata.getClass().getMethod("get", String.class).invoke(metadata, "x-asof-sqlstate");
     }
 
     /**
