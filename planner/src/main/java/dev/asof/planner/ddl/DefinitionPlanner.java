@@ -229,6 +229,11 @@ public final class DefinitionPlanner {
         return new PlannedStatement.CreateFeatureView(draft, describe, node.ifNotExists());
     }
 
+    /** CREATE FEATURE VIEW … REQUEST (…): a request-time view over a stored feature view. */
+    public PlannedStatement.CreateRequestView requestView(SqlCreateFeatureView node) {
+        return new RequestViewPlanner(catalog, dialect).plan(node, ddl(node));
+    }
+
     /** What {@code COUNT(*)} asks the warehouse to type: nothing of the source's. */
     private static final SqlNode COUNT_ROWS_PROBE = Nodes.cast(Nodes.number(1), SqlTypeName.BIGINT);
 
