@@ -467,7 +467,7 @@ public final class RequestViewExpander {
             String column = last(id);
             Optional<ColumnMetadata> request = use.get().view().requestColumn(column);
             if (request.isPresent()) {
-                return use.get().values().get(lower(request.get().name())).clone(id.getParserPosition());
+                return copy(use.get().values().get(lower(request.get().name())));
             }
             Feature feature = use.get().view().feature(column).orElseThrow();
             return expression(feature, use.get(), id.getParserPosition());
@@ -490,7 +490,7 @@ public final class RequestViewExpander {
                     String column = last(id);
                     Optional<ColumnMetadata> request = use.view().requestColumn(column);
                     if (request.isPresent()) {
-                        return use.values().get(lower(request.get().name())).clone(pos);
+                        return copy(use.values().get(lower(request.get().name())));
                     }
                     return new SqlIdentifier(List.of(use.alias(), column), pos);
                 }
@@ -508,6 +508,24 @@ public final class RequestViewExpander {
             return Nodes.cast(value, type, column.precision(), column.scale());
         }
         return Nodes.cast(value, type);
+    }
+
+    /**
+     * A copy of a request value's tree for one more place in the query: the rewrites after this
+     * one may change a node in place, which must not change it elsewhere.
+     */
+    private static SqlNode copy(SqlNode value) {
+        return value.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlIdentifier id) {
+                return id.clone(id.getParserPosition());
+            }
+
+            @Override
+            public SqlNode visit(SqlDynamicParam param) {
+                return new SqlDynamicParam(param.getIndex(), param.getParserPosition());
+            }
+        });
     }
 
     private static List<SqlNode> conjuncts(SqlNode node) {
