@@ -128,6 +128,11 @@ public final class DefinitionPlanner {
     public PlannedStatement.CreateFeatureView featureView(SqlCreateFeatureView node) {
         String name = node.name().getSimple();
         Entity entity = lookup(node.entity(), Entity.class, "entity");
+        if (catalog.object(node.source().getSimple()).filter(FeatureView.class::isInstance).isPresent()) {
+            throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(node.source()) + "'"
+                    + node.source().getSimple() + "' is a feature view; a view over a feature view is a request-time"
+                    + " view: declare the request's columns with REQUEST (name type, …) before AS");
+        }
         Source source = lookup(node.source(), Source.class, "source");
         List<String> names = new ArrayList<>();
         List<SqlNode> expressions = new ArrayList<>();
