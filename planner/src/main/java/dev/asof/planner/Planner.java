@@ -181,11 +181,12 @@ public final class Planner {
         if (node instanceof SqlExplainQuery n) {
             SqlNode query = n.query();
             Access access = null;
+            RequestViewExpander expander = new RequestViewExpander(catalog);
             if (query.getKind().belongsTo(SqlKind.QUERY)) {
                 // Access on the query as written; request-time views expanded once, for both uses below.
                 QualifiedRegistryNames.unqualify(query, catalog);
                 access = new AccessAnalyzer(catalog).analyze(query);
-                new RequestViewExpander(catalog).expand(query);
+                expander.expand(query);
             }
             // Before planQuery, which rewrites the tree in place; its errors are planQuery's to report.
             Optional<String> refusal;
@@ -194,7 +195,7 @@ public final class Planner {
             } catch (AsofException e) {
                 refusal = Optional.empty();
             }
-            return new PlannedStatement.Explain(planQuery(query, null, access), refusal);
+            return new PlannedStatement.Explain(planQuery(query, null, access), refusal, expander.explained());
         }
         if (node instanceof SqlMaterialize n) {
             return materialize(n);

@@ -76,6 +76,7 @@ final class RequestViewPlanner {
 
         List<String> names = new ArrayList<>();
         List<SqlNode> expressions = new ArrayList<>();
+        List<SqlNode> featureItems = new ArrayList<>();
         for (SqlNode item : node.selectList()) {
             SqlNode expr = item;
             String column;
@@ -112,6 +113,7 @@ final class RequestViewPlanner {
             checkNames(expr, stored, request);
             names.add(column);
             expressions.add(unqualified(expr));
+            featureItems.add(item);
         }
         if (names.isEmpty()) {
             throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(node.selectList())
@@ -142,7 +144,7 @@ final class RequestViewPlanner {
         for (int i = 0; i < names.size(); i++) {
             ColumnMetadata type = ProjectionValues.column(names.get(i), row.getFieldList().get(i).getType());
             if (type.jdbcType() == JDBCType.OTHER) {
-                throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(node.selectList().get(i))
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(featureItems.get(i))
                         + "feature '" + names.get(i) + "' has type " + row.getFieldList().get(i).getType()
                         + "; request-time features are numbers, BOOLEAN or character strings");
             }

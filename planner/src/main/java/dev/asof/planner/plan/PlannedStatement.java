@@ -337,7 +337,22 @@ public sealed interface PlannedStatement {
      * @param onlineRefusal for a query shaped as an online lookup that runs in the warehouse
      *     because of an expression: why
      */
-    record Explain(PlannedStatement statement, Optional<String> onlineRefusal) implements PlannedStatement {
+    record Explain(PlannedStatement statement, Optional<String> onlineRefusal, List<String> requestViews)
+            implements PlannedStatement {
+        /**
+         * @param requestViews one line per request-time view the query read, saying what it was
+         *     expanded into (see {@code RequestViewExpander#explained})
+         */
+        public Explain {
+            requireNonNull(statement, "statement");
+            requireNonNull(onlineRefusal, "onlineRefusal");
+            requestViews = List.copyOf(requestViews);
+        }
+
+        public Explain(PlannedStatement statement, Optional<String> onlineRefusal) {
+            this(statement, onlineRefusal, List.of());
+        }
+
         public Explain(PlannedStatement statement) {
             this(statement, Optional.empty());
         }

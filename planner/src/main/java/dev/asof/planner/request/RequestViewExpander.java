@@ -58,9 +58,20 @@ import org.apache.calcite.sql.util.SqlShuttle;
  */
 public final class RequestViewExpander {
     private final Catalog catalog;
+    private final List<String> explained = new ArrayList<>();
 
+    /** An expander for one statement: {@link #explained()} collects what it expanded. */
     public RequestViewExpander(Catalog catalog) {
         this.catalog = requireNonNull(catalog, "catalog");
+    }
+
+    /**
+     * One line per request-time view expanded so far, for EXPLAIN: the feature view it reads and
+     * where each request value comes from, e.g. {@code request-time view payment_risk reads
+     * customer_spend; amount = ?2}.
+     */
+    public List<String> explained() {
+        return List.copyOf(explained);
     }
 
     /** Whether the query names a request-time view anywhere. */
@@ -109,7 +120,7 @@ public final class RequestViewExpander {
             Optional<SqlSnapshot> snapshot) {}
 
     /** A request view used in a FROM clause under {@code alias}, with its request values. */
-    private record Use(RequestView view, String alias, Map<String, SqlNode> values) {}
+    private record Use(RequestView view, String alias, Map<String, SqlNode> values, Map<String, String> origins) {}
 
     private void expand(SqlSelect select) {
         if (select.getFrom() == null) {
@@ -121,7 +132,7 @@ public final class RequestViewExpander {
         for (Leaf leaf : leaves) {
             Optional<RequestView> view = leaf.table().flatMap(this::requestView);
             if (view.isPresent()) {
-                uses.add(new Use(view.get(), leaf.alias(), new LinkedHashMap<>()));
+                uses.add(new Use(view.get(), leaf.alias(), new LinkedHashMap<>(), new LinkedHashMap<>()));
             }
         }
         if (uses.isEmpty()) {
@@ -152,6 +163,11 @@ public final class RequestViewExpander {
                         + " spine that has columns of those names (LEFT JOIN " + use.view().name() + " AS OF l.ts r ON"
                         + " r.<key> = l.<key>)" + unboundHint(select.getWhere(), use, missing));
             }
+        }
+        for (Use use : uses) {
+            explained.add("request-time view " + use.view().name() + " reads feature view " + use.view().view() + "; "
+                    + String.join(", ", use.view().request().stream().map(c -> c.name() + " = "
+                            + use.origins().get(lower(c.name())) + " (" + c.typeName() + ")").toList()));
         }
         // The stored view in place of the request view, under the same alias (its own name when
         // none was given, so that references qualified by that name keep resolving).
@@ -233,6 +249,7 @@ public final class RequestViewExpander {
                         + " FROM …)" + NameSuggestions.hint(c.name(), columns.get().stream().map(ColumnMetadata::name).toList()));
             }
             use.values().put(lower(c.name()), castTo(Nodes.id(spine.alias(), c.name()), c));
+            use.origins().put(lower(c.name()), spine.alias() + "." + c.name());
         }
     }
 
@@ -289,7 +306,10 @@ public final class RequestViewExpander {
             Optional<Use> use = requestUse(id, uses);
             if (use.isPresent() && !use.get().values().containsKey(lower(last(id)))) {
                 ColumnMetadata c = use.get().view().requestColumn(last(id)).orElseThrow();
-                use.get().values().put(lower(c.name()), castTo(eq.operand(1 - side), c));
+                SqlNode value = eq.operand(1 - side);
+                use.get().values().put(lower(c.name()), castTo(value, c));
+                use.get().origins().put(lower(c.name()), value instanceof SqlDynamicParam p
+                        ? "?" + (p.getIndex() + 1) : value.toString());
                 return true;
             }
         }
