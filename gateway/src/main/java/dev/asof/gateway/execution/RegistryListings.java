@@ -111,7 +111,8 @@ final class RegistryListings {
                 rows.add(Arrays.asList(k.name(), k.typeName(), "key", null));
             }
             for (ColumnMetadata c : r.request()) {
-                rows.add(Arrays.asList(c.name(), c.typeName(), "request", "a value of each request"));
+                rows.add(Arrays.asList(c.name(), c.typeName(), "request", "supplied by each request: WHERE " + c.name()
+                        + " = ?, or the spine's column " + c.name()));
             }
             for (Feature f : r.features()) {
                 rows.add(Arrays.asList(f.name(), f.type().typeName(), "request-time feature", f.expression()));

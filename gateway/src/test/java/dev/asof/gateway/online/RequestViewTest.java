@@ -97,7 +97,8 @@ class RequestViewTest {
     void onlineLookupEqualsTheWarehouseOnRandomInputs() {
         String explain = String.join("\n", column(executor.prepare("EXPLAIN " + LOOKUP), List.of()));
         assertThat(explain).startsWith("online: rocksdb").contains("request-time expressions compiled in the gateway")
-                .contains("customer_spend.avg_7d");
+                .contains("customer_spend.avg_7d").contains("request-time view payment_risk reads feature view"
+                        + " customer_spend; amount = ?2 (DOUBLE), merchant = ?3 (VARCHAR), qty = ?4 (INTEGER)");
         PreparedQuery online = executor.prepare(LOOKUP);
         assertThat(online.columns().orElseThrow()).extracting(c -> c.name() + " " + c.jdbcType())
                 .containsExactly("ratio DOUBLE", "burst BOOLEAN", "units BIGINT", "tag VARCHAR");

@@ -120,6 +120,8 @@ final class RequestViewPlanner {
                     + "a request-time view computes at least one feature besides the keys");
         }
 
+        // Printed before validation, which may change nodes in place.
+        List<String> canonical = expressions.stream().map(Expressions::print).toList();
         // The lookup the view answers: its expressions over the stored view, request values as
         // parameters 0..r-1, then the keys. Typed by the validator; with ONLINE, compiled.
         List<SqlNode> items = new ArrayList<>();
@@ -148,7 +150,7 @@ final class RequestViewPlanner {
                         + "feature '" + names.get(i) + "' has type " + row.getFieldList().get(i).getType()
                         + "; request-time features are numbers, BOOLEAN or character strings");
             }
-            features.add(new Feature(Expressions.print(expressions.get(i)), type));
+            features.add(new Feature(canonical.get(i), type));
         }
         if (node.online()) {
             checkServedOnline(name, stored, validator, validated);
