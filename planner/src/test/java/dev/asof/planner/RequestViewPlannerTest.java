@@ -71,7 +71,7 @@ class RequestViewPlannerTest {
                 + " LEFT JOIN risk AS OF l.ts r ON r.customer_id = l.customer_id");
         assertThat(p).isInstanceOf(PlannedStatement.Query.class);
         String sql = ((PlannedStatement.Query) p).query().sql();
-        assertThat(sql).contains("CAST(\"l\".\"amount\" AS DOUBLE)").contains("online_profile")
+        assertThat(sql).contains("CAST(\"l\".\"amount\" AS DOUBLE) / \"r\".\"credit_limit\" AS \"share\"").contains("\"profile_updates\"")
                 .doesNotContain("\"risk\"");
     }
 
