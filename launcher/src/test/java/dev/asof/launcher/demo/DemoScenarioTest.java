@@ -118,6 +118,17 @@ class DemoScenarioTest {
                 "FROM payment_risk AS OF CURRENT_TIMESTAMP")));
         double limit = (Double) rows(executor, "SELECT credit_limit FROM customer_segment WHERE customer_id = 42").get(0).get(0);
         assertThat(online.get(0)).containsExactly(2500.0 / limit, 2500.0 > limit * 0.5);
+        // The README's demo lines, value for value.
+        assertThat(online.get(0)).containsExactly(0.5, false);
+        assertThat(rows(executor, "SELECT share_of_limit FROM payment_risk WHERE customer_id = 42 AND amount = 4000"))
+                .containsExactly(List.of(0.8));
+        String explain = String.join("\n", rows(executor, "EXPLAIN " + lookup).stream().map(r -> (String) r.get(0)).toList());
+        assertThat(explain).contains("request-time expressions compiled in the gateway: share_of_limit = ")
+                .contains("where $2 = customer_segment.credit_limit")
+                .contains("request-time view payment_risk reads feature view customer_segment; amount = 2500 (DOUBLE)");
+        assertThat(rows(executor, "SELECT l.label_id, r.share_of_limit FROM (SELECT label_id, customer_id, event_ts,"
+                + " 100.0 * (label_id % 50) AS amount FROM lake.ml.labels) l LEFT JOIN payment_risk AS OF l.event_ts r"
+                + " ON r.customer_id = l.customer_id ORDER BY l.label_id LIMIT 5")).hasSize(5);
     }
 
     /** A pushed swipe is online without MATERIALIZE, and reaches the warehouse with the same value. */
