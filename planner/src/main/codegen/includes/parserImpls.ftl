@@ -228,8 +228,10 @@ SqlNodeList AsofFeatureSelectList() :
 
 /**
  * CREATE FEATURE VIEW [ IF NOT EXISTS ] name ENTITY entity FROM source
+ *   [ REQUEST ( column type [, column type ]* ) ]
  *   AS SELECT item [, item ]*
  *   [ TTL interval ] [ HOP interval ] [ ONLINE ] [ LOG SAMPLE fraction ]
+ * With REQUEST, source names a feature view and the view is a request-time view.
  */
 SqlCreate SqlCreateFeatureView(Span s, boolean replace) :
 {
@@ -242,6 +244,8 @@ SqlCreate SqlCreateFeatureView(Span s, boolean replace) :
     SqlLiteral hop = null;
     boolean online = false;
     SqlNumericLiteral logSample = null;
+    List<SqlEntityColumn> request = null;
+    SqlEntityColumn column;
 }
 {
     <FEATURE> <VIEW> { AsofParserSupport.checkNoReplace(s, replace, "FEATURE VIEW"); }
@@ -249,6 +253,15 @@ SqlCreate SqlCreateFeatureView(Span s, boolean replace) :
     name = SimpleIdentifier()
     <ENTITY> entity = SimpleIdentifier()
     <FROM> source = SimpleIdentifier()
+    [
+        <REQUEST> { request = new ArrayList<SqlEntityColumn>(); }
+        <LPAREN>
+        column = AsofEntityColumn() { request.add(column); }
+        (
+            <COMMA> column = AsofEntityColumn() { request.add(column); }
+        )*
+        <RPAREN>
+    ]
     <AS> selectList = AsofFeatureSelectList()
     [ <TTL> ttl = IntervalLiteral() ]
     [ <HOP> hop = IntervalLiteral() ]
@@ -258,7 +271,7 @@ SqlCreate SqlCreateFeatureView(Span s, boolean replace) :
         return new SqlCreateFeatureView(s.end(this), name, entity, source, selectList,
             AsofParserSupport.dayTimeInterval(ttl, "TTL"),
             AsofParserSupport.dayTimeInterval(hop, "HOP"),
-            online, ifNotExists, logSample);
+            online, ifNotExists, logSample, request);
     }
 }
 

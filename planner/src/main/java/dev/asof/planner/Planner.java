@@ -37,6 +37,8 @@ import dev.asof.planner.plan.PlannedStatement;
 import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.RequestView;
+import dev.asof.planner.request.RequestViewExpander;
 import dev.asof.planner.online.LookupPlanner;
 import dev.asof.planner.online.expression.LookupExpressionCompiler;
 import dev.asof.planner.plan.LookupPlan;
@@ -151,6 +153,9 @@ public final class Planner {
         if (node instanceof SqlCreateSource n) {
             return definitions.source(n);
         }
+        if (node instanceof SqlCreateFeatureView n && n.request() != null) {
+            return definitions.requestView(n);
+        }
         if (node instanceof SqlCreateFeatureView n) {
             checkIntervals(n);
             return QualityPlanner.withLogSample(definitions.featureView(n), n);
@@ -174,14 +179,23 @@ public final class Planner {
             return new PlannedStatement.Describe(RegistryNamespace.unqualified(names, catalog).orElse(names));
         }
         if (node instanceof SqlExplainQuery n) {
+            SqlNode query = n.query();
+            Access access = null;
+            RequestViewExpander expander = new RequestViewExpander(catalog);
+            if (query.getKind().belongsTo(SqlKind.QUERY)) {
+                // Access on the query as written; request-time views expanded once, for both uses below.
+                QualifiedRegistryNames.unqualify(query, catalog);
+                access = new AccessAnalyzer(catalog).analyze(query);
+                expander.expand(query);
+            }
             // Before planQuery, which rewrites the tree in place; its errors are planQuery's to report.
             Optional<String> refusal;
             try {
-                refusal = lookupDecision(n.query()).warehouseReason();
+                refusal = lookupDecision(query).warehouseReason();
             } catch (AsofException e) {
                 refusal = Optional.empty();
             }
-            return new PlannedStatement.Explain(planQuery(n.query(), null), refusal);
+            return new PlannedStatement.Explain(planQuery(query, null, access), refusal, expander.explained());
         }
         if (node instanceof SqlMaterialize n) {
             return materialize(n);
@@ -201,14 +215,21 @@ public final class Planner {
 
     /** A query: rewritten when it uses registry objects, else the user's text as written. */
     private PlannedStatement planQuery(SqlNode query, String originalText) {
+        return planQuery(query, originalText, null);
+    }
+
+    /** @param known the query's access when worked out before its request-time views were expanded, else null */
+    private PlannedStatement planQuery(SqlNode query, String originalText, Access known) {
         QualifiedRegistryNames.unqualify(query, catalog); // registry.features.x, as BI tools write it, is x
         if (SystemTables.referenced(query)) {
             String text = originalText != null ? originalText : query.toString();
             return new PlannedStatement.SystemQuery(text, QueryPlanner.parameterCount(query));
         }
         QueryPlanner planner = new QueryPlanner(catalog, dialect);
-        // On the tree as parsed: validation and the rewrites change it in place.
-        Access access = new AccessAnalyzer(catalog).analyze(query);
+        // On the tree as parsed: validation and the rewrites change it in place. A request-time
+        // view is read with SELECT on it alone, as an SQL view: access is what the user wrote.
+        Access access = known != null ? known : new AccessAnalyzer(catalog).analyze(query);
+        new RequestViewExpander(catalog).expand(query);
         if (!planner.usesRegistry(query) && !QueryPlanner.usesAsOf(query)) {
             planner.checkNames(query);
             String text = originalText != null ? originalText : query.toSqlString(c -> c.withDialect(dialect.sqlDialect())
@@ -241,6 +262,11 @@ public final class Planner {
         CatalogObject object = catalog.object(name).orElseThrow(() -> new AsofException(ErrorCode.UNKNOWN_OBJECT,
                 Nodes.position(n.name()) + "feature view '" + name + "' not found" + NameSuggestions.hint(name,
                         catalog.visibleObjects().stream().filter(FeatureView.class::isInstance).map(CatalogObject::name).toList())));
+        if (object instanceof RequestView r) {
+            throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(n.name()) + "'" + r.name()
+                    + "' is a request-time view, which stores nothing: its lookups read feature view '" + r.view()
+                    + "', MATERIALIZE that one");
+        }
         if (!(object instanceof FeatureView view)) {
             throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(n.name()) + "'" + object.name()
                     + "' is " + article(object.tableType()) + ", not a feature view; only feature views are materialized");

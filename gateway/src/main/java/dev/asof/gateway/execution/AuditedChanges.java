@@ -39,6 +39,12 @@ final class AuditedChanges extends PlannedStatement.DefaultVisitor<Optional<Audi
     }
 
     @Override
+    public Optional<Change> visit(PlannedStatement.CreateRequestView c) {
+        return change("create_feature_view", "request-time view '" + c.view().name() + "' on feature view '"
+                + c.view().view() + "'");
+    }
+
+    @Override
     public Optional<Change> visit(PlannedStatement.Drop d) {
         return change("drop_" + d.kind().name().toLowerCase(Locale.ROOT), d.kind().keyword().toLowerCase(Locale.ROOT)
                 + " '" + d.name() + "'" + (d.ifExists() ? " (IF EXISTS)" : ""));

@@ -40,6 +40,7 @@ final class ExplainText extends PlannedStatement.DefaultVisitor<List<List<Object
     public List<List<Object>> visit(PlannedStatement.Explain e) {
         List<List<Object>> rows = new ArrayList<>(e.statement().accept(this));
         e.onlineRefusal().ifPresent(reason -> rows.add(List.of("not served online: " + reason)));
+        e.requestViews().forEach(line -> rows.add(List.of(line)));
         return rows;
     }
 

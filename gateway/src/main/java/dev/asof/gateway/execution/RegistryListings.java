@@ -4,6 +4,7 @@ import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.Feature;
 import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.RequestView;
 import dev.asof.planner.catalog.Source;
 import dev.asof.planner.parser.ObjectKind;
 import dev.asof.planner.window.WindowAggregate;
@@ -65,6 +66,14 @@ final class RegistryListings {
                 row.add(v.ttl().map(DurationText::of).orElse(null));
                 row.add(v.hop().map(DurationText::of).orElse(null));
                 row.add(v.online());
+            } else if (kind == ObjectKind.FEATURE_VIEW && o instanceof RequestView r) {
+                // A request-time view: its "source" is the feature view it reads; it has no TTL or HOP of its own.
+                row.add(r.name());
+                row.add(r.entity());
+                row.add(r.view());
+                row.add(null);
+                row.add(null);
+                row.add(r.online());
             } else {
                 continue;
             }
@@ -77,7 +86,9 @@ final class RegistryListings {
     /**
      * One row per column of a definition, with the column's role (key, feature, windowed feature,
      * event time…) and, for a feature view, its definition: the expression over the source, or
-     * the windowed aggregate with its window and the view's HOP.
+     * the windowed aggregate with its window and the view's HOP; for a request-time view, role
+     * {@code request} for the request columns and each feature's expression over the feature view
+     * it reads and the request columns.
      */
     static ListCursor describe(CatalogObject o, Collection<CatalogObject> all) {
         List<String> keys = new ArrayList<>();
@@ -94,6 +105,17 @@ final class RegistryListings {
                         .orElse(f.expression());
                 String role = f.aggregate().isPresent() ? "windowed feature" : role(o, f.name(), keys);
                 rows.add(Arrays.asList(f.name(), f.type().typeName(), role, definition));
+            }
+        } else if (o instanceof RequestView r) {
+            for (ColumnMetadata k : r.keys()) {
+                rows.add(Arrays.asList(k.name(), k.typeName(), "key", null));
+            }
+            for (ColumnMetadata c : r.request()) {
+                rows.add(Arrays.asList(c.name(), c.typeName(), "request", "supplied by each request: WHERE " + c.name()
+                        + " = ?, or the spine's column " + c.name()));
+            }
+            for (Feature f : r.features()) {
+                rows.add(Arrays.asList(f.name(), f.type().typeName(), "request-time feature", f.expression()));
             }
         } else {
             for (ColumnMetadata c : o.columns()) {

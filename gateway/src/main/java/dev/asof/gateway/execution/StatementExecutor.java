@@ -776,6 +776,12 @@ public final class StatementExecutor {
         }
 
         @Override
+        public StatementResult visit(PlannedStatement.CreateRequestView c) {
+            registry.create(c.view(), c.ifNotExists());
+            return new StatementResult.UpdateCount(0);
+        }
+
+        @Override
         public StatementResult visit(PlannedStatement.FeatureQuality q) {
             return quality.execute(q.statement(), StatementExecutor.this::catalog, warehouse, control)
                     .<StatementResult>map(r -> new StatementResult.Rows(new ListCursor(r.columns(), r.rows())))

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.security.ReadPolicy;
 import dev.asof.planner.catalog.CatalogObject;
+import dev.asof.planner.catalog.RequestView;
 import dev.asof.planner.catalog.RegistryNamespace;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.SchemaName;
@@ -104,11 +105,19 @@ public final class MetadataListing {
      * A column of a table.
      *
      * @param ordinal 1-based position of the column in its table
+     * @param remarks {@code request column} for a request column of a request-time view (a value each
+     *     lookup supplies, not a stored feature); null otherwise
      */
-    public record ColumnRow(String catalog, String schema, String table, int ordinal, ColumnMetadata column) {
+    public record ColumnRow(String catalog, String schema, String table, int ordinal, ColumnMetadata column,
+            String remarks) {
         public ColumnRow {
             requireNonNull(table, "table");
             requireNonNull(column, "column");
+        }
+
+        /** A column without remarks. */
+        public ColumnRow(String catalog, String schema, String table, int ordinal, ColumnMetadata column) {
+            this(catalog, schema, table, ordinal, column, null);
         }
     }
 
@@ -201,10 +210,14 @@ public final class MetadataListing {
         List<ColumnRow> rows = new ArrayList<>();
         for (TableRow t : tables) {
             int ordinal = 0;
+            Optional<RequestView> requestView = t.inRegistry()
+                    ? registry.get(t.name()).filter(RequestView.class::isInstance).map(RequestView.class::cast)
+                    : Optional.empty();
             for (ColumnMetadata c : columnsOf(t)) {
                 ordinal++;
                 if (names.matcher(c.name()).matches()) {
-                    rows.add(new ColumnRow(t.catalog(), t.schema(), t.name(), ordinal, c));
+                    boolean request = requestView.flatMap(r -> r.requestColumn(c.name())).isPresent();
+                    rows.add(new ColumnRow(t.catalog(), t.schema(), t.name(), ordinal, c, request ? "request column" : null));
                 }
             }
         }

@@ -4,6 +4,7 @@ import dev.asof.gateway.metadata.MetadataListing.KeyRow;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.RequestView;
 import dev.asof.planner.catalog.RegistryNamespace;
 import dev.asof.spi.ColumnMetadata;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ public final class RegistryKeys {
                 add(rows, e.name(), e, e.keys());
             } else if (o instanceof FeatureView v) {
                 entity(objects, v.entity()).ifPresent(e -> add(rows, v.name(), e, v.columns()));
+            } else if (o instanceof RequestView r) {
+                entity(objects, r.entity()).ifPresent(e -> add(rows, r.name(), e, r.columns()));
             }
         }
         rows.sort(Comparator.comparing(KeyRow::table, String.CASE_INSENSITIVE_ORDER)

@@ -9,6 +9,7 @@ import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.Feature;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.catalog.Push;
+import dev.asof.planner.catalog.RequestView;
 import dev.asof.planner.catalog.Source;
 import dev.asof.planner.catalog.SourceLocation;
 import dev.asof.planner.window.WindowAggregate;
@@ -57,6 +58,19 @@ final class DefinitionCodec {
                 p.idempotencyKey().ifPresent(k -> pn.put("idempotencyKey", k));
             });
             n.set("columns", columns(s.columns()));
+        } else if (object instanceof RequestView r) {
+            n.put("kind", "REQUEST VIEW");
+            n.put("entity", r.entity());
+            n.put("view", r.view());
+            n.set("keys", columns(r.keys()));
+            n.set("request", columns(r.request()));
+            ArrayNode features = n.putArray("features");
+            for (Feature f : r.features()) {
+                ObjectNode fn = features.addObject();
+                fn.put("expression", f.expression());
+                fn.set("type", column(f.type()));
+            }
+            n.put("online", r.online());
         } else {
             FeatureView v = (FeatureView) object;
             n.put("kind", "FEATURE VIEW");
@@ -110,6 +124,13 @@ final class DefinitionCodec {
                             Optional.ofNullable(n.get("ttlMillis")).map(t -> Duration.ofMillis(t.asLong())),
                             Optional.ofNullable(n.get("hopMillis")).map(t -> Duration.ofMillis(t.asLong())),
                             n.get("online").asBoolean(), ddl);
+                }
+                case "REQUEST VIEW" -> {
+                    List<Feature> features = new ArrayList<>();
+                    n.get("features").forEach(f -> features.add(new Feature(f.get("expression").asText(),
+                            column(f.get("type")))));
+                    yield new RequestView(name, n.get("entity").asText(), n.get("view").asText(), columns(n.get("keys")),
+                            columns(n.get("request")), features, n.get("online").asBoolean(), ddl);
                 }
                 default -> throw new IllegalStateException("unknown kind in registry: " + n.get("kind"));
             };

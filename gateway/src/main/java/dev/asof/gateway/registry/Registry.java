@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.RequestView;
 import dev.asof.planner.catalog.Source;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
@@ -183,6 +184,10 @@ public final class Registry implements AutoCloseable {
                 requireKind(c, v.entity(), "ENTITY", "entity");
                 requireKind(c, v.source(), "SOURCE", "source");
             }
+            if (object instanceof RequestView r) {
+                requireKind(c, r.entity(), "ENTITY", "entity");
+                requireKind(c, r.view(), "FEATURE VIEW", "feature view");
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO asof_definition (name_key, kind, definition) VALUES (?, ?, ?)")) {
                 ps.setString(1, key(object.name()));
@@ -237,6 +242,17 @@ public final class Registry implements AutoCloseable {
                         .toList();
                 throw new AsofException(ErrorCode.UNKNOWN_OBJECT, kind.keyword().toLowerCase(Locale.ROOT) + " '" + name
                         + "' not found" + NameSuggestions.hint(name, known));
+            }
+            // A request-time view reads its feature view and entity at every use: they stay while it does.
+            List<String> requestViews = new ArrayList<>();
+            for (CatalogObject o : loadAll(c).values()) {
+                if (o instanceof RequestView r && (r.view().equalsIgnoreCase(name) || r.entity().equalsIgnoreCase(name))) {
+                    requestViews.add(r.name());
+                }
+            }
+            if (!requestViews.isEmpty()) {
+                throw new AsofException(ErrorCode.INVALID_DEFINITION, kind.keyword().toLowerCase(Locale.ROOT) + " '" + name
+                        + "' is used by request-time view(s) " + String.join(", ", requestViews) + "; drop them first");
             }
             if (kind != ObjectKind.FEATURE_VIEW) {
                 List<String> users = new ArrayList<>();

@@ -10,6 +10,7 @@ import dev.asof.planner.access.Access;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.RequestView;
 import dev.asof.planner.catalog.Source;
 import dev.asof.planner.catalog.SourceLocation;
 import dev.asof.planner.error.AsofException;
@@ -150,7 +151,8 @@ public final class AccessControl {
         if (object instanceof Entity) {
             return true;
         }
-        SecurableKind kind = object instanceof FeatureView ? SecurableKind.FEATURE_VIEW : SecurableKind.SOURCE;
+        SecurableKind kind = object instanceof FeatureView || object instanceof RequestView ? SecurableKind.FEATURE_VIEW
+                : SecurableKind.SOURCE;
         return grants.holds(user, Privilege.SELECT, Optional.of(kind), object.name());
     }
 
@@ -302,6 +304,20 @@ public final class AccessControl {
         }
 
         @Override
+        public Optional<Refusal> visit(PlannedStatement.CreateRequestView statement) {
+            Optional<Refusal> refusal = create("create feature view " + statement.view().name());
+            if (refusal.isPresent()) {
+                return refusal;
+            }
+            // Its readers need SELECT on it alone, so its creator must be able to read what it exposes.
+            Optional<CatalogObject> view = registry.get(statement.view().view());
+            if (view.isPresent() && !mayRead(grants, principal.user(), view.get())) {
+                return missing(Privilege.SELECT, "feature view " + view.get().name());
+            }
+            return Optional.empty();
+        }
+
+        @Override
         public Optional<Refusal> visit(PlannedStatement.Drop statement) {
             return create("drop " + statement.kind().keyword().toLowerCase(Locale.ROOT) + " " + statement.name());
         }
@@ -390,7 +406,8 @@ public final class AccessControl {
     }
 
     private static String describe(CatalogObject object) {
-        return (object instanceof FeatureView ? "feature view " : object instanceof Source ? "source " : "entity ")
+        return (object instanceof FeatureView || object instanceof RequestView ? "feature view "
+                : object instanceof Source ? "source " : "entity ")
                 + object.name();
     }
 

@@ -7,6 +7,7 @@ import dev.asof.gateway.registry.Registry;
 import dev.asof.gateway.session.Principal;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.RequestView;
 import dev.asof.planner.catalog.Source;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
@@ -98,13 +99,15 @@ public final class GrantAdministration {
         String joined = String.join(".", object.name());
         switch (object.kind()) {
             case FEATURE_VIEW, SOURCE -> {
-                Class<? extends CatalogObject> type = object.kind() == SecurableKind.FEATURE_VIEW ? FeatureView.class
-                        : Source.class;
-                Optional<CatalogObject> found = registry.get(joined).filter(type::isInstance);
+                // Request-time views are feature views to grants: SELECT on one is what reading it needs.
+                java.util.function.Predicate<CatalogObject> type = object.kind() == SecurableKind.FEATURE_VIEW
+                        ? o -> o instanceof FeatureView || o instanceof RequestView
+                        : Source.class::isInstance;
+                Optional<CatalogObject> found = registry.get(joined).filter(type);
                 if (found.isEmpty()) {
                     String what = object.kind().keyword().toLowerCase(Locale.ROOT);
                     throw new AsofException(ErrorCode.UNKNOWN_OBJECT, what + " '" + joined + "' not found"
-                            + NameSuggestions.hint(joined, registry.objects().stream().filter(type::isInstance)
+                            + NameSuggestions.hint(joined, registry.objects().stream().filter(type)
                                     .map(CatalogObject::name).toList()));
                 }
                 return found.get().name();

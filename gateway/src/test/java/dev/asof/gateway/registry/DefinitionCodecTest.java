@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.asof.planner.catalog.Feature;
 import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.RequestView;
 import dev.asof.planner.window.WindowAggregate;
 import dev.asof.planner.window.WindowFunction;
 import dev.asof.spi.ColumnMetadata;
@@ -45,5 +46,20 @@ class DefinitionCodecTest {
         assertThat(v.hop()).isEmpty();
         assertThat(v.ttl()).contains(Duration.ofDays(1));
         assertThat(v.features().get(0).aggregate()).isEmpty();
+    }
+
+    @Test
+    void requestViewRoundTrips() {
+        RequestView view = new RequestView("payment_risk", "customer", "customer_spend",
+                List.of(ColumnMetadata.of("customer_id", JDBCType.BIGINT)),
+                List.of(ColumnMetadata.of("amount", JDBCType.DOUBLE),
+                        new ColumnMetadata("fee", JDBCType.DECIMAL, "DECIMAL", 10, 2)),
+                List.of(new Feature("\"amount\" / \"avg_7d\"", ColumnMetadata.of("ratio", JDBCType.DOUBLE)),
+                        new Feature("\"txn_1h\" > 10", ColumnMetadata.of("burst", JDBCType.BOOLEAN))),
+                true, "CREATE FEATURE VIEW payment_risk ENTITY customer FROM customer_spend REQUEST (amount DOUBLE,"
+                        + " fee DECIMAL(10, 2)) AS SELECT amount / avg_7d AS ratio, txn_1h > 10 AS burst ONLINE");
+        RequestView back = (RequestView) DefinitionCodec.decode(DefinitionCodec.encode(view));
+        assertThat(back).isEqualTo(view);
+        assertThat(back.tableType()).isEqualTo("FEATURE VIEW");
     }
 }

@@ -80,6 +80,15 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println(DemoScenario.sampleRequestTimeLookup() + ";");
         out.println();
+        out.println("The same, declared once as a request-time view (the amount is the request's):");
+        out.println();
+        out.println(DemoScenario.sampleRequestView() + ";");
+        out.println();
+        out.println("Push a card swipe and read it online at once, without MATERIALIZE:");
+        out.println();
+        out.println(DemoScenario.samplePush() + ";");
+        out.println(DemoScenario.samplePushLookup() + ";");
+        out.println();
         out.println("More: SHOW FEATURE VIEWS; DESCRIBE customer_profile; EXPLAIN <query>; SELECT * FROM sys.online_views;");
         out.println("Press Ctrl-C to stop.");
         out.flush();

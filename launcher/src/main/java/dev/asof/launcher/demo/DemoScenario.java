@@ -27,7 +27,9 @@ import java.util.Locale;
  * Definitions: entity {@code customer}; sources {@code profile_updates} (with a created time),
  * {@code transactions}, {@code labels}; feature views {@code customer_profile} (TTL 180 days) and
  * {@code last_transaction} (TTL 30 days), and {@code customer_segment} (ONLINE, materialized at
- * install).
+ * install); the push source {@code card_swipes} with two swipes pushed at install and the ONLINE
+ * view {@code last_swipe} over it; the request-time view {@code payment_risk} over
+ * {@code customer_segment}.
  *
  * <p>Every statement is idempotent ({@code IF NOT EXISTS}), so installing twice is harmless.
  */
@@ -130,6 +132,19 @@ public final class DemoScenario {
         s.add("CREATE FEATURE VIEW IF NOT EXISTS customer_segment ENTITY customer FROM profile_updates"
                 + " AS SELECT customer_id, segment, credit_limit ONLINE");
         s.add("MATERIALIZE customer_segment");
+
+        // Real time: card swipes pushed through asof (a write-ahead log in the data directory, then
+        // the online view and the warehouse table), an ONLINE view kept fresh without MATERIALIZE,
+        // and a request-time view that scores a payment's amount against the online credit limit.
+        s.add("CREATE SOURCE IF NOT EXISTS card_swipes (swipe_id BIGINT, customer_id BIGINT, swipe_ts TIMESTAMP,"
+                + " amount DOUBLE, merchant VARCHAR) EVENT TIME swipe_ts PUSH IDEMPOTENCY KEY swipe_id");
+        s.add("CREATE FEATURE VIEW IF NOT EXISTS last_swipe ENTITY customer FROM card_swipes"
+                + " AS SELECT customer_id, amount AS swipe_amount, merchant AS swipe_merchant ONLINE");
+        // The idempotency key makes a second install's pushes no-ops.
+        s.add("INSERT INTO card_swipes VALUES (1, 42, TIMESTAMP '2025-12-30 18:04:00', 64.5, 'fuel'),"
+                + " (2, 43, TIMESTAMP '2025-12-31 09:12:00', 12.0, 'grocery')");
+        s.add("CREATE FEATURE VIEW IF NOT EXISTS payment_risk ENTITY customer FROM customer_segment REQUEST (amount DOUBLE)"
+                + " AS SELECT amount / credit_limit AS share_of_limit, amount > credit_limit * 0.5 AS large_payment ONLINE");
         return List.copyOf(s);
     }
 
@@ -159,8 +174,8 @@ public final class DemoScenario {
                 }
             }
         }
-        return views.contains("customer_profile") && views.contains("last_transaction")
-                && views.contains("customer_segment");
+        return views.containsAll(List.of("customer_profile", "last_transaction", "customer_segment", "last_swipe",
+                "payment_risk"));
     }
 
     /** A ready-to-paste PIT join of the label spine with both demo views. */
@@ -188,6 +203,24 @@ public final class DemoScenario {
     public static String sampleRequestTimeLookup() {
         return "SELECT CAST(2500 AS DOUBLE) / s.credit_limit AS share_of_limit, s.credit_limit < 3000 AS low_limit"
                 + " FROM customer_segment s WHERE customer_id = 42";
+    }
+
+    /** A card swipe to push (its idempotency key makes a repeat harmless). */
+    public static String samplePush() {
+        return "INSERT INTO card_swipes VALUES (3, 42, TIMESTAMP '2026-01-02 12:00:00', 250.0, 'travel')";
+    }
+
+    /** The latest pushed swipe of customer 42, online without MATERIALIZE. */
+    public static String samplePushLookup() {
+        return "SELECT swipe_amount, swipe_merchant FROM last_swipe WHERE customer_id = 42";
+    }
+
+    /**
+     * A lookup of the declared request-time view {@code payment_risk}: the request's amount is
+     * bound in WHERE (a {@code ?} in a service) and scored in the gateway against the online credit limit.
+     */
+    public static String sampleRequestView() {
+        return "SELECT share_of_limit, large_payment FROM payment_risk WHERE customer_id = 42 AND amount = 2500";
     }
 
     private static void run(StatementExecutor executor, String sql) {

@@ -81,7 +81,9 @@ class DemoScenarioTest {
         assertThat(single(executor, "SELECT count(*) FROM lake.sales.transactions")).isEqualTo(100_000L);
         List<List<Object>> views = rows(executor, "SHOW FEATURE VIEWS");
         assertThat(views).extracting(r -> r.get(0).toString()).containsExactlyInAnyOrder("customer_profile", "last_transaction",
-                "customer_segment");
+                "customer_segment", "last_swipe", "payment_risk");
+        // The swipes pushed at install were not pushed twice (idempotency key).
+        assertThat(awaitRows("SELECT count(*) FROM card_swipes WHERE swipe_id IN (1, 2)", List.of(List.of(2L)))).isEqualTo(List.of(List.of(2L)));
     }
 
     @Test
@@ -103,6 +105,58 @@ class DemoScenarioTest {
         List<List<Object>> offline = rows(executor, lookup.replace("FROM customer_segment s",
                 "FROM customer_segment AS OF CURRENT_TIMESTAMP s"));
         assertThat(online).hasSize(1).isEqualTo(offline);
+    }
+
+    /** The declared request-time view answers as the inline expressions do, online and in the warehouse. */
+    @Test
+    void theSampleRequestViewIsServedOnlineWithTheWarehouseValues() {
+        String lookup = DemoScenario.sampleRequestView();
+        assertThat(((String) rows(executor, "EXPLAIN " + lookup).get(0).get(0))).startsWith("online: rocksdb");
+        List<List<Object>> online = rows(executor, lookup);
+        assertThat(online).hasSize(1);
+        assertThat(online).isEqualTo(rows(executor, lookup.replace("FROM payment_risk",
+                "FROM payment_risk AS OF CURRENT_TIMESTAMP")));
+        double limit = (Double) rows(executor, "SELECT credit_limit FROM customer_segment WHERE customer_id = 42").get(0).get(0);
+        assertThat(online.get(0)).containsExactly(2500.0 / limit, 2500.0 > limit * 0.5);
+        // The README's demo lines, value for value.
+        assertThat(online.get(0)).containsExactly(0.5, false);
+        assertThat(rows(executor, "SELECT share_of_limit FROM payment_risk WHERE customer_id = 42 AND amount = 4000"))
+                .containsExactly(List.of(0.8));
+        String explain = String.join("\n", rows(executor, "EXPLAIN " + lookup).stream().map(r -> (String) r.get(0)).toList());
+        assertThat(explain).contains("request-time expressions compiled in the gateway: share_of_limit = ")
+                .contains("where $2 = customer_segment.credit_limit")
+                .contains("request-time view payment_risk reads feature view customer_segment; amount = 2500 (DOUBLE)");
+        assertThat(rows(executor, "SELECT l.label_id, r.share_of_limit FROM (SELECT label_id, customer_id, event_ts,"
+                + " 100.0 * (label_id % 50) AS amount FROM lake.ml.labels) l LEFT JOIN payment_risk AS OF l.event_ts r"
+                + " ON r.customer_id = l.customer_id ORDER BY l.label_id LIMIT 5")).hasSize(5);
+    }
+
+    /** A pushed swipe is online without MATERIALIZE, and reaches the warehouse with the same value. */
+    @Test
+    void aPushedSwipeIsOnlineWithoutMaterialize() {
+        List<Object> expected = List.of(250.0, "travel");
+        executor.execute(executor.prepare(DemoScenario.samplePush()), List.of(), QueryControl.none());
+        assertThat(awaitRows(DemoScenario.samplePushLookup(), List.of(expected))).containsExactly(expected);
+        assertThat(((String) rows(executor, "EXPLAIN " + DemoScenario.samplePushLookup()).get(0).get(0)))
+                .startsWith("online: rocksdb");
+        assertThat(awaitRows(DemoScenario.samplePushLookup().replace("FROM last_swipe",
+                "FROM last_swipe AS OF CURRENT_TIMESTAMP"), List.of(expected))).containsExactly(expected);
+    }
+
+    /** The rows of {@code sql} once they equal {@code expected}, or the last rows after 60 s (push is asynchronous). */
+    private List<List<Object>> awaitRows(String sql, List<List<Object>> expected) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        List<List<Object>> last = rows(executor, sql);
+        while (!last.equals(expected) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            last = rows(executor, sql);
+        }
+        return last;
     }
 
     @Test

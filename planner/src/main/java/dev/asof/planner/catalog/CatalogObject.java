@@ -3,8 +3,8 @@ package dev.asof.planner.catalog;
 import dev.asof.spi.ColumnMetadata;
 import java.util.List;
 
-/** A definition kept in the registry: an entity, a source or a feature view. */
-public sealed interface CatalogObject permits Entity, Source, FeatureView {
+/** A definition kept in the registry: an entity, a source, a feature view or a request-time view. */
+public sealed interface CatalogObject permits Entity, Source, FeatureView, RequestView {
     /** Name as the user wrote it at CREATE; lookups ignore case. */
     String name();
 

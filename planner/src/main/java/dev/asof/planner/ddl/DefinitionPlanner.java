@@ -128,6 +128,11 @@ public final class DefinitionPlanner {
     public PlannedStatement.CreateFeatureView featureView(SqlCreateFeatureView node) {
         String name = node.name().getSimple();
         Entity entity = lookup(node.entity(), Entity.class, "entity");
+        if (catalog.object(node.source().getSimple()).filter(FeatureView.class::isInstance).isPresent()) {
+            throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(node.source()) + "'"
+                    + node.source().getSimple() + "' is a feature view; a view over a feature view is a request-time"
+                    + " view: declare the request's columns with REQUEST (name type, …) before AS");
+        }
         Source source = lookup(node.source(), Source.class, "source");
         List<String> names = new ArrayList<>();
         List<SqlNode> expressions = new ArrayList<>();
@@ -227,6 +232,11 @@ public final class DefinitionPlanner {
         FeatureViewDraft draft = new FeatureViewDraft(name, entity.name(), source.name(), names, canonical, aggregates, ttl,
                 windowed ? hop : Optional.empty(), node.online(), ddl(node));
         return new PlannedStatement.CreateFeatureView(draft, describe, node.ifNotExists());
+    }
+
+    /** CREATE FEATURE VIEW … REQUEST (…): a request-time view over a stored feature view. */
+    public PlannedStatement.CreateRequestView requestView(SqlCreateFeatureView node) {
+        return new RequestViewPlanner(catalog, dialect).plan(node, ddl(node));
     }
 
     /** What {@code COUNT(*)} asks the warehouse to type: nothing of the source's. */

@@ -19,8 +19,11 @@ import org.apache.calcite.util.ImmutableNullableList;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * {@code CREATE FEATURE VIEW [IF NOT EXISTS] name ENTITY entity FROM source AS SELECT item [,
- * item]* [TTL interval] [HOP interval] [ONLINE]}.
+ * {@code CREATE FEATURE VIEW [IF NOT EXISTS] name ENTITY entity FROM source [REQUEST (column type
+ * [, column type]*)] AS SELECT item [, item]* [TTL interval] [HOP interval] [ONLINE]}.
+ *
+ * <p>With {@code REQUEST}, {@code source} names a feature view and the statement defines a
+ * request-time view over it ({@link #request()} is not null).
  *
  * <p>The select list has no FROM: rows come from {@code source}. Items are expressions with
  * optional aliases ({@code AS} calls), including windowed aggregates such as {@code SUM(amount)
@@ -40,6 +43,7 @@ public final class SqlCreateFeatureView extends SqlCreate {
     private final @Nullable SqlIntervalLiteral hop;
     private final boolean online;
     private final @Nullable SqlNumericLiteral logSample;
+    private final @Nullable List<SqlEntityColumn> request;
 
     /** Creates a CREATE FEATURE VIEW statement. */
     public SqlCreateFeatureView(SqlParserPos pos, SqlIdentifier name, SqlIdentifier entity,
@@ -53,8 +57,17 @@ public final class SqlCreateFeatureView extends SqlCreate {
             SqlIdentifier source, SqlNodeList selectList, @Nullable SqlIntervalLiteral ttl,
             @Nullable SqlIntervalLiteral hop, boolean online, boolean ifNotExists,
             @Nullable SqlNumericLiteral logSample) {
+        this(pos, name, entity, source, selectList, ttl, hop, online, ifNotExists, logSample, null);
+    }
+
+    /** Creates a CREATE FEATURE VIEW statement; {@code request}: the REQUEST columns, or null without REQUEST. */
+    public SqlCreateFeatureView(SqlParserPos pos, SqlIdentifier name, SqlIdentifier entity,
+            SqlIdentifier source, SqlNodeList selectList, @Nullable SqlIntervalLiteral ttl,
+            @Nullable SqlIntervalLiteral hop, boolean online, boolean ifNotExists,
+            @Nullable SqlNumericLiteral logSample, @Nullable List<SqlEntityColumn> request) {
         super(OPERATOR, requireNonNull(pos, "pos"), false, ifNotExists);
         this.logSample = logSample;
+        this.request = request == null ? null : List.copyOf(request);
         this.name = requireNonNull(name, "name");
         this.entity = requireNonNull(entity, "entity");
         this.source = requireNonNull(source, "source");
@@ -87,6 +100,11 @@ public final class SqlCreateFeatureView extends SqlCreate {
     /** The fraction of online lookups to log ({@code LOG SAMPLE x}), or null when not given. */
     public @Nullable SqlNumericLiteral logSample() {
         return logSample;
+    }
+
+    /** The REQUEST columns of a request-time view, or null when REQUEST was not given. */
+    public @Nullable List<SqlEntityColumn> request() {
+        return request;
     }
 
     /** The TTL interval, or null when none was given. */
@@ -136,6 +154,15 @@ public final class SqlCreateFeatureView extends SqlCreate {
         entity.unparse(writer, 0, 0);
         writer.keyword("FROM");
         source.unparse(writer, 0, 0);
+        if (request != null) {
+            writer.keyword("REQUEST");
+            SqlWriter.Frame columns = writer.startList("(", ")");
+            for (SqlEntityColumn c : request) {
+                writer.sep(",");
+                c.unparse(writer, 0, 0);
+            }
+            writer.endList(columns);
+        }
         writer.keyword("AS SELECT");
         SqlWriter.Frame frame = writer.startList(SqlWriter.FrameTypeEnum.SELECT_LIST);
         for (SqlNode item : selectList) {

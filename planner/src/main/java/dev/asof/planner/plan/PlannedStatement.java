@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.asof.planner.access.Access;
 import dev.asof.planner.catalog.Entity;
+import dev.asof.planner.catalog.RequestView;
 import dev.asof.planner.catalog.SourceLocation;
 import dev.asof.planner.parser.ObjectKind;
 import dev.asof.planner.parser.Privilege;
@@ -48,6 +49,8 @@ public sealed interface PlannedStatement {
         R visit(CreateSource statement);
 
         R visit(CreateFeatureView statement);
+
+        R visit(CreateRequestView statement);
 
         R visit(Drop statement);
 
@@ -136,6 +139,11 @@ public sealed interface PlannedStatement {
 
         @Override
         public R visit(CreateFeatureView statement) {
+            return fallback;
+        }
+
+        @Override
+        public R visit(CreateRequestView statement) {
             return fallback;
         }
 
@@ -329,7 +337,22 @@ public sealed interface PlannedStatement {
      * @param onlineRefusal for a query shaped as an online lookup that runs in the warehouse
      *     because of an expression: why
      */
-    record Explain(PlannedStatement statement, Optional<String> onlineRefusal) implements PlannedStatement {
+    record Explain(PlannedStatement statement, Optional<String> onlineRefusal, List<String> requestViews)
+            implements PlannedStatement {
+        /**
+         * @param requestViews one line per request-time view the query read, saying what it was
+         *     expanded into (see {@code RequestViewExpander#explained})
+         */
+        public Explain {
+            requireNonNull(statement, "statement");
+            requireNonNull(onlineRefusal, "onlineRefusal");
+            requestViews = List.copyOf(requestViews);
+        }
+
+        public Explain(PlannedStatement statement, Optional<String> onlineRefusal) {
+            this(statement, onlineRefusal, List.of());
+        }
+
         public Explain(PlannedStatement statement) {
             this(statement, Optional.empty());
         }
@@ -418,6 +441,18 @@ public sealed interface PlannedStatement {
         /** Without a {@code LOG SAMPLE} clause. */
         public CreateFeatureView(FeatureViewDraft draft, String describeSql, boolean ifNotExists) {
             this(draft, describeSql, ifNotExists, java.util.OptionalDouble.empty());
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
+
+    /** CREATE FEATURE VIEW … REQUEST (…): a request-time view, complete (typed by the planner). */
+    record CreateRequestView(RequestView view, boolean ifNotExists) implements PlannedStatement {
+        public CreateRequestView {
+            requireNonNull(view, "view");
         }
 
         @Override

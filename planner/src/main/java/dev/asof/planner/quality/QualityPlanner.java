@@ -6,6 +6,7 @@ import dev.asof.planner.Planner;
 import dev.asof.planner.catalog.Catalog;
 import dev.asof.planner.catalog.CatalogObject;
 import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.RequestView;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.parser.SqlAlterFeatureView;
@@ -96,6 +97,11 @@ public final class QualityPlanner {
         Optional<CatalogObject> object = catalog.object(simple);
         if (object.isPresent() && object.get() instanceof FeatureView view) {
             return view.name();
+        }
+        if (object.isPresent() && object.get() instanceof RequestView r) {
+            throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(name) + "'" + r.name()
+                    + "' is a request-time view, which stores nothing; monitor feature view '" + r.view()
+                    + "', which it reads");
         }
         if (object.isPresent()) {
             throw new AsofException(ErrorCode.INVALID_QUERY, Nodes.position(name) + "'" + object.get().name()

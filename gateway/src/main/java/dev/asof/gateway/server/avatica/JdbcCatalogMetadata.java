@@ -88,7 +88,7 @@ final class JdbcCatalogMetadata {
             rows.add(new Object[] {
                 r.catalog(), r.schema(), r.table(), c.name(), AvaticaTypes.wireType(c.jdbcType()), c.typeName(),
                 c.precision() > 0 ? c.precision() : null, null, c.scale() > 0 ? c.scale() : null, 10,
-                DatabaseMetaData.columnNullable, null, null, null, null, null, r.ordinal(), "YES",
+                DatabaseMetaData.columnNullable, r.remarks(), null, null, null, null, r.ordinal(), "YES",
                 null, null, null, null, "NO", "NO"
             });
         }

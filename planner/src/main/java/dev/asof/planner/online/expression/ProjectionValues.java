@@ -12,7 +12,7 @@ import org.apache.calcite.rel.type.RelDataType;
  * the Java class of its SQL type (INTEGER as {@code Integer}, DOUBLE as {@code Double}, ...), while
  * feature values and client parameters arrive as whatever the store or driver produced.
  */
-final class ProjectionValues {
+public final class ProjectionValues {
     private ProjectionValues() {}
 
     /** {@code value} as the class Calcite's code expects for {@code type}; a client's wrong value is 22023. */
@@ -75,7 +75,8 @@ final class ProjectionValues {
         };
     }
 
-    static ColumnMetadata column(String name, RelDataType type) {
+    /** A result column of {@code type} as the gateway returns it ({@code OTHER} for types it does not evaluate). */
+    public static ColumnMetadata column(String name, RelDataType type) {
         JDBCType jdbc = jdbcType(type);
         if (jdbc == JDBCType.DECIMAL) {
             return new ColumnMetadata(name, jdbc, "DECIMAL", type.getPrecision(), type.getScale());
