@@ -12,9 +12,15 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -57,7 +63,7 @@ final class TrinoLoader {
      * @return the number of rows loaded
      */
     long load(Connection c, TableName table, List<ColumnMetadata> columns, LoadMode mode, Iterator<Object[]> rows,
-            java.util.function.LongConsumer loaded) throws SQLException {
+            LongConsumer loaded) throws SQLException {
         requireNonNull(table, "table");
         requireNonNull(columns, "columns");
         requireNonNull(rows, "rows");
@@ -129,7 +135,7 @@ final class TrinoLoader {
                 .collect(Collectors.joining(", "));
         String aliases = IntStream.range(0, columns.size()).mapToObj(i -> "v" + (i + 1))
                 .collect(Collectors.joining(", "));
-        String row = "(" + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
+        String row = "(" + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
         StringBuilder sql = new StringBuilder(64 + rowCount * (row.length() + 2))
                 .append("INSERT INTO ").append(relation).append(" (").append(targets).append(") SELECT ").append(casts)
                 .append(" FROM (VALUES ");
@@ -153,8 +159,8 @@ final class TrinoLoader {
             ps.setBoolean(index, b);
         } else if (v instanceof String s) {
             ps.setString(index, s);
-        } else if (v instanceof java.time.LocalDate || v instanceof java.time.LocalDateTime
-                || v instanceof java.time.OffsetDateTime || v instanceof java.time.LocalTime) {
+        } else if (v instanceof LocalDate || v instanceof LocalDateTime || v instanceof OffsetDateTime
+                || v instanceof LocalTime) {
             ps.setObject(index, v);
         } else {
             ps.setString(index, v.toString());
