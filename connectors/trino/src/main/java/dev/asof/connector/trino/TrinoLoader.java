@@ -16,6 +16,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -41,6 +42,9 @@ import java.util.stream.IntStream;
  * load a row twice find out what is there before loading again (the push path's {@code _seq}).
  */
 final class TrinoLoader {
+    private static final DateTimeFormatter ZONED = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS xxx");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
+
     private final int maxParameters;
 
     /** @param maxParameters bound values per INSERT at most (a chunk holds at least one row) */
@@ -159,9 +163,13 @@ final class TrinoLoader {
             ps.setBoolean(index, b);
         } else if (v instanceof String s) {
             ps.setString(index, s);
-        } else if (v instanceof LocalDate || v instanceof LocalDateTime || v instanceof OffsetDateTime
-                || v instanceof LocalTime) {
+        } else if (v instanceof LocalDate || v instanceof LocalDateTime) {
             ps.setObject(index, v);
+        } else if (v instanceof OffsetDateTime t) {
+            // trino-jdbc takes no OffsetDateTime; the INSERT casts the text to the column's type.
+            ps.setString(index, ZONED.format(t));
+        } else if (v instanceof LocalTime t) {
+            ps.setString(index, TIME.format(t));
         } else {
             ps.setString(index, v.toString());
         }
