@@ -79,11 +79,13 @@ class TrinoBulkLoadTest {
 
         assertThat(connector.bulkLoad(table, columns, LoadMode.CREATE, rows.iterator())).isEqualTo(2);
 
-        assertThat(rows(table, "id")).containsExactly(
+        // trino-jdbc 476 reads no TIME(6) as LocalTime: the time of day is read as text.
+        assertThat(rows("SELECT id, n, s, d, r, price, b, \"text\", \"day\", \"at\", zoned, CAST(t AS VARCHAR), \"_seq\" FROM "
+                + TrinoConnector.qualifiedName(table.parts()) + " ORDER BY id")).containsExactly(
                 Arrays.asList(1L, 7, (short) 3, 0.30000000000000004, 1.5f, new BigDecimal("1234567.891"), true, injection,
                         LocalDate.of(1, 1, 1), LocalDateTime.of(2025, 3, 1, 12, 0, 0, 123_456_000),
-                        OffsetDateTime.of(2025, 3, 1, 12, 0, 0, 654_321_000, ZoneOffset.UTC),
-                        LocalTime.of(23, 59, 59, 999_999_000), Long.MAX_VALUE),
+                        OffsetDateTime.of(2025, 3, 1, 12, 0, 0, 654_321_000, ZoneOffset.UTC), "23:59:59.999999",
+                        Long.MAX_VALUE),
                 Arrays.asList(2L, null, null, null, null, null, null, "it's \"quoted\" \\ and ünïcode", null,
                         LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000), null, null, -1L));
         // The table is described with Trino's microsecond types.
@@ -199,9 +201,13 @@ class TrinoBulkLoadTest {
     }
 
     private List<List<Object>> rows(TableName table, String orderBy) {
+        return rows("SELECT * FROM " + TrinoConnector.qualifiedName(table.parts()) + " ORDER BY "
+                + TrinoConnector.quoteIdentifier(orderBy));
+    }
+
+    private List<List<Object>> rows(String sql) {
         List<List<Object>> out = new ArrayList<>();
-        try (RowCursor c = connector.executeQuery("SELECT * FROM " + TrinoConnector.qualifiedName(table.parts())
-                + " ORDER BY " + TrinoConnector.quoteIdentifier(orderBy), List.of(), QueryControl.none())) {
+        try (RowCursor c = connector.executeQuery(sql, List.of(), QueryControl.none())) {
             while (c.next()) {
                 List<Object> row = new ArrayList<>();
                 for (int i = 0; i < c.columns().size(); i++) {
