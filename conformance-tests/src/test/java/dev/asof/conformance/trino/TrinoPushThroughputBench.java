@@ -19,8 +19,9 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * Benchmark (not a test; {@code mvn -B -o verify -Pbench -pl conformance-tests -am -DskipITs
- * -Dtest=TrinoPushThroughputBench -Dsurefire.failIfNoSpecifiedTests=false}): how fast pushed rows
+ * Benchmark (not a test; {@code mvn -B -o verify -pl conformance-tests -am -DskipITs
+ * -Dtest=TrinoPushThroughputBench -Dsurefire.failIfNoSpecifiedTests=false}, also run by
+ * {@code -Pbench}): how fast pushed rows
  * reach the warehouse through the background appender, Trino (the test server's memory catalog)
  * against DuckDB in the same run. One JDBC client pushes {@code -Dbench.push.rows} rows (default
  * 200,000; 5 columns) in {@code executeBatch}es of 1,000; printed: acknowledged rows/s (durable in
