@@ -7,7 +7,6 @@ import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.SchemaName;
-import dev.asof.spi.SchemaName;
 import dev.asof.spi.TableName;
 import dev.asof.spi.warehouse.LoadMode;
 import dev.asof.spi.warehouse.WarehouseConnector;
