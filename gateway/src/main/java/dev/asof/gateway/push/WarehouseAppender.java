@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings durable batches into the warehouse, in the background, in sequence order: takes every
  * batch waiting (up to {@link #MAX_ROWS} rows), appends each source's rows in one all-or-nothing
- * load, then checkpoints the log. Exactly once: a source's rows are appended only above the
- * greatest sequence its table holds (read once per source, then tracked), so a batch appended
- * before a crash and replayed after it is not appended twice. A failed load is retried (with a
- * growing pause, at most 5 s) until it works or the gateway closes; the rows stay in the log.
+ * load, then checkpoints the log. Exactly once: a source's rows are appended in sequence order
+ * and only above the greatest sequence its table holds (read once per source, then tracked, and
+ * read again after a failed load, which may have left a prefix of its rows on a warehouse without
+ * transactions), so a batch appended before a crash and replayed after it is not appended twice.
+ * A failed load is retried (with a growing pause, at most 5 s) until it works or the gateway
+ * closes; the rows stay in the log.
  */
 final class WarehouseAppender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WarehouseAppender.class);
@@ -151,7 +153,18 @@ final class WarehouseAppender implements AutoCloseable {
             synchronized (this) {
                 above = appended.computeIfAbsent(e.getKey(), k -> tables.maxSequence(table));
             }
-            long now = tables.append(table, source.pushedColumns(), e.getValue(), above);
+            long now;
+            try {
+                now = tables.append(table, source.pushedColumns(), e.getValue(), above);
+            } catch (RuntimeException failure) {
+                // A failed load may have left part of the rows (Trino inserts in chunks, each
+                // committed on its own; a lost connection hides whether the last one was): read
+                // the table's greatest sequence again before the retry.
+                synchronized (this) {
+                    appended.remove(e.getKey());
+                }
+                throw failure;
+            }
             synchronized (this) {
                 appended.put(e.getKey(), now);
             }
