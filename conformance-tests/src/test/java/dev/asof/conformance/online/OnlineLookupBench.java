@@ -37,6 +37,8 @@ import org.junit.jupiter.api.Test;
  * records from the same store instance in the same process. Prints p50, p99, p99.9 and lookups/s,
  * and per lookup the process CPU time (client, gateway and store threads together: what a lookup
  * costs the machine, steadier than wall time on a busy one) and the bytes allocated on the heap.
+ * With {@code -Dbench.jfr=DIR}, each row's measured phase is recorded with JFR's profile settings
+ * into its own file in DIR (rows numbered in print order).
  */
 class OnlineLookupBench {
     static final int KEYS = 10_000;
@@ -195,7 +197,11 @@ class OnlineLookupBench {
         try (Connection c = DriverManager.getConnection(url); PreparedStatement ps = c.prepareStatement(sql)) {
             long[][] nanos = new long[2][];
             Usage usage = null;
+            Profile profile = null;
             for (int phase = 0; phase < 2; phase++) {
+                if (phase == 1) {
+                    profile = Profile.start("paired");
+                }
                 usage = Usage.now();
                 int n = phase == 0 ? WARMUP / 2 : LOOKUPS / 2;
                 nanos[0] = new long[n];
@@ -227,6 +233,7 @@ class OnlineLookupBench {
             // CPU and allocation of the measured phase, per pair (a lookup and a no-op): the no-op
             // alone is measured by `missing`.
             Usage used = Usage.now().minus(usage, LOOKUPS / 2);
+            profile.stop();
             Result[] out = new Result[2];
             for (int k = 0; k < 2; k++) {
                 // Lookups per second of this kind alone: its count over the time spent in it.
@@ -260,6 +267,37 @@ class OnlineLookupBench {
      */
     record Result(long[] nanos, double perSecond, Usage usage) {}
 
+    /** A JFR recording of one measured phase, when {@code bench.jfr} names a directory; else nothing. */
+    private static final class Profile {
+        private static final java.util.concurrent.atomic.AtomicInteger NEXT = new java.util.concurrent.atomic.AtomicInteger();
+        private final jdk.jfr.Recording recording;
+        private final Path file;
+
+        private Profile(jdk.jfr.Recording recording, Path file) {
+            this.recording = recording;
+            this.file = file;
+        }
+
+        static Profile start(String name) throws Exception {
+            String dir = System.getProperty("bench.jfr");
+            if (dir == null) {
+                return new Profile(null, null);
+            }
+            jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            r.start();
+            return new Profile(r, Path.of(dir, String.format(Locale.ROOT, "%02d-%s.jfr", NEXT.incrementAndGet(), name)));
+        }
+
+        void stop() throws Exception {
+            if (recording != null) {
+                recording.stop();
+                Files.createDirectories(file.getParent());
+                recording.dump(file);
+                recording.close();
+            }
+        }
+    }
+
     /** Process CPU time (all threads) and bytes allocated on the heap (all threads) at one moment, or per lookup. */
     record Usage(double cpuNanos, double allocatedBytes) {
         static Usage now() {
@@ -282,11 +320,14 @@ class OnlineLookupBench {
                 lookups.add(factory.open());
             }
             measure(pool, lookups, WARMUP);
+            Profile profile = Profile.start(threads + "-threads");
             Usage usage = Usage.now();
             long t0 = System.nanoTime();
             long[] nanos = measure(pool, lookups, LOOKUPS);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Result(nanos, LOOKUPS / seconds, Usage.now().minus(usage, LOOKUPS));
+            Usage used = Usage.now().minus(usage, LOOKUPS);
+            profile.stop();
+            return new Result(nanos, LOOKUPS / seconds, used);
         } finally {
             pool.shutdownNow();
         }
