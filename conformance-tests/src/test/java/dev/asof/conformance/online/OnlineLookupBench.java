@@ -360,11 +360,15 @@ class OnlineLookupBench {
         return all;
     }
 
+    /** One row of the table, printed at once too (a run that dies later keeps what it measured). */
     private static String row(String name, Result r) {
-        return String.format(Locale.ROOT, "%-34s %8.0f %8.0f %9.0f %12.0f %10s %10s", name, pct(r.nanos, 0.50) / 1e3,
+        String row = String.format(Locale.ROOT, "%-34s %8.0f %8.0f %9.0f %12.0f %10s %10s", name, pct(r.nanos, 0.50) / 1e3,
                 pct(r.nanos, 0.99) / 1e3, pct(r.nanos, 0.999) / 1e3, r.perSecond,
                 r.usage == null ? "(pair)" : String.format(Locale.ROOT, "%.1f", r.usage.cpuNanos / 1e3),
                 r.usage == null ? "(pair)" : String.format(Locale.ROOT, "%.0f", r.usage.allocatedBytes));
+        System.out.println("BENCH row: " + row);
+        System.out.flush();
+        return row;
     }
 
     static double pct(long[] sorted, double p) {
