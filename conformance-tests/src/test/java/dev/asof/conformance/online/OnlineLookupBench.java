@@ -9,6 +9,7 @@ import dev.asof.gateway.GatewayConfig;
 import dev.asof.spi.online.ForwardingOnlineStore;
 import dev.asof.spi.online.OnlineRecord;
 import dev.asof.spi.online.OnlineStore;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,7 +34,11 @@ import org.junit.jupiter.api.Test;
  * Benchmark (not a test; {@code mvn -B verify -Pbench -pl conformance-tests -am -Dtest=OnlineLookupBench}):
  * a prepared single-key lookup of one ONLINE view with 50 features through the project's JDBC
  * driver, on each online store, with 1 and 16 client threads; next to a direct get of the same
- * records from the same store instance in the same process. Prints p50, p99, p99.9 and lookups/s.
+ * records from the same store instance in the same process. Prints p50, p99, p99.9 and lookups/s,
+ * and per lookup the process CPU time (client, gateway and store threads together: what a lookup
+ * costs the machine, steadier than wall time on a busy one) and the bytes allocated on the heap.
+ * With {@code -Dbench.jfr=DIR}, each row's measured phase is recorded with JFR's profile settings
+ * into its own file in DIR (rows numbered in print order).
  */
 class OnlineLookupBench {
     static final int KEYS = 10_000;
@@ -45,7 +50,8 @@ class OnlineLookupBench {
     @Test
     void preparedLookups() throws Exception {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "%-34s %8s %8s %9s %12s", "path", "p50 µs", "p99 µs", "p99.9 µs", "lookups/s"));
+        lines.add(String.format(Locale.ROOT, "%-34s %8s %8s %9s %12s %10s %10s", "path", "p50 µs", "p99 µs", "p99.9 µs",
+                "lookups/s", "CPU µs/op", "alloc B/op"));
         for (String store : System.getProperty("bench.stores", "rocksdb,aerospike (test server)").split(",")) {
             lines.addAll(bench(store));
         }
@@ -82,8 +88,10 @@ class OnlineLookupBench {
                 out.add(row(storeName + ": JDBC prepared, 1 thread", paired[0]));
                 out.add(row(storeName + ": no-op (missing key), same conn.", paired[1]));
                 out.add(row(storeName + ": JDBC prepared, 1 thread, again", jdbc(TestCredentials.url(gateway.jdbcUrl()), sql, 1, KEYS)));
+                out.add(row(storeName + ": no-op only, 1 thread", missing(TestCredentials.url(gateway.jdbcUrl()), sql, 1)));
                 out.add(row(storeName + ": direct store get, 1 thread", direct(store, recordKeys, 1)));
                 out.add(row(storeName + ": JDBC prepared, 16 threads", jdbc(TestCredentials.url(gateway.jdbcUrl()), sql, 16, KEYS)));
+                out.add(row(storeName + ": no-op only, 16 threads", missing(TestCredentials.url(gateway.jdbcUrl()), sql, 16)));
                 out.add(row(storeName + ": direct store get, 16 threads", direct(store, recordKeys, 16)));
 
                 recording.set(windowKeys);
@@ -92,6 +100,8 @@ class OnlineLookupBench {
                 Result[] windows = paired(TestCredentials.url(gateway.jdbcUrl()), windowSql, WINDOW_KEYS);
                 out.add(row(storeName + ": 30d/5min window, JDBC, 1 thread", windows[0]));
                 out.add(row(storeName + ": no-op (missing key), same conn.", windows[1]));
+                out.add(row(storeName + ": 30d/5min window, JDBC, again", jdbc(TestCredentials.url(gateway.jdbcUrl()), windowSql, 1,
+                        WINDOW_KEYS)));
                 out.add(row(storeName + ": 30d/5min window, direct get, 1 thread", direct(store, windowKeys, 1)));
                 return out;
             }
@@ -162,6 +172,22 @@ class OnlineLookupBench {
         });
     }
 
+    /** As {@link #jdbc}, every lookup of a key no view holds: the protocol's and the gateway's floor alone. */
+    static Result missing(String url, String sql, int threads) throws Exception {
+        return run(threads, () -> {
+            Connection c = DriverManager.getConnection(url);
+            PreparedStatement ps = c.prepareStatement(sql);
+            return key -> {
+                ps.setLong(1, -1 - key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        throw new IllegalStateException("a row for missing key " + (-1 - key));
+                    }
+                }
+            };
+        });
+    }
+
     /**
      * One connection, one thread: each step times a lookup of a present key and then a lookup of a
      * key no view holds (same statement, same connection: the protocol's and the gateway's floor,
@@ -170,7 +196,13 @@ class OnlineLookupBench {
     private static Result[] paired(String url, String sql, int keys) throws Exception {
         try (Connection c = DriverManager.getConnection(url); PreparedStatement ps = c.prepareStatement(sql)) {
             long[][] nanos = new long[2][];
+            Usage usage = null;
+            Profile profile = null;
             for (int phase = 0; phase < 2; phase++) {
+                if (phase == 1) {
+                    profile = Profile.start("paired");
+                }
+                usage = Usage.now();
                 int n = phase == 0 ? WARMUP / 2 : LOOKUPS / 2;
                 nanos[0] = new long[n];
                 nanos[1] = new long[n];
@@ -198,12 +230,16 @@ class OnlineLookupBench {
                     nanos[1][i] = t2 - t1;
                 }
             }
+            // CPU and allocation of the measured phase, per pair (a lookup and a no-op): the no-op
+            // alone is measured by `missing`.
+            Usage used = Usage.now().minus(usage, LOOKUPS / 2);
+            profile.stop();
             Result[] out = new Result[2];
             for (int k = 0; k < 2; k++) {
                 // Lookups per second of this kind alone: its count over the time spent in it.
                 double seconds = Arrays.stream(nanos[k]).sum() / 1e9;
                 Arrays.sort(nanos[k]);
-                out[k] = new Result(nanos[k], nanos[k].length / seconds);
+                out[k] = new Result(nanos[k], nanos[k].length / seconds, k == 0 ? used : null);
             }
             return out;
         }
@@ -225,7 +261,56 @@ class OnlineLookupBench {
         Lookup open() throws Exception;
     }
 
-    record Result(long[] nanos, double perSecond) {}
+    /**
+     * @param usage process CPU time and heap allocation per lookup in the measured phase; null when
+     *     not measured alone (the no-op of a pair: the pair's row carries both)
+     */
+    record Result(long[] nanos, double perSecond, Usage usage) {}
+
+    /** A JFR recording of one measured phase, when {@code bench.jfr} names a directory; else nothing. */
+    private static final class Profile {
+        private static final java.util.concurrent.atomic.AtomicInteger NEXT = new java.util.concurrent.atomic.AtomicInteger();
+        private final jdk.jfr.Recording recording;
+        private final Path file;
+
+        private Profile(jdk.jfr.Recording recording, Path file) {
+            this.recording = recording;
+            this.file = file;
+        }
+
+        static Profile start(String name) throws Exception {
+            String dir = System.getProperty("bench.jfr");
+            if (dir == null) {
+                return new Profile(null, null);
+            }
+            jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            r.start();
+            return new Profile(r, Path.of(dir, String.format(Locale.ROOT, "%02d-%s.jfr", NEXT.incrementAndGet(), name)));
+        }
+
+        void stop() throws Exception {
+            if (recording != null) {
+                recording.stop();
+                Files.createDirectories(file.getParent());
+                recording.dump(file);
+                recording.close();
+            }
+        }
+    }
+
+    /** Process CPU time (all threads) and bytes allocated on the heap (all threads) at one moment, or per lookup. */
+    record Usage(double cpuNanos, double allocatedBytes) {
+        static Usage now() {
+            return new Usage(((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime(),
+                    ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes());
+        }
+
+        /** What was used since {@code start}, per each of {@code n} operations. */
+        Usage minus(Usage start, int n) {
+            return new Usage((cpuNanos - start.cpuNanos) / n, (allocatedBytes - start.allocatedBytes) / n);
+        }
+    }
 
     static Result run(int threads, LookupFactory factory) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -235,10 +320,14 @@ class OnlineLookupBench {
                 lookups.add(factory.open());
             }
             measure(pool, lookups, WARMUP);
+            Profile profile = Profile.start(threads + "-threads");
+            Usage usage = Usage.now();
             long t0 = System.nanoTime();
             long[] nanos = measure(pool, lookups, LOOKUPS);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Result(nanos, LOOKUPS / seconds);
+            Usage used = Usage.now().minus(usage, LOOKUPS);
+            profile.stop();
+            return new Result(nanos, LOOKUPS / seconds, used);
         } finally {
             pool.shutdownNow();
         }
@@ -271,9 +360,15 @@ class OnlineLookupBench {
         return all;
     }
 
+    /** One row of the table, printed at once too (a run that dies later keeps what it measured). */
     private static String row(String name, Result r) {
-        return String.format(Locale.ROOT, "%-34s %8.0f %8.0f %9.0f %12.0f", name, pct(r.nanos, 0.50) / 1e3,
-                pct(r.nanos, 0.99) / 1e3, pct(r.nanos, 0.999) / 1e3, r.perSecond);
+        String row = String.format(Locale.ROOT, "%-34s %8.0f %8.0f %9.0f %12.0f %10s %10s", name, pct(r.nanos, 0.50) / 1e3,
+                pct(r.nanos, 0.99) / 1e3, pct(r.nanos, 0.999) / 1e3, r.perSecond,
+                r.usage == null ? "(pair)" : String.format(Locale.ROOT, "%.1f", r.usage.cpuNanos / 1e3),
+                r.usage == null ? "(pair)" : String.format(Locale.ROOT, "%.0f", r.usage.allocatedBytes));
+        System.out.println("BENCH row: " + row);
+        System.out.flush();
+        return row;
     }
 
     static double pct(long[] sorted, double p) {

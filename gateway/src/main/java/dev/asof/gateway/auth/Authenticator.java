@@ -127,14 +127,9 @@ public final class Authenticator {
         }
         Optional<UserStore.User> found = users.get(key);
         CacheKey cacheKey = new CacheKey(key, digest(key, password));
-        if (found.isPresent()) {
-            Verified v = verified.get(cacheKey);
-            if (v != null) {
-                if (v.credentialId() == found.get().credentialId() && nanoTime.getAsLong() - v.expiresAt() < 0) {
-                    return login(found.get(), peer);
-                }
-                verified.remove(cacheKey, v);
-            }
+        Optional<Login> cached = cached(found, cacheKey, peer);
+        if (cached.isPresent()) {
+            return cached.get();
         }
         boolean ok = found.isPresent() ? hasher.matches(password, found.get().passwordHash())
                 : hasher.matchesNothing(password);
@@ -153,6 +148,39 @@ public final class Authenticator {
         }
         verified.put(cacheKey, new Verified(found.get().credentialId(), nanoTime.getAsLong() + cacheTtl.toNanos()));
         return login(found.get(), peer);
+    }
+
+    /**
+     * The login {@link #login} would return, when it can be answered from the verification cache
+     * alone (no password hashing: microseconds); empty otherwise (no or unknown credentials, a
+     * pair not verified lately, a throttled pair), when {@link #login} must decide. Audits nothing.
+     */
+    public Optional<Login> cachedLogin(String user, String password, Peer peer) {
+        requireNonNull(peer, "peer");
+        if (user == null || password == null || user.isEmpty()) {
+            return Optional.empty();
+        }
+        String key = user.toLowerCase(Locale.ROOT);
+        if (throttle.blocked(key, peer.address()).isPresent()) {
+            return Optional.empty();
+        }
+        return cached(users.get(key), new CacheKey(key, digest(key, password)), peer);
+    }
+
+    /** The login of a verification cached for {@code cacheKey} that still holds; drops one that does not. */
+    private Optional<Login> cached(Optional<UserStore.User> found, CacheKey cacheKey, Peer peer) {
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Verified v = verified.get(cacheKey);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (v.credentialId() == found.get().credentialId() && nanoTime.getAsLong() - v.expiresAt() < 0) {
+            return Optional.of(login(found.get(), peer));
+        }
+        verified.remove(cacheKey, v);
+        return Optional.empty();
     }
 
     private static Login login(UserStore.User user, Peer peer) {

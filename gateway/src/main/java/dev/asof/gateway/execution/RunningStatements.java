@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -26,7 +27,13 @@ public final class RunningStatements {
     static final int SQL_EXCERPT = 200;
 
     private final Map<String, Running> running = new ConcurrentHashMap<>();
-    private final SecureRandom random = new SecureRandom();
+    /**
+     * Ids are a counter through a keyed 64-bit permutation: distinct while the counter does not wrap,
+     * and as random-looking as before without a SecureRandom draw (a lock and a SHA-1 round) for
+     * every lookup. Who may kill a statement never depended on its id being unguessable ({@link #kill}).
+     */
+    private final long idKey = new SecureRandom().nextLong();
+    private final AtomicLong idCounter = new AtomicLong();
 
     /**
      * One running statement.
@@ -64,14 +71,19 @@ public final class RunningStatements {
     public Running start(StatementOwner owner, String route, String sql, QueryControl control) {
         String excerpt = sql.length() <= SQL_EXCERPT ? sql : sql.substring(0, SQL_EXCERPT - 3) + "...";
         while (true) {
-            byte[] bits = new byte[8];
-            random.nextBytes(bits);
-            Running r = new Running(HexFormat.of().formatHex(bits), owner, route, excerpt, Instant.now(), control,
-                    new AtomicReference<>());
+            Running r = new Running(HexFormat.of().toHexDigits(permuted(idCounter.incrementAndGet() ^ idKey)), owner,
+                    route, excerpt, Instant.now(), control, new AtomicReference<>());
             if (running.putIfAbsent(r.id(), r) == null) {
                 return r;
             }
         }
+    }
+
+    /** A bijection of 64-bit values that scatters neighbours (SplitMix64's finalizer). */
+    private static long permuted(long x) {
+        x = (x ^ (x >>> 30)) * 0xbf58476d1ce4e5b9L;
+        x = (x ^ (x >>> 27)) * 0x94d049bb133111ebL;
+        return x ^ (x >>> 31);
     }
 
     public void finish(Running r) {

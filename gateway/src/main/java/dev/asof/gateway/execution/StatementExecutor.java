@@ -418,6 +418,16 @@ public final class StatementExecutor {
         }
     }
 
+    /**
+     * Whether executing {@code prepared} now would only read memory and an in-process online store
+     * (an online lookup of materialized views on an embedded store): an endpoint may then run it on
+     * its network thread, without handing it to a worker thread. A hint, not a promise: execution
+     * rechecks everything.
+     */
+    public boolean runsInProcess(PreparedQuery prepared) {
+        return prepared.plan() instanceof PlannedStatement.Lookup l && online.looksUpInProcess(l.lookup());
+    }
+
     /** {@code e}, counted under its SQLSTATE. */
     private RuntimeException countedFailure(RuntimeException e) {
         metrics.failed(ClientErrors.codeOf(e));

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +22,14 @@ record TimedCalls(Timer timer, Counter errors) {
 
     /** Runs {@code call}, timing it and counting it when it throws. */
     <T> T time(Supplier<T> call) {
+        return time(call, () -> 0);
+    }
+
+    /**
+     * Runs {@code call}, timing it less the nanoseconds {@code excluded} gives once it returned
+     * (time the call spent in the caller's code), and counting it when it throws.
+     */
+    <T> T time(Supplier<T> call, LongSupplier excluded) {
         long start = System.nanoTime();
         try {
             return call.get();
@@ -28,7 +37,7 @@ record TimedCalls(Timer timer, Counter errors) {
             errors.increment();
             throw e;
         } finally {
-            timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            timer.record(Math.max(0, System.nanoTime() - start - excluded.getAsLong()), TimeUnit.NANOSECONDS);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.online.KeyTypes;
 import dev.asof.planner.plan.LookupPlan;
 import dev.asof.spi.online.OnlineStore;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -61,8 +62,12 @@ final class LookupExecutor {
                 keys.add(OnlineRecords.key(viewId, tuple));
             }
         }
-        List<byte[]> records = store.getAll(keys);
         long nowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant());
+        // Each record decoded where the store read it, not copied: a windowed record is large and a
+        // lookup reads little of it.
+        int perTuple = views.size();
+        List<List<Object>> live = store.readAll(keys, (i, record) -> liveValues(record, runs[i % perTuple],
+                views.get(i % perTuple), tuples.get(i / perTuple).size(), nowMicros));
 
         List<List<Object>> rows = new ArrayList<>(tuples.size());
         List<LookupPlan.Output> outputs = plan.outputs();
@@ -70,8 +75,7 @@ final class LookupExecutor {
             List<List<Object>> values = new ArrayList<>(views.size());
             boolean keep = true;
             for (int v = 0; v < views.size(); v++) {
-                List<Object> row = liveValues(records.get(t * views.size() + v), runs[v], views.get(v),
-                        tuples.get(t).size(), nowMicros);
+                List<Object> row = live.get(t * views.size() + v);
                 values.add(row);
                 if (row == null && (v == 0 || !plan.leftJoin())) {
                     keep = false;
@@ -96,25 +100,26 @@ final class LookupExecutor {
     }
 
     /** The view's columns for a record, or null when it has no served, unexpired value. */
-    private static List<Object> liveValues(byte[] record, ViewRuns runs, FeatureView view, int keyCount, long nowMicros) {
+    private static List<Object> liveValues(ByteBuffer record, ViewRuns runs, FeatureView view, int keyCount,
+            long nowMicros) {
         if (record == null) {
             return null;
         }
-        Optional<byte[]> payload = OnlineRecords.served(record, runs);
-        if (payload.isEmpty()) {
+        ByteBuffer payload = OnlineRecords.servedPayload(record, runs);
+        if (payload == null) {
             return null;
         }
         if (view.windowed()) {
-            return WindowTiles.valuesAt(view, keyCount, payload.get(), nowMicros);
+            return WindowTiles.valuesAt(view, keyCount, payload, nowMicros);
         }
         if (view.ttl().isPresent()) {
             long ttlMicros = view.ttl().get().toNanos() / 1_000;
             // Same rule as offline: expired when e < T - ttl.
-            if (OnlineRecords.eventMicros(payload.get()) < nowMicros - ttlMicros) {
+            if (OnlineRecords.eventMicros(payload) < nowMicros - ttlMicros) {
                 return null;
             }
         }
-        return OnlineRecords.readLatestValue(payload.get()).values();
+        return OnlineRecords.readLatestValue(payload).values();
     }
 
     /** Distinct key tuples in the order written, each value in its canonical key form. */
@@ -143,6 +148,27 @@ final class LookupExecutor {
             }
         }
         return new ArrayList<>(tuples);
+    }
+
+    /**
+     * Whether {@link #execute} would answer from the store alone right now, reading nothing else but
+     * memory: every view of the plan is still the planned definition and its complete runs are
+     * known in memory (otherwise execution reads the materialization log, or the caller asks the
+     * warehouse).
+     */
+    boolean servedFromMemory(LookupPlan plan) {
+        for (FeatureView view : plan.views()) {
+            Optional<CatalogObject> current = registry.get(view.name());
+            Optional<Long> id = registry.objectId(view.name());
+            if (current.isEmpty() || current.get() != view && !current.get().equals(view) || id.isEmpty()) {
+                return false;
+            }
+            ViewRuns runs = state.cachedRuns(id.get());
+            if (runs == null || !runs.hasCompleteRun()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The registry id of the view definition the plan was made for; fails if it changed since. */

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -85,13 +86,42 @@ final class OnlineRecords {
 
     /** The payload lookups serve from a record, if any version of it is served. */
     static Optional<byte[]> served(byte[] record, ViewRuns runs) {
-        Version best = null;
-        for (Version v : decode(record)) {
-            if (runs.serves(v.runId()) && (best == null || v.runId() > best.runId())) {
-                best = v;
-            }
+        ByteBuffer payload = servedPayload(ByteBuffer.wrap(record), runs);
+        if (payload == null) {
+            return Optional.empty();
         }
-        return Optional.ofNullable(best).map(Version::payload);
+        byte[] copy = new byte[payload.remaining()];
+        payload.get(copy);
+        return Optional.of(copy);
+    }
+
+    /**
+     * As {@link #served}, the payload as a view of {@code record} from its position on (the read
+     * path of lookups: a windowed payload may be hundreds of kilobytes, of which a lookup reads a
+     * few); null when no version is served.
+     */
+    static ByteBuffer servedPayload(ByteBuffer record, ViewRuns runs) {
+        int at = record.position();
+        int format = record.get(at) & 0xff;
+        if (format != FORMAT) {
+            throw new IllegalStateException("online record of unknown format " + format);
+        }
+        int n = record.get(at + 1) & 0xff;
+        at += 2;
+        long bestRun = 0;
+        int bestAt = -1;
+        int bestLength = 0;
+        for (int i = 0; i < n; i++) {
+            long run = record.getLong(at);
+            int length = record.getInt(at + 8);
+            if (runs.serves(run) && (bestAt < 0 || run > bestRun)) {
+                bestRun = run;
+                bestAt = at + 12;
+                bestLength = length;
+            }
+            at += 12 + length;
+        }
+        return bestAt < 0 ? null : record.duplicate().position(bestAt).limit(bestAt + bestLength).slice();
     }
 
     /**
@@ -128,6 +158,18 @@ final class OnlineRecords {
             throw new UncheckedIOException(e);
         }
         return buffer.toByteArray();
+    }
+
+    /** As {@link #readLatestValue(byte[])}, from the payload between {@code payload}'s position and limit. */
+    static LatestValue readLatestValue(ByteBuffer payload) {
+        ByteBuffer in = payload.duplicate();
+        long event = in.getLong();
+        int n = in.getShort() & 0xffff;
+        List<Object> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            values.add(ValueCodec.read(in));
+        }
+        return new LatestValue(event, values);
     }
 
     static LatestValue readLatestValue(byte[] payload) {
@@ -169,6 +211,11 @@ final class OnlineRecords {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The event instant of a latest-value payload from its position, without decoding its values. */
+    static long eventMicros(ByteBuffer payload) {
+        return payload.getLong(payload.position());
     }
 
     /** The event instant of a latest-value payload, without decoding its values. */

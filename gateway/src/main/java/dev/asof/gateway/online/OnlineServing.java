@@ -106,6 +106,15 @@ public final class OnlineServing implements AutoCloseable {
         return lookups.execute(plan, parameters);
     }
 
+    /**
+     * Whether {@link #lookup} of {@code plan} would now take about the time of a local read: the
+     * store answers in this process ({@link OnlineStore#readsInProcess()}) and every view of the
+     * plan is materialized and known in memory (no warehouse, no registry database on the way).
+     */
+    public boolean looksUpInProcess(LookupPlan plan) {
+        return store.readsInProcess() && lookups.servedFromMemory(plan);
+    }
+
     /** What a complete MATERIALIZE run did. */
     public record RunSummary(String view, long runId, Optional<Instant> changesAfter, Instant asOf, long rowsWritten,
             Duration duration) {}

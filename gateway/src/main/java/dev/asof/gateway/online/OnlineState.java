@@ -26,6 +26,11 @@ final class OnlineState {
         return cached != null ? cached : views.computeIfAbsent(viewId, this::load);
     }
 
+    /** The view's runs if they are in memory already; null when {@link #runs} would read the log. */
+    ViewRuns cachedRuns(long viewId) {
+        return views.get(viewId);
+    }
+
     /** Reads the view's runs from the log again (another gateway may have completed one). */
     ViewRuns reload(long viewId) {
         ViewRuns fresh = load(viewId);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -121,6 +122,68 @@ public final class ValueCodec {
         };
     }
 
+    /** As {@link #read(DataInputStream)}, from {@code in}'s position (which it advances). */
+    public static Object read(ByteBuffer in) {
+        int tag = in.get() & 0xff;
+        return switch (tag) {
+            case NULL -> null;
+            case LONG -> in.getLong();
+            case INT -> in.getInt();
+            case DOUBLE -> in.getDouble();
+            case FLOAT -> in.getFloat();
+            case DECIMAL -> {
+                int scale = in.getInt();
+                yield new BigDecimal(new BigInteger(readBytes(in)), scale);
+            }
+            case STRING -> {
+                int length = in.getInt();
+                String s;
+                if (in.hasArray()) {
+                    s = new String(in.array(), in.arrayOffset() + in.position(), length,
+                            java.nio.charset.StandardCharsets.UTF_8);
+                    in.position(in.position() + length);
+                } else {
+                    byte[] bytes = new byte[length];
+                    in.get(bytes);
+                    s = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+                }
+                yield s;
+            }
+            case BOOLEAN -> in.get() != 0;
+            case DATE -> LocalDate.ofEpochDay(in.getLong());
+            case TIMESTAMP -> LocalDateTime.ofEpochSecond(in.getLong(), in.getInt(), ZoneOffset.UTC);
+            case TIMESTAMP_TZ -> {
+                long seconds = in.getLong();
+                yield OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(seconds, in.getInt()), ZoneOffset.UTC);
+            }
+            case SHORT -> in.getShort();
+            case BYTE -> in.get();
+            case BYTES -> readBytes(in);
+            case TIME -> LocalTime.ofNanoOfDay(in.getLong());
+            default -> throw new IllegalStateException("unknown value tag " + tag);
+        };
+    }
+
+    /** Moves {@code in}'s position past one value {@link #write} wrote, without reading it. */
+    static void skip(ByteBuffer in) {
+        int tag = in.get() & 0xff;
+        int length = switch (tag) {
+            case NULL -> 0;
+            case LONG, DOUBLE, DATE, TIME -> 8;
+            case INT, FLOAT -> 4;
+            case BOOLEAN, BYTE -> 1;
+            case SHORT -> 2;
+            case TIMESTAMP, TIMESTAMP_TZ -> 12;
+            case DECIMAL -> {
+                in.getInt(); // scale
+                yield in.getInt();
+            }
+            case STRING, BYTES -> in.getInt();
+            default -> throw new IllegalStateException("unknown value tag " + tag);
+        };
+        in.position(in.position() + length);
+    }
+
     /** The bytes {@link #write} produces for one value. */
     static byte[] bytes(Object value) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(16);
@@ -135,6 +198,12 @@ public final class ValueCodec {
     private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
         out.writeInt(bytes.length);
         out.write(bytes);
+    }
+
+    private static byte[] readBytes(ByteBuffer in) {
+        byte[] bytes = new byte[in.getInt()];
+        in.get(bytes);
+        return bytes;
     }
 
     private static byte[] readBytes(DataInputStream in) throws IOException {

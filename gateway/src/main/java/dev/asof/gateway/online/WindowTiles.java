@@ -13,6 +13,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,8 +54,26 @@ final class WindowTiles {
     private final long[] factors;
     private final List<TreeMap<Long, Tile>> levels;
 
+    /** A tile as a lookup merges it: its row count and each feature's partial aggregate. */
+    private interface TileView {
+        long rowCount();
+
+        /** The partial aggregate of feature {@code f} (in the order of the view's aggregates). */
+        WindowAccumulator state(int f);
+    }
+
     /** One tile: the rows of its span for one key, and each feature's partial aggregate. */
-    private record Tile(long[] rows, WindowAccumulator[] accumulators) {}
+    private record Tile(long[] rows, WindowAccumulator[] accumulators) implements TileView {
+        @Override
+        public long rowCount() {
+            return rows[0];
+        }
+
+        @Override
+        public WindowAccumulator state(int f) {
+            return accumulators[f];
+        }
+    }
 
     WindowTiles(FeatureView view, int keyCount, List<Object> keyValues) {
         this.view = view;
@@ -163,16 +182,15 @@ final class WindowTiles {
         if ((payload[0] & 0xff) != LAYERED) {
             return decodeFlat(view, keyCount, payload);
         }
-        Reader reader = new Reader(view, keyCount, payload);
+        Reader reader = new Reader(view, keyCount, ByteBuffer.wrap(payload));
         WindowTiles w = new WindowTiles(view, keyCount, reader.keys);
         if (!java.util.Arrays.equals(reader.factors, w.factors)) {
             // Written under other level factors: rebuild the levels from the base tiles.
-            reader.forEachTile(0, Long.MIN_VALUE, Long.MAX_VALUE, (index, tile) -> w.addBaseTile(index, tile));
+            reader.forEachWholeTile(0, w::addBaseTile);
             return w;
         }
         for (int l = 0; l < w.factors.length; l++) {
-            TreeMap<Long, Tile> level = w.levels.get(l);
-            reader.forEachTile(l, Long.MIN_VALUE, Long.MAX_VALUE, level::put);
+            reader.forEachWholeTile(l, w.levels.get(l)::put);
         }
         return w;
     }
@@ -238,7 +256,7 @@ final class WindowTiles {
                 .size();
     }
 
-    private void forEachTile(int level, long from, long to, TileVisitor visitor) {
+    private void forEachTile(int level, long from, long to, TileVisitor<? super Tile> visitor) {
         for (Map.Entry<Long, Tile> e : levels.get(level).subMap(from, true, to, true).entrySet()) {
             visitor.tile(e.getKey(), e.getValue());
         }
@@ -249,8 +267,19 @@ final class WindowTiles {
      * tiles the lookup merges (and their directory).
      */
     static List<Object> valuesAt(FeatureView view, int keyCount, byte[] payload, long tMicros) {
-        if ((payload[0] & 0xff) != LAYERED) {
-            return decodeFlat(view, keyCount, payload).valuesAt(tMicros);
+        return valuesAt(view, keyCount, ByteBuffer.wrap(payload), tMicros);
+    }
+
+    /**
+     * As {@link #valuesAt(FeatureView, int, byte[], long)}, for the payload between
+     * {@code payload}'s position and limit, read in place: of each tile a lookup merges, only the
+     * partial aggregates of the features whose windows hold it are decoded.
+     */
+    static List<Object> valuesAt(FeatureView view, int keyCount, ByteBuffer payload, long tMicros) {
+        if ((payload.get(payload.position()) & 0xff) != LAYERED) {
+            byte[] flat = new byte[payload.remaining()];
+            payload.duplicate().get(flat);
+            return decodeFlat(view, keyCount, flat).valuesAt(tMicros);
         }
         Reader reader = new Reader(view, keyCount, payload);
         return valuesAt(view, reader.aggregates, reader.keys, reader.factors, reader::forEachTile, tMicros);
@@ -260,11 +289,11 @@ final class WindowTiles {
             long[] factors, Tiles tiles, long tMicros) {
         TileGrid grid = view.grid();
         long last = grid.tile(tMicros);
-        Map<Long, List<Tile>> covers = new HashMap<>();
-        List<Tile> longest = cover(tiles, factors, grid.tile(grid.windowStart(tMicros, longestWindow(view))), last);
+        Map<Long, List<TileView>> covers = new HashMap<>();
+        List<TileView> longest = cover(tiles, factors, grid.tile(grid.windowStart(tMicros, longestWindow(view))), last);
         long rows = 0;
-        for (Tile t : longest) {
-            rows += t.rows[0];
+        for (TileView t : longest) {
+            rows += t.rowCount();
         }
         if (rows == 0) {
             return null;
@@ -274,10 +303,10 @@ final class WindowTiles {
         for (int f = 0; f < aggregates.size(); f++) {
             WindowAggregate aggregate = aggregates.get(f).aggregate().orElseThrow();
             long first = grid.tile(grid.windowStart(tMicros, aggregate.windowMicros()));
-            List<Tile> window = covers.computeIfAbsent(first, from -> cover(tiles, factors, from, last));
+            List<TileView> window = covers.computeIfAbsent(first, from -> cover(tiles, factors, from, last));
             WindowAccumulator merged = WindowAccumulator.create(aggregate.function());
-            for (Tile t : window) {
-                merged.merge(t.accumulators[f]);
+            for (TileView t : window) {
+                merged.merge(t.state(f));
             }
             values.add(asColumnType(merged.result(), aggregates.get(f).type()));
         }
@@ -285,13 +314,13 @@ final class WindowTiles {
     }
 
     /** The tiles whose spans partition the base tiles {@code [first, last]}, coarsest where they fit. */
-    private static List<Tile> cover(Tiles tiles, long[] factors, long first, long last) {
-        List<Tile> out = new ArrayList<>();
+    private static List<TileView> cover(Tiles tiles, long[] factors, long first, long last) {
+        List<TileView> out = new ArrayList<>();
         cover(tiles, factors, factors.length - 1, first, last, out);
         return out;
     }
 
-    private static void cover(Tiles tiles, long[] factors, int level, long first, long last, List<Tile> out) {
+    private static void cover(Tiles tiles, long[] factors, int level, long first, long last, List<TileView> out) {
         if (first > last) {
             return;
         }
@@ -349,16 +378,23 @@ final class WindowTiles {
 
     /** Visits the tiles of one level with indices in {@code [from, to]}, in index order. */
     private interface Tiles {
-        void forEachTile(int level, long from, long to, TileVisitor visitor);
+        void forEachTile(int level, long from, long to, TileVisitor<TileView> visitor);
     }
 
-    private interface TileVisitor {
-        void tile(long index, Tile tile);
+    private interface TileVisitor<T> {
+        void tile(long index, T tile);
     }
 
-    /** Reads a layered payload's directory, and tiles on demand (each at most once). */
+    /**
+     * Reads a layered payload in place: its directory at once, each tile's row count when a lookup
+     * first visits the tile, and a tile's partial aggregate of one feature only when that feature
+     * merges it (each at most once).
+     */
     private static final class Reader implements Tiles {
-        private final byte[] payload;
+        /** The payload, index 0 at its first byte. */
+        private final ByteBuffer payload;
+        /** A cursor over {@link #payload} for the values read. */
+        private final ByteBuffer in;
         private final List<Feature> aggregates;
         private final List<Object> keys;
         private final long[] factors;
@@ -367,66 +403,78 @@ final class WindowTiles {
         private final int[] indexAt;
         private final int[] offsetAt;
         private final int[] dataAt;
-        private final Map<Long, Tile>[] decoded;
-        private final SeekableInput input;
-        private final DataInputStream in;
+        /** Per level and tile slot, the tile once visited; a level's array is made on its first visit. */
+        private final StoredTile[][] visited;
 
-        @SuppressWarnings("unchecked")
-        Reader(FeatureView view, int keyCount, byte[] payload) {
-            this.payload = payload;
+        Reader(FeatureView view, int keyCount, ByteBuffer payload) {
+            this.payload = payload.slice();
+            this.in = this.payload.duplicate();
             this.aggregates = view.features().subList(keyCount, view.features().size());
-            this.input = new SeekableInput(payload);
-            this.in = new DataInputStream(input);
-            try {
-                in.readUnsignedByte();
-                int n = in.readUnsignedShort();
-                List<Object> keyValues = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    keyValues.add(ValueCodec.read(in));
-                }
-                this.keys = keyValues;
-                int levelCount = in.readUnsignedByte();
-                factors = new long[levelCount];
-                counts = new int[levelCount];
-                indexAt = new int[levelCount];
-                offsetAt = new int[levelCount];
-                dataAt = new int[levelCount];
-                decoded = new Map[levelCount];
-                for (int l = 0; l < levelCount; l++) {
-                    factors[l] = in.readLong();
-                    counts[l] = in.readInt();
-                    indexAt[l] = input.position();
-                    offsetAt[l] = indexAt[l] + 8 * counts[l];
-                    input.seek(offsetAt[l] + 4 * counts[l]);
-                    int length = in.readInt();
-                    dataAt[l] = input.position();
-                    input.seek(dataAt[l] + length);
-                    decoded[l] = new HashMap<>();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            in.get(); // LAYERED
+            int n = in.getShort() & 0xffff;
+            List<Object> keyValues = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                keyValues.add(ValueCodec.read(in));
+            }
+            this.keys = keyValues;
+            int levelCount = in.get() & 0xff;
+            factors = new long[levelCount];
+            counts = new int[levelCount];
+            indexAt = new int[levelCount];
+            offsetAt = new int[levelCount];
+            dataAt = new int[levelCount];
+            visited = new StoredTile[levelCount][];
+            for (int l = 0; l < levelCount; l++) {
+                factors[l] = in.getLong();
+                counts[l] = in.getInt();
+                indexAt[l] = in.position();
+                offsetAt[l] = indexAt[l] + 8 * counts[l];
+                int length = this.payload.getInt(offsetAt[l] + 4 * counts[l]);
+                dataAt[l] = offsetAt[l] + 4 * counts[l] + 4;
+                in.position(dataAt[l] + length);
             }
         }
 
         @Override
-        public void forEachTile(int level, long from, long to, TileVisitor visitor) {
+        public void forEachTile(int level, long from, long to, TileVisitor<TileView> visitor) {
             for (int t = firstAtOrAfter(level, from); t < counts[level]; t++) {
-                long index = longAt(indexAt[level] + 8 * t);
+                long index = payload.getLong(indexAt[level] + 8 * t);
                 if (index > to) {
                     return;
                 }
-                int slot = t;
-                visitor.tile(index, decoded[level].computeIfAbsent(index, i -> read(level, slot)));
+                visitor.tile(index, visit(level, t));
             }
         }
 
-        private Tile read(int level, int slot) {
-            input.seek(dataAt[level] + intAt(offsetAt[level] + 4 * slot));
-            try {
-                return readTile(in, aggregates);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        /** Every tile of {@code level}, wholly decoded, in index order (the write path). */
+        void forEachWholeTile(int level, TileVisitor<Tile> visitor) {
+            for (int t = 0; t < counts[level]; t++) {
+                in.position(tileAt(level, t));
+                Tile tile = newTile(aggregates);
+                tile.rows[0] = in.getLong();
+                for (int f = 0; f < aggregates.size(); f++) {
+                    tile.accumulators[f].restore(readState(in));
+                }
+                visitor.tile(payload.getLong(indexAt[level] + 8 * t), tile);
             }
+        }
+
+        private StoredTile visit(int level, int slot) {
+            StoredTile[] tiles = visited[level];
+            if (tiles == null) {
+                tiles = new StoredTile[counts[level]];
+                visited[level] = tiles;
+            }
+            StoredTile tile = tiles[slot];
+            if (tile == null) {
+                tile = new StoredTile(tileAt(level, slot));
+                tiles[slot] = tile;
+            }
+            return tile;
+        }
+
+        private int tileAt(int level, int slot) {
+            return dataAt[level] + payload.getInt(offsetAt[level] + 4 * slot);
         }
 
         /** Binary search over the level's sorted indices. */
@@ -435,7 +483,7 @@ final class WindowTiles {
             int hi = counts[level];
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
-                if (longAt(indexAt[level] + 8 * mid) < index) {
+                if (payload.getLong(indexAt[level] + 8 * mid) < index) {
                     lo = mid + 1;
                 } else {
                     hi = mid;
@@ -444,32 +492,56 @@ final class WindowTiles {
             return lo;
         }
 
-        private long longAt(int at) {
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (payload[at + i] & 0xff);
+        /** One tile of the payload: row count, then per feature its state (value count, values). */
+        private final class StoredTile implements TileView {
+            private final long rows;
+            /** Where each feature's state starts, known up to {@link #located}. */
+            private final int[] stateAt;
+            private int located;
+            private final WindowAccumulator[] states;
+
+            StoredTile(int at) {
+                rows = payload.getLong(at);
+                stateAt = new int[aggregates.size()];
+                stateAt[0] = at + 8;
+                located = 1;
+                states = new WindowAccumulator[aggregates.size()];
             }
-            return v;
+
+            @Override
+            public long rowCount() {
+                return rows;
+            }
+
+            @Override
+            public WindowAccumulator state(int f) {
+                WindowAccumulator state = states[f];
+                if (state == null) {
+                    while (located <= f) {
+                        // Skip the state of the feature before: its value count, then each value.
+                        in.position(stateAt[located - 1]);
+                        int n = in.getShort() & 0xffff;
+                        for (int i = 0; i < n; i++) {
+                            ValueCodec.skip(in);
+                        }
+                        stateAt[located++] = in.position();
+                    }
+                    in.position(stateAt[f]);
+                    state = WindowAccumulator.create(aggregates.get(f).aggregate().orElseThrow().function());
+                    state.restore(readState(in));
+                    states[f] = state;
+                }
+                return state;
+            }
         }
 
-        private int intAt(int at) {
-            return (payload[at] & 0xff) << 24 | (payload[at + 1] & 0xff) << 16 | (payload[at + 2] & 0xff) << 8
-                    | (payload[at + 3] & 0xff);
-        }
-    }
-
-    /** A byte array input whose read position can be set. */
-    private static final class SeekableInput extends ByteArrayInputStream {
-        SeekableInput(byte[] bytes) {
-            super(bytes);
-        }
-
-        int position() {
-            return pos;
-        }
-
-        void seek(int position) {
-            pos = position;
+        private static List<Object> readState(ByteBuffer in) {
+            int n = in.getShort() & 0xffff;
+            List<Object> state = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                state.add(ValueCodec.read(in));
+            }
+            return state;
         }
     }
 

@@ -145,6 +145,38 @@ class WindowTilesTest {
         }
     }
 
+    /**
+     * A lookup reads the served version's payload in place, inside the record the store read (here
+     * after a 9-byte store header, next to an older version): the same values as from a copy of it.
+     */
+    @Test
+    void theServedPayloadReadsInPlaceInsideTheStoredRecord() {
+        Random random = new Random(2207L);
+        List<Row> rows = rows(random, 2_000, T0 - 31 * DAY, T0);
+        WindowTiles tiles = new WindowTiles(VIEW, 1, List.of(7L));
+        rows.forEach(r -> tiles.add(r.event(), r.created(), r.arguments()));
+        WindowTiles older = new WindowTiles(VIEW, 1, List.of(7L));
+        rows.subList(0, 10).forEach(r -> older.add(r.event(), r.created(), r.arguments()));
+        byte[] record = OnlineRecords.encode(List.of(new OnlineRecords.Version(3, older.encode()),
+                new OnlineRecords.Version(4, tiles.encode())));
+        byte[] stored = new byte[9 + record.length + 5];
+        System.arraycopy(record, 0, stored, 9, record.length);
+        java.nio.ByteBuffer view = java.nio.ByteBuffer.wrap(stored, 9, record.length).slice();
+        ViewRuns runs = new ViewRuns(4, Optional.empty(), java.util.Set.of());
+
+        java.nio.ByteBuffer payload = OnlineRecords.servedPayload(view, runs);
+
+        assertThat(payload.remaining()).isEqualTo(tiles.encode().length);
+        for (long t : times(T0 + 30 * MINUTE, T0 + 31 * DAY, random)) {
+            assertSame(WindowTiles.valuesAt(VIEW, 1, payload, t), expected(VIEW, rows, t), "in place at " + t);
+        }
+        // Run 4 failed: the older version is served, from the same bytes.
+        ViewRuns failed = new ViewRuns(4, Optional.empty(), java.util.Set.of(4L));
+        assertSame(WindowTiles.valuesAt(VIEW, 1, OnlineRecords.servedPayload(view, failed), T0 + HOUR),
+                expected(VIEW, rows.subList(0, 10), T0 + HOUR), "older version");
+        assertThat(OnlineRecords.servedPayload(view, new ViewRuns(2, Optional.empty(), java.util.Set.of()))).isNull();
+    }
+
     @Test
     void decodedTilesTakeMoreRows() {
         Random random = new Random(15L);

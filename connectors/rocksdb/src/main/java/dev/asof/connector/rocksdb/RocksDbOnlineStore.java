@@ -6,6 +6,7 @@ import dev.asof.spi.ConnectorException;
 import dev.asof.spi.online.OnlineRecord;
 import dev.asof.spi.online.OnlineStore;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -48,6 +49,11 @@ import org.rocksdb.WriteOptions;
 public final class RocksDbOnlineStore implements OnlineStore {
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
     private static final double BLOOM_BITS_PER_KEY = 10;
+    /** The largest record a thread keeps an array for between reads; larger ones are read into their own. */
+    private static final int MAX_SCRATCH_BYTES = 1 << 20;
+
+    /** Per thread, the array single-key reads land in: a lookup of a large record allocates nothing. */
+    private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[4096]);
 
     private final Path dir;
     private final InstantSource clock;
@@ -136,6 +142,12 @@ public final class RocksDbOnlineStore implements OnlineStore {
         return "rocksdb";
     }
 
+    /** Embedded: a read is a block cache or local file read. */
+    @Override
+    public boolean readsInProcess() {
+        return true;
+    }
+
     /** The database directory (absolute). */
     public Path directory() {
         return dir;
@@ -143,18 +155,43 @@ public final class RocksDbOnlineStore implements OnlineStore {
 
     @Override
     public List<byte[]> getAll(List<byte[]> keys) {
+        return readValues(keys, (index, stored, length, nowSecond) -> copy(stored, length, nowSecond));
+    }
+
+    /**
+     * As {@link #getAll}, with fewer copies: one key (a lookup) is read into this thread's reused
+     * array, so a large record is neither allocated nor copied again; several are read as
+     * {@link #getAll} reads them and handed out in place.
+     */
+    @Override
+    public <T> List<T> readAll(List<byte[]> keys, ValueReader<T> reader) {
+        return readValues(keys, (index, stored, length, nowSecond) ->
+                reader.read(index, view(stored, length, nowSecond)));
+    }
+
+    /** What a read keeps of one stored value: the first {@code length} bytes of {@code stored} (null: none). */
+    private interface StoredReader<T> {
+        T read(int index, byte[] stored, int length, long nowSecond);
+    }
+
+    private <T> List<T> readValues(List<byte[]> keys, StoredReader<T> reader) {
         requireNonNull(keys, "keys");
-        List<byte[]> stored;
+        long nowSecond = clock.instant().getEpochSecond();
         Lock read = lock.readLock();
         read.lock();
         try {
             checkOpen("reading");
-            stored = switch (keys.size()) {
-                case 0 -> List.of();
+            if (keys.size() == 1) {
                 // A single get skips multiGet's per-call batching setup: about half the time for one key.
-                case 1 -> Collections.singletonList(db.get(readOptions, keys.get(0)));
-                default -> db.multiGetAsList(readOptions, keys);
-            };
+                return Collections.singletonList(readOne(keys.get(0), reader, nowSecond));
+            }
+            List<byte[]> stored = keys.isEmpty() ? List.of() : db.multiGetAsList(readOptions, keys);
+            List<T> values = new ArrayList<>(stored.size());
+            for (int i = 0; i < stored.size(); i++) {
+                byte[] bytes = stored.get(i);
+                values.add(reader.read(i, bytes, bytes == null ? 0 : bytes.length, nowSecond));
+            }
+            return values;
         }
         catch (RocksDBException e) {
             throw failure("reading " + keys.size() + " record(s)", e);
@@ -162,17 +199,68 @@ public final class RocksDbOnlineStore implements OnlineStore {
         finally {
             read.unlock();
         }
-        long nowSecond = clock.instant().getEpochSecond();
-        List<byte[]> values = new ArrayList<>(stored.size());
-        for (byte[] bytes : stored) {
-            try {
-                values.add(bytes == null ? null : StoredValue.decode(bytes, nowSecond));
+    }
+
+    /**
+     * One key, read into this thread's scratch array (grown to the largest record read, up to
+     * {@value #MAX_SCRATCH_BYTES}; a larger record gets an array of its own).
+     */
+    private <T> T readOne(byte[] key, StoredReader<T> reader, long nowSecond) throws RocksDBException {
+        byte[] buffer = scratch.get();
+        int length = db.get(readOptions, key, buffer);
+        if (length == RocksDB.NOT_FOUND) {
+            return reader.read(0, null, 0, nowSecond);
+        }
+        if (length > buffer.length) {
+            if (length <= MAX_SCRATCH_BYTES) {
+                buffer = new byte[Integer.highestOneBit(length - 1) << 1];
+                scratch.set(buffer);
+                length = db.get(readOptions, key, buffer);
+            } else {
+                byte[] own = db.get(readOptions, key);
+                buffer = own;
+                length = own == null ? RocksDB.NOT_FOUND : own.length;
             }
-            catch (IllegalArgumentException e) {
-                throw new ConnectorException("rocksdb: " + dir + " holds a value this version cannot read: " + e.getMessage(), e);
+            if (length != RocksDB.NOT_FOUND && length > buffer.length) {
+                // Rewritten larger between the two reads: read it whole.
+                buffer = db.get(readOptions, key);
+                length = buffer == null ? RocksDB.NOT_FOUND : buffer.length;
+            }
+            if (length == RocksDB.NOT_FOUND) {
+                return reader.read(0, null, 0, nowSecond); // deleted between the reads
             }
         }
-        return values;
+        return reader.read(0, buffer, length, nowSecond);
+    }
+
+    /** The caller's value in {@code stored} as a copy; null when expired. */
+    private byte[] copy(byte[] stored, int length, long nowSecond) {
+        if (stored == null) {
+            return null;
+        }
+        try {
+            return StoredValue.decode(stored, length, nowSecond);
+        }
+        catch (IllegalArgumentException e) {
+            throw unreadable(e);
+        }
+    }
+
+    /** The caller's value in {@code stored} as a view of it; null when expired. */
+    private ByteBuffer view(byte[] stored, int length, long nowSecond) {
+        if (stored == null) {
+            return null;
+        }
+        try {
+            return StoredValue.view(stored, length, nowSecond);
+        }
+        catch (IllegalArgumentException e) {
+            throw unreadable(e);
+        }
+    }
+
+    private ConnectorException unreadable(IllegalArgumentException e) {
+        return new ConnectorException("rocksdb: " + dir + " holds a value this version cannot read: " + e.getMessage(), e);
     }
 
     @Override

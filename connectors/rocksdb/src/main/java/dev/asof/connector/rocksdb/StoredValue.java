@@ -1,5 +1,6 @@
 package dev.asof.connector.rocksdb;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
@@ -47,22 +48,40 @@ final class StoredValue {
     }
 
     /**
-     * The caller's value, or {@code null} when the record has expired at {@code nowSecond}.
+     * The caller's value in the first {@code length} bytes of {@code stored}, or {@code null} when
+     * the record has expired at {@code nowSecond}.
      *
      * @throws IllegalArgumentException when the bytes were not written by {@link #encode}
      */
+    static byte[] decode(byte[] stored, int length, long nowSecond) {
+        int header = header(stored, length, nowSecond);
+        return header < 0 ? null : Arrays.copyOfRange(stored, header, length);
+    }
+
+    /** As {@link #decode(byte[], int, long)} of all of {@code stored}. */
     static byte[] decode(byte[] stored, long nowSecond) {
-        if (stored.length >= 1 && stored[0] == NO_EXPIRY) {
-            return Arrays.copyOfRange(stored, 1, stored.length);
+        return decode(stored, stored.length, nowSecond);
+    }
+
+    /** As {@link #decode(byte[], int, long)}, the value as a view of {@code stored} (no copy). */
+    static ByteBuffer view(byte[] stored, int length, long nowSecond) {
+        int header = header(stored, length, nowSecond);
+        return header < 0 ? null : ByteBuffer.wrap(stored, header, length - header).slice();
+    }
+
+    /** Where the caller's value starts in {@code stored}; -1 when it has expired at {@code nowSecond}. */
+    private static int header(byte[] stored, int length, long nowSecond) {
+        if (length >= 1 && stored[0] == NO_EXPIRY) {
+            return 1;
         }
-        if (stored.length >= EXPIRY_HEADER_LENGTH && stored[0] == EXPIRY_SECOND) {
+        if (length >= EXPIRY_HEADER_LENGTH && stored[0] == EXPIRY_SECOND) {
             long second = 0;
             for (int i = 0; i < 8; i++) {
                 second = (second << 8) | (stored[1 + i] & 0xff);
             }
-            return nowSecond >= second ? null : Arrays.copyOfRange(stored, EXPIRY_HEADER_LENGTH, stored.length);
+            return nowSecond >= second ? -1 : EXPIRY_HEADER_LENGTH;
         }
-        throw new IllegalArgumentException("unknown stored value format " + (stored.length == 0 ? "(empty)" : "0x%02x".formatted(stored[0])));
+        throw new IllegalArgumentException("unknown stored value format " + (length == 0 ? "(empty)" : "0x%02x".formatted(stored[0])));
     }
 
     /** Whether a record expiring at {@code expiresAt} is already missing at {@code nowSecond}. */

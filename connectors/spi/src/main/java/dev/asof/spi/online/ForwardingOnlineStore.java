@@ -30,6 +30,16 @@ public abstract class ForwardingOnlineStore implements OnlineStore {
     }
 
     @Override
+    public <T> List<T> readAll(List<byte[]> keys, ValueReader<T> reader) {
+        return delegate.readAll(keys, reader);
+    }
+
+    @Override
+    public boolean readsInProcess() {
+        return delegate.readsInProcess();
+    }
+
+    @Override
     public void putAll(List<OnlineRecord> records) {
         delegate.putAll(records);
     }

@@ -1,6 +1,8 @@
 package dev.asof.spi.online;
 
 import dev.asof.spi.ConnectorException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,6 +39,49 @@ public interface OnlineStore extends AutoCloseable {
      *     (never written, deleted, or expired). The list and its arrays belong to the caller.
      */
     List<byte[]> getAll(List<byte[]> keys);
+
+    /**
+     * Reads several records as {@link #getAll} does and gives each value to {@code reader}, which
+     * returns what the caller keeps of it: the read path of online lookups, where a value may be
+     * hundreds of kilobytes of which a lookup decodes a few, so that a store can hand out its own
+     * memory instead of a copy of every value.
+     *
+     * <p>The buffer holds the value between its position and its limit and is valid only during
+     * that call of the reader: the store may read the next value into the same memory. The reader
+     * must not keep the buffer, change its bytes, or call this store. The default reads with
+     * {@link #getAll} and wraps its arrays; a store overrides it when it can do with fewer copies.
+     *
+     * @return the reader's result for each key, in the order of {@code keys}
+     */
+    default <T> List<T> readAll(List<byte[]> keys, ValueReader<T> reader) {
+        List<byte[]> values = getAll(keys);
+        List<T> out = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            byte[] v = values.get(i);
+            out.add(reader.read(i, v == null ? null : ByteBuffer.wrap(v)));
+        }
+        return out;
+    }
+
+    /** What a caller of {@link #readAll} keeps of one value. */
+    @FunctionalInterface
+    interface ValueReader<T> {
+        /**
+         * @param index the key's position in the request
+         * @param value the value (valid during this call only), or null where there is no record
+         */
+        T read(int index, ByteBuffer value);
+    }
+
+    /**
+     * Whether a read is answered inside this process (an embedded store such as RocksDB), in about
+     * the time of a memory or local file read, never waiting on a network peer: the gateway then
+     * serves lookups from it on its network threads instead of handing each to a worker thread.
+     * False by default.
+     */
+    default boolean readsInProcess() {
+        return false;
+    }
 
     /**
      * Writes records, replacing whole values and expiries; writing the same record twice has the

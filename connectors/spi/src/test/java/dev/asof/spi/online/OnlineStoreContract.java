@@ -234,6 +234,42 @@ public abstract class OnlineStoreContract {
     }
 
     @Test
+    void readAllHandsEachValueToTheReaderInKeyOrder() {
+        int[] sizes = {0, 1, 4096, 100_000, 262_144};
+        Random random = new Random(11);
+        List<OnlineRecord> records = new ArrayList<>();
+        for (int size : sizes) {
+            records.add(new OnlineRecord(key("buffer-" + size), randomValue(random, size), Optional.empty()));
+        }
+        // Expiry headers must not show in the buffers either.
+        records.add(new OnlineRecord(key("buffer-expiring"), utf8("expires tomorrow"),
+                Optional.of(Instant.now().plus(Duration.ofDays(1)))));
+        store.putAll(records);
+        List<byte[]> keys = new ArrayList<>(records.stream().map(OnlineRecord::key).toList());
+        keys.add(key("buffer-missing"));
+        keys.add(key("buffer-" + sizes[2])); // a duplicate gets its value again
+
+        List<String> together = store.readAll(keys, (index, value) -> index + ":" + (value == null ? null : describe(bytes(value))));
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            expected.add(i + ":" + describe(records.get(i).value()));
+        }
+        expected.add(records.size() + ":null");
+        expected.add((records.size() + 1) + ":" + describe(records.get(2).value()));
+        assertThat(together).containsExactlyElementsOf(expected);
+        // One key at a time, large and small in turn: a value never shows bytes of the one read before.
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < records.size(); i++) {
+                List<String> alone = store.readAll(List.of(records.get(i).key()), (index, value) -> describe(bytes(value)));
+                assertThat(alone).as("value %d alone", i).containsExactly(describe(records.get(i).value()));
+            }
+        }
+        assertThat(store.readAll(List.of(key("buffer-missing")), (index, value) -> value)).containsExactly((ByteBuffer) null);
+        assertThat(store.readAll(List.of(), (index, value) -> value)).isEmpty();
+    }
+
+    @Test
     void keysAreComparedByTheirBytes() {
         byte[] base = key("b");
         byte[] withZero = concat(base, new byte[] {0});

@@ -6,7 +6,6 @@ import dev.asof.gateway.execution.PreparedQuery;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.execution.StatementResult;
-import dev.asof.gateway.execution.StatementOwner;
 import dev.asof.gateway.session.Principal;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
@@ -522,6 +521,20 @@ final class AsofMeta implements ProtobufMeta {
         StatementType type = prepared.columns().isPresent() ? StatementType.SELECT : StatementType.OTHER_DDL;
         return Signature.create(AvaticaTypes.columns(columns, times), prepared.sql(),
                 AvaticaTypes.parameters(parameters), ROWS, type);
+    }
+
+    /**
+     * Whether executing statement {@code statementId} of connection {@code connectionId} now only
+     * reads memory and an in-process online store ({@link StatementExecutor#runsInProcess}): the
+     * HTTP server may then serve the request on its network thread.
+     */
+    boolean runsInProcess(String connectionId, int statementId) {
+        Statement s = statements.get(statementId);
+        if (s == null || !s.connectionId.equals(connectionId)) {
+            return false;
+        }
+        PreparedQuery prepared = s.prepared;
+        return prepared != null && s.preparedSignature != null && executor.runsInProcess(prepared);
     }
 
     /**

@@ -60,8 +60,8 @@ public final class AvaticaEndpoint implements AutoCloseable {
             SslContext tls = tlsCert == null ? null
                     // tcnative is excluded from the build: the JDK's TLS implementation serves.
                     : SslContextBuilder.forServer(tlsCert.toFile(), tlsKey.toFile()).sslProvider(SslProvider.JDK).build();
-            AvaticaHttpServer server = AvaticaHttpServer.start(new AsofService(meta), identity, tls, host, port,
-                    AvaticaHttpServer.Limits.defaults());
+            AvaticaHttpServer server = AvaticaHttpServer.start(new AsofService(meta), identity, meta::runsInProcess, tls,
+                    host, port, AvaticaHttpServer.Limits.defaults());
             return new AvaticaEndpoint(server, meta);
         } catch (RuntimeException | javax.net.ssl.SSLException e) {
             meta.close();

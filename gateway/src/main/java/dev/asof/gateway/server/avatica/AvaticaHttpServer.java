@@ -2,6 +2,7 @@ package dev.asof.gateway.server.avatica;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.gateway.auth.Authenticator;
 import dev.asof.gateway.auth.BasicCredentials;
 import dev.asof.gateway.session.Peer;
 import dev.asof.gateway.session.Principal;
@@ -76,8 +77,12 @@ import org.slf4j.LoggerFactory;
  * round trip. This server keeps connections alive, sets TCP_NODELAY, aggregates each body in one
  * buffer and answers with one write.
  *
- * <p>Service calls block (warehouse queries may run for minutes), so they never run on the event
- * loop: they run on a bounded pool of request threads. Close-statement and close-connection
+ * <p>Service calls block (warehouse queries may run for minutes), so they run on a bounded pool of
+ * request threads, with one exception: the execution of a prepared statement that only reads
+ * memory and an in-process online store ({@link InProcess}: an online lookup on RocksDB), by a
+ * caller whose credentials were verified lately, runs on the event loop that read it. Such a
+ * lookup takes microseconds, about what handing it to a request thread and its answer back to the
+ * event loop costs (two thread wake-ups per lookup). Close-statement and close-connection
  * requests, which is how the JDBC driver cancels a running statement from a second connection, run
  * on a separate small pool, so a cancel is served at once even when every request thread is busy.
  * Requests beyond the pools' bounds ({@link Limits}) fail with SQLSTATE
@@ -176,6 +181,15 @@ final class AvaticaHttpServer implements AutoCloseable {
      */
     static AvaticaHttpServer start(Service service, RequestIdentity identity, SslContext tls, String host, int port,
             Limits limits) {
+        return start(service, identity, (connectionId, statementId) -> false, tls, host, port, limits);
+    }
+
+    /**
+     * As above; executions {@code inProcess} names are served on the event loop when their caller's
+     * credentials are in the verification cache.
+     */
+    static AvaticaHttpServer start(Service service, RequestIdentity identity, InProcess inProcess, SslContext tls,
+            String host, int port, Limits limits) {
         requireNonNull(identity, "identity");
         ProtobufHandler handler = new ProtobufHandler(service, new CompactFrames.Translation(new ProtobufTranslationImpl()),
                 NoopMetricsSystem.getInstance());
@@ -190,7 +204,7 @@ final class AvaticaHttpServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         EventLoopGroup ioGroup = new MultiThreadIoEventLoopGroup(limits.ioThreads(),
                 new DefaultThreadFactory("asof-jdbc-io", true), NioIoHandler.newFactory());
-        Dispatcher dispatcher = new Dispatcher(handler, identity, requestThreads, controlThreads);
+        Dispatcher dispatcher = new Dispatcher(handler, identity, inProcess, requestThreads, controlThreads);
         try {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, ioGroup)
@@ -272,16 +286,29 @@ final class AvaticaHttpServer implements AutoCloseable {
         ioGroup.terminationFuture().syncUninterruptibly();
     }
 
+    /**
+     * Which executions take about the time of a memory read and may run on the event loop: the
+     * statement is known by its connection's and its own id.
+     */
+    interface InProcess {
+        boolean executes(String connectionId, int statementId);
+    }
+
     /** Runs each request's service call on the right pool and produces its HTTP status and body. */
     private static final class Dispatcher {
+        private static final String EXECUTE = Requests.ExecuteRequest.class.getName();
+
         private final ProtobufHandler handler;
         private final RequestIdentity identity;
+        private final InProcess inProcess;
         private final Executor requestThreads;
         private final Executor controlThreads;
 
-        Dispatcher(ProtobufHandler handler, RequestIdentity identity, Executor requestThreads, Executor controlThreads) {
+        Dispatcher(ProtobufHandler handler, RequestIdentity identity, InProcess inProcess, Executor requestThreads,
+                Executor controlThreads) {
             this.handler = handler;
             this.identity = identity;
+            this.inProcess = inProcess;
             this.requestThreads = requestThreads;
             this.controlThreads = controlThreads;
         }
@@ -297,7 +324,17 @@ final class AvaticaHttpServer implements AutoCloseable {
                 done.accept(JSON_REFUSAL);
                 return;
             }
-            Executor pool = isCancel(body) ? controlThreads : requestThreads;
+            WireMessage envelope = envelope(body);
+            String name = envelope == null ? null : envelope.getName();
+            if (EXECUTE.equals(name)) {
+                Optional<Principal> principal = inProcessCaller(envelope, authorization, peer);
+                if (principal.isPresent()) {
+                    done.accept(identity.as(principal.get(), request, () -> serve(body)));
+                    return;
+                }
+            }
+            Executor pool = CLOSE_STATEMENT.equals(name) || CLOSE_CONNECTION.equals(name) ? controlThreads
+                    : requestThreads;
             try {
                 pool.execute(() -> done.accept(authenticated(body, authorization, peer, request)));
             } catch (RejectedExecutionException e) {
@@ -343,17 +380,38 @@ final class AvaticaHttpServer implements AutoCloseable {
         }
 
         /**
-         * Cancels travel as close-statement requests (and closing a connection closes its
-         * statements). Only the envelope's name is read; the message itself is parsed once, later.
+         * The caller of an execute request that may run on the event loop: the statement executes in
+         * process and the credentials are in the verification cache (checking others means hashing a
+         * password, which takes milliseconds). Empty for every other request.
          */
-        private static boolean isCancel(byte[] body) {
+        private Optional<Principal> inProcessCaller(WireMessage envelope, String authorization, Peer peer) {
+            org.apache.calcite.avatica.proto.Common.StatementHandle handle;
+            try {
+                handle = Requests.ExecuteRequest.parseFrom(envelope.getWrappedMessage()).getStatementHandle();
+            } catch (IOException e) {
+                return Optional.empty(); // not a valid message: the request pool reports the error
+            }
+            if (!inProcess.executes(handle.getConnectionId(), handle.getId())) {
+                return Optional.empty();
+            }
+            return BasicCredentials.parse(authorization)
+                    .flatMap(c -> identity.authenticator().cachedLogin(c.user(), c.password(), peer))
+                    .map(Authenticator.Login::principal);
+        }
+
+        /**
+         * The request's envelope, whose name says where it is served: cancels travel as
+         * close-statement requests (and closing a connection closes its statements), executions
+         * may run on the event loop. The wrapped message is parsed later. Null for a body that is
+         * not an envelope (the request pool reports the error).
+         */
+        private static WireMessage envelope(byte[] body) {
             try {
                 com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(body);
                 in.enableAliasing(true);
-                String name = WireMessage.parseFrom(in).getName();
-                return name.equals(CLOSE_STATEMENT) || name.equals(CLOSE_CONNECTION);
+                return WireMessage.parseFrom(in);
             } catch (IOException e) {
-                return false; // not a valid message: the request pool reports the error
+                return null;
             }
         }
 
@@ -443,6 +501,8 @@ final class AvaticaHttpServer implements AutoCloseable {
         private boolean inService;
         /** The request in service, told when the connection closes before its answer. */
         private RequestIdentity.InFlight current;
+        /** The client's address, read at its first request. */
+        private Peer peer;
 
         ConnectionHandler(Dispatcher dispatcher) {
             this.dispatcher = dispatcher;
@@ -476,7 +536,10 @@ final class AvaticaHttpServer implements AutoCloseable {
         private void serve(ChannelHandlerContext ctx, Pending pending) {
             inService = true;
             current = new RequestIdentity.InFlight();
-            dispatcher.dispatch(pending.body(), pending.authorization(), peer(ctx), current, response -> {
+            if (peer == null) {
+                peer = peer(ctx);
+            }
+            dispatcher.dispatch(pending.body(), pending.authorization(), peer, current, response -> {
                 if (ctx.executor().inEventLoop()) {
                     respond(ctx, pending, response);
                 } else {
