@@ -54,10 +54,6 @@ import org.apache.hc.core5.util.TimeValue;
  *       the client reports its message and SQLSTATE.
  * </ul>
  *
- * <p>To a gateway on plain {@code http} with BASIC or no authentication, requests do not go through
- * HttpClient at all but through {@link PlainHttpTransport}, a minimal HTTP/1.1 exchange on
- * kept-alive sockets (the same status handling as below).
- *
  * <p>Everything else is Avatica's: TLS settings, the other authentication types (DIGEST, SPNEGO,
  * bearer tokens), connect and response timeouts ({@code http_connection_timeout},
  * {@code http_response_timeout}) and the retry on HTTP 503.
@@ -65,7 +61,7 @@ import org.apache.hc.core5.util.TimeValue;
  * <p>Internal: the driver names it in Avatica's {@code httpclient_impl} connection property; it is
  * public only because Avatica instantiates it by reflection.
  */
-public final class AsofHttpClient extends AvaticaCommonsHttpClientImpl implements AutoCloseable {
+public final class AsofHttpClient extends AvaticaCommonsHttpClientImpl {
   static final int VALIDATE_AFTER_IDLE_SECONDS = 60;
   static final int MAX_PER_ROUTE = 256;
   static final int MAX_TOTAL = 1024;
@@ -75,11 +71,6 @@ public final class AsofHttpClient extends AvaticaCommonsHttpClientImpl implement
 
   /** The {@code Authorization} header value for BASIC credentials; null without them. */
   private volatile String basicAuthorization;
-  /** False once an authentication other than BASIC is set: those need HttpClient. */
-  private volatile boolean plainAllowed = true;
-  /** Made at the first request when {@link #plainAllowed} and the URL is plain {@code http}. */
-  private PlainHttpTransport plain;
-  private boolean closed;
 
   public AsofHttpClient(URL url) {
     super(url);
@@ -91,41 +82,6 @@ public final class AsofHttpClient extends AvaticaCommonsHttpClientImpl implement
     if (authType == AuthenticationType.BASIC) {
       basicAuthorization = "Basic " + Base64.getEncoder().encodeToString(
           (username + ":" + password).getBytes(StandardCharsets.UTF_8));
-    } else {
-      plainAllowed = false;
-    }
-  }
-
-  @Override public void setGSSCredential(org.ietf.jgss.GSSCredential credential) {
-    plainAllowed = false;
-    super.setGSSCredential(credential);
-  }
-
-  @Override public void setTokenProvider(String username,
-      org.apache.calcite.avatica.remote.BearerTokenProvider tokenProvider) {
-    plainAllowed = false;
-    super.setTokenProvider(username, tokenProvider);
-  }
-
-  /**
-   * The plain transport for this client's requests; null when they go through HttpClient (also
-   * after {@link #close}: a late cancel still reaches the gateway).
-   */
-  private synchronized PlainHttpTransport plain() {
-    if (closed) {
-      return null;
-    }
-    if (plain == null && plainAllowed && PlainHttpTransport.serves(uri)) {
-      plain = new PlainHttpTransport(uri, basicAuthorization);
-    }
-    return plainAllowed ? plain : null;
-  }
-
-  /** Closes the plain transport's kept-alive sockets (HttpClient's pool is Avatica's, shared). */
-  @Override public synchronized void close() {
-    closed = true;
-    if (plain != null) {
-      plain.close();
     }
   }
 
@@ -158,10 +114,6 @@ public final class AsofHttpClient extends AvaticaCommonsHttpClientImpl implement
    * error; anything else fails.
    */
   @Override public byte[] send(byte[] request) {
-    PlainHttpTransport transport = plain();
-    if (transport != null) {
-      return sendPlain(transport, request);
-    }
     while (true) {
       HttpPost post = new HttpPost(uri);
       post.setEntity(new ByteArrayEntity(request, ContentType.APPLICATION_OCTET_STREAM));
@@ -200,38 +152,10 @@ public final class AsofHttpClient extends AvaticaCommonsHttpClientImpl implement
     }
   }
 
-  /** {@link #send} over {@link PlainHttpTransport}: the same answers to the same statuses. */
-  private byte[] sendPlain(PlainHttpTransport transport, byte[] request) {
-    while (true) {
-      PlainHttpTransport.Response response;
-      try {
-        response = transport.exchange(request, (int) Math.min(Integer.MAX_VALUE, connectTimeout),
-            (int) Math.min(Integer.MAX_VALUE, responseTimeout));
-      } catch (IOException e) {
-        throw new RuntimeException(e);
-      }
-      int status = response.status;
-      if (status == HttpURLConnection.HTTP_OK || status == HttpURLConnection.HTTP_INTERNAL_ERROR) {
-        return response.body;
-      }
-      if (status == HttpURLConnection.HTTP_UNAVAILABLE) {
-        continue;
-      }
-      if (status == HttpURLConnection.HTTP_UNAUTHORIZED
-          && isAvaticaBody(response.contentType, response.body.length)) {
-        return response.body;
-      }
-      throw new RuntimeException("Failed to execute HTTP Request, got HTTP/" + status);
-    }
-  }
-
   /** An asof gateway's 401 carries a protobuf Avatica error; a web server's carries a page. */
   private static boolean isAvaticaBody(HttpEntity entity) {
-    return entity != null && isAvaticaBody(entity.getContentType(), entity.getContentLength());
-  }
-
-  private static boolean isAvaticaBody(String contentType, long length) {
-    return contentType != null && contentType.startsWith("application/octet-stream") && length != 0;
+    return entity != null && entity.getContentType() != null
+        && entity.getContentType().startsWith("application/octet-stream") && entity.getContentLength() != 0;
   }
 
   private static byte[] body(HttpEntity entity) throws IOException {

@@ -40,9 +40,6 @@ public final class AsofServiceFactory implements Service.Factory {
     AvaticaHttpClient httpClient = caFile != null && url.getProtocol().equals("https")
         ? PemTrust.client(url, config, Path.of(caFile), (AsofConnection) connection)
         : config.httpClientFactory().getClient(url, config, connection.getKerberosConnection());
-    if (httpClient instanceof AsofHttpClient && connection instanceof AsofConnection) {
-      ((AsofConnection) connection).closeWith((AsofHttpClient) httpClient); // its kept-alive sockets
-    }
     String serialization = config.serialization() == null ? AsofUrl.DEFAULT_SERIALIZATION
         : config.serialization().toUpperCase(Locale.ROOT);
     switch (serialization) {
