@@ -17,11 +17,14 @@ import com.aerospike.client.policy.BatchDeletePolicy;
 import com.aerospike.client.policy.BatchPolicy;
 import com.aerospike.client.policy.BatchWritePolicy;
 import com.aerospike.client.policy.ClientPolicy;
+import com.aerospike.client.policy.GenerationPolicy;
 import com.aerospike.client.policy.RecordExistsAction;
 import dev.asof.connector.aerospike.AerospikeSettings.SeedHost;
 import dev.asof.spi.ConnectorException;
+import dev.asof.spi.online.ConditionalWrite;
 import dev.asof.spi.online.OnlineRecord;
 import dev.asof.spi.online.OnlineStore;
+import dev.asof.spi.online.VersionedValue;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +52,12 @@ import java.util.stream.Collectors;
  *       Positive TTLs need the namespace to allow them (a non-zero {@code nsup-period}); a server
  *       that refuses them fails the write with a message saying so.
  *   <li>{@link #deleteAll} is one batch delete per chunk.
+ *   <li>{@link #getAllVersioned} reads the records' generations with their values;
+ *       {@link #putAllIfUnchanged} writes each record with a generation check (or create-only
+ *       where there was none), one batch per chunk, without retries: a retried write that the
+ *       first attempt already applied would come back refused, and its caller would apply its
+ *       change twice. Generations count in 16 bits on the server, so a record rewritten 65,536
+ *       times between a read and the write would pass the check: far beyond one read-modify-write.
  * </ul>
  *
  * <p>Opening never fails because the cluster is down: the client is created without waiting for
@@ -70,6 +79,7 @@ public final class AerospikeOnlineStore implements OnlineStore {
     private final InstantSource clock;
     private final BatchPolicy readPolicy;
     private final BatchPolicy writePolicy;
+    private final BatchPolicy conditionalPolicy;
     private final BatchDeletePolicy deletePolicy;
     private final BatchWritePolicy writeNeverExpiring;
     private volatile boolean closed;
@@ -81,6 +91,8 @@ public final class AerospikeOnlineStore implements OnlineStore {
         this.readPolicy = batchPolicy(settings);
         // Retrying a batch write is safe: every write replaces the whole record with the same bytes.
         this.writePolicy = batchPolicy(settings);
+        this.conditionalPolicy = batchPolicy(settings);
+        this.conditionalPolicy.maxRetries = 0;
         this.deletePolicy = new BatchDeletePolicy();
         this.writeNeverExpiring = writeExpiringIn(-1);
     }
@@ -182,6 +194,111 @@ public final class AerospikeOnlineStore implements OnlineStore {
             }
         }
         operate(batch, "writing");
+    }
+
+    @Override
+    public List<VersionedValue> getAllVersioned(List<byte[]> keys) {
+        requireNonNull(keys, "keys");
+        checkOpen("reading");
+        List<VersionedValue> values = new ArrayList<>(keys.size());
+        for (int start = 0; start < keys.size(); start += settings.maxRecordsPerBatch()) {
+            List<byte[]> chunk = keys.subList(start, Math.min(keys.size(), start + settings.maxRecordsPerBatch()));
+            Key[] batch = chunk.stream().map(this::key).toArray(Key[]::new);
+            String what = "reading " + batch.length + " record(s) from " + settings.location();
+            Record[] records;
+            try {
+                records = client.get(readPolicy, batch, settings.binName());
+            }
+            catch (AerospikeException e) {
+                throw failure(what, e);
+            }
+            for (Record record : records) {
+                byte[] value = value(record, what);
+                values.add(value == null ? VersionedValue.absent() : new VersionedValue(value, record.generation));
+            }
+        }
+        return values;
+    }
+
+    @Override
+    public boolean[] putAllIfUnchanged(List<ConditionalWrite> writes) {
+        requireNonNull(writes, "writes");
+        checkOpen("writing");
+        boolean[] written = new boolean[writes.size()];
+        Instant now = clock.instant();
+        List<BatchRecord> batch = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        long batchBytes = 0;
+        for (int i = 0; i < writes.size(); i++) {
+            ConditionalWrite write = writes.get(i);
+            OnlineRecord record = write.record();
+            long ttl = ttlSeconds(record.expiresAt(), now);
+            boolean absent = write.expectedVersion() == VersionedValue.ABSENT;
+            if (ttl == 0 && absent) {
+                written[i] = true; // already as asked: no record
+                continue;
+            }
+            Key key = key(record.key());
+            if (ttl == 0) {
+                BatchDeletePolicy policy = new BatchDeletePolicy();
+                policy.generationPolicy = GenerationPolicy.EXPECT_GEN_EQUAL;
+                policy.generation = Math.toIntExact(write.expectedVersion());
+                batch.add(new BatchDelete(policy, key));
+            }
+            else {
+                BatchWritePolicy policy = writeExpiringIn(ttl);
+                if (absent) {
+                    policy.recordExistsAction = RecordExistsAction.CREATE_ONLY;
+                }
+                else {
+                    // Replace only: a record that vanished since it was read (expired) is read again.
+                    policy.recordExistsAction = RecordExistsAction.REPLACE_ONLY;
+                    policy.generationPolicy = GenerationPolicy.EXPECT_GEN_EQUAL;
+                    policy.generation = Math.toIntExact(write.expectedVersion());
+                }
+                batch.add(new BatchWrite(policy, key, new Operation[] {Operation.put(new Bin(settings.binName(), record.value()))}));
+            }
+            positions.add(i);
+            batchBytes += record.key().length + record.value().length;
+            if (batch.size() >= settings.maxRecordsPerBatch() || batchBytes >= MAX_BATCH_BYTES) {
+                operateConditional(batch, positions, written);
+                batch = new ArrayList<>();
+                positions = new ArrayList<>();
+                batchBytes = 0;
+            }
+        }
+        operateConditional(batch, positions, written);
+        return written;
+    }
+
+    private void operateConditional(List<BatchRecord> batch, List<Integer> positions, boolean[] written) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        String what = "writing " + batch.size() + " record(s) conditionally to " + settings.location();
+        try {
+            client.operate(conditionalPolicy, batch);
+        }
+        catch (AerospikeException e) {
+            throw failure(what, e);
+        }
+        Map<Integer, Long> errors = new HashMap<>();
+        for (int j = 0; j < batch.size(); j++) {
+            BatchRecord record = batch.get(j);
+            switch (record.resultCode) {
+                case ResultCode.OK -> written[positions.get(j)] = true;
+                // Changed, created or deleted since it was read: the caller reads it again.
+                case ResultCode.GENERATION_ERROR, ResultCode.KEY_EXISTS_ERROR, ResultCode.KEY_NOT_FOUND_ERROR ->
+                        written[positions.get(j)] = false;
+                default -> errors.merge(record.resultCode, 1L, Long::sum);
+            }
+        }
+        if (!errors.isEmpty()) {
+            String detail = errors.entrySet().stream()
+                    .map(entry -> "%s x error %s (%s)".formatted(entry.getValue(), entry.getKey(), ResultCode.getResultString(entry.getKey())))
+                    .collect(Collectors.joining(", "));
+            throw new ConnectorException("aerospike: %s failed: %s".formatted(what, detail), null);
+        }
     }
 
     @Override
