@@ -58,6 +58,7 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
 
     private final Registry registry;
     private final PushTables tables;
+    private final PushNode node;
     private final PushLog log;
     private final WarehouseAppender appender;
     private final List<PushListener> listeners;
@@ -83,14 +84,15 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
 
     private record Request(Source source, List<Object[]> rows, CompletableFuture<Outcome> done) {}
 
-    private PushIngest(Registry registry, WarehouseConnector warehouse, PushLog log, long appendedBelow,
+    private PushIngest(Registry registry, WarehouseConnector warehouse, PushNode node, PushLog log, long appendedBelow,
             List<PushListener> listeners, Clock clock) {
         this.registry = registry;
         this.tables = new PushTables(warehouse);
+        this.node = node;
         this.log = log;
         this.listeners = listeners;
         this.clock = clock;
-        this.appender = new WarehouseAppender(registry, tables, this::checkpoint, appendedBelow);
+        this.appender = new WarehouseAppender(registry, tables, node, this::checkpoint, appendedBelow);
         this.thread = new Thread(this::run, "asof-push-ingest");
         this.thread.setDaemon(true);
     }
@@ -104,9 +106,12 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
      */
     public static PushIngest open(Path dataDir, Registry registry, WarehouseConnector warehouse,
             List<PushListener> listeners, Clock clock) {
-        PushLog.Recovery recovery = PushLog.open(dataDir.resolve(LOG_DIRECTORY));
+        requireNonNull(registry, "registry");
+        Path directory = dataDir.resolve(LOG_DIRECTORY);
+        PushNode node = PushNode.open(directory, () -> registry.pushNodes().allocate(dataDir.toAbsolutePath().toString()));
+        PushLog.Recovery recovery = PushLog.open(directory, node);
         // Replay is synchronous: once open, everything the log held is in the warehouse.
-        PushIngest ingest = new PushIngest(requireNonNull(registry, "registry"), requireNonNull(warehouse, "warehouse"),
+        PushIngest ingest = new PushIngest(registry, requireNonNull(warehouse, "warehouse"), node,
                 recovery.log(), recovery.log().nextSequence(), requireNonNull(listeners, "listeners"), clock);
         try {
             if (!recovery.batches().isEmpty()) {
@@ -168,6 +173,11 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
             }
             throw new AsofException(ErrorCode.PUSH_LOG_FAILED, "the push log could not store the rows", e.getCause());
         }
+    }
+
+    /** This gateway's push log among those sharing the warehouse: its node number. */
+    public long node() {
+        return node.number();
     }
 
     /** Waits until every row acknowledged so far is in the warehouse, at most {@code millis}; true when it is. */
@@ -289,7 +299,7 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
         }
         IdempotencyKeys seen = keys.computeIfAbsent(r.source().name().toLowerCase(Locale.ROOT), k -> new IdempotencyKeys(
                 tables.recentKeys(tables.table(r.source().name()), r.source().pushedColumns().get(key).name(),
-                        IdempotencyKeys.WINDOW), IdempotencyKeys.WINDOW));
+                        IdempotencyKeys.WINDOW, node), IdempotencyKeys.WINDOW));
         List<Object[]> kept = new ArrayList<>();
         for (int i = 0; i < stored.length; i++) {
             Object value = r.rows().get(i)[key];
