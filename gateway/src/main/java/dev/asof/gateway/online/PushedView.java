@@ -133,10 +133,13 @@ final class PushedView {
      * Applies rows (in arrival order) to the served records of their keys, one read and one write
      * round trip for all of them (more for records another writer changed meanwhile).
      *
-     * @param runs what lookups serve of this view: the rows go into the served version
+     * @param state what lookups serve of this view: the rows go into the served version; read again
+     *     when a record holds a newer run than it names (another gateway completed one)
      * @param nowMicros the applier's now: tiles before the longest window at now are dropped
      */
-    void apply(List<Row> rows, OnlineStore store, ViewRuns runs, StoreExpiry expiry, long nowMicros) {
+    void apply(List<Row> rows, OnlineStore store, OnlineState state, StoreExpiry expiry, long nowMicros) {
+        ViewRuns[] runs = {state.runs(viewId)};
+        boolean[] reloaded = {false};
         Map<ByteBuffer, List<Row>> byKey = new LinkedHashMap<>();
         for (Row r : rows) {
             byKey.computeIfAbsent(ByteBuffer.wrap(OnlineRecords.key(viewId, key(r))), k -> new ArrayList<>()).add(r);
@@ -146,11 +149,18 @@ final class PushedView {
         // Another gateway may apply rows of the same keys at the same time: a record it changed
         // between our read and write is read again and the rows applied to its new value.
         RecordUpdates.update(store, keys, (i, record) -> {
-            Optional<byte[]> served = record == null ? Optional.empty() : OnlineRecords.served(record, runs);
+            if (record != null && !reloaded[0] && OnlineRecords.newestRun(record) > runs[0].committedRun()) {
+                // Written by a run this gateway does not know of yet: if it completed, the rows go
+                // into it (writing the older version would drop it); if it still runs, as before.
+                runs[0] = state.reload(viewId);
+                reloaded[0] = true;
+            }
+            ViewRuns current = runs[0];
+            Optional<byte[]> served = record == null ? Optional.empty() : OnlineRecords.served(record, current);
             Optional<Written> written = view.windowed()
                     ? tiles(served, rowsOfKey.get(i), expiry, nowMicros) : latest(served, rowsOfKey.get(i), expiry);
             return written.map(w -> new OnlineRecord(keys.get(i),
-                    OnlineRecords.withRun(record, runs, runs.committedRun(), w.payload()), w.expiresAt()));
+                    OnlineRecords.withRun(record, current, current.committedRun(), w.payload()), w.expiresAt()));
         });
     }
 
