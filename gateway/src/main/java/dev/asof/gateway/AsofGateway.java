@@ -255,16 +255,6 @@ public final class AsofGateway implements AutoCloseable {
         return executor;
     }
 
-    /** The registry this gateway reads and changes (shared with other gateways on PostgreSQL). */
-    public Registry registry() {
-        return registry;
-    }
-
-    /** The warehouse, as this gateway's statements reach it (metered). */
-    public WarehouseConnector warehouse() {
-        return warehouse;
-    }
-
     /** Push ingestion: the write-ahead log of push sources and its warehouse appender. */
     public PushIngest push() {
         return push;

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A gateway whose warehouse is the shared test Trino ({@link TestingTrinoServer}); tables live in
@@ -23,6 +24,7 @@ public final class TrinoEngine extends TempDirGatewayEngine {
     private final Optional<Duration> queryTimeout;
     private final String user;
     private final Optional<Duration> metadataTtl;
+    private final String pushSchema = "memory." + uniquePushSchema();
 
     public TrinoEngine() {
         this(Optional.empty());
@@ -46,12 +48,29 @@ public final class TrinoEngine extends TempDirGatewayEngine {
         start();
     }
 
-    /** Keys of the gateway's Trino connector ({@code asof.trino.*}): its user, catalog memory, schema default. */
+    /**
+     * Keys of the gateway's Trino connector ({@code asof.trino.*}): its user, catalog memory, schema
+     * default, and a push schema of this engine's own in memory.
+     */
     public Map<String, String> properties() {
         Map<String, String> p = new HashMap<>(Map.of("url", server.jdbcUrl(), "user", user, "catalog", "memory",
-                "schema", "default", "pool-size", "4"));
+                "schema", "default", "pool-size", "4", "push-schema", pushSchema));
         queryTimeout.ifPresent(t -> p.put("query-timeout", t.toMillis() + "ms"));
         return p;
+    }
+
+    /**
+     * {@code base} with the shared test Trino as warehouse, as {@link #USER}, tables of push sources
+     * in {@code memory.<pushSchema>}, for tests that start gateways of their own.
+     */
+    public static GatewayConfig warehouse(GatewayConfig base, String pushSchema) {
+        return base.withWarehouse("trino", Map.of("url", TestingTrinoServer.shared().jdbcUrl(), "user", USER,
+                "catalog", "memory", "schema", "default", "pool-size", "4", "push-schema", "memory." + pushSchema));
+    }
+
+    /** A schema name no other test uses, for push tables ({@code asof_push_<random>}). */
+    public static String uniquePushSchema() {
+        return "asof_push_" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
     }
 
     /** {@code base} with this Trino as warehouse (and this engine's metadata TTL, if it has one). */

@@ -149,7 +149,8 @@ final class PushedView {
         // Another gateway may apply rows of the same keys at the same time: a record it changed
         // between our read and write is read again and the rows applied to its new value.
         RecordUpdates.update(store, keys, (i, record) -> {
-            if (record != null && !reloaded[0] && OnlineRecords.newestRun(record) > runs[0].committedRun()) {
+            long newest = record == null ? Long.MIN_VALUE : OnlineRecords.newestRun(record);
+            if (!reloaded[0] && newest > runs[0].committedRun() && !runs[0].failedRuns().contains(newest)) {
                 // Written by a run this gateway does not know of yet: if it completed, the rows go
                 // into it (writing the older version would drop it); if it still runs, as before.
                 runs[0] = state.reload(viewId);

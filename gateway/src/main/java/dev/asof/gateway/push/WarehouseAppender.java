@@ -20,11 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings durable batches into the warehouse, in the background, in sequence order: takes every
  * batch waiting (up to {@link #MAX_ROWS} rows), appends each source's rows in one all-or-nothing
- * load, then checkpoints the log. Exactly once: a source's rows are appended only above the
- * greatest sequence its table holds in this log's node range (read once per source, then
- * tracked), so a batch appended before a crash and replayed after it is not appended twice, and
- * rows other gateways append to the same table (in their own ranges) do not matter. A failed load is retried (with a
- * growing pause, at most 5 s) until it works or the gateway closes; the rows stay in the log.
+ * load, then checkpoints the log. Exactly once: a source's rows are appended in sequence order
+ * and only above the greatest sequence its table holds in this log's node range (read once per
+ * source, then tracked, and read again after a failed load, which may have left a prefix of its
+ * rows on a warehouse without transactions), so a batch appended before a crash and replayed
+ * after it is not appended twice, and rows other gateways append to the same table (in their own
+ * ranges) do not matter. A failed load is retried (with a growing pause, at most 5 s) until it
+ * works or the gateway closes; the rows stay in the log.
  */
 final class WarehouseAppender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WarehouseAppender.class);
@@ -150,7 +152,18 @@ final class WarehouseAppender implements AutoCloseable {
             synchronized (this) {
                 above = appended.computeIfAbsent(e.getKey(), k -> tables.maxSequence(table, node));
             }
-            long now = tables.append(table, source.pushedColumns(), e.getValue(), above);
+            long now;
+            try {
+                now = tables.append(table, source.pushedColumns(), e.getValue(), above);
+            } catch (RuntimeException failure) {
+                // A failed load may have left part of the rows (Trino inserts in chunks, each
+                // committed on its own; a lost connection hides whether the last one was): read
+                // the table's greatest sequence again before the retry.
+                synchronized (this) {
+                    appended.remove(e.getKey());
+                }
+                throw failure;
+            }
             synchronized (this) {
                 appended.put(e.getKey(), now);
             }

@@ -13,13 +13,14 @@ import java.util.Locale;
 
 /**
  * Where a view's served lookups are logged: the warehouse table
- * {@code <default catalog>.asof_internal.feature_log_<view>_<definition id>}, with the view's key
+ * {@code <catalog>.asof_internal.feature_log_<view>_<definition id>} (the catalog:
+ * {@link FeatureLogWriter#catalog()}), with the view's key
  * columns, {@value QualityQueries#LOOKUP_TIME} (TIMESTAMP, UTC, microseconds) and the view's
  * features under their own names and types. The definition id makes a view dropped and created
  * again (possibly with other columns) log to a new table.
  */
 final class FeatureLogTable {
-    /** The schema asof owns in the warehouse's default catalog. */
+    /** The schema asof owns in that catalog. */
     static final String SCHEMA = "asof_internal";
 
     private FeatureLogTable() {}

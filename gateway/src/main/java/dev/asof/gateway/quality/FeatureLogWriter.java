@@ -6,6 +6,8 @@ import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.SchemaName;
+import dev.asof.spi.SchemaName;
 import dev.asof.spi.TableName;
 import dev.asof.spi.warehouse.LoadMode;
 import dev.asof.spi.warehouse.WarehouseConnector;
@@ -33,9 +35,12 @@ final class FeatureLogWriter {
         this.registry = requireNonNull(registry, "registry");
     }
 
-    /** The warehouse catalog the log tables live in (its default one). */
+    /**
+     * The warehouse catalog the log tables live in: the push schema's, where asof may write (on
+     * Trino the one {@code asof.trino.push-schema} names), else the default one.
+     */
     String catalog() {
-        return warehouse.defaultSchema().get(0);
+        return warehouse.pushSchema().map(SchemaName::catalog).orElseGet(() -> warehouse.defaultSchema().get(0));
     }
 
     /** Writes one batch, one bulk load per view; returns the rows written. */

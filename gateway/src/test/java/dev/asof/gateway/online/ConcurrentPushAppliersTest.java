@@ -79,9 +79,9 @@ class ConcurrentPushAppliersTest {
                 // The second gateway's applier: its own store client and state, the same registry and warehouse.
                 OnlineStore storeB = Connectors.installed().select(config)
                         .openOnlineStore(new ConnectorContext(dir.resolve("b"), 2));
-                FeatureLog logB = new FeatureLog(gateway.warehouse(), gateway.registry(), new SimpleMeterRegistry());
-                try (OnlineServing servingB = new OnlineServing(storeB, gateway.registry(), gateway.warehouse(),
-                        gateway.warehouse().dialect(), clock, new SimpleMeterRegistry(), logB,
+                FeatureLog logB = new FeatureLog(gateway.executor().warehouse(), gateway.executor().registry(), new SimpleMeterRegistry());
+                try (OnlineServing servingB = new OnlineServing(storeB, gateway.executor().registry(), gateway.executor().warehouse(),
+                        gateway.executor().warehouse().dialect(), clock, new SimpleMeterRegistry(), logB,
                         WarehouseWatermark.SYNCHRONOUS, OnlineServing.PUSH_QUEUE_ROWS)) {
                     servingB.push().maintain("clicks");
                     awaitCaughtUp(servingB.push());

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
 import dev.asof.gateway.TestUsers;
+import dev.asof.gateway.registry.Registry;
 import dev.asof.planner.catalog.Source;
+import dev.asof.spi.warehouse.WarehouseConnector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,11 +44,13 @@ class PushNodesTest {
         try (AsofGateway a = start(dir.resolve("a")); Connection admin = TestUsers.connect(a.jdbcUrl())) {
             run(admin, "CREATE SOURCE payments (payment_id VARCHAR, user_id BIGINT, ts TIMESTAMP, amount DOUBLE)"
                     + " EVENT TIME ts PUSH IDEMPOTENCY KEY payment_id");
-            Source payments = (Source) a.registry().get("payments").orElseThrow();
+            Registry registry = a.executor().registry();
+            WarehouseConnector warehouse = a.executor().warehouse();
+            Source payments = (Source) registry.get("payments").orElseThrow();
 
             // Gateway C logged rows durably and died before appending them.
             Path logC = dir.resolve("c").resolve(PushIngest.LOG_DIRECTORY);
-            PushNode nodeC = PushNode.open(logC, () -> a.registry().pushNodes().allocate("c"));
+            PushNode nodeC = PushNode.open(logC, () -> registry.pushNodes().allocate("c"));
             PushLog.Recovery recovered = PushLog.open(logC, nodeC);
             PushLog log = recovered.log();
             log.write(new PushedBatch("payments", log.nextSequence(), micros(Instant.now()),
@@ -56,7 +60,7 @@ class PushNodesTest {
 
             // Gateway B, allocated after C: its sequences are above C's.
             long nodeB;
-            try (PushIngest b = PushIngest.open(dir.resolve("b"), a.registry(), a.warehouse(), List.of(), Clock.systemUTC())) {
+            try (PushIngest b = PushIngest.open(dir.resolve("b"), registry, warehouse, List.of(), Clock.systemUTC())) {
                 assertThat(b.push(payments, List.of(row("a", 20.0), row("c", 21.0), row("c", 22.0))).stored())
                         .containsExactly(true, true, false); // a repeated key within one gateway: the first arrival
                 assertThat(b.awaitAppended(60_000)).isTrue();
@@ -70,16 +74,16 @@ class PushNodesTest {
             assertThat(a.push().awaitAppended(60_000)).isTrue();
 
             // C restarts: its rows reach the table although B's greater sequences are there already.
-            try (PushIngest c = PushIngest.open(dir.resolve("c"), a.registry(), a.warehouse(), List.of(), Clock.systemUTC())) {
+            try (PushIngest c = PushIngest.open(dir.resolve("c"), registry, warehouse, List.of(), Clock.systemUTC())) {
                 assertThat(c.node()).isEqualTo(nodeC.number());
             }
             // C dies again after appending and before its checkpoint: the replay appends nothing twice.
             Files.delete(logC.resolve("checkpoint"));
-            try (PushIngest c = PushIngest.open(dir.resolve("c"), a.registry(), a.warehouse(), List.of(), Clock.systemUTC())) {
+            try (PushIngest c = PushIngest.open(dir.resolve("c"), registry, warehouse, List.of(), Clock.systemUTC())) {
                 assertThat(c.awaitAppended(60_000)).isTrue();
             }
             // B restarts: the keys it accepted before still count for it.
-            try (PushIngest b = PushIngest.open(dir.resolve("b"), a.registry(), a.warehouse(), List.of(), Clock.systemUTC())) {
+            try (PushIngest b = PushIngest.open(dir.resolve("b"), registry, warehouse, List.of(), Clock.systemUTC())) {
                 assertThat(b.push(payments, List.of(row("c", 23.0), row("d", 24.0))).stored()).containsExactly(false, true);
                 assertThat(b.awaitAppended(60_000)).isTrue();
             }

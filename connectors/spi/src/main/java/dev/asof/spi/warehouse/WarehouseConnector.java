@@ -85,8 +85,11 @@ public interface WarehouseConnector extends AutoCloseable {
     }
 
     /**
-     * Loads rows into a table, all or nothing: when it fails, no row (and no newly created table)
-     * is visible.
+     * Loads rows into a table, all or nothing where the engine has transactions: when it fails, no
+     * row (and no newly created table) is visible. An engine without multi-statement write
+     * transactions (Trino) loads in ordered chunks, each all or nothing, and says in its
+     * implementation what a failed load leaves; a caller that must not load a row twice reads
+     * what the table holds before loading again.
      *
      * @param table a fully qualified table name
      * @param columns the rows' columns; used to create the table (name, JDBC type, precision, scale)

@@ -9,11 +9,15 @@ import dev.asof.connector.jdbc.JdbcExecution;
 import dev.asof.planner.sql.TrinoDialect;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.ConnectorException;
+import dev.asof.spi.SchemaName;
+import dev.asof.spi.TableName;
 import dev.asof.spi.warehouse.FileFormat;
+import dev.asof.spi.warehouse.LoadMode;
 import dev.asof.spi.warehouse.QueryControl;
 import io.trino.jdbc.TrinoResultSet;
 import java.sql.Connection;
 import java.sql.JDBCType;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,6 +25,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -32,9 +37,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The distributed warehouse: an existing Trino cluster reached with trino-jdbc through a HikariCP
  * pool. Every connection runs with session time zone UTC, so plain TIMESTAMP values are UTC wall
- * clocks. The connector itself never runs DDL or DML: metadata comes from
- * {@code DESCRIBE OUTPUT} (prepared-statement metadata) and {@code system.jdbc.tables}; only a
- * user's own statement ({@link #executeUpdate}) may change the warehouse.
+ * clocks. Metadata comes from {@code DESCRIBE OUTPUT} (prepared-statement metadata) and
+ * {@code system.jdbc.tables}. Besides a user's own statements ({@link #executeUpdate}), the
+ * connector writes only where asof keeps its own tables: schemas it is asked to create and
+ * {@link #bulkLoad}s (push sources in {@link TrinoSettings#pushSchema()}, served-feature logs),
+ * on a pool of their own ({@link TrinoLoader}).
  *
  * <p>Cancel: {@link QueryControl#cancel()} stops the Trino query: trino-jdbc's
  * {@code Statement.cancel()} while it is being submitted, {@code system.runtime.kill_query} once it
@@ -46,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class TrinoConnector extends BaseJdbcConnector {
     private static final Logger LOG = LoggerFactory.getLogger(TrinoConnector.class);
     private static final Pattern QUERY_ID = Pattern.compile("[0-9a-z_]+");
+    /** Bound values per INSERT of a bulk load: big statements, few Trino queries. */
+    static final int LOAD_PARAMETERS = 10_000;
 
     /** What {@code kill_query} did. */
     enum KillOutcome {
@@ -57,17 +66,45 @@ public final class TrinoConnector extends BaseJdbcConnector {
     }
 
     private final TrinoSettings settings;
+    /** Connections of bulk loads: {@code explicitPrepare=false}, see {@link #open}. */
+    private final HikariDataSource loadPool;
+    private final TrinoLoader loader;
 
-    private TrinoConnector(TrinoSettings settings, HikariDataSource pool) {
+    private TrinoConnector(TrinoSettings settings, HikariDataSource pool, HikariDataSource loadPool, TrinoLoader loader) {
         super("trino", new TrinoDialect(), pool, TrinoErrors.INSTANCE);
         this.settings = settings;
+        this.loadPool = loadPool;
+        this.loader = loader;
     }
 
     /** Opens the pool; a Trino that is down is reported per statement. */
     public static TrinoConnector open(TrinoSettings settings) {
+        return open(settings, LOAD_PARAMETERS);
+    }
+
+    /** As {@link #open(TrinoSettings)}, with at most {@code loadParameters} bound values per INSERT of a bulk load. */
+    static TrinoConnector open(TrinoSettings settings, int loadParameters) {
         requireNonNull(settings, "settings");
+        TrinoLoader loader = new TrinoLoader(loadParameters);
+        HikariDataSource pool = new HikariDataSource(poolConfig(settings, "trino", settings.poolSize(), 1));
+        // A bulk load's INSERT holds thousands of markers. With trino-jdbc's default explicit PREPARE
+        // the statement text would travel in an HTTP header of every request (Trino limits their
+        // size); EXECUTE IMMEDIATE sends it in the body. Its own pool, so queries keep their PREPARE.
+        HikariConfig load = poolConfig(settings, "trino-load", Math.min(4, settings.poolSize()), 0);
+        load.addDataSourceProperty("explicitPrepare", "false");
+        HikariDataSource loadPool;
+        try {
+            loadPool = new HikariDataSource(load);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new TrinoConnector(settings, pool, loadPool, loader);
+    }
+
+    private static HikariConfig poolConfig(TrinoSettings settings, String name, int size, int minimumIdle) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("trino");
+        config.setPoolName(name);
         config.setDriverClassName("io.trino.jdbc.TrinoDriver");
         config.setJdbcUrl(settings.url());
         config.addDataSourceProperty("user", settings.user());
@@ -80,11 +117,11 @@ public final class TrinoConnector extends BaseJdbcConnector {
         }
         settings.catalog().ifPresent(config::setCatalog);
         settings.schema().ifPresent(config::setSchema);
-        config.setMaximumPoolSize(settings.poolSize());
-        config.setMinimumIdle(1);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(minimumIdle);
         config.setInitializationFailTimeout(-1); // a Trino that is down is reported per statement
         config.setConnectionTimeout(30_000);
-        return new TrinoConnector(settings, new HikariDataSource(config));
+        return config;
     }
 
     public TrinoSettings settings() {
@@ -203,6 +240,74 @@ public final class TrinoConnector extends BaseJdbcConnector {
             LOG.warn("could not kill Trino query {}: {}", queryId, errors().message(e));
             return KillOutcome.FAILED;
         }
+    }
+
+    /** {@code asof.trino.push-schema}, if set. */
+    @Override
+    public Optional<SchemaName> pushSchema() {
+        return settings.pushSchema();
+    }
+
+    @Override
+    public void createSchema(SchemaName schema) {
+        executeDdl("CREATE SCHEMA IF NOT EXISTS " + qualifiedName(schema.parts()));
+    }
+
+    /**
+     * Drops the schema's tables and views one by one, then the schema: {@code DROP SCHEMA …
+     * CASCADE} is not in every catalog.
+     */
+    @Override
+    public void dropSchema(SchemaName schema) {
+        List<String[]> objects = new ArrayList<>();
+        try (Connection c = pool().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT table_name, table_type FROM "
+                        + qualifiedName(List.of(schema.catalog(), "information_schema", "tables"))
+                        + " WHERE table_schema = ?")) {
+            ps.setString(1, schema.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    objects.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        for (String[] o : objects) {
+            String name = qualifiedName(List.of(schema.catalog(), schema.schema(), o[0]));
+            executeDdl(("VIEW".equalsIgnoreCase(o[1]) ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + name);
+        }
+        executeDdl("DROP SCHEMA IF EXISTS " + qualifiedName(schema.parts()));
+    }
+
+    /**
+     * Loads rows with multi-row INSERTs of bound values ({@link TrinoLoader}). Not all or nothing:
+     * Trino has no multi-statement write transactions on most catalogs, so each INSERT of up to
+     * {@value #LOAD_PARAMETERS} values is atomic and a failed load leaves the chunks before the
+     * failing one, and the table it created; the exception says how many rows went in.
+     */
+    @Override
+    public long bulkLoad(TableName table, List<ColumnMetadata> columns, LoadMode mode, Iterator<Object[]> rows) {
+        if (!table.isQualified()) {
+            throw new ConnectorException("bulk load needs a fully qualified table name, not " + table, null);
+        }
+        long[] inserted = {0};
+        try (Connection c = loadPool.getConnection()) {
+            return loader.load(c, table, columns, mode, rows, n -> inserted[0] = n);
+        } catch (SQLException e) {
+            ConnectorException failure = failure(e);
+            if (inserted[0] == 0) {
+                throw failure;
+            }
+            throw new ConnectorException(failure.getMessage() + " (" + inserted[0] + " row(s) of this load were"
+                    + " inserted before it failed)", e, failure.kind());
+        }
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        loadPool.close();
     }
 
     @Override

@@ -1,10 +1,13 @@
 package dev.asof.connector.trino;
 
 import dev.asof.spi.ConnectorContext;
+import dev.asof.spi.SchemaName;
 import dev.asof.spi.config.ConnectorConfig;
 import dev.asof.spi.warehouse.WarehouseConnector;
 import dev.asof.spi.warehouse.WarehouseConnectorFactory;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +22,9 @@ import java.util.Set;
  *   <li>{@code asof.trino.pool-size}: the most queries at once ({@code 8});
  *   <li>{@code asof.trino.query-timeout}: the longest a statement may run ({@code 30s}, {@code 10m});
  *   <li>{@code asof.trino.session.<property>}: Trino session properties for every query (not
- *       {@code time_zone}, which is always UTC).
+ *       {@code time_zone}, which is always UTC);
+ *   <li>{@code asof.trino.push-schema}: {@code catalog.schema}, a schema the gateway's user may
+ *       create tables in and insert into, for the tables of push sources (none: no push sources).
  * </ul>
  */
 public final class TrinoConnectorFactory implements WarehouseConnectorFactory {
@@ -30,6 +35,7 @@ public final class TrinoConnectorFactory implements WarehouseConnectorFactory {
     static final String POOL_SIZE = "pool-size";
     static final String QUERY_TIMEOUT = "query-timeout";
     static final String SESSION = "session.";
+    static final String PUSH_SCHEMA = "push-schema";
 
     @Override
     public String name() {
@@ -43,7 +49,7 @@ public final class TrinoConnectorFactory implements WarehouseConnectorFactory {
 
     /** The settings the keys describe; fails with a message naming the key. */
     public static TrinoSettings settings(ConnectorConfig config) {
-        config.checkKnown(Set.of(URL, USER, CATALOG, SCHEMA, POOL_SIZE, QUERY_TIMEOUT), Set.of(SESSION));
+        config.checkKnown(Set.of(URL, USER, CATALOG, SCHEMA, POOL_SIZE, QUERY_TIMEOUT, PUSH_SCHEMA), Set.of(SESSION));
         String url = config.required(URL, "jdbc:trino://host:port");
         String user = config.value(USER).orElse("asof");
         int poolSize = config.intValue(POOL_SIZE, 8, 1);
@@ -55,10 +61,21 @@ public final class TrinoConnectorFactory implements WarehouseConnectorFactory {
                         "cannot be set: asof runs Trino sessions in UTC (plain TIMESTAMP is UTC)");
             }
         }
+        Optional<SchemaName> pushSchema = config.value(PUSH_SCHEMA).map(v -> schemaName(config, v));
         try {
-            return new TrinoSettings(url, user, config.value(CATALOG), config.value(SCHEMA), session, poolSize, timeout);
+            return new TrinoSettings(url, user, config.value(CATALOG), config.value(SCHEMA), session, poolSize, timeout,
+                    pushSchema);
         } catch (IllegalArgumentException e) {
             throw config.invalid(e.getMessage());
         }
+    }
+
+    /** {@code catalog.schema}, lower case as Trino names them; both parts plain names (no dots, no quotes). */
+    private static SchemaName schemaName(ConnectorConfig config, String value) {
+        List<String> parts = List.of(value.trim().split("\\.", -1));
+        if (parts.size() != 2 || parts.stream().anyMatch(p -> p.isBlank() || p.contains("\"") || !p.equals(p.trim()))) {
+            throw config.invalid(PUSH_SCHEMA, "must be catalog.schema (e.g. hive.asof_push), not '" + value + "'");
+        }
+        return new SchemaName(parts.get(0).toLowerCase(Locale.ROOT), parts.get(1).toLowerCase(Locale.ROOT));
     }
 }

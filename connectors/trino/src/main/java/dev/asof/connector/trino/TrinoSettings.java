@@ -2,6 +2,7 @@ package dev.asof.connector.trino;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.asof.spi.SchemaName;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -19,11 +20,15 @@ import java.util.TreeMap;
  *     {@code query_max_memory=4GB}); {@code time_zone} is always UTC and cannot be changed
  * @param poolSize maximum concurrent Trino queries from this gateway (HikariCP pool size)
  * @param queryTimeout limit of every statement's run time, unless the client sets a smaller one
+ * @param pushSchema the writable schema that holds the tables of push sources (created if missing);
+ *     empty when this gateway takes no push sources
  */
 public record TrinoSettings(String url, String user, Optional<String> catalog, Optional<String> schema,
-        Map<String, String> sessionProperties, int poolSize, Optional<Duration> queryTimeout) {
+        Map<String, String> sessionProperties, int poolSize, Optional<Duration> queryTimeout,
+        Optional<SchemaName> pushSchema) {
     public TrinoSettings {
         requireNonNull(url, "url");
+        requireNonNull(pushSchema, "pushSchema");
         requireNonNull(user, "user");
         requireNonNull(catalog, "catalog");
         requireNonNull(schema, "schema");
@@ -44,6 +49,12 @@ public record TrinoSettings(String url, String user, Optional<String> catalog, O
         sessionProperties = Map.copyOf(new TreeMap<>(sessionProperties));
     }
 
+    /** Settings without a push schema. */
+    public TrinoSettings(String url, String user, Optional<String> catalog, Optional<String> schema,
+            Map<String, String> sessionProperties, int poolSize, Optional<Duration> queryTimeout) {
+        this(url, user, catalog, schema, sessionProperties, poolSize, queryTimeout, Optional.empty());
+    }
+
     /** {@code url} as user {@code user}, no default catalog, pool of 8, no timeout. */
     public static TrinoSettings of(String url, String user) {
         return new TrinoSettings(url, user, Optional.empty(), Optional.empty(), Map.of(), 8, Optional.empty());
@@ -51,6 +62,12 @@ public record TrinoSettings(String url, String user, Optional<String> catalog, O
 
     public TrinoSettings withCatalogSchema(String c, String s) {
         return new TrinoSettings(url, user, Optional.ofNullable(c), Optional.ofNullable(s), sessionProperties, poolSize,
-                queryTimeout);
+                queryTimeout, pushSchema);
+    }
+
+    /** These settings with {@code schema} as the push schema. */
+    public TrinoSettings withPushSchema(SchemaName schema) {
+        return new TrinoSettings(url, user, catalog, this.schema, sessionProperties, poolSize, queryTimeout,
+                Optional.of(schema));
     }
 }

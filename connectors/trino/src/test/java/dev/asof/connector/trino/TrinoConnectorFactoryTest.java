@@ -3,6 +3,7 @@ package dev.asof.connector.trino;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.asof.spi.SchemaName;
 import dev.asof.spi.config.ConnectorConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -29,6 +30,21 @@ class TrinoConnectorFactoryTest {
     void defaultsNeedOnlyTheUrl() {
         assertThat(TrinoConnectorFactory.settings(config(Map.of("url", "jdbc:trino://h:8080"))))
                 .isEqualTo(TrinoSettings.of("jdbc:trino://h:8080", "asof"));
+    }
+
+    @Test
+    void thePushSchemaIsCatalogDotSchema() {
+        TrinoSettings s = TrinoConnectorFactory.settings(config(Map.of("url", "jdbc:trino://h:8080",
+                "push-schema", "Hive.Asof_Push")));
+        assertThat(s.pushSchema()).contains(new SchemaName("hive", "asof_push"));
+        assertThat(s).isEqualTo(TrinoSettings.of("jdbc:trino://h:8080", "asof").withPushSchema(new SchemaName("hive",
+                "asof_push")));
+        assertThat(TrinoConnectorFactory.settings(config(Map.of("url", "jdbc:trino://h"))).pushSchema()).isEmpty();
+        for (String bad : new String[] {"asof_push", "hive.ml.push", "hive.", ".push", "hive.\"push\"", "hive. push"}) {
+            assertThatThrownBy(() -> TrinoConnectorFactory.settings(config(Map.of("url", "jdbc:trino://h", "push-schema",
+                    bad)))).as(bad).hasMessage("asof.properties: asof.trino.push-schema must be catalog.schema"
+                            + " (e.g. hive.asof_push), not '" + bad + "'");
+        }
     }
 
     @Test
