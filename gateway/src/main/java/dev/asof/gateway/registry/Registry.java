@@ -56,7 +56,7 @@ public final class Registry implements AutoCloseable {
         this.grants = new GrantStore(pool, transactions);
         this.monitoring = new MonitoringSettings(pool, transactions);
         this.instance = instanceName();
-        this.pushNodes = new PushNodes(transactions, instance);
+        this.pushNodes = new PushNodes(pool, transactions, instance, settings.shared(), settings.lease());
         this.materializations = new MaterializationLog(pool, transactions, instance, settings.lease(), settings.shared());
         transactions.register(this::reload);
     }
