@@ -354,7 +354,7 @@ class MultiGatewayTest {
         // C serves each key's latest value: the greatest v stored for it.
         Map<Long, Long> latest = new HashMap<>();
         for (long v : all) {
-            latest.merge(v % keys, v, Math::max);
+            latest.merge((v / 2) % keys, v, Math::max);
         }
         try (Connection onC = c.connect()) {
             awaitWithin(Duration.ofSeconds(60), System.nanoTime(), () -> {
@@ -381,7 +381,8 @@ class MultiGatewayTest {
      * Pushes {@code batches} batches through the gateway {@code to} names at the time, as
      * {@code executeBatch} of prepared INSERTs; a batch whose statement failed (its gateway died)
      * is not acknowledged and is sent again to the gateway named then. Row values: client
-     * {@code client}'s j-th row has v = 2j + client (unique over both clients), key v mod keys,
+     * {@code client}'s j-th row has v = 2j + client (unique over both clients), key j mod keys (both
+     * clients push every key),
      * event time 2025-01-01 plus v seconds. Counts down {@code halfway} after half the batches.
      *
      * @return how many batch attempts failed
@@ -403,7 +404,7 @@ class MultiGatewayTest {
                 try (Connection c = to.get().connect();
                         PreparedStatement ps = c.prepareStatement("INSERT INTO readings VALUES (?, ?, ?)")) {
                     for (long v : values) {
-                        ps.setLong(1, v % keys);
+                        ps.setLong(1, (v / 2) % keys);
                         ps.setLong(2, v);
                         ps.setTimestamp(3, java.sql.Timestamp.valueOf(java.time.LocalDateTime.of(2025, 1, 1, 0, 0).plusSeconds(v)));
                         ps.addBatch();
