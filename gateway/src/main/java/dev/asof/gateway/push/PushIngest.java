@@ -219,15 +219,17 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
     public java.time.Instant appendedThrough(String source) {
         long local = localAppendedThroughMicros();
         long through = registry.pushNodes().shared() ? Math.min(local, othersAppendedThrough()) : local;
-        return through == Long.MAX_VALUE ? java.time.Instant.MAX
-                : java.time.Instant.EPOCH.plus(through, java.time.temporal.ChronoUnit.MICROS);
+        if (through == Long.MAX_VALUE || through == Long.MIN_VALUE) {
+            return through == Long.MAX_VALUE ? java.time.Instant.MAX : java.time.Instant.MIN;
+        }
+        return java.time.Instant.EPOCH.plus(through, java.time.temporal.ChronoUnit.MICROS);
     }
 
     /**
      * Every row this gateway made durable with a created time (µs) at or before the returned one
      * is in the warehouse: just before the oldest batch the appender has not appended or a group
-     * commit in progress, or {@link Long#MAX_VALUE} when there is neither (rows pushed later get
-     * later created times).
+     * commit in progress, {@link Long#MAX_VALUE} when there is neither (rows pushed later get
+     * later created times), {@link Long#MIN_VALUE} while a commit reads its time.
      */
     long localAppendedThroughMicros() {
         long committing = committingSince;
