@@ -54,10 +54,11 @@ import java.util.stream.Collectors;
  *   <li>{@link #deleteAll} is one batch delete per chunk.
  *   <li>{@link #getAllVersioned} reads the records' generations with their values;
  *       {@link #putAllIfUnchanged} writes each record with a generation check (or create-only
- *       where there was none), one batch per chunk, without retries: a retried write that the
- *       first attempt already applied would come back refused, and its caller would apply its
- *       change twice. Generations count in 16 bits on the server, so a record rewritten 65,536
- *       times between a read and the write would pass the check: far beyond one read-modify-write.
+ *       where there was none), one batch per chunk, retried as other writes. A record refused
+ *       after an attempt that may have been applied (the client's "in doubt") fails the call:
+ *       reporting it as changed by another writer would make its caller apply its change twice.
+ *       Generations count in 16 bits on the server, so a record rewritten 65,536 times between a
+ *       read and the write would pass the check: far beyond one read-modify-write.
  * </ul>
  *
  * <p>Opening never fails because the cluster is down: the client is created without waiting for
@@ -79,7 +80,6 @@ public final class AerospikeOnlineStore implements OnlineStore {
     private final InstantSource clock;
     private final BatchPolicy readPolicy;
     private final BatchPolicy writePolicy;
-    private final BatchPolicy conditionalPolicy;
     private final BatchDeletePolicy deletePolicy;
     private final BatchWritePolicy writeNeverExpiring;
     private volatile boolean closed;
@@ -91,8 +91,6 @@ public final class AerospikeOnlineStore implements OnlineStore {
         this.readPolicy = batchPolicy(settings);
         // Retrying a batch write is safe: every write replaces the whole record with the same bytes.
         this.writePolicy = batchPolicy(settings);
-        this.conditionalPolicy = batchPolicy(settings);
-        this.conditionalPolicy.maxRetries = 0;
         this.deletePolicy = new BatchDeletePolicy();
         this.writeNeverExpiring = writeExpiringIn(-1);
     }
@@ -277,14 +275,19 @@ public final class AerospikeOnlineStore implements OnlineStore {
         }
         String what = "writing " + batch.size() + " record(s) conditionally to " + settings.location();
         try {
-            client.operate(conditionalPolicy, batch);
+            client.operate(writePolicy, batch);
         }
         catch (AerospikeException e) {
             throw failure(what, e);
         }
         Map<Integer, Long> errors = new HashMap<>();
+        int inDoubt = 0;
         for (int j = 0; j < batch.size(); j++) {
             BatchRecord record = batch.get(j);
+            if (record.resultCode != ResultCode.OK && record.inDoubt) {
+                inDoubt++; // refused by the server, maybe because an earlier attempt of ours was applied
+                continue;
+            }
             switch (record.resultCode) {
                 case ResultCode.OK -> written[positions.get(j)] = true;
                 // Changed, created or deleted since it was read: the caller reads it again.
@@ -292,6 +295,10 @@ public final class AerospikeOnlineStore implements OnlineStore {
                         written[positions.get(j)] = false;
                 default -> errors.merge(record.resultCode, 1L, Long::sum);
             }
+        }
+        if (inDoubt > 0) {
+            throw new ConnectorException("aerospike: %s: %s record(s) may or may not have been written (an attempt timed out)"
+                    .formatted(what, inDoubt), null);
         }
         if (!errors.isEmpty()) {
             String detail = errors.entrySet().stream()
