@@ -73,7 +73,7 @@ final class GatewayProcess implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         try {
-            return new GatewayProcess(name, process, url.get(180, TimeUnit.SECONDS), output);
+            return new GatewayProcess(name, process, url.get(360, TimeUnit.SECONDS), output);
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IllegalStateException("gateway " + name + " did not start: " + String.join("\n", output), e);

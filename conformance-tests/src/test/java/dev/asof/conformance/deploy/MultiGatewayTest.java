@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (the Aerospike test server), as deployed behind a load balancer: what is defined, granted or
  * materialized through one gateway is in force on the others within a second; a gateway killed
  * mid-run leaves the previous run served everywhere, and another gateway can run the view again
- * once the dead one's lease lapsed; DDL from all gateways at once leaves a consistent registry.
+ * once the dead one's lease lapsed; DDL from all gateways at once leaves a consistent registry;
+ * rows pushed through several gateways reach Trino exactly once and are served by every gateway.
  */
 class MultiGatewayTest {
     @RegisterExtension
@@ -287,6 +288,148 @@ class MultiGatewayTest {
                 awaitWithin(IN_FORCE, System.nanoTime(), () -> new TreeSet<>(names(c, "SHOW ENTITIES")).equals(expected));
             }
         }
+    }
+
+    /**
+     * Push ingestion through two gateways at once, one of them killed mid-stream and restarted on
+     * its data directory: every acknowledged row is in Trino exactly once (each gateway's log
+     * numbers its rows in a range of its own, so neither skips nor repeats rows because of the
+     * other's), and a third gateway's lookups return each key's latest pushed value.
+     */
+    @Test
+    void rowsPushedThroughSeveralGatewaysReachTrinoExactlyOnceAndAnyGatewayServesTheLatest() throws Exception {
+        String pushSchema = "mg_push_" + TABLES.incrementAndGet();
+        config.put("asof.trino.push-schema", "memory." + pushSchema);
+        GatewayProcess a = start("a");
+        GatewayProcess b = start("b");
+        GatewayProcess c = start("c");
+        try (Connection onA = a.connect(); Statement s = onA.createStatement()) {
+            s.execute("CREATE ENTITY thing (k BIGINT)");
+            // Idempotency keys are per gateway: a client resending a batch after its gateway died
+            // sends it to the same gateway again, which knows the keys of what it logged before.
+            s.execute("CREATE SOURCE readings (k BIGINT, v BIGINT, e TIMESTAMP) EVENT TIME e PUSH IDEMPOTENCY KEY v");
+            s.execute("CREATE FEATURE VIEW reading_v ENTITY thing FROM readings AS SELECT k, v ONLINE");
+        }
+        long defined = System.nanoTime();
+        for (GatewayProcess g : List.of(b, c)) {
+            try (Connection on = g.connect()) {
+                awaitWithin(IN_FORCE, defined, () -> names(on, "SHOW SOURCES").contains("readings"));
+            }
+        }
+
+        // Two clients push batches of rows for the same keys, one through A and one through B; each
+        // row has a value v unique over both and an event time growing with v, so a key's latest row
+        // is its greatest v. B is killed mid-stream and restarted; its client reconnects and goes on.
+        int keys = 20;
+        int batches = 60;
+        int rowsPerBatch = 50;
+        java.util.Set<Long> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.CountDownLatch halfway = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<GatewayProcess> bNow = new java.util.concurrent.atomic.AtomicReference<>(b);
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try {
+            Future<Integer> throughA = clients.submit(() -> pushBatches(() -> a, 0, batches, rowsPerBatch, keys, acknowledged, null));
+            Future<Integer> throughB = clients.submit(() -> pushBatches(bNow::get, 1, batches, rowsPerBatch, keys, acknowledged, halfway));
+            assertThat(halfway.await(300, TimeUnit.SECONDS)).isTrue();
+            b.kill();
+            gateways.remove(b);
+            bNow.set(start("b"));
+            assertThat(throughA.get(600, TimeUnit.SECONDS)).isZero();
+            assertThat(throughB.get(600, TimeUnit.SECONDS)).as("batches refused while B was down").isPositive();
+        } finally {
+            clients.shutdownNow();
+        }
+        assertThat(acknowledged).hasSize(2 * batches * rowsPerBatch);
+
+        // Every acknowledged row reaches Trino, and no row is there twice (not even those of the
+        // batch B died under, logged before the kill and sent again after it).
+        String pushed = "memory." + pushSchema + ".readings";
+        awaitWithin(Duration.ofSeconds(120), System.nanoTime(),
+                () -> trinoLongs("SELECT count(*) FROM " + pushed).get(0) >= acknowledged.size());
+        List<Long> all = trinoLongs("SELECT v FROM " + pushed);
+        assertThat(new TreeSet<>(all)).isEqualTo(new TreeSet<>(acknowledged));
+        assertThat(all).as("rows stored twice").hasSize(acknowledged.size());
+        assertThat(trinoLongs("SELECT count(*) FROM " + pushed + " GROUP BY _seq HAVING count(*) > 1")).isEmpty();
+
+        // C serves each key's latest value: the greatest v stored for it.
+        Map<Long, Long> latest = new HashMap<>();
+        for (long v : all) {
+            latest.merge((v / 2) % keys, v, Math::max);
+        }
+        try (Connection onC = c.connect()) {
+            awaitWithin(Duration.ofSeconds(60), System.nanoTime(), () -> {
+                for (Map.Entry<Long, Long> e : latest.entrySet()) {
+                    try (PreparedStatement ps = onC.prepareStatement("SELECT v FROM reading_v WHERE k = ?")) {
+                        ps.setLong(1, e.getKey());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (!rs.next() || rs.getLong(1) != e.getValue()) {
+                                return false;
+                            }
+                        }
+                    }
+                }
+                return true;
+            });
+        }
+    }
+
+    private interface GatewaySupplier {
+        GatewayProcess get();
+    }
+
+    /**
+     * Pushes {@code batches} batches through the gateway {@code to} names at the time, as
+     * {@code executeBatch} of prepared INSERTs; a batch whose statement failed (its gateway died)
+     * is not acknowledged and is sent again to the gateway named then. Row values: client
+     * {@code client}'s j-th row has v = 2j + client (unique over both clients), key j mod keys (both
+     * clients push every key),
+     * event time 2025-01-01 plus v seconds. Counts down {@code halfway} after half the batches.
+     *
+     * @return how many batch attempts failed
+     */
+    private static int pushBatches(GatewaySupplier to, int client, int batches, int rowsPerBatch, int keys,
+            java.util.Set<Long> acknowledged, java.util.concurrent.CountDownLatch halfway) throws Exception {
+        int failures = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(500).toNanos();
+        for (int batch = 0; batch < batches; batch++) {
+            if (halfway != null && batch == batches / 2) {
+                halfway.countDown();
+            }
+            List<Long> values = new ArrayList<>();
+            for (int r = 0; r < rowsPerBatch; r++) {
+                values.add(2L * ((long) batch * rowsPerBatch + r) + client);
+            }
+            while (true) {
+                assertThat(System.nanoTime()).as("batch %s of client %s acknowledged in time", batch, client).isLessThan(deadline);
+                try (Connection c = to.get().connect();
+                        PreparedStatement ps = c.prepareStatement("INSERT INTO readings VALUES (?, ?, ?)")) {
+                    for (long v : values) {
+                        ps.setLong(1, (v / 2) % keys);
+                        ps.setLong(2, v);
+                        ps.setTimestamp(3, java.sql.Timestamp.valueOf(java.time.LocalDateTime.of(2025, 1, 1, 0, 0).plusSeconds(v)));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                    acknowledged.addAll(values);
+                    break;
+                } catch (SQLException | RuntimeException e) {
+                    failures++; // the gateway went away: not acknowledged; send it again
+                    Thread.sleep(200);
+                }
+            }
+        }
+        return failures;
+    }
+
+    private List<Long> trinoLongs(String sql) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(trino.jdbcUrl(), "asof-multi-gateway", null);
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
     }
 
     private Connection bob(GatewayProcess g) throws SQLException {

@@ -6,6 +6,7 @@ import dev.asof.connector.aerospike.testserver.AerospikeTestServer;
 import dev.asof.gateway.AsofGateway;
 import dev.asof.conformance.TestCredentials;
 import dev.asof.gateway.GatewayConfig;
+import dev.asof.spi.online.ConditionalWrite;
 import dev.asof.spi.online.ForwardingOnlineStore;
 import dev.asof.spi.online.OnlineRecord;
 import dev.asof.spi.online.OnlineStore;
@@ -388,6 +389,17 @@ class OnlineLookupBench {
         public void putAll(List<OnlineRecord> records) {
             super.putAll(records);
             records.forEach(r -> keys.get().add(r.key()));
+        }
+
+        @Override
+        public boolean[] putAllIfUnchanged(List<ConditionalWrite> writes) {
+            boolean[] written = super.putAllIfUnchanged(writes);
+            for (int i = 0; i < written.length; i++) {
+                if (written[i]) {
+                    keys.get().add(writes.get(i).record().key());
+                }
+            }
+            return written;
         }
     }
 }

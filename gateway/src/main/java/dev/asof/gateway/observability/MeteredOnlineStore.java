@@ -1,8 +1,10 @@
 package dev.asof.gateway.observability;
 
+import dev.asof.spi.online.ConditionalWrite;
 import dev.asof.spi.online.ForwardingOnlineStore;
 import dev.asof.spi.online.OnlineRecord;
 import dev.asof.spi.online.OnlineStore;
+import dev.asof.spi.online.VersionedValue;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 
@@ -54,6 +56,16 @@ public final class MeteredOnlineStore extends ForwardingOnlineStore {
             super.putAll(records);
             return null;
         });
+    }
+
+    @Override
+    public List<VersionedValue> getAllVersioned(List<byte[]> keys) {
+        return get.time(() -> super.getAllVersioned(keys));
+    }
+
+    @Override
+    public boolean[] putAllIfUnchanged(List<ConditionalWrite> writes) {
+        return put.time(() -> super.putAllIfUnchanged(writes));
     }
 
     @Override

@@ -278,14 +278,10 @@ final class Materializer {
             if (control.isCancelled()) {
                 throw new ConnectorException("cancelled", null, true);
             }
-            List<byte[]> existing = store.getAll(keys);
-            List<OnlineRecord> records = new ArrayList<>(keys.size());
-            for (int i = 0; i < keys.size(); i++) {
-                // A newer run's value is never served for less long than the one it keeps: its expiry covers both.
-                records.add(new OnlineRecord(keys.get(i), OnlineRecords.withRun(existing.get(i), runs, runId,
-                        payloads.get(i)), expiries.get(i)));
-            }
-            store.putAll(records);
+            // Conditional: a push applier (of any gateway) may change the served version meanwhile.
+            // A newer run's value is never served for less long than the one it keeps: its expiry covers both.
+            RecordUpdates.update(store, keys, (i, existing) -> Optional.of(new OnlineRecord(keys.get(i),
+                    OnlineRecords.withRun(existing, runs, runId, payloads.get(i)), expiries.get(i))));
             done += keys.size();
             keys.clear();
             payloads.clear();

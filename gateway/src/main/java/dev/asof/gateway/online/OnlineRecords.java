@@ -84,6 +84,15 @@ final class OnlineRecords {
         }
     }
 
+    /** The greatest run id of the record's versions. */
+    static long newestRun(byte[] record) {
+        long newest = Long.MIN_VALUE;
+        for (Version v : decode(record)) {
+            newest = Math.max(newest, v.runId());
+        }
+        return newest;
+    }
+
     /** The payload lookups serve from a record, if any version of it is served. */
     static Optional<byte[]> served(byte[] record, ViewRuns runs) {
         ByteBuffer payload = servedPayload(ByteBuffer.wrap(record), runs);

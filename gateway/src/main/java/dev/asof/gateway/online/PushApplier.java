@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * whatever is queued as a micro-batch (up to {@value #ROUND_ROWS} rows; it waits at most
  * {@value #IDLE_POLL_MILLIS} ms when idle) and, per view over the batch's source, reads the
  * touched keys' records in one round trip, applies the rows and writes them back in one more.
- * Being the only writer of these records in the gateway, its read-modify-write loses no update;
- * several gateways applying rows to one shared store are not coordinated yet.
+ * Each record is written only at the version it was read at, and read and changed again when
+ * another writer (another gateway's applier, a MATERIALIZE run) changed it meanwhile, so gateways
+ * sharing one store lose none of each other's updates ({@link RecordUpdates}).
  *
  * <p><b>Exactly once.</b> A view starts (at gateway start, when created, or on MATERIALIZE) by a
  * rebuild from the warehouse, which holds the truth: rows arriving meanwhile are set aside; the
@@ -371,7 +372,7 @@ public final class PushApplier implements PushListener, AutoCloseable {
             return;
         }
         try {
-            k.mapping.apply(rows, store, state.runs(k.viewId), expiry, nowMicros);
+            k.mapping.apply(rows, store, state, expiry, nowMicros);
         } catch (RuntimeException e) {
             // Some records may be written, others not: only a rebuild makes the view exact again.
             fail(k, "online store: " + message(e));

@@ -31,7 +31,9 @@ import org.apache.calcite.sql.SqlNode;
  * of the view's columns is, and the read-modify-write of the records of the keys a micro-batch
  * touches. Latest values keep the row that wins by {@code (event time, created time)}, then by the
  * feature tuple (README "Semantics", rules 2-3); windowed views add the rows to the key's tiles
- * through {@link WindowTiles}. Used by the one applier thread only: no two writers of a record.
+ * through {@link WindowTiles}. Used by the one applier thread of a gateway; other gateways' appliers
+ * may change the same records meanwhile, so each record is written only at the version it was
+ * read at ({@link RecordUpdates}).
  */
 final class PushedView {
     /** A pushed row as this view sees it: its event and created instants (µs) and its values. */
@@ -129,32 +131,38 @@ final class PushedView {
 
     /**
      * Applies rows (in arrival order) to the served records of their keys, one read and one write
-     * round trip for all of them.
+     * round trip for all of them (more for records another writer changed meanwhile).
      *
-     * @param runs what lookups serve of this view: the rows go into the served version
+     * @param state what lookups serve of this view: the rows go into the served version; read again
+     *     when a record holds a newer run than it names (another gateway completed one)
      * @param nowMicros the applier's now: tiles before the longest window at now are dropped
      */
-    void apply(List<Row> rows, OnlineStore store, ViewRuns runs, StoreExpiry expiry, long nowMicros) {
+    void apply(List<Row> rows, OnlineStore store, OnlineState state, StoreExpiry expiry, long nowMicros) {
+        ViewRuns[] runs = {state.runs(viewId)};
+        boolean[] reloaded = {false};
         Map<ByteBuffer, List<Row>> byKey = new LinkedHashMap<>();
         for (Row r : rows) {
             byKey.computeIfAbsent(ByteBuffer.wrap(OnlineRecords.key(viewId, key(r))), k -> new ArrayList<>()).add(r);
         }
         List<byte[]> keys = byKey.keySet().stream().map(ByteBuffer::array).toList();
-        List<byte[]> existing = store.getAll(keys);
-        List<OnlineRecord> writes = new ArrayList<>(keys.size());
-        int i = 0;
-        for (List<Row> keyRows : byKey.values()) {
-            byte[] record = existing.get(i);
-            byte[] recordKey = keys.get(i++);
-            Optional<byte[]> served = record == null ? Optional.empty() : OnlineRecords.served(record, runs);
+        List<List<Row>> rowsOfKey = new ArrayList<>(byKey.values());
+        // Another gateway may apply rows of the same keys at the same time: a record it changed
+        // between our read and write is read again and the rows applied to its new value.
+        RecordUpdates.update(store, keys, (i, record) -> {
+            long newest = record == null ? Long.MIN_VALUE : OnlineRecords.newestRun(record);
+            if (!reloaded[0] && newest > runs[0].committedRun() && !runs[0].failedRuns().contains(newest)) {
+                // Written by a run this gateway does not know of yet: if it completed, the rows go
+                // into it (writing the older version would drop it); if it still runs, as before.
+                runs[0] = state.reload(viewId);
+                reloaded[0] = true;
+            }
+            ViewRuns current = runs[0];
+            Optional<byte[]> served = record == null ? Optional.empty() : OnlineRecords.served(record, current);
             Optional<Written> written = view.windowed()
-                    ? tiles(served, keyRows, expiry, nowMicros) : latest(served, keyRows, expiry);
-            written.ifPresent(w -> writes.add(new OnlineRecord(recordKey,
-                    OnlineRecords.withRun(record, runs, runs.committedRun(), w.payload()), w.expiresAt())));
-        }
-        if (!writes.isEmpty()) {
-            store.putAll(writes);
-        }
+                    ? tiles(served, rowsOfKey.get(i), expiry, nowMicros) : latest(served, rowsOfKey.get(i), expiry);
+            return written.map(w -> new OnlineRecord(keys.get(i),
+                    OnlineRecords.withRun(record, current, current.committedRun(), w.payload()), w.expiresAt()));
+        });
     }
 
     private record Written(byte[] payload, Optional<Instant> expiresAt) {}

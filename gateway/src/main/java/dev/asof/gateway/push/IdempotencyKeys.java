@@ -6,8 +6,14 @@ import java.util.List;
 /**
  * The idempotency keys of one push source accepted most recently: at most {@link #WINDOW} of them,
  * the oldest forgotten first. A row whose key is here is a duplicate. Loaded from the source's
- * warehouse table (its last {@link #WINDOW} rows by sequence) when first needed after a start, so
- * the window survives restarts. Used by the ingest thread only.
+ * warehouse table (its last {@link #WINDOW} rows by sequence in this gateway's node range) when
+ * first needed after a start, so the window survives restarts.
+ *
+ * <p>Per gateway: a key is checked against the keys this gateway's log accepted, not against other
+ * gateways'. Checking across gateways before acknowledging would put a shared round trip (and a
+ * claim that must not outlive a crash before the row is durable) into every group commit; clients
+ * that retry a push send it to the same gateway (the load balancer keeps a connection on one),
+ * and a retry after that gateway died may be stored once more. Used by the ingest thread only.
  */
 final class IdempotencyKeys {
     /** Keys remembered per source: a duplicate arriving after this many newer keys is stored again. */

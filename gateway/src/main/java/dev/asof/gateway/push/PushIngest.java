@@ -58,6 +58,7 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
 
     private final Registry registry;
     private final PushTables tables;
+    private final PushNode node;
     private final PushLog log;
     private final WarehouseAppender appender;
     private final List<PushListener> listeners;
@@ -66,7 +67,24 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
     /** Per source (lower case); each set is used by the ingest thread only. */
     private final Map<String, IdempotencyKeys> keys = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread thread;
+    /** Publishes the watermark to a shared registry; null on an embedded one. */
+    private final Thread watermarkThread;
     private volatile boolean closed;
+    /**
+     * The created time (µs) of the group commit in progress, {@link #COMMIT_STARTING} while it
+     * reads the clock, {@link #NOT_COMMITTING} between commits: until its batches are recorded as
+     * unappended, the watermark stays below it.
+     */
+    private volatile long committingSince = NOT_COMMITTING;
+    private static final long NOT_COMMITTING = Long.MAX_VALUE;
+    private static final long COMMIT_STARTING = Long.MIN_VALUE;
+    private final Object othersLock = new Object();
+    /** The other gateways' watermark (µs) and when it was read (System.nanoTime(), 0: never); guarded by othersLock. */
+    private long othersThrough;
+    private long othersReadAt;
+    private static final long OTHERS_MAX_AGE_NANOS = 50_000_000L;
+    /** How often a gateway on a shared registry publishes its watermark. */
+    private static final long WATERMARK_INTERVAL_MILLIS = 200;
     private long lastCreatedMicros;
 
     /** What one push did. */
@@ -83,16 +101,21 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
 
     private record Request(Source source, List<Object[]> rows, CompletableFuture<Outcome> done) {}
 
-    private PushIngest(Registry registry, WarehouseConnector warehouse, PushLog log, long appendedBelow,
+    private PushIngest(Registry registry, WarehouseConnector warehouse, PushNode node, PushLog log, long appendedBelow,
             List<PushListener> listeners, Clock clock) {
         this.registry = registry;
         this.tables = new PushTables(warehouse);
+        this.node = node;
         this.log = log;
         this.listeners = listeners;
         this.clock = clock;
-        this.appender = new WarehouseAppender(registry, tables, this::checkpoint, appendedBelow);
+        this.appender = new WarehouseAppender(registry, tables, node, this::checkpoint, appendedBelow);
         this.thread = new Thread(this::run, "asof-push-ingest");
         this.thread.setDaemon(true);
+        this.watermarkThread = registry.pushNodes().shared() ? new Thread(this::publishWatermark, "asof-push-watermark") : null;
+        if (watermarkThread != null) {
+            watermarkThread.setDaemon(true);
+        }
     }
 
     /**
@@ -104,9 +127,12 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
      */
     public static PushIngest open(Path dataDir, Registry registry, WarehouseConnector warehouse,
             List<PushListener> listeners, Clock clock) {
-        PushLog.Recovery recovery = PushLog.open(dataDir.resolve(LOG_DIRECTORY));
+        requireNonNull(registry, "registry");
+        Path directory = dataDir.resolve(LOG_DIRECTORY);
+        PushNode node = PushNode.open(directory, () -> registry.pushNodes().allocate(dataDir.toAbsolutePath().toString()));
+        PushLog.Recovery recovery = PushLog.open(directory, node);
         // Replay is synchronous: once open, everything the log held is in the warehouse.
-        PushIngest ingest = new PushIngest(requireNonNull(registry, "registry"), requireNonNull(warehouse, "warehouse"),
+        PushIngest ingest = new PushIngest(registry, requireNonNull(warehouse, "warehouse"), node,
                 recovery.log(), recovery.log().nextSequence(), requireNonNull(listeners, "listeners"), clock);
         try {
             if (!recovery.batches().isEmpty()) {
@@ -122,6 +148,9 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
         }
         ingest.thread.start();
         ingest.appender.start();
+        if (ingest.watermarkThread != null) {
+            ingest.watermarkThread.start();
+        }
         return ingest;
     }
 
@@ -170,6 +199,11 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
         }
     }
 
+    /** This gateway's push log among those sharing the warehouse: its node number. */
+    public long node() {
+        return node.number();
+    }
+
     /** Waits until every row acknowledged so far is in the warehouse, at most {@code millis}; true when it is. */
     public boolean awaitAppended(long millis) throws InterruptedException {
         return appender.awaitAppended(nextSequence(), millis);
@@ -177,17 +211,68 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
 
     /**
      * Every durable row created at or before the returned instant is in the warehouse, for every
-     * source: just before the oldest batch the appender has not appended, or {@link Instant#MAX}
-     * when it has appended all (rows pushed later get later created times).
+     * source and every gateway pushing into this warehouse: the earlier of this gateway's own
+     * ({@link #localAppendedThroughMicros}) and what the other running gateways published to the
+     * registry.
      */
     @Override
     public java.time.Instant appendedThrough(String source) {
+        long local = localAppendedThroughMicros();
+        long through = registry.pushNodes().shared() ? Math.min(local, othersAppendedThrough()) : local;
+        if (through == Long.MAX_VALUE || through == Long.MIN_VALUE) {
+            return through == Long.MAX_VALUE ? java.time.Instant.MAX : java.time.Instant.MIN;
+        }
+        return java.time.Instant.EPOCH.plus(through, java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    /**
+     * Every row this gateway made durable with a created time (µs) at or before the returned one
+     * is in the warehouse: just before the oldest batch the appender has not appended or a group
+     * commit in progress, {@link Long#MAX_VALUE} when there is neither (rows pushed later get
+     * later created times), {@link Long#MIN_VALUE} while a commit reads its time.
+     */
+    long localAppendedThroughMicros() {
+        long committing = committingSince;
+        if (committing == COMMIT_STARTING) {
+            return Long.MIN_VALUE; // its created time is being read: nothing is known for now
+        }
         unappended.headMap(appender.appendedBelow()).clear();
         java.util.Map.Entry<Long, Long> oldest = unappended.firstEntry();
-        if (oldest == null) {
-            return java.time.Instant.MAX;
+        long through = oldest == null ? Long.MAX_VALUE : oldest.getValue() - 1;
+        return committing == NOT_COMMITTING ? through : Math.min(through, committing - 1);
+    }
+
+    /** What the other gateways published, read from the registry at most every 50 ms (rebuilds poll this). */
+    private long othersAppendedThrough() {
+        long now = System.nanoTime();
+        synchronized (othersLock) {
+            if (othersReadAt == 0 || now - othersReadAt > OTHERS_MAX_AGE_NANOS) {
+                othersThrough = registry.pushNodes().othersAppendedThrough(node.number());
+                othersReadAt = now == 0 ? 1 : now;
+            }
+            return othersThrough;
         }
-        return java.time.Instant.EPOCH.plus(oldest.getValue() - 1, java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    /** Publishes this gateway's {@link #localAppendedThroughMicros} to a shared registry, now and then. */
+    private void publishWatermark() {
+        while (!closed) {
+            try {
+                // The time first: a commit starting after it gets a later created time.
+                long now = micros(clock.instant());
+                long through = Math.min(now - 1, localAppendedThroughMicros());
+                if (through != Long.MIN_VALUE) {
+                    registry.pushNodes().publish(node.number(), through);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("cannot publish how far pushed rows reached the warehouse; retrying", e);
+            }
+            try {
+                Thread.sleep(WATERMARK_INTERVAL_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     private synchronized long nextSequence() {
@@ -228,7 +313,18 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
     }
 
     private void commit(List<Request> group) {
+        // Before the clock is read: the watermark must not pass this group's created time.
+        committingSince = COMMIT_STARTING;
+        try {
+            commitGroup(group);
+        } finally {
+            committingSince = NOT_COMMITTING;
+        }
+    }
+
+    private void commitGroup(List<Request> group) {
         long micros = micros(clock.instant());
+        committingSince = micros;
         lastCreatedMicros = Math.max(lastCreatedMicros, micros);
         List<PushedBatch> batches = new ArrayList<>();
         Map<Request, Outcome> outcomes = new LinkedHashMap<>();
@@ -289,7 +385,7 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
         }
         IdempotencyKeys seen = keys.computeIfAbsent(r.source().name().toLowerCase(Locale.ROOT), k -> new IdempotencyKeys(
                 tables.recentKeys(tables.table(r.source().name()), r.source().pushedColumns().get(key).name(),
-                        IdempotencyKeys.WINDOW), IdempotencyKeys.WINDOW));
+                        IdempotencyKeys.WINDOW, node), IdempotencyKeys.WINDOW));
         List<Object[]> kept = new ArrayList<>();
         for (int i = 0; i < stored.length; i++) {
             Object value = r.rows().get(i)[key];
@@ -325,6 +421,9 @@ public final class PushIngest implements AutoCloseable, WarehouseWatermark {
     @Override
     public void close() {
         closed = true;
+        if (watermarkThread != null) {
+            watermarkThread.interrupt();
+        }
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -50,20 +50,32 @@ final class PushLog implements AutoCloseable {
     private final List<Segment> segments = new ArrayList<>();
     private FileChannel active;
     private long nextSequence;
+    /** The greatest sequence this log may give (the end of its node's range). */
+    private final long lastSequence;
 
     private record Segment(Path path, long firstSequence) {}
 
-    private PushLog(Path directory) {
+    private PushLog(Path directory, long lastSequence) {
         this.directory = directory;
+        this.lastSequence = lastSequence;
     }
 
     /** What recovery found: the log, and the batches at or above the checkpoint, in order. */
     record Recovery(PushLog log, long checkpoint, List<PushedBatch> batches) {}
 
-    /** Opens (creating) the log in {@code directory}, recovering what it holds. */
+    /** Opens (creating) the log of node 0 in {@code directory}, recovering what it holds (tests). */
     static Recovery open(Path directory) {
+        return open(directory, new PushNode(0));
+    }
+
+    /**
+     * Opens (creating) the log in {@code directory}, recovering what it holds; a new log numbers
+     * its rows from {@code node}'s first sequence.
+     */
+    static Recovery open(Path directory, PushNode node) {
         requireNonNull(directory, "directory");
-        PushLog log = new PushLog(directory);
+        requireNonNull(node, "node");
+        PushLog log = new PushLog(directory, node.lastSequence());
         try {
             Files.createDirectories(directory);
             long checkpoint = log.readCheckpoint();
@@ -88,7 +100,7 @@ final class PushLog implements AutoCloseable {
                 }
                 log.segments.add(s);
             }
-            log.nextSequence = Math.max(next, 1);
+            log.nextSequence = Math.max(next, node.firstSequence());
             log.startSegment();
             log.deleteBelow(checkpoint);
             return new Recovery(log, checkpoint, batches);
@@ -110,6 +122,9 @@ final class PushLog implements AutoCloseable {
     long write(PushedBatch batch) throws IOException {
         if (batch.firstSequence() != nextSequence) {
             throw new IllegalArgumentException("batch starts at " + batch.firstSequence() + ", log at " + nextSequence);
+        }
+        if (batch.rows().size() > lastSequence - nextSequence + 1) {
+            throw new IOException("the push log has used up its node's sequence numbers (up to " + lastSequence + ")");
         }
         byte[] payload = BatchCodec.encode(batch);
         CRC32C crc = new CRC32C();

@@ -71,10 +71,13 @@ final class PushTables {
         return columns;
     }
 
-    /** The greatest sequence number in {@code table}, or -1 when it has no rows. */
-    long maxSequence(TableName table) {
+    /**
+     * The greatest sequence number of {@code node}'s range in {@code table}, or -1 when it has no
+     * rows of that node (other gateways' rows are in ranges of their own).
+     */
+    long maxSequence(TableName table, PushNode node) {
         SqlSelect select = Nodes.select(List.of(SqlStdOperatorTable.MAX.createCall(Nodes.POS, Nodes.id(Push.SEQUENCE))),
-                Nodes.id(table.parts()), null, false);
+                Nodes.id(table.parts()), inRange(node), false);
         try (RowCursor c = warehouse.executeQuery(sql(select), List.of(), QueryControl.none())) {
             if (c.next() && c.value(0) != null) {
                 return ((Number) c.value(0)).longValue();
@@ -83,9 +86,12 @@ final class PushTables {
         }
     }
 
-    /** Up to {@code limit} values of column {@code key} of the most recently pushed rows, oldest first. */
-    List<Object> recentKeys(TableName table, String key, int limit) {
-        SqlSelect select = Nodes.select(List.of(Nodes.id(key)), Nodes.id(table.parts()), null, false);
+    /**
+     * Up to {@code limit} values of column {@code key} of the rows most recently pushed through
+     * {@code node}, oldest first.
+     */
+    List<Object> recentKeys(TableName table, String key, int limit, PushNode node) {
+        SqlSelect select = Nodes.select(List.of(Nodes.id(key)), Nodes.id(table.parts()), inRange(node), false);
         select.setOrderBy(SqlNodeList.of(SqlStdOperatorTable.DESC.createCall(Nodes.POS, Nodes.id(Push.SEQUENCE))));
         select.setFetch(Nodes.number(limit));
         List<Object> keys = new ArrayList<>();
@@ -96,6 +102,15 @@ final class PushTables {
         }
         Collections.reverse(keys);
         return keys;
+    }
+
+    /** {@code _seq BETWEEN first AND last} of the node's range. */
+    private static SqlNode inRange(PushNode node) {
+        return SqlStdOperatorTable.AND.createCall(Nodes.POS,
+                SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(Nodes.POS, Nodes.id(Push.SEQUENCE),
+                        Nodes.number(node.firstSequence())),
+                SqlStdOperatorTable.LESS_THAN_OR_EQUAL.createCall(Nodes.POS, Nodes.id(Push.SEQUENCE),
+                        Nodes.number(node.lastSequence())));
     }
 
     /**

@@ -21,11 +21,12 @@ import org.slf4j.LoggerFactory;
  * Brings durable batches into the warehouse, in the background, in sequence order: takes every
  * batch waiting (up to {@link #MAX_ROWS} rows), appends each source's rows in one all-or-nothing
  * load, then checkpoints the log. Exactly once: a source's rows are appended in sequence order
- * and only above the greatest sequence its table holds (read once per source, then tracked, and
- * read again after a failed load, which may have left a prefix of its rows on a warehouse without
- * transactions), so a batch appended before a crash and replayed after it is not appended twice.
- * A failed load is retried (with a growing pause, at most 5 s) until it works or the gateway
- * closes; the rows stay in the log.
+ * and only above the greatest sequence its table holds in this log's node range (read once per
+ * source, then tracked, and read again after a failed load, which may have left a prefix of its
+ * rows on a warehouse without transactions), so a batch appended before a crash and replayed
+ * after it is not appended twice, and rows other gateways append to the same table (in their own
+ * ranges) do not matter. A failed load is retried (with a growing pause, at most 5 s) until it
+ * works or the gateway closes; the rows stay in the log.
  */
 final class WarehouseAppender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WarehouseAppender.class);
@@ -33,18 +34,20 @@ final class WarehouseAppender implements AutoCloseable {
 
     private final Registry registry;
     private final PushTables tables;
+    private final PushNode node;
     private final LongConsumer checkpoint;
     private final LinkedBlockingQueue<PushedBatch> queue = new LinkedBlockingQueue<>();
-    /** Per source (lower case): the greatest sequence its table holds. Appender thread only. */
+    /** Per source (lower case): the greatest sequence of this node its table holds. Appender thread only. */
     private final Map<String, Long> appended = new HashMap<>();
     private final Thread thread;
     private volatile boolean closing;
     /** Sequence below which everything is appended; guarded by this. */
     private long done;
 
-    WarehouseAppender(Registry registry, PushTables tables, LongConsumer checkpoint, long done) {
+    WarehouseAppender(Registry registry, PushTables tables, PushNode node, LongConsumer checkpoint, long done) {
         this.registry = requireNonNull(registry, "registry");
         this.tables = requireNonNull(tables, "tables");
+        this.node = requireNonNull(node, "node");
         this.checkpoint = requireNonNull(checkpoint, "checkpoint");
         this.done = done;
         this.thread = new Thread(this::run, "asof-push-appender");
@@ -151,7 +154,7 @@ final class WarehouseAppender implements AutoCloseable {
             TableName table = tables.table(source.name());
             long above;
             synchronized (this) {
-                above = appended.computeIfAbsent(e.getKey(), k -> tables.maxSequence(table));
+                above = appended.computeIfAbsent(e.getKey(), k -> tables.maxSequence(table, node));
             }
             long now;
             try {

@@ -39,6 +39,7 @@ public final class Registry implements AutoCloseable {
     private final UserStore users;
     private final GrantStore grants;
     private final MonitoringSettings monitoring;
+    private final PushNodes pushNodes;
     private final String instance;
     private final MaterializationLog materializations;
     /** Polls a shared registry for other gateways' changes; null on the embedded one. */
@@ -56,6 +57,7 @@ public final class Registry implements AutoCloseable {
         this.grants = new GrantStore(pool, transactions);
         this.monitoring = new MonitoringSettings(pool, transactions);
         this.instance = instanceName();
+        this.pushNodes = new PushNodes(pool, transactions, instance, settings.shared(), settings.lease());
         this.materializations = new MaterializationLog(pool, transactions, instance, settings.lease(), settings.shared());
         transactions.register(this::reload);
     }
@@ -139,6 +141,11 @@ public final class Registry implements AutoCloseable {
         try (java.sql.Connection c = pool.getConnection(); java.sql.Statement s = c.createStatement()) {
             s.execute("SELECT 1");
         }
+    }
+
+    /** Node numbers of the gateways' push logs, in the same database. */
+    public PushNodes pushNodes() {
+        return pushNodes;
     }
 
     /** Where materialization runs are recorded, in the same database. */

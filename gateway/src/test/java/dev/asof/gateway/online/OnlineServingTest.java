@@ -301,7 +301,7 @@ class OnlineServingTest {
         return out;
     }
 
-    /** Wraps a store so that a chosen putAll call fails, as a store or network failure would. */
+    /** Wraps a store so that a chosen write call fails, as a store or network failure would. */
     static final class FaultyStore {
         private volatile int failOn = -1;
         private final java.util.concurrent.atomic.AtomicInteger puts = new java.util.concurrent.atomic.AtomicInteger();
@@ -323,6 +323,14 @@ class OnlineServingTest {
                         throw new dev.asof.spi.ConnectorException("injected write failure", null);
                     }
                     super.putAll(records);
+                }
+
+                @Override
+                public boolean[] putAllIfUnchanged(List<dev.asof.spi.online.ConditionalWrite> writes) {
+                    if (puts.incrementAndGet() == failOn) {
+                        throw new dev.asof.spi.ConnectorException("injected write failure", null);
+                    }
+                    return super.putAllIfUnchanged(writes);
                 }
             };
         }

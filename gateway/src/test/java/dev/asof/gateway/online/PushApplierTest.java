@@ -9,8 +9,8 @@ import dev.asof.gateway.TestUsers;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
 import dev.asof.gateway.push.PushedBatch;
+import dev.asof.spi.online.ConditionalWrite;
 import dev.asof.spi.online.ForwardingOnlineStore;
-import dev.asof.spi.online.OnlineRecord;
 import dev.asof.spi.warehouse.QueryControl;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -91,7 +91,7 @@ class PushApplierTest {
         GatewayConfig config = TestUsers.withAdmin(GatewayConfig.embedded(dir)).withClock(clock);
         try (AsofGateway gateway = AsofGateway.start(config, store -> new ForwardingOnlineStore(store) {
                     @Override
-                    public void putAll(List<OnlineRecord> records) {
+                    public boolean[] putAllIfUnchanged(List<ConditionalWrite> writes) {
                         CountDownLatch g = gate.get();
                         if (g != null) {
                             try {
@@ -100,7 +100,7 @@ class PushApplierTest {
                                 Thread.currentThread().interrupt();
                             }
                         }
-                        super.putAll(records);
+                        return super.putAllIfUnchanged(writes);
                     }
                 })) {
             StatementExecutor executor = gateway.executor();

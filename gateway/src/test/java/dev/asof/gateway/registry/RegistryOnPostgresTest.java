@@ -45,7 +45,7 @@ class RegistryOnPostgresTest extends RegistryTest {
                 assertThat(rs.getBoolean(2)).isTrue();
                 applied.add(rs.getString(1));
             }
-            assertThat(applied).containsExactly("1", "2", "3");
+            assertThat(applied).containsExactly("1", "2", "3", "4");
         }
         // Opening again applies nothing twice and keeps what is there.
         registry.create(entity("customer"), false);

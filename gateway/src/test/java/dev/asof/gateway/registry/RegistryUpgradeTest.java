@@ -55,6 +55,8 @@ class RegistryUpgradeTest {
             assertThat(rs.getString(1)).isEqualTo("2");
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("3");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("4");
         }
     }
 }

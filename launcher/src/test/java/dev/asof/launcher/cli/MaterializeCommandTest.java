@@ -6,6 +6,7 @@ import dev.asof.gateway.AsofGateway;
 import dev.asof.gateway.GatewayConfig;
 import dev.asof.gateway.execution.StatementExecutor;
 import dev.asof.gateway.execution.StatementResult;
+import dev.asof.spi.online.ConditionalWrite;
 import dev.asof.spi.online.ForwardingOnlineStore;
 import dev.asof.spi.online.OnlineRecord;
 import dev.asof.spi.online.OnlineStore;
@@ -88,6 +89,16 @@ class MaterializeCommandTest {
                 Thread.currentThread().interrupt();
             }
             super.putAll(records);
+        }
+
+        @Override
+        public boolean[] putAllIfUnchanged(List<ConditionalWrite> writes) {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return super.putAllIfUnchanged(writes);
         }
     }
 }

@@ -17,11 +17,14 @@ import com.aerospike.client.policy.BatchDeletePolicy;
 import com.aerospike.client.policy.BatchPolicy;
 import com.aerospike.client.policy.BatchWritePolicy;
 import com.aerospike.client.policy.ClientPolicy;
+import com.aerospike.client.policy.GenerationPolicy;
 import com.aerospike.client.policy.RecordExistsAction;
 import dev.asof.connector.aerospike.AerospikeSettings.SeedHost;
 import dev.asof.spi.ConnectorException;
+import dev.asof.spi.online.ConditionalWrite;
 import dev.asof.spi.online.OnlineRecord;
 import dev.asof.spi.online.OnlineStore;
+import dev.asof.spi.online.VersionedValue;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +52,13 @@ import java.util.stream.Collectors;
  *       Positive TTLs need the namespace to allow them (a non-zero {@code nsup-period}); a server
  *       that refuses them fails the write with a message saying so.
  *   <li>{@link #deleteAll} is one batch delete per chunk.
+ *   <li>{@link #getAllVersioned} reads the records' generations with their values;
+ *       {@link #putAllIfUnchanged} writes each record with a generation check (or create-only
+ *       where there was none), one batch per chunk, retried as other writes. A record refused
+ *       after an attempt that may have been applied (the client's "in doubt") fails the call:
+ *       reporting it as changed by another writer would make its caller apply its change twice.
+ *       Generations count in 16 bits on the server, so a record rewritten 65,536 times between a
+ *       read and the write would pass the check: far beyond one read-modify-write.
  * </ul>
  *
  * <p>Opening never fails because the cluster is down: the client is created without waiting for
@@ -182,6 +192,120 @@ public final class AerospikeOnlineStore implements OnlineStore {
             }
         }
         operate(batch, "writing");
+    }
+
+    @Override
+    public List<VersionedValue> getAllVersioned(List<byte[]> keys) {
+        requireNonNull(keys, "keys");
+        checkOpen("reading");
+        List<VersionedValue> values = new ArrayList<>(keys.size());
+        for (int start = 0; start < keys.size(); start += settings.maxRecordsPerBatch()) {
+            List<byte[]> chunk = keys.subList(start, Math.min(keys.size(), start + settings.maxRecordsPerBatch()));
+            Key[] batch = chunk.stream().map(this::key).toArray(Key[]::new);
+            String what = "reading " + batch.length + " record(s) from " + settings.location();
+            Record[] records;
+            try {
+                records = client.get(readPolicy, batch, settings.binName());
+            }
+            catch (AerospikeException e) {
+                throw failure(what, e);
+            }
+            for (Record record : records) {
+                byte[] value = value(record, what);
+                values.add(value == null ? VersionedValue.absent() : new VersionedValue(value, record.generation));
+            }
+        }
+        return values;
+    }
+
+    @Override
+    public boolean[] putAllIfUnchanged(List<ConditionalWrite> writes) {
+        requireNonNull(writes, "writes");
+        checkOpen("writing");
+        boolean[] written = new boolean[writes.size()];
+        Instant now = clock.instant();
+        List<BatchRecord> batch = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        long batchBytes = 0;
+        for (int i = 0; i < writes.size(); i++) {
+            ConditionalWrite write = writes.get(i);
+            OnlineRecord record = write.record();
+            long ttl = ttlSeconds(record.expiresAt(), now);
+            boolean absent = write.expectedVersion() == VersionedValue.ABSENT;
+            if (ttl == 0 && absent) {
+                written[i] = true; // already as asked: no record
+                continue;
+            }
+            Key key = key(record.key());
+            if (ttl == 0) {
+                BatchDeletePolicy policy = new BatchDeletePolicy();
+                policy.generationPolicy = GenerationPolicy.EXPECT_GEN_EQUAL;
+                policy.generation = Math.toIntExact(write.expectedVersion());
+                batch.add(new BatchDelete(policy, key));
+            }
+            else {
+                BatchWritePolicy policy = writeExpiringIn(ttl);
+                if (absent) {
+                    policy.recordExistsAction = RecordExistsAction.CREATE_ONLY;
+                }
+                else {
+                    // Replace only: a record that vanished since it was read (expired) is read again.
+                    policy.recordExistsAction = RecordExistsAction.REPLACE_ONLY;
+                    policy.generationPolicy = GenerationPolicy.EXPECT_GEN_EQUAL;
+                    policy.generation = Math.toIntExact(write.expectedVersion());
+                }
+                batch.add(new BatchWrite(policy, key, new Operation[] {Operation.put(new Bin(settings.binName(), record.value()))}));
+            }
+            positions.add(i);
+            batchBytes += record.key().length + record.value().length;
+            if (batch.size() >= settings.maxRecordsPerBatch() || batchBytes >= MAX_BATCH_BYTES) {
+                operateConditional(batch, positions, written);
+                batch = new ArrayList<>();
+                positions = new ArrayList<>();
+                batchBytes = 0;
+            }
+        }
+        operateConditional(batch, positions, written);
+        return written;
+    }
+
+    private void operateConditional(List<BatchRecord> batch, List<Integer> positions, boolean[] written) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        String what = "writing " + batch.size() + " record(s) conditionally to " + settings.location();
+        try {
+            client.operate(writePolicy, batch);
+        }
+        catch (AerospikeException e) {
+            throw failure(what, e);
+        }
+        Map<Integer, Long> errors = new HashMap<>();
+        int inDoubt = 0;
+        for (int j = 0; j < batch.size(); j++) {
+            BatchRecord record = batch.get(j);
+            if (record.resultCode != ResultCode.OK && record.inDoubt) {
+                inDoubt++; // refused by the server, maybe because an earlier attempt of ours was applied
+                continue;
+            }
+            switch (record.resultCode) {
+                case ResultCode.OK -> written[positions.get(j)] = true;
+                // Changed, created or deleted since it was read: the caller reads it again.
+                case ResultCode.GENERATION_ERROR, ResultCode.KEY_EXISTS_ERROR, ResultCode.KEY_NOT_FOUND_ERROR ->
+                        written[positions.get(j)] = false;
+                default -> errors.merge(record.resultCode, 1L, Long::sum);
+            }
+        }
+        if (inDoubt > 0) {
+            throw new ConnectorException("aerospike: %s: %s record(s) may or may not have been written (an attempt timed out)"
+                    .formatted(what, inDoubt), null);
+        }
+        if (!errors.isEmpty()) {
+            String detail = errors.entrySet().stream()
+                    .map(entry -> "%s x error %s (%s)".formatted(entry.getValue(), entry.getKey(), ResultCode.getResultString(entry.getKey())))
+                    .collect(Collectors.joining(", "));
+            throw new ConnectorException("aerospike: %s failed: %s".formatted(what, detail), null);
+        }
     }
 
     @Override

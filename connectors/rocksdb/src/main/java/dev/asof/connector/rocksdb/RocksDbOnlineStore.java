@@ -3,12 +3,16 @@ package dev.asof.connector.rocksdb;
 import static java.util.Objects.requireNonNull;
 
 import dev.asof.spi.ConnectorException;
+import dev.asof.spi.online.ConditionalWrite;
 import dev.asof.spi.online.OnlineRecord;
 import dev.asof.spi.online.OnlineStore;
+import dev.asof.spi.online.VersionedValue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -67,6 +71,9 @@ public final class RocksDbOnlineStore implements OnlineStore {
     // takes the write lock, so it waits for calls in flight and later calls see `closed`.
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
+    // Conditional writes compare and write under this, and so do plain writes, so that no write
+    // slips between a conditional write's check and its write (one process owns the directory).
+    private final Object writes = new Object();
 
     private RocksDbOnlineStore(Path dir, InstantSource clock, LRUCache blockCache, BloomFilter bloomFilter,
             Options options, ReadOptions readOptions, WriteOptions writeOptions, RocksDB db) {
@@ -263,6 +270,89 @@ public final class RocksDbOnlineStore implements OnlineStore {
         return new ConnectorException("rocksdb: " + dir + " holds a value this version cannot read: " + e.getMessage(), e);
     }
 
+    /**
+     * As {@link #getAll}; a record's version is a 64-bit digest of its stored bytes (value and
+     * expiry), so a rewrite with other bytes changes it (a rewrite with the same bytes changes
+     * nothing a read-modify-write could lose).
+     */
+    @Override
+    public List<VersionedValue> getAllVersioned(List<byte[]> keys) {
+        requireNonNull(keys, "keys");
+        List<byte[]> stored = readStored(keys);
+        long nowSecond = clock.instant().getEpochSecond();
+        List<VersionedValue> values = new ArrayList<>(stored.size());
+        for (byte[] bytes : stored) {
+            byte[] value = bytes == null ? null : decode(bytes, nowSecond);
+            values.add(value == null ? VersionedValue.absent() : new VersionedValue(value, version(bytes)));
+        }
+        return values;
+    }
+
+    @Override
+    public boolean[] putAllIfUnchanged(List<ConditionalWrite> conditional) {
+        requireNonNull(conditional, "writes");
+        boolean[] written = new boolean[conditional.size()];
+        List<byte[]> keys = conditional.stream().map(w -> w.record().key()).toList();
+        // The read lock first, as every write takes them, so that close() cannot wedge between them.
+        Lock read = lock.readLock();
+        read.lock();
+        try {
+            synchronized (writes) {
+                conditionalWrite(conditional, keys, written);
+            }
+        }
+        finally {
+            read.unlock();
+        }
+        return written;
+    }
+
+    private void conditionalWrite(List<ConditionalWrite> conditional, List<byte[]> keys, boolean[] written) {
+        List<byte[]> stored = readStored(keys);
+        long nowSecond = clock.instant().getEpochSecond();
+        List<OnlineRecord> accepted = new ArrayList<>();
+        for (int i = 0; i < conditional.size(); i++) {
+            byte[] bytes = stored.get(i);
+            boolean present = bytes != null && decode(bytes, nowSecond) != null;
+            long current = present ? version(bytes) : VersionedValue.ABSENT;
+            if (current == conditional.get(i).expectedVersion()) {
+                written[i] = true;
+                accepted.add(conditional.get(i).record());
+            }
+        }
+        putAll(accepted);
+    }
+
+    private byte[] decode(byte[] stored, long nowSecond) {
+        try {
+            return StoredValue.decode(stored, nowSecond);
+        }
+        catch (IllegalArgumentException e) {
+            throw unreadable(e);
+        }
+    }
+
+    private static long version(byte[] stored) {
+        byte[] digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256").digest(stored);
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        long version = 0;
+        for (int i = 0; i < 8; i++) {
+            version = (version << 8) | (digest[i] & 0xff);
+        }
+        return version == VersionedValue.ABSENT ? 1 : version;
+    }
+
+    /** The stored bytes (value and expiry) of each key, as they are; null where there is none. */
+    private List<byte[]> readStored(List<byte[]> keys) {
+        return readValues(keys, (index, stored, length, nowSecond) ->
+                stored == null ? null : java.util.Arrays.copyOf(stored, length));
+    }
+
     @Override
     public void putAll(List<OnlineRecord> records) {
         requireNonNull(records, "records");
@@ -305,7 +395,9 @@ public final class RocksDbOnlineStore implements OnlineStore {
         try {
             checkOpen(what);
             if (batch.count() > 0) {
-                db.write(writeOptions, batch);
+                synchronized (writes) {
+                    db.write(writeOptions, batch);
+                }
             }
         }
         finally {

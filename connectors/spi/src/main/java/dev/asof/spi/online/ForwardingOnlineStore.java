@@ -45,6 +45,16 @@ public abstract class ForwardingOnlineStore implements OnlineStore {
     }
 
     @Override
+    public List<VersionedValue> getAllVersioned(List<byte[]> keys) {
+        return delegate.getAllVersioned(keys);
+    }
+
+    @Override
+    public boolean[] putAllIfUnchanged(List<ConditionalWrite> writes) {
+        return delegate.putAllIfUnchanged(writes);
+    }
+
+    @Override
     public void deleteAll(List<byte[]> keys) {
         delegate.deleteAll(keys);
     }

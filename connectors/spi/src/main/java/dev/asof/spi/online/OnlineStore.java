@@ -94,6 +94,33 @@ public interface OnlineStore extends AutoCloseable {
      */
     void putAll(List<OnlineRecord> records);
 
+    /**
+     * As {@link #getAll}, with each record's version for {@link #putAllIfUnchanged}: one round
+     * trip per chunk as for {@link #getAll}.
+     *
+     * @return one entry per key, in the order of {@code keys}; {@link VersionedValue#absent()}
+     *     where there is no record
+     * @throws UnsupportedOperationException when the store cannot write conditionally
+     */
+    default List<VersionedValue> getAllVersioned(List<byte[]> keys) {
+        throw new UnsupportedOperationException(storeName() + " has no conditional writes");
+    }
+
+    /**
+     * Writes each record only if it is still at the version it was read at (compare-and-set per
+     * record, atomic for each record, not across records). Several processes changing the same
+     * records read them with {@link #getAllVersioned}, compute the new values, write them here,
+     * and read again, recompute and retry the ones that lost: no change is lost.
+     *
+     * @param writes at most one write per key
+     * @return per write, in order: true when it was written (or, for an expired record, deleted),
+     *     false when the record had changed (nothing was written for it)
+     * @throws UnsupportedOperationException when the store cannot write conditionally
+     */
+    default boolean[] putAllIfUnchanged(List<ConditionalWrite> writes) {
+        throw new UnsupportedOperationException(storeName() + " has no conditional writes");
+    }
+
     /** Deletes records; deleting a missing key is not an error. */
     void deleteAll(List<byte[]> keys);
 

@@ -397,6 +397,82 @@ public abstract class OnlineStoreContract {
                 .hasMessageContaining(store.storeName());
     }
 
+    @Test
+    void conditionalWritesSucceedOnlyAtTheVersionRead() {
+        store.putAll(List.of(record("a", "alpha")));
+        List<VersionedValue> read = store.getAllVersioned(List.of(key("a"), key("missing")));
+        assertThat(read.get(0).value()).asString(UTF_8).isEqualTo("alpha");
+        assertThat(read.get(0).version()).isNotEqualTo(VersionedValue.ABSENT);
+        assertThat(read.get(1)).isEqualTo(VersionedValue.absent());
+
+        // Both records still as read: both written.
+        boolean[] first = store.putAllIfUnchanged(List.of(
+                new ConditionalWrite(record("a", "alpha2"), read.get(0).version()),
+                new ConditionalWrite(record("missing", "created"), VersionedValue.ABSENT)));
+        assertThat(first).containsExactly(true, true);
+        assertValues(get("a", "missing"), "alpha2", "created");
+
+        // The same versions again: both records changed since, nothing is written.
+        boolean[] second = store.putAllIfUnchanged(List.of(
+                new ConditionalWrite(record("a", "stale"), read.get(0).version()),
+                new ConditionalWrite(record("missing", "stale"), VersionedValue.ABSENT)));
+        assertThat(second).containsExactly(false, false);
+        assertValues(get("a", "missing"), "alpha2", "created");
+
+        // A plain write in between also counts as a change.
+        List<VersionedValue> again = store.getAllVersioned(List.of(key("a")));
+        store.putAll(List.of(record("a", "other writer")));
+        assertThat(store.putAllIfUnchanged(List.of(new ConditionalWrite(record("a", "lost"), again.get(0).version()))))
+                .containsExactly(false);
+        assertValues(get("a"), "other writer");
+    }
+
+    @Test
+    void conditionalWriteOfAnExpiredRecordDeletesItAtTheVersionRead() {
+        store.putAll(List.of(record("a", "alpha")));
+        long version = store.getAllVersioned(List.of(key("a"))).get(0).version();
+
+        boolean[] written = store.putAllIfUnchanged(List.of(
+                new ConditionalWrite(record("a", "gone", Instant.now().minusSeconds(60)), version),
+                new ConditionalWrite(record("never", "gone", Instant.now().minusSeconds(60)), VersionedValue.ABSENT)));
+
+        assertThat(written).containsExactly(true, true);
+        assertValues(get("a", "never"), null, null);
+    }
+
+    /** Read-modify-write from several threads, each with its own retries: no increment is lost. */
+    @Test
+    void concurrentReadModifyWritesLoseNoUpdate() throws Exception {
+        int threads = 4;
+        int increments = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < increments; i++) {
+                        while (true) {
+                            VersionedValue current = store.getAllVersioned(List.of(key("counter"))).get(0);
+                            int n = current.value() == null ? 0 : Integer.parseInt(new String(current.value(), UTF_8));
+                            if (store.putAllIfUnchanged(List.of(new ConditionalWrite(record("counter",
+                                    Integer.toString(n + 1)), current.version())))[0]) {
+                                break;
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertValues(get("counter"), Integer.toString(threads * increments));
+    }
+
     /** The store under test, for subclasses' own tests. */
     protected final OnlineStore store() {
         return store;
