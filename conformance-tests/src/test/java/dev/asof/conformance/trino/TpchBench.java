@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * one row so the client protocol does not dominate: the asof PIT join through the gateway,
  * hand-written Trino SQL through the gateway (passed through), and the same hand-written SQL sent
  * directly with trino-jdbc. Prints medians of 5 runs after 1 warm-up, the ratios, and Trino's CPU
- * time for asof's generated SQL and the hand-written SQL.
+ * time for asof's generated SQL and the hand-written SQL ({@code -Dbench.explainAnalyze=true} adds
+ * Trino's {@code EXPLAIN ANALYZE} of both).
  */
 class TpchBench {
     private static final int WARMUP = 1;
@@ -93,6 +94,21 @@ class TpchBench {
                 + "  Trino CPU, asof's generated SQL  %8.0f ms%n"
                 + "  Trino CPU, hand-written SQL      %8.0f ms%n"
                 + "  ratio of CPU time: %.2fx%n", title, RUNS, g, h, d, g / d, h / d, gc, hc, gc / hc);
+        if (Boolean.getBoolean("bench.explainAnalyze")) {
+            // Trino's operator statistics for both: where the time of each goes.
+            System.out.println("EXPLAIN ANALYZE, asof's generated SQL:\n" + explainAnalyze(direct, generated));
+            System.out.println("EXPLAIN ANALYZE, hand-written SQL:\n" + explainAnalyze(direct, hand));
+        }
+    }
+
+    private static String explainAnalyze(Connection direct, String sql) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (Statement s = direct.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN ANALYZE " + sql)) {
+            while (rs.next()) {
+                out.append(rs.getString(1)).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     /** The warehouse SQL asof runs for {@code sql}: EXPLAIN's lines after the route line. */

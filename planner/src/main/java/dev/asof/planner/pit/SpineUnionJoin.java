@@ -161,7 +161,9 @@ final class SpineUnionJoin {
         for (int i = 0; i < features.size(); i++) {
             rowFields.add(Nodes.id(featureAlias(i)));
         }
-        SqlNode sourceRow = SqlStdOperatorTable.ROW.createCall(POS, rowFields);
+        // ROW(...) spelled out: Calcite prints a row as a parenthesized list, which for one field
+        // is no row at all.
+        SqlNode sourceRow = Nodes.function("ROW", rowFields.toArray(SqlNode[]::new));
         List<SqlNode> order = new ArrayList<>();
         order.add(SqlStdOperatorTable.NULLS_FIRST.createCall(POS, Nodes.id(TU)));
         order.add(exclusive ? SqlStdOperatorTable.DESC.createCall(POS, Nodes.id(KIND)) : Nodes.id(KIND));
