@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class TpchBench {
     private static final int WARMUP = 1;
-    private static final int RUNS = 5;
+    /** Timed runs per query ({@code -Dbench.runs}; 5 unless set). */
+    private static final int RUNS = Integer.getInteger("bench.runs", 5);
 
     /** Hand-written: previous order of the same customer (strictly earlier date), one window. */
     static final String HAND = "SELECT count(*) AS n, count(prev_priority) AS with_prev, count(DISTINCT prev_priority) AS d FROM ("
