@@ -29,38 +29,41 @@ import org.junit.jupiter.api.Test;
  */
 class TpchBench {
     private static final int WARMUP = 1;
+    /** TPC-H schema ({@code -Dbench.scale}; sf1 unless set, tiny for a quick check under load). */
+    private static final String ORDERS = "tpch." + System.getProperty("bench.scale", "sf1") + ".orders";
+
     /** Timed runs per query ({@code -Dbench.runs}; 5 unless set). */
     private static final int RUNS = Integer.getInteger("bench.runs", 5);
 
     /** Hand-written: previous order of the same customer (strictly earlier date), one window. */
     static final String HAND = "SELECT count(*) AS n, count(prev_priority) AS with_prev, count(DISTINCT prev_priority) AS d FROM ("
             + " SELECT o.orderkey, max_by(o.orderpriority, o.orderdate) OVER (PARTITION BY o.custkey ORDER BY o.orderdate"
-            + " RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL '1' DAY PRECEDING) AS prev_priority FROM tpch.sf1.orders o) t";
+            + " RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL '1' DAY PRECEDING) AS prev_priority FROM " + ORDERS + " o) t";
 
     /**
      * General spine: every order's customer at its order date + 12 h, a time that is never a
      * source time (1.5M spine rows); the latest order priority visible then.
      */
-    static final String SPINE = "SELECT custkey, CAST(orderdate AS TIMESTAMP) + INTERVAL '12' HOUR AS ts FROM tpch.sf1.orders";
+    static final String SPINE = "SELECT custkey, CAST(orderdate AS TIMESTAMP) + INTERVAL '12' HOUR AS ts FROM " + ORDERS;
 
     /** Hand-written for the general spine: union of spine and source, last_value IGNORE NULLS. */
     static final String HAND_SPINE = "SELECT count(*) AS n, count(prio) AS with_prev, count(DISTINCT prio) AS d FROM ("
             + " SELECT kind, last_value(prio) IGNORE NULLS OVER (PARTITION BY custkey ORDER BY ts, kind"
             + " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS prio FROM ("
-            + " SELECT custkey, CAST(orderdate AS TIMESTAMP) AS ts, 0 AS kind, orderpriority AS prio FROM tpch.sf1.orders"
+            + " SELECT custkey, CAST(orderdate AS TIMESTAMP) AS ts, 0 AS kind, orderpriority AS prio FROM " + ORDERS
             + " UNION ALL SELECT custkey, ts, 1, NULL FROM (" + SPINE + ") s) u) w WHERE kind = 1";
 
     @Test
     void latestPreviousOrderPriority() throws Exception {
         try (TrinoEngine engine = new TrinoEngine();
-                Connection gw = DriverManager.getConnection(engine.jdbcUrl());
+                Connection gw = gateway(engine);
                 Connection direct = trino(engine)) {
             exec(gw, "CREATE ENTITY bench_customer (custkey BIGINT)");
-            exec(gw, "CREATE SOURCE bench_orders FROM TABLE tpch.sf1.orders EVENT TIME orderdate");
+            exec(gw, "CREATE SOURCE bench_orders FROM TABLE " + ORDERS + " EVENT TIME orderdate");
             exec(gw, "CREATE FEATURE VIEW bench_last_priority ENTITY bench_customer FROM bench_orders"
                     + " AS SELECT custkey, orderpriority");
             String selfJoin = "SELECT COUNT(o.orderkey) AS n, COUNT(p.orderpriority) AS with_prev, COUNT(DISTINCT p.orderpriority) AS d"
-                    + " FROM tpch.sf1.orders o LEFT JOIN bench_last_priority AS OF CAST(o.orderdate AS TIMESTAMP) EXCLUSIVE p"
+                    + " FROM " + ORDERS + " o LEFT JOIN bench_last_priority AS OF CAST(o.orderdate AS TIMESTAMP) EXCLUSIVE p"
                     + " ON p.custkey = o.custkey";
             String general = "SELECT COUNT(*) AS n, COUNT(p.orderpriority) AS with_prev, COUNT(DISTINCT p.orderpriority) AS d"
                     + " FROM (" + SPINE + ") s LEFT JOIN bench_last_priority AS OF s.ts p ON p.custkey = s.custkey";
@@ -150,6 +153,13 @@ class TpchBench {
         } catch (IOException e) {
             return "unknown";
         }
+    }
+
+    /** The gateway, waiting up to 30 minutes for a response: a loaded machine can take minutes per query. */
+    private static Connection gateway(TrinoEngine engine) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("http_response_timeout", "1800000");
+        return DriverManager.getConnection(engine.jdbcUrl(), p);
     }
 
     private static Connection trino(TrinoEngine engine) throws SQLException {
