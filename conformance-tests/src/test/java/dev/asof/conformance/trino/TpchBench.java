@@ -89,7 +89,7 @@ class TpchBench {
         double d = median(direct, hand);
         double gc = medianCpu(direct, generated);
         double hc = medianCpu(direct, hand);
-        System.out.printf(Locale.ROOT, "%nBENCH %s (1.5M spine rows, tpch sf1 orders), median of %d runs:%n"
+        System.out.printf(Locale.ROOT, "%nBENCH %s (spine: every row of %s), median of %d runs:%n"
                 + "  asof PIT join via gateway        %8.0f ms%n"
                 + "  hand-written SQL via gateway     %8.0f ms%n"
                 + "  hand-written SQL via trino-jdbc  %8.0f ms%n"
@@ -97,7 +97,7 @@ class TpchBench {
                 + "  ratio hand-written via gateway / direct: %.2fx%n"
                 + "  Trino CPU, asof's generated SQL  %8.0f ms%n"
                 + "  Trino CPU, hand-written SQL      %8.0f ms%n"
-                + "  ratio of CPU time: %.2fx%n", title, RUNS, g, h, d, g / d, h / d, gc, hc, gc / hc);
+                + "  ratio of CPU time: %.2fx%n", title, ORDERS, RUNS, g, h, d, g / d, h / d, gc, hc, gc / hc);
         if (Boolean.getBoolean("bench.explainAnalyze")) {
             // Trino's operator statistics for both: where the time of each goes.
             System.out.println("EXPLAIN ANALYZE, asof's generated SQL:\n" + explainAnalyze(direct, generated));
