@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
@@ -42,6 +43,7 @@ import org.apache.calcite.sql.SqlWithItem;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.util.SqlShuttle;
+import org.apache.calcite.sql.validate.SqlValidatorNamespace;
 
 /**
  * Rewrites a validated query that uses registry objects into plain warehouse SQL, on the tree:
@@ -52,7 +54,8 @@ import org.apache.calcite.sql.util.SqlShuttle;
  *       {@link ViewRelation} ({@link PitRelation} for latest values, {@link WindowRelation} for
  *       windowed aggregates) at the distinct (key, t) probe points of the spine, matched on key and
  *       {@code t}: one relation row per probe point, so spine rows are never dropped (LEFT) nor
- *       duplicated;
+ *       duplicated; for latest values an engine with a native as-of join uses it, and one without
+ *       (Trino) carries the spine's rows through one union with the source ({@link SpineUnionJoin});
  *   <li>{@code view AS OF t} on its own (t constant) is the view at t for every key;
  *   <li>a view with no AS OF on its own is the view at {@code CURRENT_TIMESTAMP}; joined with
  *       other rows without AS OF it is an error (it would leak future values).
@@ -131,10 +134,14 @@ public final class PitRewriter {
                     rewriteViewsNow(join);
                     return join;
                 }
-                join.setLeft(rewriteFrom(join.getLeft(), select, true));
                 Optional<AsOfRef> right = asOfRef(join.getRight());
+                // The spine's relations and columns, while the validator still knows its nodes.
+                Optional<List<SpineUnionJoin.SpineRelation>> spine = right.isPresent() && right.get().view() != null
+                        ? spineRelations(join.getLeft())
+                        : Optional.empty();
+                join.setLeft(rewriteFrom(join.getLeft(), select, true));
                 if (right.isPresent() && right.get().view() != null) {
-                    return rewritePitJoin(join, right.get(), select);
+                    return rewritePitJoin(join, right.get(), select, spine);
                 } else {
                     join.setRight(rewriteFrom(join.getRight(), select, true));
                 }
@@ -224,7 +231,8 @@ public final class PitRewriter {
     }
 
     /** The join with the view's relation in place of the view: {@code join} itself, or a new as-of join node. */
-    private SqlNode rewritePitJoin(SqlJoin join, AsOfRef ref, SqlSelect select) {
+    private SqlNode rewritePitJoin(SqlJoin join, AsOfRef ref, SqlSelect select,
+            Optional<List<SpineUnionJoin.SpineRelation>> spine) {
         FeatureView view = ref.view();
         String alias = ref.alias();
         if (join.getJoinType() != JoinType.LEFT && join.getJoinType() != JoinType.INNER) {
@@ -299,6 +307,9 @@ public final class PitRewriter {
                 && onlyKeyEqualities && namesAColumn(ref.time())) {
             return nativeAsofJoin(asofJoin, join, ref, entity, spineKeys, probeFrom, pushed);
         }
+        if (!(dialect instanceof AsofJoinDialect) && !view.windowed() && onlyKeyEqualities && spine.isPresent()) {
+            return spineUnionJoin(join, ref, select, entity, spineKeys, spine.get());
+        }
         ViewRelation relation = ViewRelation.of(dialect, view, entity, sourceOf(view));
         List<SqlNode> probeItems = new ArrayList<>();
         List<String> keyAliases = relation.keyAliases();
@@ -317,6 +328,92 @@ public final class PitRewriter {
         join.setOperand(5, Nodes.and(List.of(on,
                 Nodes.eq(Nodes.id(alias, ViewRelation.TIME_COLUMN), ref.time().clone(POS)))));
         return join;
+    }
+
+    /**
+     * A latest-value AS OF join on an engine without a native as-of join: the spine's rows carried
+     * through one union with the source rows ({@link SpineUnionJoin}). WHERE conjuncts over the
+     * spine alone also filter the spine rows before the union when the join's rows all come from
+     * the spine (no RIGHT or FULL join above it) and they are deterministic; they stay in the outer
+     * WHERE as well.
+     */
+    private SqlNode spineUnionJoin(SqlJoin join, AsOfRef ref, SqlSelect select, Entity entity, List<SqlNode> spineKeys,
+            List<SpineUnionJoin.SpineRelation> spine) {
+        Set<String> spineAliases = new LinkedHashSet<>();
+        spine.forEach(r -> spineAliases.add(r.alias().toLowerCase(Locale.ROOT)));
+        List<SqlNode> pushed = new ArrayList<>();
+        if (select.getWhere() != null && spineRowsPreserved(select.getFrom(), join)) {
+            for (SqlNode c : conjuncts(select.getWhere())) {
+                if (!Nodes.contains(c, call -> call instanceof SqlSelect || call.getKind() == SqlKind.SCALAR_QUERY
+                                || !call.getOperator().isDeterministic())
+                        && spineAliases.containsAll(referencedAliases(c))) {
+                    pushed.add(c.clone(POS));
+                }
+            }
+        }
+        ViewSource vs = new ViewSource(dialect, ref.view(), entity, sourceOf(ref.view()));
+        return new SpineUnionJoin(vs).build(join.getLeft(), spine, spineKeys, ref.time(), timeType(ref.time()),
+                ref.exclusive(), join.getJoinType() == JoinType.INNER, pushed, ref.alias());
+    }
+
+    /**
+     * Whether every row of {@code target} is a row of the FROM clause: it is reached from the
+     * root through the left sides of inner, left and cross joins only.
+     */
+    private static boolean spineRowsPreserved(SqlNode from, SqlJoin target) {
+        SqlNode node = from;
+        while (node instanceof SqlJoin j) {
+            if (j == target) {
+                return true;
+            }
+            if (j.getJoinType() == JoinType.RIGHT || j.getJoinType() == JoinType.FULL) {
+                return false;
+            }
+            node = j.getLeft();
+        }
+        return false;
+    }
+
+    /**
+     * The relations a join's left side defines and their columns, from the validator; empty when
+     * some part is not a plain named relation (NATURAL or USING joins, unnamed columns), which
+     * then keeps the probe-point plan.
+     */
+    private Optional<List<SpineUnionJoin.SpineRelation>> spineRelations(SqlNode from) {
+        List<SpineUnionJoin.SpineRelation> out = new ArrayList<>();
+        try {
+            return collectSpineRelations(from, out) ? Optional.of(out) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty(); // not validated as expected: the probe-point plan does not need this
+        }
+    }
+
+    private boolean collectSpineRelations(SqlNode from, List<SpineUnionJoin.SpineRelation> out) {
+        switch (from.getKind()) {
+            case JOIN -> {
+                SqlJoin join = (SqlJoin) from;
+                return !join.isNatural() && join.getConditionType() != JoinConditionType.USING
+                        && collectSpineRelations(join.getLeft(), out) && collectSpineRelations(join.getRight(), out);
+            }
+            case AS, IDENTIFIER, SNAPSHOT -> {
+                String alias = from.getKind() == SqlKind.AS
+                        ? ((SqlIdentifier) ((SqlCall) from).operand(1)).getSimple()
+                        : defaultAlias(from);
+                SqlValidatorNamespace ns = validator.validator().getNamespace(from);
+                if (ns == null) {
+                    return false;
+                }
+                List<String> columns = ns.getRowType().getFieldNames();
+                if (columns.isEmpty() || columns.stream().anyMatch(c -> c.startsWith("EXPR$"))) {
+                    return false;
+                }
+                out.add(new SpineUnionJoin.SpineRelation(alias, columns));
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
     }
 
     /** Whether {@code expression} names a column anywhere in it. */

@@ -1,0 +1,260 @@
+package dev.asof.planner.pit;
+
+import static dev.asof.planner.sql.Nodes.POS;
+import static java.util.Objects.requireNonNull;
+
+import dev.asof.planner.catalog.Feature;
+import dev.asof.planner.sql.Expressions;
+import dev.asof.planner.sql.Nodes;
+import dev.asof.planner.validate.SqlTypes;
+import dev.asof.spi.warehouse.EngineDialect;
+import java.sql.JDBCType;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.sql.JoinConditionType;
+import org.apache.calcite.sql.JoinType;
+import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlWindow;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+
+/**
+ * {@code spine LEFT JOIN view AS OF t p ON p.key = k} (or an inner {@code JOIN}) for a latest-value
+ * view on an engine without a native as-of join (Trino), as an expert writes it by hand: the
+ * spine's rows are carried through one union with the source rows, so there are no distinct probe
+ * points, no join back and one sort of spine plus events per key.
+ *
+ * <ol>
+ *   <li>union the source rows (at their visibility instant {@code u = max(e, c)}, with their
+ *       features) with the spine rows (at {@code T}, with every column of every spine relation);
+ *   <li>one window per key ordered by instant, then kind (at equal instants source rows first when
+ *       visibility is inclusive, last when {@code EXCLUSIVE}): without a created time the order
+ *       goes on by the features ({@code NULLS FIRST}, the tie rule), so the latest visible row is
+ *       the last source row before the spine row, {@code last_value(ROW(e, features)) IGNORE
+ *       NULLS}; with a created time the latest row by {@code (e, c)} need not be the last visible
+ *       one, so a running {@code max_by} over {@code (e, c, features)} picks it;
+ *   <li>keep the spine rows; the value counts when the row exists and {@code e >= T - ttl};
+ *   <li>give the spine relations and the view back their names with one {@code CROSS JOIN
+ *       LATERAL (SELECT …)} projection each, so the rest of the query reads them as before.
+ * </ol>
+ *
+ * <p>A spine row with a NULL key is alone in its partition and a NULL time sorts first: both see
+ * no row, so their features are NULL (LEFT) or they are dropped (inner), as the contract says.
+ */
+final class SpineUnionJoin {
+    /** A relation of the spine: its alias and its columns, in order. */
+    record SpineRelation(String alias, List<String> columns) {
+        SpineRelation {
+            requireNonNull(alias, "alias");
+            columns = List.copyOf(columns);
+        }
+    }
+
+    private static final String KIND = "__kind";
+    private static final String TU = "__tu";
+    private static final String E = "__e";
+    private static final String ORDER = "__o";
+    private static final String ROW = "__r";
+    private static final String HAS = "__has";
+
+    private final ViewSource vs;
+    private final EngineDialect dialect;
+
+    SpineUnionJoin(ViewSource vs) {
+        this.vs = requireNonNull(vs, "vs");
+        this.dialect = vs.dialect();
+    }
+
+    /**
+     * The FROM item that replaces the join: the carried relation followed by one lateral
+     * projection per spine relation and one for the view (named {@code viewAlias}).
+     *
+     * @param spine the join's left side (already rewritten)
+     * @param relations the relations {@code spine} defines, with their columns
+     * @param spineKeys spine expressions for the entity keys, in entity order
+     * @param time the AS OF time, over the spine
+     * @param pushed WHERE conjuncts over the spine only, applied to the spine rows before the union
+     *     (they stay in the outer WHERE too); when there are some, the source rows are restricted to
+     *     the keys of the remaining spine rows
+     */
+    SqlNode build(SqlNode spine, List<SpineRelation> relations, List<SqlNode> spineKeys, SqlNode time,
+            JDBCType timeType, boolean exclusive, boolean inner, List<SqlNode> pushed, String viewAlias) {
+        List<String> keys = vs.keyAliases();
+        List<Feature> features = vs.nonKeyFeatures();
+        boolean created = vs.createdInstant().isPresent();
+        int spineColumns = relations.stream().mapToInt(r -> r.columns().size()).sum();
+
+        // Spine rows: kind 1, every spine column, no features.
+        List<SqlNode> spineItems = new ArrayList<>();
+        spineItems.add(Nodes.as(Nodes.number(1), KIND));
+        List<SqlNode> spineKeyItems = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            SqlNode key = Nodes.cast(spineKeys.get(i).clone(POS), SqlTypes.sqlTypeName(vs.entity().keys().get(i).jdbcType()));
+            spineItems.add(Nodes.as(key, keys.get(i)));
+            spineKeyItems.add(Nodes.as(key.clone(POS), keys.get(i)));
+        }
+        spineItems.add(Nodes.as(dialect.instant(time.clone(POS), timeType), TU));
+        int column = 0;
+        for (SpineRelation r : relations) {
+            for (String c : r.columns()) {
+                spineItems.add(Nodes.as(Nodes.id(r.alias(), c), spineAlias(column++)));
+            }
+        }
+        spineItems.add(Nodes.as(Nodes.nullLiteral(), E));
+        if (created) {
+            spineItems.add(Nodes.as(Nodes.nullLiteral(), ORDER));
+        }
+        for (int i = 0; i < features.size(); i++) {
+            spineItems.add(Nodes.as(Nodes.nullLiteral(), featureAlias(i)));
+        }
+        SqlNode where = pushed.isEmpty() ? null : Nodes.and(pushed.stream().map(c -> c.clone(POS)).toList());
+        SqlNode spineRows = Nodes.select(spineItems, spine.clone(POS), where, false);
+
+        // Source rows: kind 0, NULL spine columns, the features.
+        List<SqlNode> sourceItems = new ArrayList<>();
+        List<SqlNode> sourceWhere = new ArrayList<>();
+        sourceItems.add(Nodes.as(Nodes.number(0), KIND));
+        for (int i = 0; i < keys.size(); i++) {
+            sourceItems.add(Nodes.as(vs.key(i), keys.get(i)));
+            sourceWhere.add(Nodes.isNotNull(vs.rawKey(i)));
+        }
+        sourceWhere.add(Nodes.isNotNull(Nodes.id(vs.source().eventTime())));
+        sourceItems.add(Nodes.as(vs.visibleInstant(), TU));
+        for (int i = 0; i < spineColumns; i++) {
+            sourceItems.add(Nodes.as(Nodes.nullLiteral(), spineAlias(i)));
+        }
+        SqlNode eInstant = dialect.instant(Nodes.id(vs.source().eventTime()), vs.columnType(vs.source().eventTime()));
+        sourceItems.add(Nodes.as(eInstant, E));
+        if (created) {
+            List<SqlNode> orderFields = new ArrayList<>();
+            orderFields.add(eInstant.clone(POS));
+            orderFields.add(vs.createdInstant().orElseThrow());
+            for (Feature f : features) {
+                // Tie rule: among rows tied on (event, created) time, the greatest feature tuple wins, NULL lowest.
+                orderFields.add(Nodes.isNotNull(Expressions.parse(f.expression())));
+                orderFields.add(Expressions.parse(f.expression()));
+            }
+            sourceItems.add(Nodes.as(dialect.orderingKey(orderFields), ORDER));
+        }
+        for (int i = 0; i < features.size(); i++) {
+            sourceItems.add(Nodes.as(Expressions.parse(features.get(i).expression()), featureAlias(i)));
+        }
+        if (!pushed.isEmpty()) {
+            // A filtered spine is usually a few keys: read only their source rows.
+            sourceWhere.add(vs.probeKeysExist(Nodes.select(spineKeyItems, spine.clone(POS),
+                    Nodes.and(pushed.stream().map(c -> c.clone(POS)).toList()), true)));
+        }
+        SqlNode sourceRows = Nodes.select(sourceItems, Nodes.as(vs.relation(), "__src"), Nodes.and(sourceWhere), false);
+
+        SqlNode union = SqlStdOperatorTable.UNION_ALL.createCall(POS, sourceRows, spineRows);
+
+        // The latest visible source row of the key, as ROW([e,] features...), on every row; e
+        // only for the TTL (or when there are no features: a ROW needs a field).
+        boolean withE = vs.view().ttl().isPresent() || features.isEmpty();
+        int firstFeature = withE ? 1 : 0;
+        List<SqlNode> rowFields = new ArrayList<>();
+        if (withE) {
+            rowFields.add(Nodes.id(E));
+        }
+        for (int i = 0; i < features.size(); i++) {
+            rowFields.add(Nodes.id(featureAlias(i)));
+        }
+        // ROW(...) spelled out: Calcite prints a row as a parenthesized list, which for one field
+        // is no row at all.
+        SqlNode sourceRow = Nodes.function("ROW", rowFields.toArray(SqlNode[]::new));
+        List<SqlNode> order = new ArrayList<>();
+        order.add(SqlStdOperatorTable.NULLS_FIRST.createCall(POS, Nodes.id(TU)));
+        order.add(exclusive ? SqlStdOperatorTable.DESC.createCall(POS, Nodes.id(KIND)) : Nodes.id(KIND));
+        SqlNode latest;
+        if (created) {
+            latest = dialect.argMax(sourceRow, Nodes.id(ORDER));
+        } else {
+            // Without a created time u = e: the order (u, kind, features NULLS FIRST) puts the
+            // greatest (e, feature tuple) visible at the spine row last among the source rows before it.
+            for (int i = 0; i < features.size(); i++) {
+                order.add(SqlStdOperatorTable.NULLS_FIRST.createCall(POS, Nodes.id(featureAlias(i))));
+            }
+            SqlNode onlySource = Nodes.caseWhen(Nodes.eq(Nodes.id(KIND), Nodes.number(0)), sourceRow, null);
+            latest = SqlStdOperatorTable.IGNORE_NULLS.createCall(POS,
+                    SqlStdOperatorTable.LAST_VALUE.createCall(POS, onlySource));
+        }
+        SqlNodeList partition = new SqlNodeList(keys.stream().map(k -> (SqlNode) Nodes.id(k)).toList(), POS);
+        SqlWindow window = SqlWindow.create(null, null, partition, new SqlNodeList(order, POS),
+                SqlLiteral.createBoolean(true, POS),
+                SqlWindow.createUnboundedPreceding(POS), SqlWindow.createCurrentRow(POS), null, POS);
+        List<SqlNode> windowItems = new ArrayList<>();
+        windowItems.add(Nodes.id(KIND));
+        keys.forEach(k -> windowItems.add(Nodes.id(k)));
+        windowItems.add(Nodes.id(TU));
+        for (int i = 0; i < spineColumns; i++) {
+            windowItems.add(Nodes.id(spineAlias(i)));
+        }
+        windowItems.add(Nodes.as(SqlStdOperatorTable.OVER.createCall(POS, latest, window), ROW));
+        SqlNode windowed = Nodes.select(windowItems, Nodes.as(union, "__u"), null, false);
+
+        // Spine rows only, with whether the value counts (exists, within the TTL).
+        SqlNode has = Nodes.isNotNull(Nodes.id(ROW));
+        if (vs.view().ttl().isPresent()) {
+            has = SqlStdOperatorTable.AND.createCall(POS, has, SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(POS,
+                    field(Nodes.id(ROW), 0), dialect.instantMinus(Nodes.id(TU), vs.view().ttl().get())));
+        }
+        List<SqlNode> carriedItems = new ArrayList<>();
+        keys.forEach(k -> carriedItems.add(Nodes.id(k)));
+        for (int i = 0; i < spineColumns; i++) {
+            carriedItems.add(Nodes.id(spineAlias(i)));
+        }
+        carriedItems.add(Nodes.id(ROW));
+        carriedItems.add(Nodes.as(has, HAS));
+        List<SqlNode> carriedWhere = new ArrayList<>();
+        carriedWhere.add(Nodes.eq(Nodes.id(KIND), Nodes.number(1)));
+        if (inner) {
+            carriedWhere.add(has.clone(POS));
+        }
+        SqlNode carried = Nodes.select(carriedItems, Nodes.as(windowed, "__w"), Nodes.and(carriedWhere), false);
+        String carriedAlias = "__asof_" + viewAlias;
+
+        // The spine relations and the view under their own names again.
+        SqlNode from = Nodes.as(carried, carriedAlias);
+        column = 0;
+        for (SpineRelation r : relations) {
+            List<SqlNode> items = new ArrayList<>();
+            for (String c : r.columns()) {
+                items.add(Nodes.as(Nodes.id(carriedAlias, spineAlias(column++)), c));
+            }
+            from = lateral(from, items, r.alias());
+        }
+        List<SqlNode> viewItems = new ArrayList<>();
+        int featureIndex = 0;
+        for (Feature f : vs.view().features()) {
+            int keyIndex = vs.keyIndex(f.name());
+            SqlNode value = keyIndex >= 0
+                    ? Nodes.id(carriedAlias, keys.get(keyIndex))
+                    : field(Nodes.id(carriedAlias, ROW), firstFeature + featureIndex++);
+            viewItems.add(Nodes.as(Nodes.caseWhen(Nodes.id(carriedAlias, HAS), value, null), f.name()));
+        }
+        return lateral(from, viewItems, viewAlias);
+    }
+
+    /** {@code from CROSS JOIN LATERAL (SELECT items) AS alias}: a projection, no join, for the engine. */
+    private static SqlNode lateral(SqlNode from, List<SqlNode> items, String alias) {
+        SqlNode projection = Nodes.select(items, null, null, false);
+        SqlNode right = Nodes.as(SqlStdOperatorTable.LATERAL.createCall(POS, projection), alias);
+        return new SqlJoin(POS, from, SqlLiteral.createBoolean(false, POS), JoinType.CROSS.symbol(POS), right,
+                JoinConditionType.NONE.symbol(POS), null);
+    }
+
+    /** Field {@code index} (from 0) of a ROW value. */
+    private static SqlNode field(SqlNode row, int index) {
+        return SqlStdOperatorTable.ITEM.createCall(POS, row, Nodes.number(index + 1));
+    }
+
+    private static String spineAlias(int i) {
+        return "__s" + i;
+    }
+
+    private static String featureAlias(int i) {
+        return "__f" + i;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.asof.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.asof.planner.catalog.Feature;
+import dev.asof.planner.catalog.FeatureView;
+import dev.asof.planner.catalog.Source;
+import dev.asof.planner.catalog.SourceLocation;
+import dev.asof.planner.plan.GeneratedQuery;
+import dev.asof.planner.plan.PlannedStatement;
+import dev.asof.planner.sql.TrinoDialect;
+import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.TableName;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shape of the Trino latest-value PIT join: the spine's rows carried through one union with
+ * the source rows and one window (no distinct probe points, no join back, no probe-key semi-join
+ * unless WHERE filters the spine), scalar ordering keys without a created time.
+ */
+class TrinoPitPlanTest {
+    /** {@code customer_profile} (CREATED TIME, TTL 30 days) and {@code customer_segment} (neither). */
+    private final Planner planner = new Planner(catalog(), new TrinoDialect());
+
+    private static InMemoryCatalog catalog() {
+        InMemoryCatalog c = InMemoryCatalog.standard();
+        c.add(new Source("segment_updates", new SourceLocation.Table(TableName.of("lake", "crm", "profile_updates")),
+                "updated_ts", Optional.empty(), InMemoryCatalog.PROFILE_COLUMNS,
+                "CREATE SOURCE segment_updates FROM TABLE lake.crm.profile_updates EVENT TIME updated_ts"));
+        c.add(new FeatureView("customer_segment", "customer", "segment_updates", List.of(
+                        new Feature("\"customer_id\"", ColumnMetadata.of("customer_id", java.sql.JDBCType.BIGINT)),
+                        new Feature("\"segment\"", ColumnMetadata.of("segment", java.sql.JDBCType.VARCHAR)),
+                        new Feature("\"credit_limit\"", ColumnMetadata.of("credit_limit", java.sql.JDBCType.DOUBLE))),
+                Optional.empty(), false,
+                "CREATE FEATURE VIEW customer_segment ENTITY customer FROM segment_updates"
+                        + " AS SELECT customer_id, segment, credit_limit"));
+        return c;
+    }
+
+    private static final String SPINE = "SELECT l.id, p.segment, p.credit_limit FROM lake.ml.labels l\n";
+
+    private String sql(String statement) {
+        PlannedStatement p = planner.plan(statement);
+        assertThat(p).isInstanceOf(PlannedStatement.Query.class);
+        return ((PlannedStatement.Query) p).query().sql().replaceAll("\\s+", " ");
+    }
+
+    private static int count(String text, String part) {
+        Matcher m = Pattern.compile(Pattern.quote(part)).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Without a created time: one union of spine and source rows, one window with {@code
+     * last_value(ROW(e, features)) IGNORE NULLS} ordered by instant, kind, then each feature NULLS
+     * FIRST (the tie rule as sort keys, no ROW/ARRAY key), the source read once, the spine once.
+     */
+    @Test
+    void latestValueWithoutCreatedTimeIsOneWindowOverSpineAndSource() {
+        String sql = sql(SPINE + "LEFT JOIN customer_segment AS OF l.event_ts p ON p.customer_id = l.customer_id");
+        assertThat(sql).doesNotContain("DISTINCT").doesNotContain("EXISTS").doesNotContain("MAX_BY")
+                .doesNotContain("ARRAY[").doesNotContain("__asof_t");
+        assertThat(sql).contains("UNION ALL").contains("LAST_VALUE(CASE WHEN \"__kind\" = 0 THEN ROW(")
+                .contains("IGNORE NULLS OVER (PARTITION BY \"__k0\" ORDER BY \"__tu\" NULLS FIRST, \"__kind\","
+                        + " \"__f0\" NULLS FIRST, \"__f1\" NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)")
+                .contains("CROSS JOIN LATERAL");
+        assertThat(count(sql, "\"profile_updates\"")).isEqualTo(1);
+        assertThat(count(sql, "\"labels\"")).isEqualTo(1);
+        assertThat(count(sql, " OVER ")).isEqualTo(1);
+    }
+
+    /** EXCLUSIVE puts the spine row before source rows at the same instant: kind descending. */
+    @Test
+    void exclusiveOrdersSpineRowsFirstAtEqualInstants() {
+        String sql = sql(SPINE + "LEFT JOIN customer_segment AS OF l.event_ts EXCLUSIVE p ON p.customer_id = l.customer_id");
+        assertThat(sql).contains("ORDER BY \"__tu\" NULLS FIRST, \"__kind\" DESC, \"__f0\" NULLS FIRST");
+    }
+
+    /**
+     * With a created time the latest row by (e, c) need not be the last visible one: one running
+     * max_by over (e, c, features) for the whole row, still over the carried spine; the TTL
+     * compares the chosen row's event instant.
+     */
+    @Test
+    void createdTimeUsesOneRunningArgMaxOverTheCarriedSpine() {
+        String sql = sql(SPINE + "LEFT JOIN customer_profile AS OF l.event_ts p ON p.customer_id = l.customer_id");
+        assertThat(sql).doesNotContain("DISTINCT").doesNotContain("EXISTS").doesNotContain("LAST_VALUE");
+        assertThat(count(sql, "MAX_BY(")).isEqualTo(1);
+        assertThat(sql).contains("\"__r\"[1] >= DATE_ADD('second', -2592000, \"__tu\")");
+    }
+
+    /** A WHERE over the spine filters the spine rows and restricts the source to their keys. */
+    @Test
+    void spineFilterIsPushedAndRestrictsTheSource() {
+        GeneratedQuery q = ((PlannedStatement.Query) planner.plan(SPINE
+                + "LEFT JOIN customer_segment AS OF l.event_ts p ON p.customer_id = l.customer_id WHERE l.id > ?")).query();
+        assertThat(q.sql()).contains("EXISTS");
+        assertThat(q.parameterOrder()).containsExactly(0, 0, 0);
+        assertThat(q.bind(List.of(42L))).containsExactly(42L, 42L, 42L);
+
+        // Under a RIGHT JOIN the spine's rows are not the result's: nothing is pushed.
+        String right = sql(SPINE + "LEFT JOIN customer_segment AS OF l.event_ts p ON p.customer_id = l.customer_id"
+                + " RIGHT JOIN lake.ml.labels m ON m.id = l.id WHERE l.id > 1");
+        assertThat(right).doesNotContain("EXISTS");
+    }
+
+    /** Every relation of a spine that is itself a join is carried and named again. */
+    @Test
+    void spineOfSeveralRelationsIsCarriedWhole() {
+        String sql = sql("SELECT * FROM lake.ml.labels l JOIN lake.ml.labels m ON m.id = l.id\n"
+                + "LEFT JOIN customer_segment AS OF m.event_ts p ON p.customer_id = l.customer_id");
+        assertThat(sql).doesNotContain("DISTINCT").contains(") AS \"l\"").contains(") AS \"m\"").contains(") AS \"p\"");
+    }
+
+    /** Two views in one query: the second carries the first's result as its spine. */
+    @Test
+    void twoViewsNest() {
+        String sql = sql("SELECT l.id, p.segment, q.credit_limit FROM lake.ml.labels l\n"
+                + "LEFT JOIN customer_segment AS OF l.event_ts p ON p.customer_id = l.customer_id\n"
+                + "LEFT JOIN customer_profile AS OF l.event_ts q ON q.customer_id = l.customer_id");
+        assertThat(sql).doesNotContain("DISTINCT");
+        assertThat(count(sql, " OVER ")).isEqualTo(2);
+    }
+
+    /** An inner PIT join keeps only spine rows with a live value, in the same single pass. */
+    @Test
+    void innerJoinFiltersTheCarriedRows() {
+        String sql = sql(SPINE + "JOIN customer_profile AS OF l.event_ts p ON p.customer_id = l.customer_id");
+        assertThat(sql).doesNotContain("DISTINCT").contains("WHERE \"__kind\" = 1 AND (\"__r\" IS NOT NULL AND \"__r\"[1] >=");
+    }
+}
