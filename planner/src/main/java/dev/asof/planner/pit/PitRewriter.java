@@ -52,7 +52,8 @@ import org.apache.calcite.sql.util.SqlShuttle;
  *       {@link ViewRelation} ({@link PitRelation} for latest values, {@link WindowRelation} for
  *       windowed aggregates) at the distinct (key, t) probe points of the spine, matched on key and
  *       {@code t}: one relation row per probe point, so spine rows are never dropped (LEFT) nor
- *       duplicated;
+ *       duplicated; a {@code LEFT JOIN} of a windowed view on its keys instead carries the spine's
+ *       rows through the window pass ({@link SpineColumns});
  *   <li>{@code view AS OF t} on its own (t constant) is the view at t for every key;
  *   <li>a view with no AS OF on its own is the view at {@code CURRENT_TIMESTAMP}; joined with
  *       other rows without AS OF it is an error (it would leak future values).
@@ -300,6 +301,12 @@ public final class PitRewriter {
             return nativeAsofJoin(asofJoin, join, ref, entity, spineKeys, probeFrom, pushed);
         }
         ViewRelation relation = ViewRelation.of(dialect, view, entity, sourceOf(view));
+        if (relation instanceof WindowRelation windows && join.getJoinType() == JoinType.LEFT && onlyKeyEqualities) {
+            Optional<SpineColumns> spine = SpineColumns.of(select, join);
+            if (spine.isPresent()) {
+                return carriedWindowJoin(windows, join, ref, entity, spineKeys, pushed, spine.get());
+            }
+        }
         List<SqlNode> probeItems = new ArrayList<>();
         List<String> keyAliases = relation.keyAliases();
         for (int i = 0; i < spineKeys.size(); i++) {
@@ -317,6 +324,24 @@ public final class PitRewriter {
         join.setOperand(5, Nodes.and(List.of(on,
                 Nodes.eq(Nodes.id(alias, ViewRelation.TIME_COLUMN), ref.time().clone(POS)))));
         return join;
+    }
+
+    /**
+     * {@code spine LEFT JOIN <windowed view> AS OF t s ON s.key = k} as one derived table {@code s}:
+     * the spine's rows carried through the window pass ({@link WindowRelation#carried}), the spine
+     * columns the query reads above the join redirected to it. The source is restricted to probed
+     * keys only when WHERE conditions filter the spine.
+     */
+    private SqlNode carriedWindowJoin(WindowRelation relation, SqlJoin join, AsOfRef ref, Entity entity,
+            List<SqlNode> spineKeys, List<SqlNode> pushed, SpineColumns spine) {
+        List<SqlNode> keys = new ArrayList<>();
+        for (int i = 0; i < spineKeys.size(); i++) {
+            keys.add(Nodes.cast(spineKeys.get(i).clone(POS), SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType())));
+        }
+        SqlNode carried = relation.carried(join.getLeft(), pushed.isEmpty() ? null : Nodes.and(pushed), spine.columns(),
+                keys, ref.time().clone(POS), timeType(ref.time()), ref.exclusive(), !pushed.isEmpty());
+        spine.redirect(ref.alias());
+        return Nodes.as(carried, ref.alias());
     }
 
     /** Whether {@code expression} names a column anywhere in it. */
