@@ -336,10 +336,13 @@ public final class PitRewriter {
             List<SqlNode> spineKeys, List<SqlNode> pushed, SpineColumns spine) {
         List<SqlNode> keys = new ArrayList<>();
         for (int i = 0; i < spineKeys.size(); i++) {
-            keys.add(Nodes.cast(spineKeys.get(i).clone(POS), SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType())));
+            keys.add(Nodes.cast(SpineColumns.detached(spineKeys.get(i)),
+                    SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType())));
         }
-        SqlNode carried = relation.carried(join.getLeft(), pushed.isEmpty() ? null : Nodes.and(pushed), spine.columns(),
-                keys, ref.time().clone(POS), timeType(ref.time()), ref.exclusive(), !pushed.isEmpty());
+        // Evaluated inside the derived table, over the spine as it is: not redirected.
+        List<SqlNode> filter = pushed.stream().map(SpineColumns::detached).toList();
+        SqlNode carried = relation.carried(join.getLeft(), filter.isEmpty() ? null : Nodes.and(filter), spine.columns(),
+                keys, SpineColumns.detached(ref.time()), timeType(ref.time()), ref.exclusive(), !pushed.isEmpty());
         spine.redirect(ref.alias());
         return Nodes.as(carried, ref.alias());
     }

@@ -20,6 +20,7 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlSnapshot;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.util.SqlShuttle;
 
 /**
  * The spine columns a query reads above one of its joins, so that the join can be replaced by a
@@ -98,6 +99,19 @@ final class SpineColumns {
                 id.setNames(names, null);
             }
         }
+    }
+
+    /**
+     * A copy of an expression with identifiers of its own, so that {@link #redirect} leaves it
+     * alone ({@code SqlNode.clone} shares a call's operands).
+     */
+    static SqlNode detached(SqlNode expression) {
+        return expression.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlIdentifier id) {
+                return id.clone(id.getParserPosition());
+            }
+        });
     }
 
     /** Whether a join of the FROM tree is NATURAL or USING: its columns are read without an alias. */
