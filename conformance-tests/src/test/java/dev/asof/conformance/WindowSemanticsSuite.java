@@ -250,6 +250,57 @@ public abstract class WindowSemanticsSuite extends ConformanceSupport {
     }
 
     /**
+     * A LEFT JOIN carries the spine's rows through the window pass: an exact duplicate spine row
+     * stays two rows, a row with a NULL key or time gets NULL everywhere (counts included, though
+     * its frame is evaluated), two windowed views in one query, spine columns read above the join
+     * (select list with their names, WHERE, GROUP BY, ORDER BY, a spine that is itself a join).
+     * Worked example data: hopped with CREATED TIME, 10:10 is 4, 30.0, e and 10:04 is 2, 6.0, c;
+     * exact without it (d counts from 09:40), 10:10 is c, d, e (3, 28.0) and 10:04 is b, c, d (3, 14.0).
+     */
+    @Test
+    void spineRowsAreCarriedThroughTheWindowPass() throws SQLException {
+        String table = createTx("tx", WORKED);
+        String labels = createSpine("labels", List.of(
+                spineRow(1, 1L, "10:10"),
+                spineRow(2, 1L, "10:10"),
+                spineRow(2, 1L, "10:10"), // the same row twice
+                spineRow(3, null, "10:10"),
+                spineRow(4, 1L, null),
+                spineRow(5, 2L, "10:10"), // never seen
+                spineRow(6, 1L, "10:04")));
+        String hopped = defineView(table, true, WORKED_FEATURES, "INTERVAL '15' MINUTE");
+        String exact = defineView(table, false, WORKED_FEATURES, null);
+        String twoViews = "SELECT l.id, a.n_1h, a.sum_1h, a.last_1h, b.n_1h, b.sum_1h FROM " + labels + " l"
+                + " LEFT JOIN " + hopped + " AS OF l.event_ts a ON a.customer_id = l.customer_id"
+                + " LEFT JOIN " + exact + " AS OF l.event_ts b ON b.customer_id = l.customer_id";
+        assertThat(query(conn, twoViews)).containsExactlyInAnyOrder(
+                row(1L, 4L, 30.0, "e", 3L, 28.0),
+                row(2L, 4L, 30.0, "e", 3L, 28.0),
+                row(2L, 4L, 30.0, "e", 3L, 28.0),
+                row(3L, null, null, null, null, null),
+                row(4L, null, null, null, null, null),
+                row(5L, 0L, null, null, 0L, null),
+                row(6L, 2L, 6.0, "c", 3L, 14.0));
+        try (var st = conn.createStatement(); ResultSet rs = st.executeQuery(twoViews + " ORDER BY l.id")) {
+            assertThat(rs.getMetaData().getColumnLabel(1)).isEqualToIgnoringCase("id");
+            assertThat(rs.getMetaData().getColumnLabel(2)).isEqualToIgnoringCase("n_1h");
+            assertThat(rows(rs).stream().map(r -> r.get(0)).toList()).containsExactly(1L, 2L, 2L, 3L, 4L, 5L, 6L);
+        }
+
+        // a filtered spine (the source is then read for the spine's keys only), grouped by a spine column
+        assertThat(query(conn, "SELECT l.customer_id, COUNT(*) AS n, CAST(SUM(a.n_1h) AS BIGINT) AS total FROM " + labels
+                + " l LEFT JOIN " + hopped + " AS OF l.event_ts EXCLUSIVE a ON a.customer_id = l.customer_id"
+                + " WHERE l.customer_id IS NOT NULL GROUP BY l.customer_id ORDER BY l.customer_id"))
+                .containsExactly(row(1L, 5L, 3L + 3L + 3L + 2L), row(2L, 1L, 0L));
+
+        // the spine is a join; its other table's columns are carried too
+        assertThat(query(conn, "SELECT m.id AS mid, l.event_ts IS NULL AS no_time, a.n_1h FROM " + labels + " l JOIN "
+                + labels + " m ON m.id = l.id LEFT JOIN " + hopped + " AS OF l.event_ts a ON a.customer_id = l.customer_id"
+                + " WHERE m.id IN (1, 4, 6)")).containsExactlyInAnyOrder(
+                row(1L, false, 4L), row(4L, true, null), row(6L, false, 2L));
+    }
+
+    /**
      * Empty windows: COUNT 0 and NULL otherwise, for keys never seen and for a key whose rows all
      * left the window; NULL key or NULL time: NULL everywhere. An inner join keeps only spine rows
      * for which the view has the key (a row in the longest window), and so does a snapshot.

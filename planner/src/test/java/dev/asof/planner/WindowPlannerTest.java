@@ -83,6 +83,70 @@ class WindowPlannerTest {
         }
     }
 
+    static final String BENCH_WINDOWS = " AS SELECT customer_id, COUNT(*) OVER (RANGE INTERVAL '1' HOUR PRECEDING) AS n_1h,"
+            + " SUM(amount) OVER (RANGE INTERVAL '1' DAY PRECEDING) AS sum_1d,"
+            + " AVG(amount) OVER (RANGE INTERVAL '7' DAY PRECEDING) AS avg_7d";
+
+    private static String sql(EngineDialect d, String ddl, String query) {
+        InMemoryCatalog catalog = catalog();
+        define(catalog, d, ddl);
+        return ((PlannedStatement.Query) new Planner(catalog, d).plan(query)).query().sql();
+    }
+
+    /**
+     * A training extract from a windowed view is what one writes by hand: the spine's rows and the
+     * source's rows in one union, one window pass per key ordered by time, no distinct probe
+     * points, no join back to the spine, no semi-join of the source with an unfiltered spine, and
+     * no aggregate nobody asked for.
+     */
+    @Test
+    void leftJoinCarriesTheSpineRowsThroughOneWindowPass() {
+        for (String hop : List.of(" HOP INTERVAL '5' MINUTE", "")) {
+            for (EngineDialect d : List.of(new DuckDbDialect(), new TrinoDialect())) {
+                String sql = sql(d, "CREATE FEATURE VIEW spend ENTITY customer FROM transactions_now" + BENCH_WINDOWS + hop,
+                        "SELECT l.id, l.event_ts, s.* FROM lake.ml.labels l"
+                                + " LEFT JOIN spend AS OF l.event_ts s ON s.customer_id = l.customer_id");
+                String flat = sql.replaceAll("\\s+", " ");
+                assertThat(flat).as(d.name() + hop)
+                        .doesNotContain("DISTINCT").doesNotContain("EXISTS").doesNotContain(" JOIN ")
+                        .contains("UNION ALL")
+                        // spine columns are carried under their own names
+                        .contains("\"__sp0\" AS \"id\"").contains("\"__sp1\" AS \"event_ts\"");
+                // every frame shares one partitioning and one order: one sort
+                assertThat(flat.split("OVER \\(PARTITION BY \"__k0\" ORDER BY \"__tu\" RANGE BETWEEN", -1)).hasSize(4);
+                // one aggregate per feature: no COUNT for the longest window's presence nor beside SUM and AVG
+                assertThat(flat.split("COUNT\\(", -1)).as(flat).hasSize(2);
+                assertThat(flat).contains("SUM(\"__a0\") OVER").contains("AVG(\"__a0\") OVER");
+            }
+        }
+    }
+
+    /** A spine filtered by WHERE reads only its keys' source rows, and the filter stays on the spine's rows. */
+    @Test
+    void aFilteredSpineRestrictsTheSourceToItsKeys() {
+        String sql = sql(new DuckDbDialect(), "CREATE FEATURE VIEW spend ENTITY customer FROM transactions_now" + BENCH_WINDOWS,
+                "SELECT l.id, s.n_1h FROM lake.ml.labels l LEFT JOIN spend AS OF l.event_ts s"
+                        + " ON s.customer_id = l.customer_id WHERE l.name = 'x'").replaceAll("\\s+", " ");
+        // filtered above the join on the carried column, and on the spine's own column inside it
+        assertThat(sql).contains("EXISTS").contains("\"s\".\"__sp1\" = 'x'").contains("\"l\".\"name\" = 'x'");
+    }
+
+    /**
+     * Forms the carried plan does not take keep the probe-point plan: an inner JOIN (only keys the
+     * view has), and ON conditions other than the key equalities.
+     */
+    @Test
+    void innerJoinsAndOtherConditionsKeepTheProbePointPlan() {
+        String ddl = "CREATE FEATURE VIEW spend ENTITY customer FROM transactions_now" + BENCH_WINDOWS;
+        for (String query : List.of(
+                "SELECT l.id, s.n_1h FROM lake.ml.labels l JOIN spend AS OF l.event_ts s ON s.customer_id = l.customer_id",
+                "SELECT l.id, s.n_1h FROM lake.ml.labels l LEFT JOIN spend AS OF l.event_ts s"
+                        + " ON s.customer_id = l.customer_id AND s.n_1h > 1")) {
+            assertThat(sql(new DuckDbDialect(), ddl, query).replaceAll("\\s+", " ")).as(query)
+                    .contains("SELECT DISTINCT").contains("\"__asof_t\"");
+        }
+    }
+
     @Test
     void bothWindowSpellingsDefineTheSameAggregate() {
         FeatureView v = define(catalog(), new DuckDbDialect(), "CREATE FEATURE VIEW v ENTITY customer FROM transactions"

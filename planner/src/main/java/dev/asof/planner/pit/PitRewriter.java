@@ -56,6 +56,8 @@ import org.apache.calcite.sql.validate.SqlValidatorNamespace;
  *       {@code t}: one relation row per probe point, so spine rows are never dropped (LEFT) nor
  *       duplicated; for latest values an engine with a native as-of join uses it, and one without
  *       (Trino) carries the spine's rows through one union with the source ({@link SpineUnionJoin});
+ *       a {@code LEFT JOIN} of a windowed view on its keys carries the spine's rows through the
+ *       window pass ({@link SpineColumns});
  *   <li>{@code view AS OF t} on its own (t constant) is the view at t for every key;
  *   <li>a view with no AS OF on its own is the view at {@code CURRENT_TIMESTAMP}; joined with
  *       other rows without AS OF it is an error (it would leak future values).
@@ -311,6 +313,12 @@ public final class PitRewriter {
             return spineUnionJoin(join, ref, select, entity, spineKeys, spine.get());
         }
         ViewRelation relation = ViewRelation.of(dialect, view, entity, sourceOf(view));
+        if (relation instanceof WindowRelation windows && join.getJoinType() == JoinType.LEFT && onlyKeyEqualities) {
+            Optional<SpineColumns> carried = SpineColumns.of(select, join);
+            if (carried.isPresent()) {
+                return carriedWindowJoin(windows, join, ref, entity, spineKeys, pushed, carried.get());
+            }
+        }
         List<SqlNode> probeItems = new ArrayList<>();
         List<String> keyAliases = relation.keyAliases();
         for (int i = 0; i < spineKeys.size(); i++) {
@@ -414,6 +422,24 @@ public final class PitRewriter {
                 return false;
             }
         }
+     * {@code spine LEFT JOIN <windowed view> AS OF t s ON s.key = k} as one derived table {@code s}:
+     * the spine's rows carried through the window pass ({@link WindowRelation#carried}), the spine
+     * columns the query reads above the join redirected to it. The source is restricted to probed
+     * keys only when WHERE conditions filter the spine.
+     */
+    private SqlNode carriedWindowJoin(WindowRelation relation, SqlJoin join, AsOfRef ref, Entity entity,
+            List<SqlNode> spineKeys, List<SqlNode> pushed, SpineColumns spine) {
+        List<SqlNode> keys = new ArrayList<>();
+        for (int i = 0; i < spineKeys.size(); i++) {
+            keys.add(Nodes.cast(SpineColumns.detached(spineKeys.get(i)),
+                    SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType())));
+        }
+        // Evaluated inside the derived table, over the spine as it is: not redirected.
+        List<SqlNode> filter = pushed.stream().map(SpineColumns::detached).toList();
+        SqlNode carried = relation.carried(join.getLeft(), filter.isEmpty() ? null : Nodes.and(filter), spine.columns(),
+                keys, SpineColumns.detached(ref.time()), timeType(ref.time()), ref.exclusive(), !pushed.isEmpty());
+        spine.redirect(ref.alias());
+        return Nodes.as(carried, ref.alias());
     }
 
     /** Whether {@code expression} names a column anywhere in it. */

@@ -25,6 +25,7 @@ import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
@@ -82,20 +83,20 @@ final class WindowRelation implements ViewRelation {
     private static final String TU = "__tu";
     /** Start of the tile of a row's event time or of a probe's T, epoch microseconds. */
     private static final String TILE = "__s";
-    /** Order of on-time rows and probes: {@code 2u + b}, see {@link #windowed}. */
-    private static final String ORDER = "__ord";
     private static final String E = "__e";
     private static final String C = "__c";
     private static final String ONE = "__one";
     private static final String BUCKET = "__b";
     private static final String PROBES = "__probe";
+    /** The spine's rows, carried through the window pass ({@link #carried}). */
+    private static final String SPINE = "__spine";
     private static final String ROWS = "__rows";
     private static final String W = "__w";
     private static final String L = "__l";
     private static final String D = "__d";
 
     /** A partial aggregate of one part of a window. */
-    private enum Partial { ROWS, COUNT, SUM, MIN, MAX, MEAN, VAR_POP, LAST, LAST_KEY }
+    private enum Partial { ROWS, COUNT, SUM, MIN, MAX, MEAN, VAR_POP, LAST, LAST_KEY, AVG }
 
     /** A partial over one argument ({@code -1} for ROWS). */
     private record Need(Partial partial, int argument) {}
@@ -136,14 +137,14 @@ final class WindowRelation implements ViewRelation {
     public SqlNode build(SqlNode probes, JDBCType probeTimeType, boolean exclusive, boolean restrictToProbeKeys,
             boolean everyProbe) {
         List<String> keys = vs.keyAliases();
-        List<Set<Need>> needs = needs();
+        List<Set<Need>> needs = needs(!everyProbe);
         List<Feature> distinct = features.stream().filter(WindowRelation::countsDistinct).toList();
 
         List<SqlNode> with = new ArrayList<>();
         with.add(withItem(PROBES, probePoints(probes, probeTimeType)));
         with.add(withItem(ROWS, sourceRows(restrictToProbeKeys)));
 
-        SqlNode from = Nodes.as(windowed(needs, exclusive), W);
+        SqlNode from = Nodes.as(windowed(needs, exclusive, Nodes.id(PROBES), 0), W);
         List<SqlNode> where = new ArrayList<>();
         where.add(Nodes.eq(Nodes.id(W, KIND), Nodes.number(1)));
         if (createdTime) {
@@ -170,6 +171,86 @@ final class WindowRelation implements ViewRelation {
                     total(parts(windows.indexOf(longest), new Need(Partial.ROWS, -1))), Nodes.number(0)));
         }
         SqlSelect body = Nodes.select(out, from, Nodes.and(where), false);
+        return new SqlWith(POS, new SqlNodeList(with, POS), body);
+    }
+
+    /**
+     * {@code spine LEFT JOIN view AS OF time ON keys} as one relation, the spine's rows carried
+     * through the window pass as they are (no distinct probe points, no join back): each spine row
+     * is a probe in the union with the source rows, so duplicates stay duplicates. A spine row
+     * whose key or time is NULL is still carried, with every feature NULL (its frame is evaluated
+     * at {@code u = 0} and thrown away). Late rows and distinct counts, computed per distinct probe
+     * point of these spine rows, are joined on key and time.
+     *
+     * <p>Columns: {@code carriedColumns.get(i)} as {@link #carriedAlias carriedAlias(i)}, then
+     * every column of the view by name.
+     *
+     * @param spine the spine's FROM item(s)
+     * @param spineFilter conditions on the spine that the query applies anyway (pushed down), or
+     *     null
+     * @param carriedColumns spine expressions the query reads above the join
+     * @param spineKeys the spine's key expressions, of the entity's key types, in entity order
+     * @param time the AS OF time over the spine, of type {@code timeType}
+     * @param restrictToProbeKeys read only source rows whose key some spine row has
+     */
+    SqlNode carried(SqlNode spine, SqlNode spineFilter, List<SqlNode> carriedColumns, List<SqlNode> spineKeys,
+            SqlNode time, JDBCType timeType, boolean exclusive, boolean restrictToProbeKeys) {
+        List<String> keys = vs.keyAliases();
+        List<Set<Need>> needs = needs(false);
+        List<Feature> distinct = features.stream().filter(WindowRelation::countsDistinct).toList();
+
+        // The spine's rows: carried columns, keys, T (NULL unless every key is set) and T in µs.
+        List<SqlNode> spineItems = new ArrayList<>();
+        for (int i = 0; i < carriedColumns.size(); i++) {
+            spineItems.add(Nodes.as(carriedColumns.get(i), carriedAlias(i)));
+        }
+        List<SqlNode> keysSet = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            spineItems.add(Nodes.as(spineKeys.get(i), keys.get(i)));
+            keysSet.add(Nodes.isNotNull(spineKeys.get(i).clone(POS)));
+        }
+        spineItems.add(Nodes.as(Nodes.caseWhen(Nodes.and(keysSet), time, null), T));
+        List<SqlNode> micros = new ArrayList<>();
+        for (int i = 0; i < carriedColumns.size(); i++) {
+            micros.add(Nodes.id(carriedAlias(i)));
+        }
+        keys.forEach(k -> micros.add(Nodes.id(k)));
+        micros.add(Nodes.id(T));
+        micros.add(Nodes.as(SqlStdOperatorTable.COALESCE.createCall(POS, dialect.epochMicros(Nodes.id(T), timeType),
+                Nodes.number(0)), TU));
+        SqlNode spineRows = Nodes.select(micros, Nodes.as(Nodes.select(spineItems, spine, spineFilter, false), "__sp"),
+                null, false);
+
+        List<SqlNode> with = new ArrayList<>();
+        with.add(withItem(SPINE, spineRows));
+        if (restrictToProbeKeys || createdTime || !distinct.isEmpty()) {
+            List<SqlNode> points = new ArrayList<>();
+            keys.forEach(k -> points.add(Nodes.id(k)));
+            points.add(Nodes.id(T));
+            points.add(Nodes.id(TU));
+            points.add(Nodes.as(tileStart(Nodes.id(TU)), TILE));
+            with.add(withItem(PROBES, Nodes.select(points, Nodes.id(SPINE), Nodes.isNotNull(Nodes.id(T)), true)));
+        }
+        with.add(withItem(ROWS, sourceRows(restrictToProbeKeys)));
+
+        SqlNode from = Nodes.as(windowed(needs, exclusive, Nodes.id(SPINE), carriedColumns.size()), W);
+        if (createdTime) {
+            from = leftJoin(from, Nodes.as(late(needs, exclusive), L), L);
+        }
+        if (!distinct.isEmpty()) {
+            from = leftJoin(from, Nodes.as(distinctCounts(distinct, exclusive), D), D);
+        }
+        List<SqlNode> out = new ArrayList<>();
+        for (int i = 0; i < carriedColumns.size(); i++) {
+            out.add(Nodes.as(Nodes.id(W, carriedAlias(i)), carriedAlias(i)));
+        }
+        SqlNode evaluated = Nodes.isNotNull(Nodes.id(W, T));
+        for (Feature f : vs.view().features()) {
+            int key = vs.keyIndex(f.name());
+            SqlNode value = key >= 0 ? Nodes.id(W, keys.get(key)) : feature(f, distinct);
+            out.add(Nodes.as(Nodes.caseWhen(evaluated.clone(POS), value, null), f.name()));
+        }
+        SqlSelect body = Nodes.select(out, from, Nodes.eq(Nodes.id(W, KIND), Nodes.number(1)), false);
         return new SqlWith(POS, new SqlNodeList(with, POS), body);
     }
 
@@ -241,37 +322,51 @@ final class WindowRelation implements ViewRelation {
     // ------------------------------------------------------------------ on-time rows
 
     /**
-     * On-time rows (kind 0) and probes (kind 1) in one relation per key, ordered by
-     * {@code 2u + b}: u is a row's visibility instant or the probe's T, and b puts a row at T
-     * before the probe (inclusive) or after it (exclusive). An on-time row's u lies in its event's
-     * tile and start(T) is a tile start, so {@code e >= start(T)} is {@code u >= start(T)}: the
-     * window of a probe is the frame {@code RANGE BETWEEN 2(T - start(T)) + b PRECEDING AND
-     * CURRENT ROW}, with {@code T - start(T) = W + (T mod g)}. The caller keeps kind 1.
+     * On-time rows (kind 0) and probes (kind 1) in one relation per key, ordered by u: a row's
+     * visibility instant or the probe's T, in µs. An on-time row's u lies in its event's tile and
+     * start(T) is a tile start, so {@code e >= start(T)} is {@code u >= start(T)}: the window of a
+     * probe is the frame {@code RANGE BETWEEN T - start(T) PRECEDING AND CURRENT ROW} (rows at T
+     * are the probe's peers, so they count), or {@code AND 1 PRECEDING} when exclusive, with
+     * {@code T - start(T) = W + (T mod g)}: one sort of rows and probes. Probes carry no argument,
+     * so they never count. The caller keeps kind 1.
+     *
+     * <p>With a HOP the frame's offset is a column: the probe's {@code W + (T mod g)}, and for rows,
+     * whose window values are thrown away, the shortest legal frame. Without HOP it is the constant
+     * W, as written by hand.
+     *
+     * @param probeRelation columns: the first {@code carried} columns ({@link #carriedAlias}), the
+     *     key aliases, {@link #T} and {@link #TU}
      */
-    private SqlNode windowed(List<Set<Need>> needs, boolean exclusive) {
+    private SqlNode windowed(List<Set<Need>> needs, boolean exclusive, SqlNode probeRelation, int carried) {
         List<String> keys = vs.keyAliases();
-        long rowBit = exclusive ? 1 : 0;
-        long probeBit = 1 - rowBit;
         List<SqlNode> rowItems = new ArrayList<>();
         List<SqlNode> probeItems = new ArrayList<>();
         rowItems.add(Nodes.as(Nodes.number(0), KIND));
         probeItems.add(Nodes.as(Nodes.number(1), KIND));
+        for (int i = 0; i < carried; i++) {
+            rowItems.add(Nodes.as(Nodes.nullLiteral(), carriedAlias(i)));
+            probeItems.add(Nodes.id(carriedAlias(i)));
+        }
         for (String k : keys) {
             rowItems.add(Nodes.id(k));
             probeItems.add(Nodes.id(k));
         }
         rowItems.add(Nodes.as(Nodes.nullLiteral(), T));
         probeItems.add(Nodes.id(T));
-        rowItems.add(Nodes.as(order(rowBit), ORDER));
-        probeItems.add(Nodes.as(order(probeBit), ORDER));
-        for (int wi = 0; wi < windows.size(); wi++) {
-            rowItems.add(Nodes.as(offset(windows.get(wi), rowBit), offsetAlias(wi)));
-            probeItems.add(Nodes.as(offset(windows.get(wi), probeBit), offsetAlias(wi)));
+        rowItems.add(Nodes.id(TU));
+        probeItems.add(Nodes.id(TU));
+        if (hop > 1) {
+            for (int wi = 0; wi < windows.size(); wi++) {
+                rowItems.add(Nodes.as(Nodes.number(exclusive ? 1 : 0), offsetAlias(wi)));
+                probeItems.add(Nodes.as(plus(Nodes.number(windows.get(wi)), floorMod(Nodes.id(TU), hop)), offsetAlias(wi)));
+            }
         }
-        rowItems.add(Nodes.as(Nodes.number(1), ONE));
-        probeItems.add(Nodes.as(Nodes.nullLiteral(), ONE));
         Set<Need> inputs = new LinkedHashSet<>();
         needs.forEach(inputs::addAll);
+        if (inputs.contains(new Need(Partial.ROWS, -1))) {
+            rowItems.add(Nodes.as(Nodes.number(1), ONE));
+            probeItems.add(Nodes.as(Nodes.nullLiteral(), ONE));
+        }
         Map<String, SqlNode> columns = new LinkedHashMap<>();
         for (Need n : inputs) {
             for (Map.Entry<String, SqlNode> input : inputColumns(n, "").entrySet()) {
@@ -286,17 +381,21 @@ final class WindowRelation implements ViewRelation {
                 ? SqlStdOperatorTable.LESS_THAN.createCall(POS, Nodes.id(TU), plus(Nodes.id(TILE), Nodes.number(hop)))
                 : null;
         SqlNode union = SqlStdOperatorTable.UNION_ALL.createCall(POS,
-                Nodes.select(rowItems, Nodes.id(ROWS), onTime, false),
-                Nodes.select(probeItems, Nodes.id(PROBES), null, false));
+                Nodes.select(probeItems, probeRelation, null, false),
+                Nodes.select(rowItems, Nodes.id(ROWS), onTime, false));
 
         List<SqlNode> items = new ArrayList<>();
         items.add(Nodes.id(KIND));
+        for (int i = 0; i < carried; i++) {
+            items.add(Nodes.id(carriedAlias(i)));
+        }
         keys.forEach(k -> items.add(Nodes.id(k)));
         items.add(Nodes.id(T));
+        SqlNode end = exclusive ? SqlWindow.createPreceding(Nodes.number(1), POS) : SqlWindow.createCurrentRow(POS);
         for (int wi = 0; wi < windows.size(); wi++) {
-            SqlWindow frame = SqlWindow.create(null, null, keyList(keys), SqlNodeList.of(Nodes.id(ORDER)),
-                    SqlLiteral.createBoolean(false, POS), SqlWindow.createPreceding(Nodes.id(offsetAlias(wi)), POS),
-                    SqlWindow.createCurrentRow(POS), null, POS);
+            SqlNode start = hop > 1 ? Nodes.id(offsetAlias(wi)) : Nodes.number(windows.get(wi));
+            SqlWindow frame = SqlWindow.create(null, null, keyList(keys), SqlNodeList.of(Nodes.id(TU)),
+                    SqlLiteral.createBoolean(false, POS), SqlWindow.createPreceding(start, POS), end.clone(POS), null, POS);
             for (Need n : needs.get(wi)) {
                 items.add(Nodes.as(SqlStdOperatorTable.OVER.createCall(POS, aggregate(n, null, ""), frame.clone(POS)),
                         alias("w" + wi, n)));
@@ -305,15 +404,9 @@ final class WindowRelation implements ViewRelation {
         return Nodes.select(items, Nodes.as(union, "__un"), null, false);
     }
 
-    /** {@code 2u + b}. */
-    private static SqlNode order(long bit) {
-        return plus(times(Nodes.number(2), Nodes.id(TU)), Nodes.number(bit));
-    }
-
-    /** {@code 2(W + (u mod g)) + b}: the distance back to {@code 2 start(T)} from a probe's order. */
-    private SqlNode offset(long window, long bit) {
-        SqlNode constant = Nodes.number(2 * window + bit);
-        return hop == 1 ? constant : plus(constant, times(Nodes.number(2), floorMod(Nodes.id(TU), hop)));
+    /** Name of the i-th spine column carried through {@link #carried}. */
+    static String carriedAlias(int i) {
+        return "__sp" + i;
     }
 
     private static String offsetAlias(int wi) {
@@ -357,6 +450,7 @@ final class WindowRelation implements ViewRelation {
             case MIN -> Nodes.function("MIN", gated(gate, input(n, arg(j), q)));
             case MAX -> Nodes.function("MAX", gated(gate, input(n, arg(j), q)));
             case MEAN -> Nodes.function("AVG", gated(gate, input(n, argDouble(j), q)));
+            case AVG -> Nodes.function("AVG", gated(gate, input(n, arg(j), q)));
             case VAR_POP -> Nodes.function("VAR_POP", gated(gate, input(n, argDouble(j), q)));
             case LAST -> dialect.argMax(gated(gate, input(n, arg(j), q)), gated(gate, input(n, orderKey(j), q)));
             case LAST_KEY -> Nodes.function("MAX", gated(gate, input(n, orderKey(j), q)));
@@ -651,9 +745,12 @@ final class WindowRelation implements ViewRelation {
         return switch (a.function()) {
             case COUNT_ROWS -> Nodes.cast(total(parts(wi, new Need(Partial.ROWS, -1))), SqlTypeName.BIGINT);
             case COUNT -> Nodes.cast(total(parts(wi, new Need(Partial.COUNT, j))), SqlTypeName.BIGINT);
-            case SUM -> castTo(Nodes.caseWhen(Nodes.eq(total(parts(wi, new Need(Partial.COUNT, j))), Nodes.number(0)),
-                    Nodes.nullLiteral(), total(parts(wi, new Need(Partial.SUM, j)))), f.type());
-            case AVG -> Nodes.caseWhen(Nodes.eq(total(parts(wi, new Need(Partial.COUNT, j))), Nodes.number(0)), Nodes.nullLiteral(),
+            // One part: SUM and AVG of nothing are NULL already, as written by hand.
+            case SUM -> castTo(!createdTime ? Nodes.id(W, alias("w" + wi, new Need(Partial.SUM, j)))
+                    : Nodes.caseWhen(Nodes.eq(total(parts(wi, new Need(Partial.COUNT, j))), Nodes.number(0)),
+                            Nodes.nullLiteral(), total(parts(wi, new Need(Partial.SUM, j)))), f.type());
+            case AVG -> directAverage(j) ? Nodes.id(W, alias("w" + wi, new Need(Partial.AVG, j)))
+                    : Nodes.caseWhen(Nodes.eq(total(parts(wi, new Need(Partial.COUNT, j))), Nodes.number(0)), Nodes.nullLiteral(),
                     SqlStdOperatorTable.DIVIDE.createCall(POS,
                             Nodes.cast(total(parts(wi, new Need(Partial.SUM, j))), SqlTypeName.DOUBLE),
                             Nodes.cast(total(parts(wi, new Need(Partial.COUNT, j))), SqlTypeName.DOUBLE)));
@@ -792,13 +889,15 @@ final class WindowRelation implements ViewRelation {
     // ------------------------------------------------------------------ helpers
 
     /**
-     * Which partials each window needs (by window index), in a stable order; ROWS of the longest
-     * window always (it says whether the view has the key).
+     * Which partials each window needs (by window index), in a stable order; with
+     * {@code keyPresence}, ROWS of the longest window (it says whether the view has the key).
      */
-    private List<Set<Need>> needs() {
+    private List<Set<Need>> needs(boolean keyPresence) {
         List<Set<Need>> needs = new ArrayList<>();
         windows.forEach(w -> needs.add(new LinkedHashSet<>()));
-        needs.get(windows.size() - 1).add(new Need(Partial.ROWS, -1));
+        if (keyPresence) {
+            needs.get(windows.size() - 1).add(new Need(Partial.ROWS, -1));
+        }
         for (Feature f : features) {
             WindowAggregate a = aggregate(f);
             Set<Need> n = needs.get(windows.indexOf(a.windowMicros()));
@@ -806,9 +905,19 @@ final class WindowRelation implements ViewRelation {
             switch (a.function()) {
                 case COUNT_ROWS -> n.add(new Need(Partial.ROWS, -1));
                 case COUNT -> n.add(new Need(Partial.COUNT, j));
-                case SUM, AVG -> {
-                    n.add(new Need(Partial.COUNT, j));
+                case SUM -> {
                     n.add(new Need(Partial.SUM, j));
+                    if (createdTime) {
+                        n.add(new Need(Partial.COUNT, j));
+                    }
+                }
+                case AVG -> {
+                    if (directAverage(j)) {
+                        n.add(new Need(Partial.AVG, j));
+                    } else {
+                        n.add(new Need(Partial.COUNT, j));
+                        n.add(new Need(Partial.SUM, j));
+                    }
                 }
                 case MIN -> n.add(new Need(Partial.MIN, j));
                 case MAX -> n.add(new Need(Partial.MAX, j));
@@ -825,6 +934,19 @@ final class WindowRelation implements ViewRelation {
             }
         }
         return needs;
+    }
+
+    /**
+     * Whether AVG of argument j is the engine's AVG over one part: no late rows to merge, and a
+     * floating-point column, whose average is a double sum divided either way (an engine's AVG of
+     * a DECIMAL may round to the argument's scale, and of an integer may not be exact).
+     */
+    private boolean directAverage(int j) {
+        if (createdTime || !(Expressions.parse(arguments.get(j)) instanceof SqlIdentifier id) || !id.isSimple()) {
+            return false;
+        }
+        JDBCType type = vs.source().column(id.getSimple()).map(ColumnMetadata::jdbcType).orElse(JDBCType.OTHER);
+        return type == JDBCType.DOUBLE || type == JDBCType.FLOAT || type == JDBCType.REAL;
     }
 
     private static boolean countsDistinct(Feature f) {
