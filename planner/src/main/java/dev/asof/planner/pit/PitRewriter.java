@@ -422,6 +422,9 @@ public final class PitRewriter {
                 return false;
             }
         }
+    }
+
+    /**
      * {@code spine LEFT JOIN <windowed view> AS OF t s ON s.key = k} as one derived table {@code s}:
      * the spine's rows carried through the window pass ({@link WindowRelation#carried}), the spine
      * columns the query reads above the join redirected to it. The source is restricted to probed
