@@ -79,6 +79,8 @@ class AsofJoinPlanTest {
         // The tie rule: one ordering key (NULL lowest per feature) for every feature's arg-max.
         assertThat(count(sql, "ARG_MAX_NULL(")).isEqualTo(2);
         assertThat(sql).contains("ARG_MAX_NULL(\"segment\", (\"segment\" IS NOT NULL, \"segment\", \"credit_limit\" IS NOT NULL, \"credit_limit\"))");
+        // Ties are matched on the event time column as it is (a TIMESTAMP: whole microseconds).
+        assertThat(sql).contains("\"updated_ts\" AS \"__e\"").contains("\"updated_ts\" = \"__asof_p\".\"__e\"");
         // The as-of join's condition is inclusive.
         assertThat(sql).containsPattern("END >= \"__asof_p\".\"__asof_r\"");
     }

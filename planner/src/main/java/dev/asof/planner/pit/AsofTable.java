@@ -11,7 +11,9 @@ import java.sql.JDBCType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -48,6 +50,10 @@ final class AsofTable {
     private static final String PREVIOUS_E = "__pe";
     private static final String PREVIOUS_U = "__pu";
 
+    /** Engine type names whose values are whole microseconds (DuckDB's spellings). */
+    private static final Set<String> EXACT_TIME_TYPES =
+            Set.of("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "DATE", "TIMESTAMP_MS", "TIMESTAMP_S");
+
     private final ViewSource vs;
     private final EngineDialect dialect;
     private final boolean created;
@@ -64,8 +70,9 @@ final class AsofTable {
 
     /**
      * The candidate rows: the probe-side join keys {@link #keyAliases()}, {@link #ORDERING} (epoch
-     * microseconds: {@code e}, or {@code u} with a CREATED TIME) and, with a CREATED TIME, the
-     * instants {@code e} and {@code c} that identify the row's ties.
+     * microseconds: {@code e}, or {@code u} with a CREATED TIME) and what identifies the row's ties
+     * besides the key: with a CREATED TIME the instants {@code e} and {@code c}; without one the
+     * event time column as it is, when its type holds whole microseconds (else the ordering).
      *
      * @param keyFilter a condition on the source row restricting it to probed keys (a semi-join
      *     with a selective spine), or empty to read every row
@@ -83,6 +90,9 @@ final class AsofTable {
         SqlNode source = Nodes.as(vs.relation(), "__src");
         if (!created) {
             items.add(Nodes.as(eventInstant(), ORDERING));
+            if (exactEventTime()) {
+                items.add(Nodes.as(Nodes.id(vs.source().eventTime()), E));
+            }
             return Nodes.select(items, source, Nodes.and(where), false);
         }
         items.add(Nodes.as(eventInstant(), E));
@@ -140,7 +150,14 @@ final class AsofTable {
         for (int i = 0; i < keys.size(); i++) {
             where.add(Nodes.eq(vs.key(i), Nodes.id(candidate, keys.get(i))));
         }
-        where.add(Nodes.eq(eventInstant(), Nodes.id(candidate, created ? E : ORDERING)));
+        if (created) {
+            where.add(Nodes.eq(eventInstant(), Nodes.id(candidate, E)));
+        } else if (exactEventTime()) {
+            // The column itself: the hash join then reads the source's values as they are.
+            where.add(Nodes.eq(Nodes.id(vs.source().eventTime()), Nodes.id(candidate, E)));
+        } else {
+            where.add(Nodes.eq(eventInstant(), Nodes.id(candidate, ORDERING)));
+        }
         vs.createdInstant().ifPresent(c -> where.add(Nodes.eq(c, Nodes.id(candidate, C))));
         Optional<Duration> ttl = vs.view().ttl();
         ttl.ifPresent(d -> where.add(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(POS,
@@ -168,6 +185,16 @@ final class AsofTable {
     /** The probe value of a spine time, compared with {@link #ORDERING} by {@code >=} ({@code >} when EXCLUSIVE). */
     SqlNode probe(SqlNode time, JDBCType timeType) {
         return dialect.instant(time, timeType);
+    }
+
+    /**
+     * Whether equal event times are equal instants (types of microsecond precision or coarser), so
+     * that the tie match may compare the column as it is instead of its instant.
+     */
+    private boolean exactEventTime() {
+        return vs.source().column(vs.source().eventTime())
+                .map(c -> EXACT_TIME_TYPES.contains(c.typeName().toUpperCase(Locale.ROOT)))
+                .orElse(false);
     }
 
     private SqlNode eventInstant() {
