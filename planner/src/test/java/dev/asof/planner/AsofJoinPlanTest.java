@@ -107,7 +107,7 @@ class AsofJoinPlanTest {
     /**
      * CREATED TIME: one window pass over the source (running maximum of e and two LAGs, all over
      * one BIGINT ordering by u, e, c), no DECIMAL encoding, no feature in the sort; ties and the
-     * TTL are the lateral aggregate's, matched on (key, e, c).
+     * TTL are the lateral aggregate's, matched on (key, e, c), the time columns as they are.
      */
     @Test
     void createdTimeIsOneWindowOfBigintKeys() {
@@ -123,7 +123,8 @@ class AsofJoinPlanTest {
             assertThat(window).isEqualTo(first);
         }
         assertThat(first).isEqualTo("PARTITION BY \"__k0\" ORDER BY \"__asof_r\", \"__e\" DESC, \"__c\" DESC");
-        assertThat(sql).contains("= \"__asof_p\".\"__e\"").contains("= \"__asof_p\".\"__c\"");
+        assertThat(sql).contains("\"updated_ts\" = \"__asof_p\".\"__er\"")
+                .contains("COALESCE(\"loaded_at\", \"updated_ts\") = \"__asof_p\".\"__cr\"");
         assertThat(sql).containsPattern("\"__asof_p\"\\.\"__e\" >= CASE .* - 2592000000000");
     }
 }

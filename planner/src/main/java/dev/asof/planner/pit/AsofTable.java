@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import dev.asof.planner.catalog.Feature;
 import dev.asof.planner.sql.Expressions;
 import dev.asof.planner.sql.Nodes;
+import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.warehouse.EngineDialect;
 import java.sql.JDBCType;
 import java.time.Duration;
@@ -46,6 +47,9 @@ final class AsofTable {
 
     private static final String E = "__e";
     private static final String C = "__c";
+    /** The time columns as they are, for the tie match, when their types hold whole microseconds. */
+    private static final String RAW_E = "__er";
+    private static final String RAW_C = "__cr";
     private static final String MAX_E = "__me";
     private static final String PREVIOUS_E = "__pe";
     private static final String PREVIOUS_U = "__pu";
@@ -71,8 +75,8 @@ final class AsofTable {
     /**
      * The candidate rows: the probe-side join keys {@link #keyAliases()}, {@link #ORDERING} (epoch
      * microseconds: {@code e}, or {@code u} with a CREATED TIME) and what identifies the row's ties
-     * besides the key: with a CREATED TIME the instants {@code e} and {@code c}; without one the
-     * event time column as it is, when its type holds whole microseconds (else the ordering).
+     * besides the key: {@code e} and {@code c} (the columns as they are when their types hold
+     * whole microseconds, else their instants).
      *
      * @param keyFilter a condition on the source row restricting it to probed keys (a semi-join
      *     with a selective spine), or empty to read every row
@@ -98,6 +102,11 @@ final class AsofTable {
         items.add(Nodes.as(eventInstant(), E));
         items.add(Nodes.as(vs.createdInstant().orElseThrow(), C));
         items.add(Nodes.as(vs.visibleInstant(), ORDERING));
+        boolean raw = exactTimes();
+        if (raw) {
+            items.add(Nodes.as(Nodes.id(vs.source().eventTime()), RAW_E));
+            items.add(Nodes.as(rawCreated(), RAW_C));
+        }
         SqlNode rows = Nodes.select(items, source, Nodes.and(where), false);
 
         // Per key by u, then (e, c) descending: a row is dominated when a row before it has a
@@ -112,6 +121,10 @@ final class AsofTable {
         rankedItems.add(Nodes.id(E));
         rankedItems.add(Nodes.id(C));
         rankedItems.add(Nodes.id(ORDERING));
+        if (raw) {
+            rankedItems.add(Nodes.id(RAW_E));
+            rankedItems.add(Nodes.id(RAW_C));
+        }
         rankedItems.add(Nodes.as(over(SqlStdOperatorTable.MAX.createCall(POS, Nodes.id(E)), keys, order,
                 SqlWindow.createUnboundedPreceding(POS), SqlWindow.createCurrentRow(POS)), MAX_E));
         rankedItems.add(Nodes.as(over(SqlStdOperatorTable.LAG.createCall(POS, Nodes.id(E)), keys, order, null, null),
@@ -131,6 +144,10 @@ final class AsofTable {
         keptItems.add(Nodes.id(E));
         keptItems.add(Nodes.id(C));
         keptItems.add(Nodes.id(ORDERING));
+        if (raw) {
+            keptItems.add(Nodes.id(RAW_E));
+            keptItems.add(Nodes.id(RAW_C));
+        }
         return Nodes.select(keptItems, Nodes.as(ranked, "__d"), keep, false);
     }
 
@@ -150,15 +167,19 @@ final class AsofTable {
         for (int i = 0; i < keys.size(); i++) {
             where.add(Nodes.eq(vs.key(i), Nodes.id(candidate, keys.get(i))));
         }
-        if (created) {
+        if (created && exactTimes()) {
+            // The columns as they are: the hash join then computes no instant per source row.
+            where.add(Nodes.eq(Nodes.id(vs.source().eventTime()), Nodes.id(candidate, RAW_E)));
+            where.add(Nodes.eq(rawCreated(), Nodes.id(candidate, RAW_C)));
+        } else if (created) {
             where.add(Nodes.eq(eventInstant(), Nodes.id(candidate, E)));
+            where.add(Nodes.eq(vs.createdInstant().orElseThrow(), Nodes.id(candidate, C)));
         } else if (exactEventTime()) {
             // The column itself: the hash join then reads the source's values as they are.
             where.add(Nodes.eq(Nodes.id(vs.source().eventTime()), Nodes.id(candidate, E)));
         } else {
             where.add(Nodes.eq(eventInstant(), Nodes.id(candidate, ORDERING)));
         }
-        vs.createdInstant().ifPresent(c -> where.add(Nodes.eq(c, Nodes.id(candidate, C))));
         Optional<Duration> ttl = vs.view().ttl();
         ttl.ifPresent(d -> where.add(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(POS,
                 Nodes.id(candidate, created ? E : ORDERING), dialect.instantMinus(dialect.instant(time, timeType), d))));
@@ -192,9 +213,26 @@ final class AsofTable {
      * that the tie match may compare the column as it is instead of its instant.
      */
     private boolean exactEventTime() {
-        return vs.source().column(vs.source().eventTime())
+        return exact(vs.source().eventTime());
+    }
+
+    /** {@link #exactEventTime()} for the event and the created time (and the same type, so COALESCE casts nothing). */
+    private boolean exactTimes() {
+        String c = vs.source().createdTime().orElseThrow();
+        return exactEventTime() && exact(c) && vs.source().column(c).map(ColumnMetadata::typeName)
+                .equals(vs.source().column(vs.source().eventTime()).map(ColumnMetadata::typeName));
+    }
+
+    private boolean exact(String column) {
+        return vs.source().column(column)
                 .map(c -> EXACT_TIME_TYPES.contains(c.typeName().toUpperCase(Locale.ROOT)))
                 .orElse(false);
+    }
+
+    /** The created time as it is, NULL counting as the event time. */
+    private SqlNode rawCreated() {
+        return SqlStdOperatorTable.COALESCE.createCall(POS, Nodes.id(vs.source().createdTime().orElseThrow()),
+                Nodes.id(vs.source().eventTime()));
     }
 
     private SqlNode eventInstant() {
