@@ -116,15 +116,7 @@ final class AsofTable {
         // fixed e), so it does not dominate. What is kept has strictly rising u and (e, c). One
         // sort of three BIGINTs; the running maximum up to the current row streams.
         List<SqlNode> order = List.of(Nodes.id(ORDERING), desc(Nodes.id(E)), desc(Nodes.id(C)));
-        List<SqlNode> rankedItems = new ArrayList<>();
-        keys.forEach(k -> rankedItems.add(Nodes.id(k)));
-        rankedItems.add(Nodes.id(E));
-        rankedItems.add(Nodes.id(C));
-        rankedItems.add(Nodes.id(ORDERING));
-        if (raw) {
-            rankedItems.add(Nodes.id(RAW_E));
-            rankedItems.add(Nodes.id(RAW_C));
-        }
+        List<SqlNode> rankedItems = new ArrayList<>(createdColumns(keys, raw));
         rankedItems.add(Nodes.as(over(SqlStdOperatorTable.MAX.createCall(POS, Nodes.id(E)), keys, order,
                 SqlWindow.createUnboundedPreceding(POS), SqlWindow.createCurrentRow(POS)), MAX_E));
         rankedItems.add(Nodes.as(over(SqlStdOperatorTable.LAG.createCall(POS, Nodes.id(E)), keys, order, null, null),
@@ -139,16 +131,21 @@ final class AsofTable {
                         SqlStdOperatorTable.OR.createCall(POS,
                                 SqlStdOperatorTable.NOT_EQUALS.createCall(POS, Nodes.id(PREVIOUS_E), Nodes.id(E)),
                                 SqlStdOperatorTable.NOT_EQUALS.createCall(POS, Nodes.id(PREVIOUS_U), Nodes.id(ORDERING)))));
-        List<SqlNode> keptItems = new ArrayList<>();
-        keys.forEach(k -> keptItems.add(Nodes.id(k)));
-        keptItems.add(Nodes.id(E));
-        keptItems.add(Nodes.id(C));
-        keptItems.add(Nodes.id(ORDERING));
+        return Nodes.select(createdColumns(keys, raw), Nodes.as(ranked, "__d"), keep, false);
+    }
+
+    /** The candidates' columns with a CREATED TIME: keys, instants, and the raw times when {@code raw}. */
+    private static List<SqlNode> createdColumns(List<String> keys, boolean raw) {
+        List<SqlNode> items = new ArrayList<>();
+        keys.forEach(k -> items.add(Nodes.id(k)));
+        items.add(Nodes.id(E));
+        items.add(Nodes.id(C));
+        items.add(Nodes.id(ORDERING));
         if (raw) {
-            keptItems.add(Nodes.id(RAW_E));
-            keptItems.add(Nodes.id(RAW_C));
+            items.add(Nodes.id(RAW_E));
+            items.add(Nodes.id(RAW_C));
         }
-        return Nodes.select(keptItems, Nodes.as(ranked, "__d"), keep, false);
+        return items;
     }
 
     /**
