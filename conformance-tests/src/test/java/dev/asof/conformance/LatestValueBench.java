@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +50,8 @@ class LatestValueBench {
     private static final String GROWTH = System.getProperty("bench.growth", "1000000,10000000");
     private static final long SPAN_MICROS = 90L * 86_400_000_000L;
     private static final long MAX_DELAY_MICROS = 2L * 3_600_000_000L;
+    /** The driver's HTTP response timeout: an hour, the gateway's own statement limit. */
+    private static final long RESPONSE_TIMEOUT_MS = 3_600_000L;
 
     private static final String ASOF = "SELECT COUNT(*) AS n, COUNT(p.amount) AS valued, SUM(p.amount) AS total"
             + " FROM lake.bench.spine l LEFT JOIN %s AS OF l.ts p ON p.customer_id = l.customer_id";
@@ -74,7 +77,7 @@ class LatestValueBench {
 
     @Test
     void latestValueAgainstAsofJoin() throws Exception {
-        try (DuckDbEngine engine = new DuckDbEngine(); Connection gw = DriverManager.getConnection(engine.jdbcUrl())) {
+        try (DuckDbEngine engine = new DuckDbEngine(); Connection gw = connect(engine)) {
             generate(gw, EVENTS, SPINE);
             define(gw);
             StringBuilder report = new StringBuilder();
@@ -92,7 +95,7 @@ class LatestValueBench {
         for (String size : GROWTH.split(",")) {
             long events = Long.parseLong(size.trim());
             long spine = events / 10;
-            try (DuckDbEngine engine = new DuckDbEngine(); Connection gw = DriverManager.getConnection(engine.jdbcUrl())) {
+            try (DuckDbEngine engine = new DuckDbEngine(); Connection gw = connect(engine)) {
                 generate(gw, events, spine);
                 define(gw);
                 for (String view : List.of("bench_last", "bench_last_created")) {
@@ -102,10 +105,14 @@ class LatestValueBench {
                     double ms = median(gw, String.format(Locale.ROOT, ASOF, view));
                     long peakMb = peakResidentMemoryMb();
                     double hand = median(gw, view.equals("bench_last") ? HAND : HAND_CREATED);
-                    report.append(String.format(Locale.ROOT,
+                    String line = String.format(Locale.ROOT,
                             "  %,12d events %,11d spine  %-19s asof %8.0f ms  %6.1f ns/row (peak RSS %,d MB) | ASOF JOIN %8.0f ms  %6.1f ns/row%n",
                             events, spine, view, ms, ms * 1e6 / (events + spine), peakMb, hand,
-                            hand * 1e6 / (events + spine)));
+                            hand * 1e6 / (events + spine));
+                    // Printed at once: a later, larger step that fails must not lose this one.
+                    System.out.print("BENCH growth" + line);
+                    System.out.flush();
+                    report.append(line);
                 }
             }
         }
@@ -132,8 +139,11 @@ class LatestValueBench {
         }
         double ta = median(gw, asof);
         double th = median(gw, hand);
-        report.append(String.format(Locale.ROOT, "  %-26s asof via gateway %8.0f ms | ASOF LEFT JOIN via gateway %8.0f ms | ratio %.2fx%n",
-                label, ta, th, ta / th));
+        String line = String.format(Locale.ROOT, "  %-26s asof via gateway %8.0f ms | ASOF LEFT JOIN via gateway %8.0f ms | ratio %.2fx%n",
+                label, ta, th, ta / th);
+        System.out.print("BENCH" + line);
+        System.out.flush();
+        report.append(line);
     }
 
     private static void generate(Connection gw, long events, long spine) throws SQLException {
@@ -186,6 +196,16 @@ class LatestValueBench {
             // not Linux
         }
         return -1;
+    }
+
+    /**
+     * A connection through the asof driver whose HTTP response timeout (Avatica's default: 3 min)
+     * outlasts the largest extract: an aggregate sends nothing until the whole extract is done.
+     */
+    private static Connection connect(DuckDbEngine engine) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("http_response_timeout", Long.toString(RESPONSE_TIMEOUT_MS));
+        return DriverManager.getConnection(engine.jdbcUrl(), properties);
     }
 
     private static void exec(Connection c, String sql) throws SQLException {

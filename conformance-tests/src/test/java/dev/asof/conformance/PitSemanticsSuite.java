@@ -658,6 +658,74 @@ public abstract class PitSemanticsSuite extends ConformanceSupport {
         }
     }
 
+    /**
+     * Ties with a CREATED TIME, where an engine's as-of join on the visibility instant (which
+     * returns any one of the rows tied on it) or a tie rule that ignores c gives other answers. TTL
+     * 1 day. Customer 1: six rows at e = 01-05, c = 01-05 10:00 — m/1, q/NULL, q/1.5, q/2 (inserted
+     * in the middle), b/3, NULL/9 — win q/2 (segment first, then score, NULL lowest); a/0.5 at the
+     * same e, c = 12:00 wins from 12:00 on ((e, c) is greater; its tuple is the smallest); zz/99 at
+     * e = 01-04, c = 11:00 becomes visible last before 12:00 but is older, so it never wins.
+     * Customer 2: z/1 at e = 01-05 with c NULL (counts as e) and a/1 at the same e, c = 06:00: at
+     * 03:00 only z is visible, at 01-06 a wins although z is the greater tuple. Customer 3: three rows
+     * tied on (e, c) = 01-05: NULL/NULL, NULL/4, ''/NULL: '' wins (a value beats NULL in the first
+     * feature); one microsecond after e + 1 day it has expired. Customer 4: zz/5 and y/1 at the same
+     * e = 01-05 with created times before it (01-03, 01-04), so both become visible at e: y wins,
+     * its c being later, although zz is the greater tuple.
+     */
+    @Test
+    void createdTimeTiesAndDominanceFollowTheDocumentedRule() throws SQLException {
+        String events = createEvents(conn, schema, "events", List.of(
+                Ev.of(1, "2025-01-05", "2025-01-05 10:00:00", "m", 1.0),
+                Ev.of(1, "2025-01-05", "2025-01-05 10:00:00", "q", null),
+                Ev.of(1, "2025-01-05", "2025-01-05 10:00:00", "q", 2.0),
+                Ev.of(1, "2025-01-05", "2025-01-05 10:00:00", "q", 1.5),
+                Ev.of(1, "2025-01-05", "2025-01-05 10:00:00", "b", 3.0),
+                Ev.of(1, "2025-01-05", "2025-01-05 10:00:00", null, 9.0),
+                Ev.of(1, "2025-01-05", "2025-01-05 12:00:00", "a", 0.5),
+                Ev.of(1, "2025-01-04", "2025-01-05 11:00:00", "zz", 99.0),
+                Ev.of(2, "2025-01-05", "z", 1.0),
+                Ev.of(2, "2025-01-05", "2025-01-05 06:00:00", "a", 1.0),
+                Ev.of(3, "2025-01-05", "2025-01-05", null, null),
+                Ev.of(3, "2025-01-05", "2025-01-05", null, 4.0),
+                Ev.of(3, "2025-01-05", "2025-01-05", "", null),
+                Ev.of(4, "2025-01-05", "2025-01-03", "zz", 5.0),
+                Ev.of(4, "2025-01-05", "2025-01-04", "y", 1.0)));
+        String labels = createLabels(conn, schema, "labels", List.of(
+                Lbl.of(1, 1L, "2025-01-05 10:00:00"),
+                Lbl.of(2, 1L, "2025-01-05 11:30:00"),
+                Lbl.of(3, 1L, "2025-01-05 12:00:00"),
+                Lbl.of(4, 1L, "2025-01-05 09:00:00"),
+                Lbl.of(5, 2L, "2025-01-05 03:00:00"),
+                Lbl.of(6, 2L, "2025-01-06"),
+                Lbl.of(7, 3L, "2025-01-06"),
+                Lbl.of(8, 3L, "2025-01-06 00:00:00.000001"),
+                Lbl.of(9, 4L, "2025-01-05 12:00:00")));
+        Profile p = defineProfile(conn, events, true, "INTERVAL '1' DAY");
+
+        assertThat(query(conn, pit(labels, p.view()))).containsExactlyInAnyOrder(
+                row(1L, "q", 2.0),
+                row(2L, "q", 2.0),
+                row(3L, "a", 0.5),
+                row(4L, null, null),
+                row(5L, "z", 1.0),
+                row(6L, "a", 1.0),
+                row(7L, "", null),
+                row(8L, null, null),
+                row(9L, "y", 1.0));
+        // EXCLUSIVE at exactly 10:00 sees none of the tied rows; at 12:00 the tied group's winner.
+        assertThat(query(conn, pit(labels, p.view()).replace("AS OF l.event_ts", "AS OF l.event_ts EXCLUSIVE")))
+                .containsExactlyInAnyOrder(
+                        row(1L, null, null),
+                        row(2L, "q", 2.0),
+                        row(3L, "q", 2.0),
+                        row(4L, null, null),
+                        row(5L, "z", 1.0),
+                        row(6L, "a", 1.0),
+                        row(7L, "", null),
+                        row(8L, null, null),
+                        row(9L, "y", 1.0));
+    }
+
     // ------------------------------------------------------------------ randomized
 
     /**

@@ -5,80 +5,67 @@ import static java.util.Objects.requireNonNull;
 
 import dev.asof.planner.catalog.Feature;
 import dev.asof.planner.sql.Expressions;
-import dev.asof.planner.sql.Instants;
 import dev.asof.planner.sql.Nodes;
+import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.warehouse.EngineDialect;
 import java.sql.JDBCType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
-import org.apache.calcite.sql.JoinConditionType;
-import org.apache.calcite.sql.JoinType;
-import org.apache.calcite.sql.SqlIdentifier;
-import org.apache.calcite.sql.SqlJoin;
+import java.util.Set;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlWindow;
-import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
-import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
- * A latest-value view as an <em>as-of table</em>: per key, rows whose ordering value rises with
- * the instant they answer from, so that an engine's native as-of join ("the row with the
- * greatest ordering value at most the probe") returns exactly the latest value of the README's
- * semantics. One window pass over the source builds it:
+ * A latest-value view for an engine's native as-of join ("per key, the row with the greatest
+ * ordering value at most the probe"), in two parts:
  *
  * <ol>
- *   <li><b>Ties and created-time dominance.</b> A row is never the answer when another row of its
- *       key becomes visible no later ({@code u' <= u}, {@code u = max(e, c)}) and is greater in
- *       the tie order {@code (e, c, features)}: whenever the row is visible, that one is too and
- *       wins. Without a CREATED TIME {@code u = e}: ordering each key's rows by {@code e}, ties
- *       in ascending tie order, a row is kept when the next row's {@code e} is greater
- *       ({@code LEAD}), i.e. it is the last and greatest of its ties; the next row is then the
- *       next kept row, which the TTL needs, so one window does both. With one, ordering by
- *       {@code u}, then {@code (e, c)} and the tie order descending, a row is kept when its
- *       {@code (e, c)} (as one exact number) equals the running maximum up to itself and the
- *       previous row is not its tie (the greatest tie comes first). The tie order is one scalar
- *       sort key per feature, never a ROW value.
- *       The kept rows have strictly rising {@code u} and rising {@code (e, c)}: the answer at T is
- *       the kept row with
- *       the greatest {@code u <= T} (or {@code < T}, EXCLUSIVE), an as-of join on {@code u}.
- *   <li><b>TTL.</b> The answer at T has no value when {@code e + ttl < T}. Each kept row gets an
- *       <em>expiry row</em> (NULL features) at {@code x = e + ttl + 1} µs unless the next kept
- *       row of its key becomes visible before then; a kept row already expired when it becomes
- *       visible ({@code x <= u}) carries NULLs itself. Real rows and expiry rows share one
- *       ordering value, {@code 3u + 1} and {@code 3x}, and the probe is {@code 3T + 1} (inclusive)
- *       or {@code 3T} (EXCLUSIVE: a row visible at {@code u < T}, an expiry at {@code x <= T}):
- *       the TTL rule {@code e >= T - ttl} exactly, in integers, without a filter after the join.
+ *   <li><b>Candidates</b> ({@link #candidates}): per key, rows whose ordering value {@link #ORDERING}
+ *       rises with {@code (e, c)}, so that the as-of join finds the greatest {@code (e, c)} visible
+ *       at T. Without a CREATED TIME that is every source row, ordered by {@code e}: no pass over
+ *       the source before the join. With one, rows are ordered by their visibility instant
+ *       {@code u = max(e, c)}, and a row is dropped when a row of its key visible no later has a
+ *       greater or equal {@code (e, c)} (it can never be the answer): one window pass.
+ *   <li><b>The matched row's values</b> ({@link #resolved}): the as-of join returns any one of the
+ *       rows tied on {@code (key, e[, c])}; rule 3 wants the greatest feature tuple, NULL lowest. A
+ *       lateral aggregate over the source rows of the matched {@code (key, e[, c])} applies it. The
+ *       engine decorrelates it into one hash join of the source with the distinct matched pairs
+ *       (at most one per spine row) and an aggregate over the few rows that match: no sort of the
+ *       source. The TTL ({@code e >= T - ttl}) is a condition there: the latest row is the one
+ *       with the greatest {@code e}, so when it is expired every older row is too.
  * </ol>
- *
- * <p>Columns: the probe-side join keys {@link #keyAliases()}, the view's columns (keys and
- * features under their names; NULL on expiry rows) and {@link #ORDERING}.
  */
 final class AsofTable {
-    /** The as-of join's ordering column. */
+    /** The as-of join's ordering column of the candidates. */
     static final String ORDERING = "__asof_r";
 
     private static final String E = "__e";
     private static final String C = "__c";
-    private static final String U = "__u";
-    private static final String PREVIOUS = "__p";
-    private static final String HASH = "__h";
-    private static final String RUNNING_MAX = "__hm";
-    private static final String NEXT = "__nu";
-    private static final String REAL = "__real";
-    /** Expiry instants are capped just beyond +∞ (2^61 µs), so that {@code 3x} fits a BIGINT. */
-    private static final long EXPIRY_CAP = Instants.PLUS_INFINITY_MICROS + 1;
+    /** The time columns as they are, for the tie match, when their types hold whole microseconds. */
+    private static final String RAW_E = "__er";
+    private static final String RAW_C = "__cr";
+    private static final String MAX_E = "__me";
+    private static final String PREVIOUS_E = "__pe";
+    private static final String PREVIOUS_U = "__pu";
+
+    /** Engine type names whose values are whole microseconds (DuckDB's spellings). */
+    private static final Set<String> EXACT_TIME_TYPES =
+            Set.of("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "DATE", "TIMESTAMP_MS", "TIMESTAMP_S");
 
     private final ViewSource vs;
     private final EngineDialect dialect;
+    private final boolean created;
 
     AsofTable(ViewSource vs) {
         this.vs = requireNonNull(vs, "vs");
         this.dialect = vs.dialect();
+        this.created = vs.createdInstant().isPresent();
     }
 
     List<String> keyAliases() {
@@ -86,183 +73,167 @@ final class AsofTable {
     }
 
     /**
-     * The as-of table.
+     * The candidate rows: the probe-side join keys {@link #keyAliases()}, {@link #ORDERING} (epoch
+     * microseconds: {@code e}, or {@code u} with a CREATED TIME) and what identifies the row's ties
+     * besides the key: {@code e} and {@code c} (the columns as they are when their types hold
+     * whole microseconds, else their instants).
      *
      * @param keyFilter a condition on the source row restricting it to probed keys (a semi-join
      *     with a selective spine), or empty to read every row
      */
-    SqlNode relation(Optional<SqlNode> keyFilter) {
+    SqlNode candidates(Optional<SqlNode> keyFilter) {
         List<String> keys = vs.keyAliases();
-        List<Feature> features = vs.nonKeyFeatures();
-        boolean created = vs.createdInstant().isPresent();
-        Optional<Duration> ttl = vs.view().ttl();
-
-        // 1. Source rows with their instants and tie order.
-        List<SqlNode> rowItems = new ArrayList<>();
-        List<SqlNode> rowWhere = new ArrayList<>();
+        List<SqlNode> items = new ArrayList<>();
+        List<SqlNode> where = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            rowItems.add(Nodes.as(vs.key(i), keys.get(i)));
-            rowWhere.add(Nodes.isNotNull(vs.rawKey(i)));
+            items.add(Nodes.as(vs.key(i), keys.get(i)));
+            where.add(Nodes.isNotNull(vs.rawKey(i)));
         }
-        String eventTime = vs.source().eventTime();
-        rowWhere.add(Nodes.isNotNull(Nodes.id(eventTime)));
-        keyFilter.ifPresent(rowWhere::add);
-        rowItems.add(Nodes.as(dialect.instant(Nodes.id(eventTime), vs.columnType(eventTime)), E));
-        vs.createdInstant().ifPresent(c -> rowItems.add(Nodes.as(c, C)));
-        if (created) {
-            rowItems.add(Nodes.as(vs.visibleInstant(), U));
-        }
-        List<SqlNode> tieFields = new ArrayList<>();
-        for (int j = 0; j < features.size(); j++) {
-            SqlNode f = Expressions.parse(features.get(j).expression());
-            rowItems.add(Nodes.as(f, featureAlias(j)));
-            // Tie rule: the greatest feature tuple wins, NULL lowest. Scalar sort keys, one pair per
-            // feature, not one ROW value: DuckDB's window sorts a ROW key about 2.5 times slower.
-            tieFields.add(Nodes.isNotNull(Nodes.id(featureAlias(j))));
-            tieFields.add(Nodes.id(featureAlias(j)));
-        }
-        SqlNode rows = Nodes.select(rowItems, Nodes.as(vs.relation(), "__src"), Nodes.and(rowWhere), false);
-
-        // 2. Per key by u: drop ties and dominated rows; with a TTL, also the next kept row's u.
-        SqlNode kept;
+        where.add(Nodes.isNotNull(Nodes.id(vs.source().eventTime())));
+        keyFilter.ifPresent(where::add);
+        SqlNode source = Nodes.as(vs.relation(), "__src");
         if (!created) {
-            // u = e. By rising e, ties in ascending tie order: a row is kept when it is the last of
-            // its e (the greatest tie), i.e. when the next row's e is greater; that next row is then
-            // the next kept row, so one window serves both the keep test and the TTL.
-            // u is e itself, named only after the window, which then sorts one instant, not two.
-            List<SqlNode> order = new ArrayList<>();
-            order.add(Nodes.id(E));
-            tieFields.forEach(t -> order.add(t.clone(POS)));
-            List<SqlNode> rankedItems = new ArrayList<>();
-            for (SqlNode column : columns(keys, features, false)) {
-                boolean isU = column instanceof SqlIdentifier id && id.getSimple().equals(U);
-                rankedItems.add(isU ? Nodes.as(Nodes.id(E), U) : column);
+            items.add(Nodes.as(eventInstant(), ORDERING));
+            if (exactEventTime()) {
+                items.add(Nodes.as(Nodes.id(vs.source().eventTime()), E));
             }
-            rankedItems.add(Nodes.as(over(SqlStdOperatorTable.LEAD.createCall(POS, Nodes.id(E)), keys, order, null, null),
-                    NEXT));
-            SqlNode ranked = Nodes.select(rankedItems, Nodes.as(rows, "__s"), null, false);
-            SqlNode keep = SqlStdOperatorTable.OR.createCall(POS,
-                    SqlStdOperatorTable.IS_NULL.createCall(POS, Nodes.id(NEXT)),
-                    SqlStdOperatorTable.GREATER_THAN.createCall(POS, Nodes.id(NEXT), Nodes.id(U)));
-            if (ttl.isEmpty()) {
-                return Nodes.select(output(keys, features, null, Nodes.id(U)), Nodes.as(ranked, "__d"), keep, false);
-            }
-            List<SqlNode> keptItems = new ArrayList<>(columns(keys, features, false));
-            keptItems.add(Nodes.id(NEXT));
-            kept = Nodes.select(keptItems, Nodes.as(ranked, "__d"), keep, false);
-        } else {
-            // By u, then by (e, c) and the tie order descending. (e, c) as one exact number,
-            // e * 10^19 + c (|c| < 2^62 < 10^19 / 2, |h| < 10^38). A row is greater than every
-            // earlier one when it equals the running maximum up to itself and the previous row is
-            // not its tie (rows tied on (e, c) are adjacent, the greatest tie first). A frame
-            // ending at the current row is a running aggregate for DuckDB; one ending at
-            // 1 PRECEDING is evaluated through a segment tree, several times slower.
-            List<SqlNode> order = new ArrayList<>();
-            order.add(Nodes.id(U));
-            order.add(desc(Nodes.id(E)));
-            order.add(desc(Nodes.id(C)));
-            tieFields.forEach(t -> order.add(desc(t.clone(POS))));
-            SqlNode h = SqlStdOperatorTable.PLUS.createCall(POS,
-                    SqlStdOperatorTable.MULTIPLY.createCall(POS, Nodes.cast(Nodes.id(E), SqlTypeName.DECIMAL, 38, 0),
-                            SqlLiteral.createExactNumeric("10000000000000000000", POS)),
-                    Nodes.id(C));
-            List<SqlNode> rankedItems = new ArrayList<>(columns(keys, features, true));
-            rankedItems.add(Nodes.as(h, HASH));
-            rankedItems.add(Nodes.as(over(SqlStdOperatorTable.MAX.createCall(POS, h.clone(POS)), keys, order,
-                    SqlWindow.createUnboundedPreceding(POS), SqlWindow.createCurrentRow(POS)), RUNNING_MAX));
-            rankedItems.add(Nodes.as(over(SqlStdOperatorTable.LAG.createCall(POS, h.clone(POS)), keys, order, null, null),
-                    PREVIOUS));
-            SqlNode ranked = Nodes.select(rankedItems, Nodes.as(rows, "__s"), null, false);
-            SqlNode keep = SqlStdOperatorTable.AND.createCall(POS,
-                    Nodes.eq(Nodes.id(HASH), Nodes.id(RUNNING_MAX)),
-                    SqlStdOperatorTable.OR.createCall(POS,
-                            SqlStdOperatorTable.IS_NULL.createCall(POS, Nodes.id(PREVIOUS)),
-                            SqlStdOperatorTable.NOT_EQUALS.createCall(POS, Nodes.id(PREVIOUS), Nodes.id(HASH))));
-            if (ttl.isEmpty()) {
-                return Nodes.select(output(keys, features, null, Nodes.id(U)), Nodes.as(ranked, "__d"), keep, false);
-            }
-            // The row after a kept row may be a dominated one: the next kept row's u needs a
-            // second window over the kept rows.
-            SqlNode keptRows = Nodes.select(columns(keys, features, false), Nodes.as(ranked, "__d"), keep, false);
-            List<SqlNode> nextItems = new ArrayList<>(columns(keys, features, false));
-            nextItems.add(Nodes.as(over(SqlStdOperatorTable.LEAD.createCall(POS, Nodes.id(U)), keys,
-                    List.of(Nodes.id(U)), null, null), NEXT));
-            kept = Nodes.select(nextItems, Nodes.as(keptRows, "__k"), null, false);
+            return Nodes.select(items, source, Nodes.and(where), false);
         }
+        items.add(Nodes.as(eventInstant(), E));
+        items.add(Nodes.as(vs.createdInstant().orElseThrow(), C));
+        items.add(Nodes.as(vs.visibleInstant(), ORDERING));
+        boolean raw = exactTimes();
+        if (raw) {
+            items.add(Nodes.as(Nodes.id(vs.source().eventTime()), RAW_E));
+            items.add(Nodes.as(rawCreated(), RAW_C));
+        }
+        SqlNode rows = Nodes.select(items, source, Nodes.and(where), false);
 
-        // 3. TTL: expiry rows between kept rows.
-        SqlNode expiry = SqlStdOperatorTable.PLUS.createCall(POS, Nodes.id(E),
-                Nodes.number(Instants.saturatedMicros(ttl.get()) + 1));
-        // Each kept row once as itself and once as its expiry, in one pass: the expiry copy is
-        // dropped when the next kept row becomes visible first.
-        SqlNode real = Nodes.eq(Nodes.id(REAL), Nodes.number(1));
-        SqlNode live = SqlStdOperatorTable.AND.createCall(POS, real.clone(POS),
-                SqlStdOperatorTable.GREATER_THAN.createCall(POS, expiry.clone(POS), Nodes.id(U)));
-        SqlNode ordering = Nodes.caseWhen(real.clone(POS),
-                SqlStdOperatorTable.PLUS.createCall(POS, times3(Nodes.id(U)), Nodes.number(1)),
-                times3(SqlLibraryOperators.LEAST.createCall(POS, expiry.clone(POS), Nodes.number(EXPIRY_CAP))));
-        SqlNode copies = SqlStdOperatorTable.AS.createCall(POS,
-                SqlStdOperatorTable.VALUES.createCall(POS,
-                        SqlStdOperatorTable.ROW.createCall(POS, Nodes.number(1)),
-                        SqlStdOperatorTable.ROW.createCall(POS, Nodes.number(0))),
-                Nodes.id("__v"), Nodes.id(REAL));
-        SqlNode from = new SqlJoin(POS, Nodes.as(kept, "__n"), SqlLiteral.createBoolean(false, POS),
-                JoinType.CROSS.symbol(POS), copies, JoinConditionType.NONE.symbol(POS), null);
-        SqlNode where = SqlStdOperatorTable.OR.createCall(POS, real.clone(POS),
+        // Per key by u, then (e, c) descending: a row is dominated when a row before it has a
+        // greater e (the running maximum of e up to the row exceeds its own), or when the row
+        // just before it has the same u and e (then its c is at least as great). A row before it
+        // with the same e and an earlier u has a smaller c (u = max(e, c) rises with c for a
+        // fixed e), so it does not dominate. What is kept has strictly rising u and (e, c). One
+        // sort of three BIGINTs; the running maximum up to the current row streams.
+        List<SqlNode> order = List.of(Nodes.id(ORDERING), desc(Nodes.id(E)), desc(Nodes.id(C)));
+        List<SqlNode> rankedItems = new ArrayList<>(createdColumns(keys, raw));
+        rankedItems.add(Nodes.as(over(SqlStdOperatorTable.MAX.createCall(POS, Nodes.id(E)), keys, order,
+                SqlWindow.createUnboundedPreceding(POS), SqlWindow.createCurrentRow(POS)), MAX_E));
+        rankedItems.add(Nodes.as(over(SqlStdOperatorTable.LAG.createCall(POS, Nodes.id(E)), keys, order, null, null),
+                PREVIOUS_E));
+        rankedItems.add(Nodes.as(over(SqlStdOperatorTable.LAG.createCall(POS, Nodes.id(ORDERING)), keys, order,
+                null, null), PREVIOUS_U));
+        SqlNode ranked = Nodes.select(rankedItems, Nodes.as(rows, "__s"), null, false);
+        SqlNode keep = SqlStdOperatorTable.AND.createCall(POS,
+                Nodes.eq(Nodes.id(E), Nodes.id(MAX_E)),
                 SqlStdOperatorTable.OR.createCall(POS,
-                        SqlStdOperatorTable.IS_NULL.createCall(POS, Nodes.id(NEXT)),
-                        SqlStdOperatorTable.LESS_THAN.createCall(POS, expiry.clone(POS), Nodes.id(NEXT))));
-        return Nodes.select(output(keys, features, live, ordering), from, where, false);
+                        SqlStdOperatorTable.IS_NULL.createCall(POS, Nodes.id(PREVIOUS_E)),
+                        SqlStdOperatorTable.OR.createCall(POS,
+                                SqlStdOperatorTable.NOT_EQUALS.createCall(POS, Nodes.id(PREVIOUS_E), Nodes.id(E)),
+                                SqlStdOperatorTable.NOT_EQUALS.createCall(POS, Nodes.id(PREVIOUS_U), Nodes.id(ORDERING)))));
+        return Nodes.select(createdColumns(keys, raw), Nodes.as(ranked, "__d"), keep, false);
     }
 
-    /**
-     * The probe value of a spine time, compared with {@link #ORDERING} by {@code >=}, or {@code >}
-     * when {@link #strictProbe} says so.
-     */
-    SqlNode probe(SqlNode time, JDBCType timeType, boolean exclusive) {
-        SqlNode t = dialect.instant(time, timeType);
-        if (vs.view().ttl().isEmpty()) {
-            return t;
-        }
-        SqlNode scaled = times3(t);
-        return exclusive ? scaled : SqlStdOperatorTable.PLUS.createCall(POS, scaled, Nodes.number(1));
-    }
-
-    /** Whether the probe needs a strict comparison: EXCLUSIVE without TTL (with TTL it is in the encoding). */
-    boolean strictProbe(boolean exclusive) {
-        return exclusive && vs.view().ttl().isEmpty();
-    }
-
-    /** The working columns: keys, instants, features. */
-    private static List<SqlNode> columns(List<String> keys, List<Feature> features, boolean created) {
+    /** The candidates' columns with a CREATED TIME: keys, instants, and the raw times when {@code raw}. */
+    private static List<SqlNode> createdColumns(List<String> keys, boolean raw) {
         List<SqlNode> items = new ArrayList<>();
         keys.forEach(k -> items.add(Nodes.id(k)));
         items.add(Nodes.id(E));
-        if (created) {
-            items.add(Nodes.id(C));
-        }
-        items.add(Nodes.id(U));
-        for (int j = 0; j < features.size(); j++) {
-            items.add(Nodes.id(featureAlias(j)));
+        items.add(Nodes.id(C));
+        items.add(Nodes.id(ORDERING));
+        if (raw) {
+            items.add(Nodes.id(RAW_E));
+            items.add(Nodes.id(RAW_C));
         }
         return items;
     }
 
     /**
-     * The table's columns: join keys, the view's columns (NULL unless {@code live}, when given),
-     * and the ordering value.
+     * The view's columns for the candidate the as-of join matched, as a sub-query correlated with
+     * it (to be joined {@code LATERAL}): the view's keys and features, all NULL when nothing
+     * matched or the match is expired by the TTL.
+     *
+     * @param candidate alias of the matched candidate row
+     * @param time the spine's AS OF time, for the TTL
+     * @param timeType its type
      */
-    private List<SqlNode> output(List<String> keys, List<Feature> features, SqlNode live, SqlNode ordering) {
+    SqlNode resolved(String candidate, SqlNode time, JDBCType timeType) {
+        List<String> keys = vs.keyAliases();
+        List<Feature> features = vs.nonKeyFeatures();
+        List<SqlNode> where = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            where.add(Nodes.eq(vs.key(i), Nodes.id(candidate, keys.get(i))));
+        }
+        if (created && exactTimes()) {
+            // The columns as they are: the hash join then computes no instant per source row.
+            where.add(Nodes.eq(Nodes.id(vs.source().eventTime()), Nodes.id(candidate, RAW_E)));
+            where.add(Nodes.eq(rawCreated(), Nodes.id(candidate, RAW_C)));
+        } else if (created) {
+            where.add(Nodes.eq(eventInstant(), Nodes.id(candidate, E)));
+            where.add(Nodes.eq(vs.createdInstant().orElseThrow(), Nodes.id(candidate, C)));
+        } else if (exactEventTime()) {
+            // The column itself: the hash join then reads the source's values as they are.
+            where.add(Nodes.eq(Nodes.id(vs.source().eventTime()), Nodes.id(candidate, E)));
+        } else {
+            where.add(Nodes.eq(eventInstant(), Nodes.id(candidate, ORDERING)));
+        }
+        Optional<Duration> ttl = vs.view().ttl();
+        ttl.ifPresent(d -> where.add(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(POS,
+                Nodes.id(candidate, created ? E : ORDERING), dialect.instantMinus(dialect.instant(time, timeType), d))));
+
+        // Tie rule: the greatest feature tuple wins, NULL lowest (one key pair per feature).
+        List<SqlNode> tieFields = new ArrayList<>();
+        for (Feature f : features) {
+            tieFields.add(Nodes.isNotNull(Expressions.parse(f.expression())));
+            tieFields.add(Expressions.parse(f.expression()));
+        }
         List<SqlNode> items = new ArrayList<>();
-        keys.forEach(k -> items.add(Nodes.id(k)));
-        int featureIndex = 0;
         for (Feature f : vs.view().features()) {
             int keyIndex = vs.keyIndex(f.name());
-            SqlNode value = keyIndex >= 0 ? Nodes.id(keys.get(keyIndex)) : Nodes.id(featureAlias(featureIndex++));
-            items.add(Nodes.as(live == null ? value : Nodes.caseWhen(live.clone(POS), value, null), f.name()));
+            // Every matched row has the candidate's key: MAX of it is that key, or NULL without a match.
+            SqlNode value = keyIndex >= 0
+                    ? SqlStdOperatorTable.MAX.createCall(POS, vs.key(keyIndex))
+                    : dialect.argMax(Expressions.parse(f.expression()), dialect.orderingKey(
+                            tieFields.stream().map(t -> t.clone(POS)).toList()));
+            items.add(Nodes.as(value, f.name()));
         }
-        items.add(Nodes.as(ordering, ORDERING));
-        return items;
+        return Nodes.select(items, Nodes.as(vs.relation(), "__t"), Nodes.and(where), false);
+    }
+
+    /** The probe value of a spine time, compared with {@link #ORDERING} by {@code >=} ({@code >} when EXCLUSIVE). */
+    SqlNode probe(SqlNode time, JDBCType timeType) {
+        return dialect.instant(time, timeType);
+    }
+
+    /**
+     * Whether equal event times are equal instants (types of microsecond precision or coarser), so
+     * that the tie match may compare the column as it is instead of its instant.
+     */
+    private boolean exactEventTime() {
+        return exact(vs.source().eventTime());
+    }
+
+    /** {@link #exactEventTime()} for the event and the created time (and the same type, so COALESCE casts nothing). */
+    private boolean exactTimes() {
+        String c = vs.source().createdTime().orElseThrow();
+        return exactEventTime() && exact(c) && vs.source().column(c).map(ColumnMetadata::typeName)
+                .equals(vs.source().column(vs.source().eventTime()).map(ColumnMetadata::typeName));
+    }
+
+    private boolean exact(String column) {
+        return vs.source().column(column)
+                .map(c -> EXACT_TIME_TYPES.contains(c.typeName().toUpperCase(Locale.ROOT)))
+                .orElse(false);
+    }
+
+    /** The created time as it is, NULL counting as the event time. */
+    private SqlNode rawCreated() {
+        return SqlStdOperatorTable.COALESCE.createCall(POS, Nodes.id(vs.source().createdTime().orElseThrow()),
+                Nodes.id(vs.source().eventTime()));
+    }
+
+    private SqlNode eventInstant() {
+        return dialect.instant(Nodes.id(vs.source().eventTime()), vs.columnType(vs.source().eventTime()));
     }
 
     private static SqlNode over(SqlNode aggregate, List<String> keys, List<SqlNode> order, SqlNode lower, SqlNode upper) {
@@ -275,13 +246,5 @@ final class AsofTable {
 
     private static SqlNode desc(SqlNode node) {
         return SqlStdOperatorTable.DESC.createCall(POS, node);
-    }
-
-    private static SqlNode times3(SqlNode value) {
-        return SqlStdOperatorTable.MULTIPLY.createCall(POS, Nodes.number(3), value);
-    }
-
-    private static String featureAlias(int i) {
-        return "__f" + i;
     }
 }

@@ -33,6 +33,7 @@ import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOrderBy;
@@ -468,9 +469,10 @@ public final class PitRewriter {
 
     /**
      * {@code spine LEFT JOIN view AS OF t p ON p.key = k} on an engine with a native as-of join:
-     * {@code spine ASOF LEFT JOIN <as-of table> p ON p.__k = k AND probe(t) >= p.__asof_r}, the
-     * spine's rows carried through the join as they are (no distinct probe points, no join back).
-     * The source is restricted to probed keys only when WHERE conditions filter the spine.
+     * {@code spine ASOF LEFT JOIN <candidates> __asof_p ON __asof_p.__k = k AND t >= __asof_p.__asof_r
+     * LEFT JOIN LATERAL (<the matched row's values>) p ON TRUE} ({@link AsofTable}), the spine's
+     * rows carried through both joins as they are (no distinct probe points, no join back). The
+     * source is restricted to probed keys only when WHERE conditions filter the spine.
      */
     private SqlNode nativeAsofJoin(AsofJoinDialect asofJoin, SqlJoin join, AsOfRef ref, Entity entity,
             List<SqlNode> spineKeys, SqlNode probeFrom, List<SqlNode> pushed) {
@@ -487,14 +489,20 @@ public final class PitRewriter {
             keyFilter = Optional.of(vs.probeKeysExist(
                     Nodes.select(probeKeys, probeFrom.clone(POS), Nodes.and(pushed), true)));
         }
+        String candidate = "__asof_" + ref.alias();
         List<SqlNode> equalities = new ArrayList<>();
         for (int i = 0; i < spineKeys.size(); i++) {
-            equalities.add(Nodes.eq(Nodes.id(ref.alias(), keyAliases.get(i)), Nodes.cast(spineKeys.get(i).clone(POS),
+            equalities.add(Nodes.eq(Nodes.id(candidate, keyAliases.get(i)), Nodes.cast(spineKeys.get(i).clone(POS),
                     SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType()))));
         }
-        return asofJoin.asofLeftJoin(join.getLeft(), Nodes.as(table.relation(keyFilter), ref.alias()),
-                Nodes.and(equalities), table.probe(ref.time().clone(POS), timeType(ref.time()), ref.exclusive()),
-                Nodes.id(ref.alias(), AsofTable.ORDERING), table.strictProbe(ref.exclusive()));
+        JDBCType timeType = timeType(ref.time());
+        SqlNode matched = asofJoin.asofLeftJoin(join.getLeft(), Nodes.as(table.candidates(keyFilter), candidate),
+                Nodes.and(equalities), table.probe(ref.time().clone(POS), timeType),
+                Nodes.id(candidate, AsofTable.ORDERING), ref.exclusive());
+        SqlNode values = Nodes.as(SqlStdOperatorTable.LATERAL.createCall(POS,
+                table.resolved(candidate, ref.time().clone(POS), timeType)), ref.alias());
+        return new SqlJoin(POS, matched, SqlLiteral.createBoolean(false, POS), JoinType.LEFT.symbol(POS), values,
+                JoinConditionType.ON.symbol(POS), SqlLiteral.createBoolean(true, POS));
     }
 
     /**
