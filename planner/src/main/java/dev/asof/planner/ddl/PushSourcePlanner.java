@@ -19,9 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlIdentifier;
-import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Checks {@code CREATE SOURCE name (col type, ...) EVENT TIME col PUSH [IDEMPOTENCY KEY col]}:
@@ -30,6 +28,11 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * declared column. The source's location is its name; the gateway places the table.
  */
 final class PushSourcePlanner {
+    /** What a push source's columns may be: the types the write-ahead log carries. */
+    private static final List<JDBCType> TYPES = List.of(JDBCType.BIGINT, JDBCType.INTEGER, JDBCType.SMALLINT,
+            JDBCType.DOUBLE, JDBCType.REAL, JDBCType.DECIMAL, JDBCType.BOOLEAN, JDBCType.VARCHAR, JDBCType.DATE,
+            JDBCType.TIMESTAMP);
+
     private PushSourcePlanner() {}
 
     static PlannedStatement.CreateSource plan(SqlCreateSource node, String ddl) {
@@ -45,7 +48,7 @@ final class PushSourcePlanner {
                 throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(c.name()) + "column '" + name
                         + "' is declared twice");
             }
-            columns.add(column(name, c));
+            columns.add(DeclaredColumns.of(name, c, TYPES, "push source column"));
         }
         List<String> names = columns.stream().map(ColumnMetadata::name).toList();
         String eventName = node.eventTime().getSimple();
@@ -68,38 +71,6 @@ final class PushSourcePlanner {
         return new PlannedStatement.CreateSource(name, new SourceLocation.Table(TableName.of(List.of(name))),
                 event.name(), Optional.of(Push.CREATED_TIME), ddl, node.ifNotExists(),
                 Optional.of(new PushDefinition(columns, key)));
-    }
-
-    private static ColumnMetadata column(String name, SqlEntityColumn c) {
-        SqlTypeName type = SqlTypeName.get(c.type().getTypeName().getSimple().toUpperCase(Locale.ROOT));
-        int precision = 0;
-        int scale = 0;
-        if (c.type().getTypeNameSpec() instanceof SqlBasicTypeNameSpec b) {
-            precision = Math.max(b.getPrecision(), 0);
-            scale = Math.max(b.getScale(), 0);
-        }
-        JDBCType jdbc = type == null ? null : switch (type) {
-            case BIGINT -> JDBCType.BIGINT;
-            case INTEGER -> JDBCType.INTEGER;
-            case SMALLINT -> JDBCType.SMALLINT;
-            case DOUBLE -> JDBCType.DOUBLE;
-            case REAL, FLOAT -> JDBCType.REAL;
-            case DECIMAL -> JDBCType.DECIMAL;
-            case BOOLEAN -> JDBCType.BOOLEAN;
-            case VARCHAR, CHAR -> JDBCType.VARCHAR;
-            case DATE -> JDBCType.DATE;
-            case TIMESTAMP -> JDBCType.TIMESTAMP;
-            default -> null;
-        };
-        if (jdbc == null) {
-            throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(c.type()) + "column '" + name
-                    + "' has type " + c.type().getTypeName().getSimple() + "; push source columns are BIGINT, INTEGER,"
-                    + " SMALLINT, DOUBLE, REAL, DECIMAL, BOOLEAN, VARCHAR, DATE or TIMESTAMP");
-        }
-        if (jdbc == JDBCType.DECIMAL && precision == 0) {
-            precision = 18;
-        }
-        return new ColumnMetadata(name, jdbc, type.getName(), precision, scale);
     }
 
     private static Optional<ColumnMetadata> find(List<ColumnMetadata> columns, String name) {

@@ -27,16 +27,13 @@ import dev.asof.spi.warehouse.EngineDialect;
 import java.sql.JDBCType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.util.SqlShuttle;
 
@@ -49,6 +46,10 @@ import org.apache.calcite.sql.util.SqlShuttle;
  * compiler, so the reason is the one EXPLAIN would give).
  */
 final class RequestViewPlanner {
+    /** What a request column may be: the types a request value is bound as, online and offline alike. */
+    private static final List<JDBCType> REQUEST_TYPES = List.of(JDBCType.BIGINT, JDBCType.INTEGER,
+            JDBCType.SMALLINT, JDBCType.DOUBLE, JDBCType.DECIMAL, JDBCType.BOOLEAN, JDBCType.VARCHAR);
+
     private final Catalog catalog;
     private final EngineDialect dialect;
 
@@ -218,38 +219,9 @@ final class RequestViewPlanner {
                         + column + "' has the name of column '" + shadowed.get().name() + "' of feature view '"
                         + stored.name() + "', which it would hide; give the request column another name");
             }
-            columns.add(requestColumn(column, c));
+            columns.add(DeclaredColumns.of(column, c, REQUEST_TYPES, "request column"));
         }
         return columns;
-    }
-
-    private static ColumnMetadata requestColumn(String name, SqlEntityColumn c) {
-        SqlTypeName type = SqlTypeName.get(c.type().getTypeName().getSimple().toUpperCase(Locale.ROOT));
-        int precision = 0;
-        int scale = 0;
-        if (c.type().getTypeNameSpec() instanceof SqlBasicTypeNameSpec b) {
-            precision = Math.max(b.getPrecision(), 0);
-            scale = Math.max(b.getScale(), 0);
-        }
-        JDBCType jdbc = type == null ? null : switch (type) {
-            case BIGINT -> JDBCType.BIGINT;
-            case INTEGER -> JDBCType.INTEGER;
-            case SMALLINT -> JDBCType.SMALLINT;
-            case DOUBLE -> JDBCType.DOUBLE;
-            case DECIMAL -> JDBCType.DECIMAL;
-            case BOOLEAN -> JDBCType.BOOLEAN;
-            case VARCHAR, CHAR -> JDBCType.VARCHAR;
-            default -> null;
-        };
-        if (jdbc == null) {
-            throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(c.type()) + "request column '" + name
-                    + "' has type " + c.type().getTypeName().getSimple() + "; request columns are BIGINT, INTEGER,"
-                    + " SMALLINT, DOUBLE, DECIMAL, BOOLEAN or VARCHAR");
-        }
-        if (jdbc == JDBCType.DECIMAL && precision == 0) {
-            precision = 18;
-        }
-        return new ColumnMetadata(name, jdbc, type == SqlTypeName.CHAR ? "VARCHAR" : type.getName(), precision, scale);
     }
 
     /** Every name an item reads is a column of the stored view or a request column. */

@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -139,9 +140,14 @@ public final class AerospikeOnlineStore implements OnlineStore {
 
     @Override
     public List<byte[]> getAll(List<byte[]> keys) {
+        return read(keys, (record, value) -> value);
+    }
+
+    /** Reads {@code keys} in batches of at most the configured size; {@code as} makes each answer. */
+    private <T> List<T> read(List<byte[]> keys, BiFunction<Record, byte[], T> as) {
         requireNonNull(keys, "keys");
         checkOpen("reading");
-        List<byte[]> values = new ArrayList<>(keys.size());
+        List<T> values = new ArrayList<>(keys.size());
         for (int start = 0; start < keys.size(); start += settings.maxRecordsPerBatch()) {
             List<byte[]> chunk = keys.subList(start, Math.min(keys.size(), start + settings.maxRecordsPerBatch()));
             Key[] batch = chunk.stream().map(this::key).toArray(Key[]::new);
@@ -154,7 +160,7 @@ public final class AerospikeOnlineStore implements OnlineStore {
                 throw failure(what, e);
             }
             for (Record record : records) {
-                values.add(value(record, what));
+                values.add(as.apply(record, value(record, what)));
             }
         }
         return values;
@@ -196,26 +202,8 @@ public final class AerospikeOnlineStore implements OnlineStore {
 
     @Override
     public List<VersionedValue> getAllVersioned(List<byte[]> keys) {
-        requireNonNull(keys, "keys");
-        checkOpen("reading");
-        List<VersionedValue> values = new ArrayList<>(keys.size());
-        for (int start = 0; start < keys.size(); start += settings.maxRecordsPerBatch()) {
-            List<byte[]> chunk = keys.subList(start, Math.min(keys.size(), start + settings.maxRecordsPerBatch()));
-            Key[] batch = chunk.stream().map(this::key).toArray(Key[]::new);
-            String what = "reading " + batch.length + " record(s) from " + settings.location();
-            Record[] records;
-            try {
-                records = client.get(readPolicy, batch, settings.binName());
-            }
-            catch (AerospikeException e) {
-                throw failure(what, e);
-            }
-            for (Record record : records) {
-                byte[] value = value(record, what);
-                values.add(value == null ? VersionedValue.absent() : new VersionedValue(value, record.generation));
-            }
-        }
-        return values;
+        return read(keys, (record, value) ->
+                value == null ? VersionedValue.absent() : new VersionedValue(value, record.generation));
     }
 
     @Override
