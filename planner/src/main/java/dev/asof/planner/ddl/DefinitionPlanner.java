@@ -138,17 +138,9 @@ public final class DefinitionPlanner {
         List<SqlNode> expressions = new ArrayList<>();
         List<WindowedItem> windows = new ArrayList<>();
         for (SqlNode item : node.selectList()) {
-            SqlNode expr = item;
-            String column;
-            if (item.getKind() == SqlKind.AS) {
-                expr = ((SqlCall) item).operand(0);
-                column = ((SqlIdentifier) ((SqlCall) item).operand(1)).getSimple();
-            } else if (item instanceof SqlIdentifier id && !id.isStar()) {
-                column = id.names.get(id.names.size() - 1);
-            } else {
-                throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(item)
-                        + "give this feature a name: <expression> AS <name>");
-            }
+            NamedItem named = NamedItem.of(item);
+            SqlNode expr = named.expression();
+            String column = named.name();
             if (names.stream().anyMatch(column::equalsIgnoreCase)) {
                 throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(item) + "column '" + column + "' appears twice");
             }

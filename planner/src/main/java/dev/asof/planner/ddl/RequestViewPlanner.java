@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
@@ -79,17 +78,9 @@ final class RequestViewPlanner {
         List<SqlNode> expressions = new ArrayList<>();
         List<SqlNode> featureItems = new ArrayList<>();
         for (SqlNode item : node.selectList()) {
-            SqlNode expr = item;
-            String column;
-            if (item.getKind() == SqlKind.AS) {
-                expr = ((SqlCall) item).operand(0);
-                column = ((SqlIdentifier) ((SqlCall) item).operand(1)).getSimple();
-            } else if (item instanceof SqlIdentifier id && !id.isStar()) {
-                column = id.names.get(id.names.size() - 1);
-            } else {
-                throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(item)
-                        + "give this feature a name: <expression> AS <name>");
-            }
+            NamedItem named = NamedItem.of(item);
+            SqlNode expr = named.expression();
+            String column = named.name();
             if (keys.stream().anyMatch(k -> k.name().equalsIgnoreCase(column))) {
                 if (!(expr instanceof SqlIdentifier id) || !id.names.get(id.names.size() - 1).equalsIgnoreCase(column)) {
                     throw new AsofException(ErrorCode.INVALID_DEFINITION, Nodes.position(item) + "'" + column
