@@ -94,37 +94,36 @@ class AsofJoinPlanTest {
     }
 
     /**
-     * A TTL is one condition on the matched row inside the lateral aggregate (e >= T - ttl, 7 days
-     * in microseconds): no expiry rows, no second window.
+     * A TTL is the lateral join's condition on the matched row (e >= T - ttl, 7 days in
+     * microseconds), not a condition inside the aggregate (which would correlate it with every
+     * spine time): no expiry rows, no second window.
      */
     @Test
-    void ttlIsAConditionOnTheMatchedRow() {
+    void ttlIsTheLateralJoinCondition() {
         String sql = sql(pit("profile_ttl", ""));
-        assertThat(sql).doesNotContain(" OVER ").doesNotContain("VALUES").doesNotContain("3 *");
-        assertThat(sql).containsPattern("\"__asof_p\"\\.\"__asof_r\" >= CASE .* - 604800000000");
+        assertThat(sql).doesNotContain(" OVER ").doesNotContain("VALUES").doesNotContain("3 *").doesNotContain("ON TRUE");
+        assertThat(sql).containsPattern("AS \"p\" ON \"__asof_p\"\\.\"__asof_r\" >= CASE .* - 604800000000$");
+        String lateral = sql.substring(sql.indexOf("LEFT JOIN LATERAL"), sql.indexOf("AS \"p\" ON"));
+        assertThat(lateral).doesNotContain("\"l\".");
     }
 
     /**
-     * CREATED TIME: one window pass over the source (running maximum of e and two LAGs, all over
-     * one BIGINT ordering by u, e, c), no DECIMAL encoding, no feature in the sort; ties and the
-     * TTL are the lateral aggregate's, matched on (key, e, c), the time columns as they are.
+     * CREATED TIME: one window pass over the source (the running maximum of e, RANGE frame, over
+     * one BIGINT ordering u), no DECIMAL encoding, no feature in the sort; ties are the lateral
+     * aggregate's, matched on (key, e) among the rows with c <= u of the match, ordered by c then
+     * the features, the time columns as they are; the TTL is the lateral join's condition on e.
      */
     @Test
-    void createdTimeIsOneWindowOfBigintKeys() {
+    void createdTimeIsOneWindowOfOneBigintKey() {
         String sql = sql(pit("customer_profile", ""));
         assertThat(sql).contains("ASOF LEFT JOIN").contains("LEFT JOIN LATERAL").doesNotContain("DECIMAL")
-                .doesNotContain("VALUES");
-        assertThat(count(sql, " OVER ")).isEqualTo(3);
-        Matcher windows = Pattern.compile("OVER \\((PARTITION BY [^)]*)\\)").matcher(sql);
-        String first = null;
-        while (windows.find()) {
-            String window = windows.group(1).replace(" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW", "");
-            first = first == null ? window : first;
-            assertThat(window).isEqualTo(first);
-        }
-        assertThat(first).isEqualTo("PARTITION BY \"__k0\" ORDER BY \"__asof_r\", \"__e\" DESC, \"__c\" DESC");
+                .doesNotContain("VALUES").doesNotContain("LAG(");
+        assertThat(count(sql, " OVER ")).isEqualTo(1);
+        assertThat(sql).contains("MAX(\"__e\") OVER (PARTITION BY \"__k0\" ORDER BY \"__asof_r\""
+                + " RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS \"__me\"").contains("WHERE \"__e\" = \"__me\"");
         assertThat(sql).contains("\"updated_ts\" = \"__asof_p\".\"__er\"")
-                .contains("COALESCE(\"loaded_at\", \"updated_ts\") = \"__asof_p\".\"__cr\"");
-        assertThat(sql).containsPattern("\"__asof_p\"\\.\"__e\" >= CASE .* - 2592000000000");
+                .contains("COALESCE(\"loaded_at\", \"updated_ts\") <= \"__asof_p\".\"__ur\"")
+                .contains("(COALESCE(\"loaded_at\", \"updated_ts\"), \"segment\" IS NOT NULL, \"segment\"");
+        assertThat(sql).containsPattern("AS \"p\" ON \"__asof_p\"\\.\"__e\" >= CASE .* - 2592000000000$");
     }
 }

@@ -9,7 +9,6 @@ import dev.asof.planner.sql.Nodes;
 import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.warehouse.EngineDialect;
 import java.sql.JDBCType;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,26 +18,30 @@ import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlWindow;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 
 /**
  * A latest-value view for an engine's native as-of join ("per key, the row with the greatest
- * ordering value at most the probe"), in two parts:
+ * ordering value at most the probe"), in three parts:
  *
  * <ol>
  *   <li><b>Candidates</b> ({@link #candidates}): per key, rows whose ordering value {@link #ORDERING}
- *       rises with {@code (e, c)}, so that the as-of join finds the greatest {@code (e, c)} visible
- *       at T. Without a CREATED TIME that is every source row, ordered by {@code e}: no pass over
- *       the source before the join. With one, rows are ordered by their visibility instant
- *       {@code u = max(e, c)}, and a row is dropped when a row of its key visible no later has a
- *       greater or equal {@code (e, c)} (it can never be the answer): one window pass.
+ *       rises with {@code e}, so that the as-of join finds the greatest {@code e} visible at T.
+ *       Without a CREATED TIME that is every source row, ordered by {@code e}: no pass over the
+ *       source before the join. With one, rows are ordered by their visibility instant
+ *       {@code u = max(e, c)}, and a row is kept only when no row of its key visible no later has
+ *       a greater {@code e} (a dropped row can never be the answer): one window pass, one running
+ *       maximum.
  *   <li><b>The matched row's values</b> ({@link #resolved}): the as-of join returns any one of the
- *       rows tied on {@code (key, e[, c])}; rule 3 wants the greatest feature tuple, NULL lowest. A
- *       lateral aggregate over the source rows of the matched {@code (key, e[, c])} applies it. The
- *       engine decorrelates it into one hash join of the source with the distinct matched pairs
- *       (at most one per spine row) and an aggregate over the few rows that match: no sort of the
- *       source. The TTL ({@code e >= T - ttl}) is a condition there: the latest row is the one
- *       with the greatest {@code e}, so when it is expired every older row is too.
+ *       rows tied on {@code (key, e)}; rule 3 wants the greatest {@code c}, then the greatest
+ *       feature tuple, NULL lowest, among the tied rows visible at T. A lateral aggregate over the
+ *       source rows of the matched {@code (key, e)} (with a CREATED TIME: those with {@code c <= u}
+ *       of the match, which are exactly the tied rows visible at T) applies it. The engine
+ *       decorrelates it into one hash join of the source with the distinct matched pairs (at most
+ *       one per spine row) and an aggregate over the few rows that match: no sort of the source.
+ *   <li><b>The TTL</b> ({@link #live}): {@code e >= T - ttl} of the match, as the lateral join's
+ *       condition.
  * </ol>
  */
 final class AsofTable {
@@ -46,13 +49,10 @@ final class AsofTable {
     static final String ORDERING = "__asof_r";
 
     private static final String E = "__e";
-    private static final String C = "__c";
     /** The time columns as they are, for the tie match, when their types hold whole microseconds. */
     private static final String RAW_E = "__er";
-    private static final String RAW_C = "__cr";
+    private static final String RAW_U = "__ur";
     private static final String MAX_E = "__me";
-    private static final String PREVIOUS_E = "__pe";
-    private static final String PREVIOUS_U = "__pu";
 
     /** Engine type names whose values are whole microseconds (DuckDB's spellings). */
     private static final Set<String> EXACT_TIME_TYPES =
@@ -74,9 +74,9 @@ final class AsofTable {
 
     /**
      * The candidate rows: the probe-side join keys {@link #keyAliases()}, {@link #ORDERING} (epoch
-     * microseconds: {@code e}, or {@code u} with a CREATED TIME) and what identifies the row's ties
-     * besides the key: {@code e} and {@code c} (the columns as they are when their types hold
-     * whole microseconds, else their instants).
+     * microseconds: {@code e}, or {@code u} with a CREATED TIME) and what the tie step matches on:
+     * {@code e} (and {@code u} with a CREATED TIME), as the columns are when their types hold
+     * whole microseconds, else as instants.
      *
      * @param keyFilter a condition on the source row restricting it to probed keys (a semi-join
      *     with a selective spine), or empty to read every row
@@ -100,38 +100,26 @@ final class AsofTable {
             return Nodes.select(items, source, Nodes.and(where), false);
         }
         items.add(Nodes.as(eventInstant(), E));
-        items.add(Nodes.as(vs.createdInstant().orElseThrow(), C));
         items.add(Nodes.as(vs.visibleInstant(), ORDERING));
         boolean raw = exactTimes();
         if (raw) {
             items.add(Nodes.as(Nodes.id(vs.source().eventTime()), RAW_E));
-            items.add(Nodes.as(rawCreated(), RAW_C));
+            items.add(Nodes.as(SqlLibraryOperators.GREATEST.createCall(POS, Nodes.id(vs.source().eventTime()),
+                    rawCreated()), RAW_U));
         }
         SqlNode rows = Nodes.select(items, source, Nodes.and(where), false);
 
-        // Per key by u, then (e, c) descending: a row is dominated when a row before it has a
-        // greater e (the running maximum of e up to the row exceeds its own), or when the row
-        // just before it has the same u and e (then its c is at least as great). A row before it
-        // with the same e and an earlier u has a smaller c (u = max(e, c) rises with c for a
-        // fixed e), so it does not dominate. What is kept has strictly rising u and (e, c). One
-        // sort of three BIGINTs; the running maximum up to the current row streams.
-        List<SqlNode> order = List.of(Nodes.id(ORDERING), desc(Nodes.id(E)), desc(Nodes.id(C)));
-        List<SqlNode> rankedItems = new ArrayList<>(createdColumns(keys, raw));
-        rankedItems.add(Nodes.as(over(SqlStdOperatorTable.MAX.createCall(POS, Nodes.id(E)), keys, order,
-                SqlWindow.createUnboundedPreceding(POS), SqlWindow.createCurrentRow(POS)), MAX_E));
-        rankedItems.add(Nodes.as(over(SqlStdOperatorTable.LAG.createCall(POS, Nodes.id(E)), keys, order, null, null),
-                PREVIOUS_E));
-        rankedItems.add(Nodes.as(over(SqlStdOperatorTable.LAG.createCall(POS, Nodes.id(ORDERING)), keys, order,
-                null, null), PREVIOUS_U));
+        // A row is kept when its e is the greatest e of the rows of its key visible no later
+        // (RANGE: rows of the same u included). A row it drops is dominated: some row visible no
+        // later has a greater e. One sort by (key, u), one running maximum. Rows left at one u
+        // share their e and differ in c only when c <= e; the tie step orders them by c.
+        List<SqlNode> kept = createdColumns(keys, raw);
+        List<SqlNode> rankedItems = new ArrayList<>(kept);
+        rankedItems.add(Nodes.as(over(SqlStdOperatorTable.MAX.createCall(POS, Nodes.id(E)), keys,
+                List.of(Nodes.id(ORDERING))), MAX_E));
         SqlNode ranked = Nodes.select(rankedItems, Nodes.as(rows, "__s"), null, false);
-        SqlNode keep = SqlStdOperatorTable.AND.createCall(POS,
-                Nodes.eq(Nodes.id(E), Nodes.id(MAX_E)),
-                SqlStdOperatorTable.OR.createCall(POS,
-                        SqlStdOperatorTable.IS_NULL.createCall(POS, Nodes.id(PREVIOUS_E)),
-                        SqlStdOperatorTable.OR.createCall(POS,
-                                SqlStdOperatorTable.NOT_EQUALS.createCall(POS, Nodes.id(PREVIOUS_E), Nodes.id(E)),
-                                SqlStdOperatorTable.NOT_EQUALS.createCall(POS, Nodes.id(PREVIOUS_U), Nodes.id(ORDERING)))));
-        return Nodes.select(createdColumns(keys, raw), Nodes.as(ranked, "__d"), keep, false);
+        return Nodes.select(createdColumns(keys, raw), Nodes.as(ranked, "__d"),
+                Nodes.eq(Nodes.id(E), Nodes.id(MAX_E)), false);
     }
 
     /** The candidates' columns with a CREATED TIME: keys, instants, and the raw times when {@code raw}. */
@@ -139,11 +127,10 @@ final class AsofTable {
         List<SqlNode> items = new ArrayList<>();
         keys.forEach(k -> items.add(Nodes.id(k)));
         items.add(Nodes.id(E));
-        items.add(Nodes.id(C));
         items.add(Nodes.id(ORDERING));
         if (raw) {
             items.add(Nodes.id(RAW_E));
-            items.add(Nodes.id(RAW_C));
+            items.add(Nodes.id(RAW_U));
         }
         return items;
     }
@@ -151,38 +138,38 @@ final class AsofTable {
     /**
      * The view's columns for the candidate the as-of join matched, as a sub-query correlated with
      * it (to be joined {@code LATERAL}): the view's keys and features, all NULL when nothing
-     * matched or the match is expired by the TTL.
+     * matched. The TTL is not applied here but by {@link #live} on the lateral join: correlating
+     * this aggregate with the spine's time would make the engine group by every spine time.
      *
      * @param candidate alias of the matched candidate row
-     * @param time the spine's AS OF time, for the TTL
-     * @param timeType its type
      */
-    SqlNode resolved(String candidate, SqlNode time, JDBCType timeType) {
+    SqlNode resolved(String candidate) {
         List<String> keys = vs.keyAliases();
         List<Feature> features = vs.nonKeyFeatures();
         List<SqlNode> where = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             where.add(Nodes.eq(vs.key(i), Nodes.id(candidate, keys.get(i))));
         }
+        // Tie rule: the greatest (c, feature tuple) among the rows of the matched (key, e) visible
+        // when the match became visible (c <= u), NULL lowest (one key pair per feature).
+        List<SqlNode> tieFields = new ArrayList<>();
         if (created && exactTimes()) {
             // The columns as they are: the hash join then computes no instant per source row.
             where.add(Nodes.eq(Nodes.id(vs.source().eventTime()), Nodes.id(candidate, RAW_E)));
-            where.add(Nodes.eq(rawCreated(), Nodes.id(candidate, RAW_C)));
+            where.add(SqlStdOperatorTable.LESS_THAN_OR_EQUAL.createCall(POS, rawCreated(),
+                    Nodes.id(candidate, RAW_U)));
+            tieFields.add(rawCreated());
         } else if (created) {
+            SqlNode c = vs.createdInstant().orElseThrow();
             where.add(Nodes.eq(eventInstant(), Nodes.id(candidate, E)));
-            where.add(Nodes.eq(vs.createdInstant().orElseThrow(), Nodes.id(candidate, C)));
+            where.add(SqlStdOperatorTable.LESS_THAN_OR_EQUAL.createCall(POS, c, Nodes.id(candidate, ORDERING)));
+            tieFields.add(c.clone(POS));
         } else if (exactEventTime()) {
             // The column itself: the hash join then reads the source's values as they are.
             where.add(Nodes.eq(Nodes.id(vs.source().eventTime()), Nodes.id(candidate, E)));
         } else {
             where.add(Nodes.eq(eventInstant(), Nodes.id(candidate, ORDERING)));
         }
-        Optional<Duration> ttl = vs.view().ttl();
-        ttl.ifPresent(d -> where.add(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(POS,
-                Nodes.id(candidate, created ? E : ORDERING), dialect.instantMinus(dialect.instant(time, timeType), d))));
-
-        // Tie rule: the greatest feature tuple wins, NULL lowest (one key pair per feature).
-        List<SqlNode> tieFields = new ArrayList<>();
         for (Feature f : features) {
             tieFields.add(Nodes.isNotNull(Expressions.parse(f.expression())));
             tieFields.add(Expressions.parse(f.expression()));
@@ -198,6 +185,21 @@ final class AsofTable {
             items.add(Nodes.as(value, f.name()));
         }
         return Nodes.select(items, Nodes.as(vs.relation(), "__t"), Nodes.and(where), false);
+    }
+
+    /**
+     * The condition under which the matched candidate is the view's value at the spine's time:
+     * TRUE without a TTL, else {@code e >= T - ttl} (the latest row has the greatest {@code e}, so
+     * when it is expired every older row is too).
+     *
+     * @param candidate alias of the matched candidate row
+     * @param time the spine's AS OF time
+     * @param timeType its type
+     */
+    SqlNode live(String candidate, SqlNode time, JDBCType timeType) {
+        return vs.view().ttl().<SqlNode>map(d -> SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(POS,
+                        Nodes.id(candidate, created ? E : ORDERING), dialect.instantMinus(dialect.instant(time, timeType), d)))
+                .orElse(SqlLiteral.createBoolean(true, POS));
     }
 
     /** The probe value of a spine time, compared with {@link #ORDERING} by {@code >=} ({@code >} when EXCLUSIVE). */
@@ -236,15 +238,13 @@ final class AsofTable {
         return dialect.instant(Nodes.id(vs.source().eventTime()), vs.columnType(vs.source().eventTime()));
     }
 
-    private static SqlNode over(SqlNode aggregate, List<String> keys, List<SqlNode> order, SqlNode lower, SqlNode upper) {
+    /** {@code aggregate OVER (PARTITION BY keys ORDER BY order RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)}. */
+    private static SqlNode over(SqlNode aggregate, List<String> keys, List<SqlNode> order) {
         SqlNodeList partition = new SqlNodeList(keys.stream().map(k -> (SqlNode) Nodes.id(k)).toList(), POS);
         SqlWindow window = SqlWindow.create(null, null, partition,
                 new SqlNodeList(order.stream().map(o -> o.clone(POS)).toList(), POS),
-                SqlLiteral.createBoolean(lower != null, POS), lower, upper, null, POS);
+                SqlLiteral.createBoolean(false, POS), SqlWindow.createUnboundedPreceding(POS),
+                SqlWindow.createCurrentRow(POS), null, POS);
         return SqlStdOperatorTable.OVER.createCall(POS, aggregate, window);
-    }
-
-    private static SqlNode desc(SqlNode node) {
-        return SqlStdOperatorTable.DESC.createCall(POS, node);
     }
 }

@@ -470,7 +470,7 @@ public final class PitRewriter {
     /**
      * {@code spine LEFT JOIN view AS OF t p ON p.key = k} on an engine with a native as-of join:
      * {@code spine ASOF LEFT JOIN <candidates> __asof_p ON __asof_p.__k = k AND t >= __asof_p.__asof_r
-     * LEFT JOIN LATERAL (<the matched row's values>) p ON TRUE} ({@link AsofTable}), the spine's
+     * LEFT JOIN LATERAL (<the matched row's values>) p ON <TTL, else TRUE>} ({@link AsofTable}), the spine's
      * rows carried through both joins as they are (no distinct probe points, no join back). The
      * source is restricted to probed keys only when WHERE conditions filter the spine.
      */
@@ -499,10 +499,9 @@ public final class PitRewriter {
         SqlNode matched = asofJoin.asofLeftJoin(join.getLeft(), Nodes.as(table.candidates(keyFilter), candidate),
                 Nodes.and(equalities), table.probe(ref.time().clone(POS), timeType),
                 Nodes.id(candidate, AsofTable.ORDERING), ref.exclusive());
-        SqlNode values = Nodes.as(SqlStdOperatorTable.LATERAL.createCall(POS,
-                table.resolved(candidate, ref.time().clone(POS), timeType)), ref.alias());
+        SqlNode values = Nodes.as(SqlStdOperatorTable.LATERAL.createCall(POS, table.resolved(candidate)), ref.alias());
         return new SqlJoin(POS, matched, SqlLiteral.createBoolean(false, POS), JoinType.LEFT.symbol(POS), values,
-                JoinConditionType.ON.symbol(POS), SqlLiteral.createBoolean(true, POS));
+                JoinConditionType.ON.symbol(POS), table.live(candidate, ref.time().clone(POS), timeType));
     }
 
     /**
