@@ -726,6 +726,52 @@ public abstract class PitSemanticsSuite extends ConformanceSupport {
                         row(9L, "y", 1.0));
     }
 
+    /**
+     * Rows that become visible at the same instant: per key an on-time row (e = 12:00, created
+     * 11:00) and three late rows (e = 08:00, 09:00, 10:00, all created 12:00), so all four have
+     * u = 12:00. The latest value from 12:00 on is the on-time row (the greatest e), whatever
+     * order the rows have in the table or in an engine's sort: a plan that ranks rows of equal u
+     * one by one (a ROWS frame) instead of together (RANGE) keeps late rows that sort before it.
+     * Twelve keys, each with the rows in a different order; at 11:59 only the late rows' older
+     * neighbour (e = 07:00, created 07:00) is visible.
+     */
+    @Test
+    void rowsVisibleAtTheSameInstantAreRankedByEventTime() throws SQLException {
+        List<Ev> rows = new ArrayList<>();
+        List<Lbl> spine = new ArrayList<>();
+        String[][] orders = {
+                {"on", "l8", "l9", "l10"}, {"l8", "l9", "l10", "on"}, {"l10", "l9", "l8", "on"},
+                {"l9", "on", "l10", "l8"}, {"l8", "on", "l9", "l10"}, {"l10", "on", "l8", "l9"},
+                {"on", "l10", "l9", "l8"}, {"l9", "l8", "on", "l10"}, {"l8", "l10", "on", "l9"},
+                {"l10", "l8", "l9", "on"}, {"l9", "l10", "l8", "on"}, {"on", "l9", "l8", "l10"}};
+        for (int k = 0; k < orders.length; k++) {
+            long key = k + 1;
+            rows.add(Ev.of(key, "2025-01-05 07:00:00", "2025-01-05 07:00:00", "old", 7.0));
+            for (String name : orders[k]) {
+                rows.add(switch (name) {
+                    case "on" -> Ev.of(key, "2025-01-05 12:00:00", "2025-01-05 11:00:00", "on", 12.0);
+                    case "l8" -> Ev.of(key, "2025-01-05 08:00:00", "2025-01-05 12:00:00", "late", 8.0);
+                    case "l9" -> Ev.of(key, "2025-01-05 09:00:00", "2025-01-05 12:00:00", "late", 9.0);
+                    default -> Ev.of(key, "2025-01-05 10:00:00", "2025-01-05 12:00:00", "late", 10.0);
+                });
+            }
+            spine.add(Lbl.of(3 * k + 1, key, "2025-01-05 11:59:00"));
+            spine.add(Lbl.of(3 * k + 2, key, "2025-01-05 12:00:00"));
+            spine.add(Lbl.of(3 * k + 3, key, "2025-01-06 00:00:00"));
+        }
+        String events = createEvents(conn, schema, "events", rows);
+        String labels = createLabels(conn, schema, "labels", spine);
+        Profile p = defineProfile(conn, events, true, null);
+
+        List<List<Object>> expected = new ArrayList<>();
+        for (int k = 0; k < orders.length; k++) {
+            expected.add(row(3L * k + 1, "old", 7.0));
+            expected.add(row(3L * k + 2, "on", 12.0));
+            expected.add(row(3L * k + 3, "on", 12.0));
+        }
+        assertThat(query(conn, pit(labels, p.view()))).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
     // ------------------------------------------------------------------ randomized
 
     /**
