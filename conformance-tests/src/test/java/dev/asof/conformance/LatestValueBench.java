@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.Test;
  *       1M,10M; {@code -Dbench.growth=1000000,10000000,50000000} for the full series), spine 10%
  *       of the events, printing nanoseconds per input row (n log n growth shows as a slowly
  *       rising figure, not a multiple) and the peak resident memory of the JVM, which holds the
- *       in-process DuckDB, while the extract runs.
+ *       in-process DuckDB, while the extract runs. {@code -Dbench.memoryLimit=2GB} sets the
+ *       warehouse's {@code asof.duckdb.memory-limit}: DuckDB then spills what does not fit.
  * </ul>
  *
  * <p>Sizes: {@code -Dbench.events} (default 10,000,000), {@code -Dbench.spine} (1,000,000),
@@ -48,6 +50,8 @@ class LatestValueBench {
     private static final long SPINE = Long.getLong("bench.spine", 1_000_000L);
     private static final long KEYS = Long.getLong("bench.keys", 100_000L);
     private static final String GROWTH = System.getProperty("bench.growth", "1000000,10000000");
+    /** {@code asof.duckdb.memory-limit} for the growth series (e.g. {@code 2GB}); empty: DuckDB's default. */
+    private static final String MEMORY_LIMIT = System.getProperty("bench.memoryLimit", "");
     private static final long SPAN_MICROS = 90L * 86_400_000_000L;
     private static final long MAX_DELAY_MICROS = 2L * 3_600_000_000L;
     /** The driver's HTTP response timeout: an hour, the gateway's own statement limit. */
@@ -95,7 +99,8 @@ class LatestValueBench {
         for (String size : GROWTH.split(",")) {
             long events = Long.parseLong(size.trim());
             long spine = events / 10;
-            try (DuckDbEngine engine = new DuckDbEngine(); Connection gw = connect(engine)) {
+            try (DuckDbEngine engine = new DuckDbEngine(MEMORY_LIMIT.isEmpty() ? Map.of()
+                    : Map.of("memory-limit", MEMORY_LIMIT)); Connection gw = connect(engine)) {
                 generate(gw, events, spine);
                 define(gw);
                 for (String view : List.of("bench_last", "bench_last_created")) {
@@ -116,7 +121,8 @@ class LatestValueBench {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%nBENCH latest-value growth series (spine 10%% of events), median of %d runs:%n%s", RUNS, report);
+        System.out.printf(Locale.ROOT, "%nBENCH latest-value growth series (spine 10%% of events), median of %d runs, DuckDB memory limit %s:%n%s",
+                RUNS, MEMORY_LIMIT.isEmpty() ? "DuckDB's default" : MEMORY_LIMIT, report);
     }
 
     private static void compare(Connection gw, StringBuilder report, String label, String view, String hand,

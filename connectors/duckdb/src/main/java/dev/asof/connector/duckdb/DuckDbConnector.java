@@ -57,18 +57,32 @@ public final class DuckDbConnector extends BaseJdbcConnector implements ArrowExp
     }
 
     /**
-     * Opens (creating if needed) the database file.
+     * Opens (creating if needed) the database file with DuckDB's default memory limit.
      *
      * @param databaseFile path of the DuckDB file; its stem becomes the catalog name
      * @param poolSize maximum concurrent statements
      */
     public static DuckDbConnector open(Path databaseFile, int poolSize) {
+        return open(databaseFile, poolSize, Optional.empty());
+    }
+
+    /**
+     * Opens (creating if needed) the database file.
+     *
+     * @param databaseFile path of the DuckDB file; its stem becomes the catalog name
+     * @param poolSize maximum concurrent statements
+     * @param memoryLimit DuckDB's {@code memory_limit} (e.g. {@code 4GB}) for the whole database,
+     *     shared by all statements; what does not fit spills to the database's temporary directory
+     */
+    public static DuckDbConnector open(Path databaseFile, int poolSize, Optional<String> memoryLimit) {
         requireNonNull(databaseFile, "databaseFile");
+        requireNonNull(memoryLimit, "memoryLimit");
         DuckDBConnection root = null;
         try {
             Files.createDirectories(databaseFile.toAbsolutePath().getParent());
             Properties props = new Properties();
             props.setProperty("jdbc_stream_results", "true");
+            memoryLimit.ifPresent(limit -> props.setProperty("memory_limit", limit));
             root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + databaseFile.toAbsolutePath(), props);
             HikariConfig config = new HikariConfig();
             config.setPoolName("duckdb");
