@@ -79,7 +79,7 @@ class TrinoDriverFactsTest {
                 kill.execute("CALL system.runtime.kill_query(query_id => '" + id + "', message => 'facts')");
             }
             SQLException e = reader.get(30, TimeUnit.SECONDS);
-            assertThat(e.getErrorCode()).isEqualTo(38);
+            assertThat(e.getErrorCode()).as(e.getMessage()).isEqualTo(38);
             assertThat(e.getSQLState()).isNull();
             assertThat(TrinoErrors.INSTANCE.message(e)).isEqualTo("Query killed. Message: facts");
             assertThat(TrinoErrors.INSTANCE.classify(e)).isEqualTo(Kind.CANCELLED);
@@ -127,7 +127,9 @@ class TrinoDriverFactsTest {
             Thread.sleep(500);
             s.cancel();
             SQLException e = reader.get(30, TimeUnit.SECONDS);
-            assertThat(e.getErrorCode()).isZero();
+            // The message says what else ended the query when it is not the cancel (seen once on a
+            // machine at load 5-10: 65536, an internal error, before the cancel).
+            assertThat(e.getErrorCode()).as(e.getMessage()).isZero();
             assertThat(e.getSQLState()).isNull();
             assertThat(e.getCause()).isInstanceOf(CancellationException.class);
             assertThat(TrinoErrors.INSTANCE.classify(e)).isEqualTo(Kind.CANCELLED);
