@@ -2,9 +2,12 @@ package dev.asof.gateway.server.avatica;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.RandomAccess;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
@@ -84,11 +87,11 @@ final class CompactFrames {
      * frame four times (bytes and Base64 text, in the legacy and the current field) and the client
      * parsed it all.
      */
-    static final class CompactRows extends java.util.AbstractList<Object> implements java.util.RandomAccess {
+    static final class CompactRows extends AbstractList<Object> implements RandomAccess {
         private final byte[] frame;
 
         CompactRows(byte[] frame) {
-            this.frame = java.util.Objects.requireNonNull(frame, "frame");
+            this.frame = Objects.requireNonNull(frame, "frame");
         }
 
         /** The encoded frame. */
@@ -98,7 +101,7 @@ final class CompactFrames {
 
         @Override
         public Object get(int index) {
-            java.util.Objects.checkIndex(index, 1);
+            Objects.checkIndex(index, 1);
             return new Object[] {frame};
         }
 
