@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +43,14 @@ import java.util.TreeMap;
  * and a coarse tile is merged only when the window holds all of its span.
  */
 final class WindowTiles {
-    /** First byte of the layered layout; the older flat layout starts with a key count below 0xFE00. */
+    /**
+     * First byte of the layered layout as written before {@link #COMPACT}: states in
+     * {@link ValueCodec}'s form, no shared tiles. The older flat layout starts with a key count
+     * below 0xFC00.
+     */
     private static final int LAYERED = 0xFE;
+    /** First byte of the layered layout written now: {@link TileStates}, coarse tiles may share bytes. */
+    private static final int COMPACT = 0xFC;
     private static final long HOUR_MICROS = 3_600_000_000L;
     private static final long DAY_MICROS = 24 * HOUR_MICROS;
 
@@ -58,8 +65,8 @@ final class WindowTiles {
     private interface TileView {
         long rowCount();
 
-        /** The partial aggregate of feature {@code f} (in the order of the view's aggregates). */
-        WindowAccumulator state(int f);
+        /** Merges the partial aggregate of feature {@code f} (in the view's aggregate order) into {@code into}. */
+        void mergeInto(int f, WindowAccumulator into);
     }
 
     /** One tile: the rows of its span for one key, and each feature's partial aggregate. */
@@ -70,8 +77,8 @@ final class WindowTiles {
         }
 
         @Override
-        public WindowAccumulator state(int f) {
-            return accumulators[f];
+        public void mergeInto(int f, WindowAccumulator into) {
+            into.merge(accumulators[f]);
         }
     }
 
@@ -126,39 +133,65 @@ final class WindowTiles {
     }
 
     /**
-     * The layered layout: {@code LAYERED}, the key values, the level count, then per level its
+     * The layered layout: {@code COMPACT}, the key values, the level count, then per level its
      * factor, tile count, the sorted tile indices, each tile's offset in the level's data, the data
-     * length and the data (per tile: row count, then per feature its state values). The directory
-     * lets a lookup find and decode just the tiles it merges.
+     * length and the data (per tile: row count, then per feature its state values, in
+     * {@link TileStates}' form). The directory lets a lookup find and decode just the tiles it
+     * merges.
+     *
+     * <p>A coarse tile over exactly one tile with rows of the level below usually holds the same
+     * bytes (the same rows, added in the same order); it is then stored once: its offset is
+     * {@code ~slot} of that tile in the level below. For a key with fewer rows than hours most hour
+     * tiles are such tiles, and the hour level, otherwise about as large as the hop level, shrinks
+     * to little more than its directory: a third less for the whole record at a row every 50 minutes.
      */
     byte[] encode() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 + levels.get(0).size() * aggregates.size() * 24);
         try (DataOutputStream out = new DataOutputStream(buffer)) {
-            out.writeByte(LAYERED);
+            out.writeByte(COMPACT);
             out.writeShort(keyValues.size());
             for (Object v : keyValues) {
                 ValueCodec.write(out, v);
             }
             out.writeByte(factors.length);
             ByteArrayOutputStream data = new ByteArrayOutputStream();
-            DataOutputStream dataOut = new DataOutputStream(data);
+            ByteArrayOutputStream tileBuffer = new ByteArrayOutputStream(16 + aggregates.size() * 32);
+            DataOutputStream tileOut = new DataOutputStream(tileBuffer);
+            long[] belowIndices = new long[0];
+            byte[][] belowTiles = new byte[0][];
             for (int l = 0; l < factors.length; l++) {
                 TreeMap<Long, Tile> tiles = levels.get(l);
                 data.reset();
                 int[] offsets = new int[tiles.size()];
+                long[] indices = new long[tiles.size()];
+                byte[][] bytes = new byte[tiles.size()][];
+                long ratio = l == 0 ? 0 : factors[l] / factors[l - 1];
                 out.writeLong(factors[l]);
                 out.writeInt(tiles.size());
                 int t = 0;
                 for (Map.Entry<Long, Tile> e : tiles.entrySet()) {
                     out.writeLong(e.getKey());
-                    offsets[t++] = data.size();
-                    writeTile(dataOut, e.getValue());
+                    tileBuffer.reset();
+                    writeTile(tileOut, e.getValue());
+                    bytes[t] = tileBuffer.toByteArray();
+                    indices[t] = e.getKey();
+                    int child = l == 0 ? -1
+                            : onlyTileBelow(belowIndices, e.getKey() * ratio, (e.getKey() + 1) * ratio);
+                    if (child >= 0 && Arrays.equals(bytes[t], belowTiles[child])) {
+                        offsets[t] = ~child;
+                    } else {
+                        offsets[t] = data.size();
+                        data.write(bytes[t]);
+                    }
+                    t++;
                 }
                 for (int offset : offsets) {
                     out.writeInt(offset);
                 }
                 out.writeInt(data.size());
                 data.writeTo(out);
+                belowIndices = indices;
+                belowTiles = bytes;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -166,25 +199,33 @@ final class WindowTiles {
         return buffer.toByteArray();
     }
 
+    /** The slot of the only index in {@code [from, to)} of the sorted {@code indices}; -1 when none or several. */
+    private static int onlyTileBelow(long[] indices, long from, long to) {
+        int slot = Arrays.binarySearch(indices, from);
+        if (slot < 0) {
+            slot = -slot - 1;
+        }
+        if (slot >= indices.length || indices[slot] >= to) {
+            return -1;
+        }
+        return slot + 1 < indices.length && indices[slot + 1] < to ? -1 : slot;
+    }
+
     private static void writeTile(DataOutputStream out, Tile tile) throws IOException {
-        out.writeLong(tile.rows[0]);
+        TileStates.writeCount(out, tile.rows[0]);
         for (WindowAccumulator a : tile.accumulators) {
-            List<Object> state = a.state();
-            out.writeShort(state.size());
-            for (Object v : state) {
-                ValueCodec.write(out, v);
-            }
+            TileStates.write(out, a.state());
         }
     }
 
     /** Every tile of a payload {@link #encode} wrote (or of the older flat layout), ready for more rows. */
     static WindowTiles decode(FeatureView view, int keyCount, byte[] payload) {
-        if ((payload[0] & 0xff) != LAYERED) {
+        if (!layered(payload[0])) {
             return decodeFlat(view, keyCount, payload);
         }
         Reader reader = new Reader(view, keyCount, ByteBuffer.wrap(payload));
         WindowTiles w = new WindowTiles(view, keyCount, reader.keys);
-        if (!java.util.Arrays.equals(reader.factors, w.factors)) {
+        if (!Arrays.equals(reader.factors, w.factors)) {
             // Written under other level factors: rebuild the levels from the base tiles.
             reader.forEachWholeTile(0, w::addBaseTile);
             return w;
@@ -193,6 +234,10 @@ final class WindowTiles {
             reader.forEachWholeTile(l, w.levels.get(l)::put);
         }
         return w;
+    }
+
+    private static boolean layered(byte first) {
+        return (first & 0xff) == COMPACT || (first & 0xff) == LAYERED;
     }
 
     /** The layout before levels: key values, tile count, then per tile its index, row count and states. */
@@ -276,7 +321,7 @@ final class WindowTiles {
      * partial aggregates of the features whose windows hold it are decoded.
      */
     static List<Object> valuesAt(FeatureView view, int keyCount, ByteBuffer payload, long tMicros) {
-        if ((payload.get(payload.position()) & 0xff) != LAYERED) {
+        if (!layered(payload.get(payload.position()))) {
             byte[] flat = new byte[payload.remaining()];
             payload.duplicate().get(flat);
             return decodeFlat(view, keyCount, flat).valuesAt(tMicros);
@@ -306,7 +351,7 @@ final class WindowTiles {
             List<TileView> window = covers.computeIfAbsent(first, from -> cover(tiles, factors, from, last));
             WindowAccumulator merged = WindowAccumulator.create(aggregate.function());
             for (TileView t : window) {
-                merged.merge(t.state(f));
+                t.mergeInto(f, merged);
             }
             values.add(asColumnType(merged.result(), aggregates.get(f).type()));
         }
@@ -388,7 +433,9 @@ final class WindowTiles {
     /**
      * Reads a layered payload in place: its directory at once, each tile's row count when a lookup
      * first visits the tile, and a tile's partial aggregate of one feature only when that feature
-     * merges it (each at most once).
+     * merges it (each at most once), restored into one reused state per feature and merged from
+     * there: a 30-day lookup merges a few hundred (tile, feature) states, and a new accumulator
+     * and value list for each was most of what a windowed lookup allocated.
      */
     private static final class Reader implements Tiles {
         /** The payload, index 0 at its first byte. */
@@ -405,12 +452,18 @@ final class WindowTiles {
         private final int[] dataAt;
         /** Per level and tile slot, the tile once visited; a level's array is made on its first visit. */
         private final StoredTile[][] visited;
+        /** Whether states are in {@link TileStates}' form (else {@link ValueCodec}'s, as written before). */
+        private final boolean compact;
+        /** Per feature, the state a stored partial aggregate is restored into before it is merged. */
+        private final WindowAccumulator[] restored;
+        /** The values of the state being restored (accumulators copy what they keep of them). */
+        private final List<Object> stateValues = new ArrayList<>();
 
         Reader(FeatureView view, int keyCount, ByteBuffer payload) {
             this.payload = payload.slice();
             this.in = this.payload.duplicate();
             this.aggregates = view.features().subList(keyCount, view.features().size());
-            in.get(); // LAYERED
+            compact = (in.get() & 0xff) == COMPACT;
             int n = in.getShort() & 0xffff;
             List<Object> keyValues = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -424,6 +477,7 @@ final class WindowTiles {
             offsetAt = new int[levelCount];
             dataAt = new int[levelCount];
             visited = new StoredTile[levelCount][];
+            restored = new WindowAccumulator[aggregates.size()];
             for (int l = 0; l < levelCount; l++) {
                 factors[l] = in.getLong();
                 counts[l] = in.getInt();
@@ -451,9 +505,11 @@ final class WindowTiles {
             for (int t = 0; t < counts[level]; t++) {
                 in.position(tileAt(level, t));
                 Tile tile = newTile(aggregates);
-                tile.rows[0] = in.getLong();
+                tile.rows[0] = readRows();
                 for (int f = 0; f < aggregates.size(); f++) {
-                    tile.accumulators[f].restore(readState(in));
+                    List<Object> state = new ArrayList<>();
+                    readState(state);
+                    tile.accumulators[f].restore(state);
                 }
                 visitor.tile(payload.getLong(indexAt[level] + 8 * t), tile);
             }
@@ -474,7 +530,9 @@ final class WindowTiles {
         }
 
         private int tileAt(int level, int slot) {
-            return dataAt[level] + payload.getInt(offsetAt[level] + 4 * slot);
+            int offset = payload.getInt(offsetAt[level] + 4 * slot);
+            // Negative: the tile's bytes are those of tile ~offset of the level below, stored once.
+            return offset >= 0 ? dataAt[level] + offset : tileAt(level - 1, ~offset);
         }
 
         /** Binary search over the level's sorted indices. */
@@ -492,20 +550,19 @@ final class WindowTiles {
             return lo;
         }
 
-        /** One tile of the payload: row count, then per feature its state (value count, values). */
+        /** One tile of the payload: row count, then per feature its state. */
         private final class StoredTile implements TileView {
             private final long rows;
             /** Where each feature's state starts, known up to {@link #located}. */
             private final int[] stateAt;
             private int located;
-            private final WindowAccumulator[] states;
 
             StoredTile(int at) {
-                rows = payload.getLong(at);
+                in.position(at);
+                rows = readRows();
                 stateAt = new int[aggregates.size()];
-                stateAt[0] = at + 8;
+                stateAt[0] = in.position();
                 located = 1;
-                states = new WindowAccumulator[aggregates.size()];
             }
 
             @Override
@@ -514,34 +571,52 @@ final class WindowTiles {
             }
 
             @Override
-            public WindowAccumulator state(int f) {
-                WindowAccumulator state = states[f];
-                if (state == null) {
-                    while (located <= f) {
-                        // Skip the state of the feature before: its value count, then each value.
-                        in.position(stateAt[located - 1]);
-                        int n = in.getShort() & 0xffff;
-                        for (int i = 0; i < n; i++) {
-                            ValueCodec.skip(in);
-                        }
-                        stateAt[located++] = in.position();
-                    }
-                    in.position(stateAt[f]);
-                    state = WindowAccumulator.create(aggregates.get(f).aggregate().orElseThrow().function());
-                    state.restore(readState(in));
-                    states[f] = state;
+            public void mergeInto(int f, WindowAccumulator into) {
+                while (located <= f) {
+                    // Skip the state of the feature before.
+                    in.position(stateAt[located - 1]);
+                    skipState();
+                    stateAt[located++] = in.position();
                 }
-                return state;
+                in.position(stateAt[f]);
+                WindowAccumulator state = restored[f];
+                if (state == null) {
+                    state = WindowAccumulator.create(aggregates.get(f).aggregate().orElseThrow().function());
+                    restored[f] = state;
+                }
+                readState(stateValues);
+                state.restore(stateValues);
+                into.merge(state);
             }
         }
 
-        private static List<Object> readState(ByteBuffer in) {
-            int n = in.getShort() & 0xffff;
-            List<Object> state = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                state.add(ValueCodec.read(in));
+        /** A tile's row count, at the cursor. */
+        private long readRows() {
+            return compact ? TileStates.readCount(in) : in.getLong();
+        }
+
+        /** One state's values at the cursor, into {@code values} (cleared first). */
+        private void readState(List<Object> values) {
+            if (compact) {
+                TileStates.read(in, values);
+                return;
             }
-            return state;
+            values.clear();
+            int n = in.getShort() & 0xffff;
+            for (int i = 0; i < n; i++) {
+                values.add(ValueCodec.read(in));
+            }
+        }
+
+        private void skipState() {
+            if (compact) {
+                TileStates.skip(in);
+                return;
+            }
+            int n = in.getShort() & 0xffff;
+            for (int i = 0; i < n; i++) {
+                ValueCodec.skip(in);
+            }
         }
     }
 

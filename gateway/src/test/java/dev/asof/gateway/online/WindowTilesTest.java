@@ -177,6 +177,152 @@ class WindowTilesTest {
         assertThat(OnlineRecords.servedPayload(view, new ViewRuns(2, Optional.empty(), java.util.Set.of()))).isNull();
     }
 
+    /**
+     * A lookup restores each tile's stored state into one reused accumulator per feature before
+     * merging it: the sketch and set states, which a reused accumulator must not carry from one
+     * tile into the next beyond what the window holds, give the row-by-row answers.
+     */
+    @Test
+    void distinctCountsReadInPlaceGiveTheRowByRowAnswers() {
+        List<Feature> features = new ArrayList<>();
+        features.add(new Feature("\"k\"", ColumnMetadata.of("k", JDBCType.BIGINT)));
+        feature(features, WindowFunction.APPROX_COUNT_DISTINCT, Duration.ofHours(2), "hll_2h", JDBCType.BIGINT);
+        feature(features, WindowFunction.COUNT_DISTINCT, Duration.ofDays(1), "dm_1d", JDBCType.BIGINT);
+        feature(features, WindowFunction.APPROX_COUNT_DISTINCT, Duration.ofDays(30), "hll_30d", JDBCType.BIGINT);
+        FeatureView view = new FeatureView("spend", "customer", "tx", features, Optional.empty(),
+                Optional.of(Duration.ofMinutes(5)), true, "CREATE ...");
+        Random random = new Random(4242L);
+        List<Row> rows = new ArrayList<>();
+        for (Row r : rows(random, 3_000, T0 - 31 * DAY, T0)) {
+            String merchant = (String) r.arguments().get(4);
+            rows.add(new Row(r.event(), r.created(), java.util.Arrays.asList(merchant, merchant, merchant)));
+        }
+        WindowTiles tiles = new WindowTiles(view, 1, List.of(7L));
+        rows.forEach(r -> tiles.add(r.event(), r.created(), r.arguments()));
+        byte[] payload = tiles.encode();
+        for (long t : times(T0 + 30 * MINUTE, T0 + 31 * DAY, random)) {
+            List<Object> expected = expected(view, rows, t);
+            assertSame(WindowTiles.valuesAt(view, 1, payload, t), expected, "from the payload at " + t);
+            assertSame(tiles.valuesAt(t), expected, "in memory at " + t);
+        }
+    }
+
+    /**
+     * Decimal sums are stored as scale and unscaled value when they have up to 18 digits, else in
+     * the general form: both read back as the same {@code BigDecimal}s, scale included.
+     */
+    @Test
+    void decimalStatesReadBackExactly() {
+        List<Feature> features = new ArrayList<>();
+        features.add(new Feature("\"k\"", ColumnMetadata.of("k", JDBCType.BIGINT)));
+        feature(features, WindowFunction.SUM, Duration.ofDays(1), "sum_1d", JDBCType.DECIMAL);
+        feature(features, WindowFunction.MAX, Duration.ofDays(7), "max_7d", JDBCType.DECIMAL);
+        feature(features, WindowFunction.LAST, Duration.ofDays(30), "last_30d", JDBCType.DECIMAL);
+        feature(features, WindowFunction.SUM, Duration.ofDays(30), "sum_30d", JDBCType.DECIMAL);
+        FeatureView view = new FeatureView("spend", "customer", "tx", features, Optional.empty(),
+                Optional.of(Duration.ofMinutes(5)), true, "CREATE ...");
+        Random random = new Random(31L);
+        List<Row> rows = new ArrayList<>();
+        for (Row r : rows(random, 2_000, T0 - 31 * DAY, T0)) {
+            java.math.BigDecimal amount = random.nextInt(50) == 0
+                    ? new java.math.BigDecimal("123456789012345678901234.50") // more digits than a long holds
+                    : java.math.BigDecimal.valueOf(random.nextInt(2_000_000) - 1_000_000, 2);
+            rows.add(new Row(r.event(), r.created(), java.util.Arrays.asList(amount, amount, amount, amount)));
+        }
+        WindowTiles tiles = new WindowTiles(view, 1, List.of(7L));
+        rows.forEach(r -> tiles.add(r.event(), r.created(), r.arguments()));
+        byte[] payload = tiles.encode();
+        for (long t : times(T0 + 30 * MINUTE, T0 + 31 * DAY, random)) {
+            List<Object> expected = expected(view, rows, t);
+            assertSame(WindowTiles.valuesAt(view, 1, payload, t), expected, "from the payload at " + t);
+            assertSame(WindowTiles.decode(view, 1, payload).valuesAt(t), expected, "decoded at " + t);
+        }
+    }
+
+    /**
+     * A key with a row about every 50 minutes, as most keys of most sources: most hour tiles hold
+     * one 5-minute tile and share its bytes, and states are compact, so the record is less than half
+     * the layered layout written before; both read with the row-by-row answers, and the write path
+     * rewrites the earlier layout in the current one.
+     */
+    @Test
+    void sharedTilesAndCompactStatesAnswerAsTheEarlierLayout() throws IOException {
+        Random random = new Random(5150L);
+        List<Row> rows = new ArrayList<>();
+        for (long e = T0 - 31 * DAY; e < T0; e += 50 * MINUTE) {
+            long qty = random.nextInt(50) - 10;
+            Double amount = random.nextInt(10) == 0 ? null : random.nextInt(100_000) / 100.0;
+            String merchant = "m" + random.nextInt(40);
+            rows.add(new Row(e, e, java.util.Arrays.asList(null, amount, qty, amount, merchant, merchant, qty, qty)));
+        }
+        WindowTiles tiles = new WindowTiles(VIEW, 1, List.of(7L));
+        rows.forEach(r -> tiles.add(r.event(), r.created(), r.arguments()));
+
+        byte[] current = tiles.encode();
+        byte[] earlier = earlierLayeredLayout(VIEW, rows);
+
+        assertThat(current[0] & 0xff).isEqualTo(0xFC);
+        assertThat(earlier[0] & 0xff).isEqualTo(0xFE);
+        assertThat(current.length).isLessThan(earlier.length / 2);
+        for (long t : times(T0 + 30 * MINUTE, T0 + 31 * DAY, random)) {
+            List<Object> expected = expected(VIEW, rows, t);
+            assertSame(WindowTiles.valuesAt(VIEW, 1, current, t), expected, "current layout at " + t);
+            assertSame(WindowTiles.valuesAt(VIEW, 1, earlier, t), expected, "earlier layout at " + t);
+        }
+        assertThat(WindowTiles.decode(VIEW, 1, current).encode()).isEqualTo(current);
+        assertThat(WindowTiles.decode(VIEW, 1, earlier).encode()).isEqualTo(current);
+    }
+
+    /**
+     * The layered layout as written before shared tiles and compact states: {@code 0xFE}, the key
+     * values, the level count, then per level its factor, tile count, indices, offsets, data length
+     * and data (per tile: its row count as 8 bytes, then per feature its state's value count as 2
+     * bytes and each value in {@link ValueCodec}'s form).
+     */
+    private static byte[] earlierLayeredLayout(FeatureView view, List<Row> rows) throws IOException {
+        List<Feature> aggregates = view.features().subList(1, view.features().size());
+        long[] factors = WindowTiles.levelFactors(view.grid(), WindowTiles.longestWindow(view));
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(buffer)) {
+            out.writeByte(0xFE);
+            out.writeShort(1);
+            ValueCodec.write(out, 7L);
+            out.writeByte(factors.length);
+            for (long factor : factors) {
+                java.util.TreeMap<Long, List<Row>> byTile = new java.util.TreeMap<>();
+                rows.forEach(r -> byTile.computeIfAbsent(Math.floorDiv(view.grid().tile(r.event()), factor),
+                        i -> new ArrayList<>()).add(r));
+                ByteArrayOutputStream data = new ByteArrayOutputStream();
+                DataOutputStream dataOut = new DataOutputStream(data);
+                List<Integer> offsets = new ArrayList<>();
+                out.writeLong(factor);
+                out.writeInt(byTile.size());
+                for (var e : byTile.entrySet()) {
+                    out.writeLong(e.getKey());
+                    offsets.add(data.size());
+                    dataOut.writeLong(e.getValue().size());
+                    for (int f = 0; f < aggregates.size(); f++) {
+                        WindowAccumulator a =
+                                WindowAccumulator.create(aggregates.get(f).aggregate().orElseThrow().function());
+                        for (Row r : e.getValue()) {
+                            a.add(r.arguments().get(f), r.event(), r.created());
+                        }
+                        dataOut.writeShort(a.state().size());
+                        for (Object v : a.state()) {
+                            ValueCodec.write(dataOut, v);
+                        }
+                    }
+                }
+                for (int offset : offsets) {
+                    out.writeInt(offset);
+                }
+                out.writeInt(data.size());
+                data.writeTo(out);
+            }
+        }
+        return buffer.toByteArray();
+    }
+
     @Test
     void decodedTilesTakeMoreRows() {
         Random random = new Random(15L);

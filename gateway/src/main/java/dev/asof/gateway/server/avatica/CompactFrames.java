@@ -2,9 +2,12 @@ package dev.asof.gateway.server.avatica;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.RandomAccess;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
@@ -77,11 +80,34 @@ final class CompactFrames {
         return new CompactRows(out.toByteArray());
     }
 
-    /** A compact frame's rows: one row holding the encoded frame. */
-    record CompactRows(byte[] frame) implements Iterable<Object> {
+    /**
+     * A compact frame's rows: one row holding the encoded frame. A {@link List}, because Avatica's
+     * {@code LocalService} copies a first frame's rows into a new list unless they are one, and
+     * {@link Translation} would then no longer recognize them: every lookup's response carried its
+     * frame four times (bytes and Base64 text, in the legacy and the current field) and the client
+     * parsed it all.
+     */
+    static final class CompactRows extends AbstractList<Object> implements RandomAccess {
+        private final byte[] frame;
+
+        CompactRows(byte[] frame) {
+            this.frame = Objects.requireNonNull(frame, "frame");
+        }
+
+        /** The encoded frame. */
+        byte[] frame() {
+            return frame;
+        }
+
         @Override
-        public java.util.Iterator<Object> iterator() {
-            return java.util.Collections.<Object>singletonList(new Object[] {frame}).iterator();
+        public Object get(int index) {
+            Objects.checkIndex(index, 1);
+            return new Object[] {frame};
+        }
+
+        @Override
+        public int size() {
+            return 1;
         }
     }
 

@@ -146,4 +146,34 @@ class CompactFramesTest {
         assertThat(row).hasSize(1);
         assertThat((byte[]) row.get(0)).isEqualTo(blob);
     }
+
+    /**
+     * An execute's first frame goes through Avatica's {@code LocalService}, which copies rows that
+     * are not a {@code List}: the compact rows must survive it to be written once.
+     */
+    @Test
+    void anExecuteResponsesFirstFrameTravelsOnceToo() throws Exception {
+        List<Object> rows = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            rows.add(new Object[] {(long) i, "v" + i, i * 0.5, null});
+        }
+        Iterable<Object> compact = CompactFrames.encode(rows, 4);
+        byte[] blob = ((CompactFrames.CompactRows) compact).frame();
+        Meta.Signature signature = Meta.Signature.create(List.of(), "SELECT 1", List.of(), Meta.CursorFactory.LIST,
+                Meta.StatementType.SELECT);
+        // As AsofMeta's execute result becomes the response.
+        Service.ResultSetResponse result = new org.apache.calcite.avatica.remote.LocalService(null).toResponse(
+                Meta.MetaResultSet.create("c", 1, true, signature, new Meta.Frame(0, true, compact)));
+        ProtobufTranslationImpl avatica = new ProtobufTranslationImpl();
+
+        byte[] ours = new CompactFrames.Translation(avatica).serializeResponse(
+                new Service.ExecuteResponse(List.of(result), false, null));
+
+        assertThat(ours.length).as("%d bytes for a %d-byte frame", ours.length, blob.length)
+                .isLessThan(blob.length + 200);
+        Service.ExecuteResponse back = (Service.ExecuteResponse) avatica.parseResponse(ours);
+        List<?> row = (List<?>) back.results.get(0).firstFrame.rows.iterator().next();
+        assertThat((byte[]) row.get(0)).isEqualTo(blob);
+        assertThat(back.results.get(0).firstFrame.done).isTrue();
+    }
 }
