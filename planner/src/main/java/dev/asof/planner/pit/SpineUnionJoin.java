@@ -8,9 +8,11 @@ import dev.asof.planner.sql.Expressions;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.validate.SqlTypes;
 import dev.asof.spi.warehouse.EngineDialect;
+import dev.asof.spi.warehouse.TieValue;
 import java.sql.JDBCType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
 import org.apache.calcite.sql.SqlJoin;
@@ -83,7 +85,8 @@ final class SpineUnionJoin {
             JDBCType timeType, boolean exclusive, boolean inner, List<SqlNode> pushed, String viewAlias) {
         List<String> keys = vs.keyAliases();
         List<Feature> features = vs.nonKeyFeatures();
-        boolean created = vs.createdInstant().isPresent();
+        boolean created = vs.source().createdTime().isPresent();
+        Set<JDBCType> times = vs.timeTypes(timeType);
         int spineColumns = relations.stream().mapToInt(r -> r.columns().size()).sum();
 
         // Spine rows: kind 1, every spine column, no features.
@@ -95,7 +98,7 @@ final class SpineUnionJoin {
             spineItems.add(Nodes.as(key, keys.get(i)));
             spineKeyItems.add(Nodes.as(key.clone(POS), keys.get(i)));
         }
-        spineItems.add(Nodes.as(dialect.instant(time.clone(POS), timeType), TU));
+        spineItems.add(Nodes.as(dialect.instant(time.clone(POS), timeType, times), TU));
         int column = 0;
         for (SpineRelation r : relations) {
             for (String c : r.columns()) {
@@ -121,22 +124,20 @@ final class SpineUnionJoin {
             sourceWhere.add(Nodes.isNotNull(vs.rawKey(i)));
         }
         sourceWhere.add(Nodes.isNotNull(Nodes.id(vs.source().eventTime())));
-        sourceItems.add(Nodes.as(vs.visibleInstant(), TU));
+        sourceItems.add(Nodes.as(vs.visibleInstant(times), TU));
         for (int i = 0; i < spineColumns; i++) {
             sourceItems.add(Nodes.as(Nodes.nullLiteral(), spineAlias(i)));
         }
-        SqlNode eInstant = dialect.instant(Nodes.id(vs.source().eventTime()), vs.columnType(vs.source().eventTime()));
+        SqlNode eInstant = vs.eventInstant(times);
         sourceItems.add(Nodes.as(eInstant, E));
         if (created) {
-            List<SqlNode> orderFields = new ArrayList<>();
-            orderFields.add(eInstant.clone(POS));
-            orderFields.add(vs.createdInstant().orElseThrow());
-            for (Feature f : features) {
-                // Tie rule: among rows tied on (event, created) time, the greatest feature tuple wins, NULL lowest.
-                orderFields.add(Nodes.isNotNull(Expressions.parse(f.expression())));
-                orderFields.add(Expressions.parse(f.expression()));
-            }
-            sourceItems.add(Nodes.as(dialect.orderingKey(orderFields), ORDER));
+            // Tie rule: among rows tied on (event, created) time, the greatest feature tuple wins,
+            // NULL lowest; e and c are never NULL here.
+            List<TieValue> values = features.stream()
+                    .map(f -> new TieValue(Expressions.parse(f.expression()), f.type().jdbcType()))
+                    .toList();
+            sourceItems.add(Nodes.as(dialect.tieKey(List.of(eInstant.clone(POS),
+                    vs.createdInstant(times).orElseThrow()), values), ORDER));
         }
         for (int i = 0; i < features.size(); i++) {
             sourceItems.add(Nodes.as(Expressions.parse(features.get(i).expression()), featureAlias(i)));
