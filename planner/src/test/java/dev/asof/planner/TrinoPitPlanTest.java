@@ -208,4 +208,42 @@ class TrinoPitPlanTest {
                 .contains("\"segment\" IS NOT NULL, COALESCE(\"segment\", ''), \"credit_limit\" IS NOT NULL,"
                         + " COALESCE(\"credit_limit\", CAST(0 AS DOUBLE))) AS \"__o\"");
     }
+
+    /**
+     * The spine is the source's own table, probed EXCLUSIVE at each row's event time: the table is
+     * read once, no union; two windows over the same order.
+     */
+    @Test
+    void sourceAsItsOwnSpineIsReadOnce() {
+        String sql = sql("SELECT u.customer_id, u.updated_ts, p.segment FROM lake.crm.profile_updates u\n"
+                + "LEFT JOIN customer_segment AS OF u.updated_ts EXCLUSIVE p ON p.customer_id = u.customer_id");
+        assertThat(sql).doesNotContain("UNION ALL").doesNotContain("__kind");
+        assertThat(count(sql, "\"profile_updates\"")).isEqualTo(1);
+        assertThat(count(sql, " OVER ")).isEqualTo(2);
+        assertThat(sql).contains("ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS \"__prev\"")
+                .contains("LAST_VALUE(CASE WHEN \"__prev\"[1] < \"__tu\" THEN \"__prev\" ELSE NULL END) IGNORE NULLS");
+
+        // Not the same rows or not the same instants: the union plan.
+        for (String other : List.of(
+                "LEFT JOIN customer_segment AS OF u.updated_ts p ON p.customer_id = u.customer_id",
+                "LEFT JOIN customer_segment AS OF u.loaded_at EXCLUSIVE p ON p.customer_id = u.customer_id",
+                "LEFT JOIN customer_segment AS OF u.updated_ts EXCLUSIVE p ON p.customer_id = u.customer_id"
+                        + " WHERE u.segment = 'a'",
+                "LEFT JOIN customer_profile AS OF u.updated_ts EXCLUSIVE p ON p.customer_id = u.customer_id")) {
+            assertThat(sql("SELECT u.customer_id, p.segment FROM lake.crm.profile_updates u\n" + other))
+                    .as(other).contains("UNION ALL");
+        }
+        assertThat(sql("SELECT l.id, p.segment FROM lake.ml.labels l\n"
+                + "LEFT JOIN customer_segment AS OF l.event_ts EXCLUSIVE p ON p.customer_id = l.customer_id"))
+                .contains("UNION ALL");
+    }
+
+    /** A DATE event time cast to TIMESTAMP is the same instant: still one scan. */
+    @Test
+    void dateEventTimeCastToTimestampIsTheSameInstant() {
+        String sql = sql("SELECT d.customer_id, p.segment FROM lake.crm.dated_updates d\n"
+                + "LEFT JOIN dated_segment AS OF CAST(d.updated_ts AS TIMESTAMP) EXCLUSIVE p ON p.customer_id = d.customer_id");
+        assertThat(sql).doesNotContain("UNION ALL");
+        assertThat(count(sql, "\"dated_updates\"")).isEqualTo(1);
+    }
 }
