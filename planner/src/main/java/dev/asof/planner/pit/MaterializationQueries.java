@@ -20,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
@@ -174,10 +175,11 @@ public final class MaterializationQueries {
 
     private List<SqlNode> changedKeys(ViewSource vs, Optional<Instant> changedAfter, Instant asOf) {
         List<SqlNode> filters = new ArrayList<>();
-        SqlNode upper = dialect.instant(timestamp(asOf), JDBCType.TIMESTAMP);
-        filters.add(SqlStdOperatorTable.LESS_THAN_OR_EQUAL.createCall(POS, vs.visibleInstant(), upper));
+        Set<JDBCType> times = vs.timeTypes(JDBCType.TIMESTAMP);
+        SqlNode upper = dialect.instant(timestamp(asOf), JDBCType.TIMESTAMP, times);
+        filters.add(SqlStdOperatorTable.LESS_THAN_OR_EQUAL.createCall(POS, vs.visibleInstant(times), upper));
         changedAfter.ifPresent(from -> filters.add(SqlStdOperatorTable.GREATER_THAN.createCall(POS,
-                vs.visibleInstant(), dialect.instant(timestamp(from), JDBCType.TIMESTAMP))));
+                vs.visibleInstant(times), dialect.instant(timestamp(from), JDBCType.TIMESTAMP, times))));
         return filters;
     }
 

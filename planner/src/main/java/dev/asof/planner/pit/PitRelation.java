@@ -15,11 +15,12 @@ import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.planner.sql.Expressions;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.validate.SqlTypes;
-import dev.asof.spi.ColumnMetadata;
+import dev.asof.spi.warehouse.TieValue;
 import java.sql.JDBCType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -118,17 +119,17 @@ final class PitRelation implements ViewRelation {
         List<Feature> features = vs.nonKeyFeatures();
 
         // Source rows.
-        SqlNode e = Nodes.id(source.eventTime());
-        JDBCType eType = source.column(source.eventTime()).map(ColumnMetadata::jdbcType).orElse(JDBCType.TIMESTAMP);
-        SqlNode eMicros = dialect.instant(e, eType);
-        SqlNode visibleMicros = vs.visibleInstant();
+        // The online store reads the event instant back as an instant (with its zone): no plain form there.
+        Set<JDBCType> times = forOnlineStore ? Set.of() : vs.timeTypes(probeTimeType);
+        SqlNode eMicros = vs.eventInstant(times);
+        SqlNode visibleMicros = vs.visibleInstant(times);
         List<SqlNode> orderFields = new ArrayList<>();
-        orderFields.add(dialect.instant(Nodes.id(source.eventTime()), eType));
-        vs.createdInstant().ifPresent(orderFields::add);
+        orderFields.add(vs.eventInstant(times));
+        vs.createdInstant(times).ifPresent(orderFields::add);
+        List<TieValue> tieValues = new ArrayList<>();
         for (Feature f : features) {
             // Tie rule: among rows tied on (event, created) time, the greatest feature tuple wins, NULL lowest.
-            orderFields.add(Nodes.isNotNull(Expressions.parse(f.expression())));
-            orderFields.add(Expressions.parse(f.expression()));
+            tieValues.add(new TieValue(Expressions.parse(f.expression()), f.type().jdbcType()));
         }
 
         List<SqlNode> sourceItems = new ArrayList<>();
@@ -142,7 +143,7 @@ final class PitRelation implements ViewRelation {
         sourceItems.add(Nodes.as(Nodes.nullLiteral(), T));
         sourceItems.add(Nodes.as(visibleMicros, TU));
         sourceItems.add(Nodes.as(eMicros, E));
-        sourceItems.add(Nodes.as(dialect.orderingKey(orderFields), ORDER));
+        sourceItems.add(Nodes.as(dialect.tieKey(orderFields, tieValues), ORDER));
         for (int i = 0; i < features.size(); i++) {
             sourceItems.add(Nodes.as(Expressions.parse(features.get(i).expression()), featureAlias(i)));
         }
@@ -161,7 +162,7 @@ final class PitRelation implements ViewRelation {
         }
         probeWhere.add(Nodes.isNotNull(Nodes.id(T)));
         probeItems.add(Nodes.id(T));
-        probeItems.add(Nodes.as(dialect.instant(Nodes.id(T), probeTimeType), TU));
+        probeItems.add(Nodes.as(dialect.instant(Nodes.id(T), probeTimeType, times), TU));
         probeItems.add(Nodes.as(Nodes.nullLiteral(), E));
         probeItems.add(Nodes.as(Nodes.nullLiteral(), ORDER));
         for (int i = 0; i < features.size(); i++) {

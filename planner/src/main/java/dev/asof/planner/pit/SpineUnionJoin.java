@@ -8,12 +8,17 @@ import dev.asof.planner.sql.Expressions;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.planner.validate.SqlTypes;
 import dev.asof.spi.warehouse.EngineDialect;
+import dev.asof.spi.warehouse.TieValue;
 import java.sql.JDBCType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -42,6 +47,10 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
  *
  * <p>A spine row with a NULL key is alone in its partition and a NULL time sorts first: both see
  * no row, so their features are NULL (LEFT) or they are dropped (inner), as the contract says.
+ *
+ * <p>When the spine is the source itself probed {@code EXCLUSIVE} at each row's event time (each
+ * row, the key's latest row strictly before it), the table is read once instead of twice
+ * ({@link #oneScan}).
  */
 final class SpineUnionJoin {
     /** A relation of the spine: its alias and its columns, in order. */
@@ -58,6 +67,7 @@ final class SpineUnionJoin {
     private static final String ORDER = "__o";
     private static final String ROW = "__r";
     private static final String HAS = "__has";
+    private static final String PREVIOUS = "__prev";
 
     private final ViewSource vs;
     private final EngineDialect dialect;
@@ -83,8 +93,12 @@ final class SpineUnionJoin {
             JDBCType timeType, boolean exclusive, boolean inner, List<SqlNode> pushed, String viewAlias) {
         List<String> keys = vs.keyAliases();
         List<Feature> features = vs.nonKeyFeatures();
-        boolean created = vs.createdInstant().isPresent();
+        boolean created = vs.source().createdTime().isPresent();
+        Set<JDBCType> times = vs.timeTypes(timeType);
         int spineColumns = relations.stream().mapToInt(r -> r.columns().size()).sum();
+        if (readsSourceOnce(spine, relations, spineKeys, time, timeType, exclusive, pushed)) {
+            return named(oneScan(relations.get(0), times), false, 1, relations, inner, viewAlias);
+        }
 
         // Spine rows: kind 1, every spine column, no features.
         List<SqlNode> spineItems = new ArrayList<>();
@@ -95,7 +109,7 @@ final class SpineUnionJoin {
             spineItems.add(Nodes.as(key, keys.get(i)));
             spineKeyItems.add(Nodes.as(key.clone(POS), keys.get(i)));
         }
-        spineItems.add(Nodes.as(dialect.instant(time.clone(POS), timeType), TU));
+        spineItems.add(Nodes.as(dialect.instant(time.clone(POS), timeType, times), TU));
         int column = 0;
         for (SpineRelation r : relations) {
             for (String c : r.columns()) {
@@ -121,22 +135,20 @@ final class SpineUnionJoin {
             sourceWhere.add(Nodes.isNotNull(vs.rawKey(i)));
         }
         sourceWhere.add(Nodes.isNotNull(Nodes.id(vs.source().eventTime())));
-        sourceItems.add(Nodes.as(vs.visibleInstant(), TU));
+        sourceItems.add(Nodes.as(vs.visibleInstant(times), TU));
         for (int i = 0; i < spineColumns; i++) {
             sourceItems.add(Nodes.as(Nodes.nullLiteral(), spineAlias(i)));
         }
-        SqlNode eInstant = dialect.instant(Nodes.id(vs.source().eventTime()), vs.columnType(vs.source().eventTime()));
+        SqlNode eInstant = vs.eventInstant(times);
         sourceItems.add(Nodes.as(eInstant, E));
         if (created) {
-            List<SqlNode> orderFields = new ArrayList<>();
-            orderFields.add(eInstant.clone(POS));
-            orderFields.add(vs.createdInstant().orElseThrow());
-            for (Feature f : features) {
-                // Tie rule: among rows tied on (event, created) time, the greatest feature tuple wins, NULL lowest.
-                orderFields.add(Nodes.isNotNull(Expressions.parse(f.expression())));
-                orderFields.add(Expressions.parse(f.expression()));
-            }
-            sourceItems.add(Nodes.as(dialect.orderingKey(orderFields), ORDER));
+            // Tie rule: among rows tied on (event, created) time, the greatest feature tuple wins,
+            // NULL lowest; e and c are never NULL here.
+            List<TieValue> values = features.stream()
+                    .map(f -> new TieValue(Expressions.parse(f.expression()), f.type().jdbcType()))
+                    .toList();
+            sourceItems.add(Nodes.as(dialect.tieKey(List.of(eInstant.clone(POS),
+                    vs.createdInstant(times).orElseThrow()), values), ORDER));
         }
         for (int i = 0; i < features.size(); i++) {
             sourceItems.add(Nodes.as(Expressions.parse(features.get(i).expression()), featureAlias(i)));
@@ -193,6 +205,19 @@ final class SpineUnionJoin {
         }
         windowItems.add(Nodes.as(SqlStdOperatorTable.OVER.createCall(POS, latest, window), ROW));
         SqlNode windowed = Nodes.select(windowItems, Nodes.as(union, "__u"), null, false);
+        return named(windowed, true, firstFeature, relations, inner, viewAlias);
+    }
+
+    /**
+     * The spine rows of {@code windowed} (its columns: {@code KIND} when {@code withKind}, the keys,
+     * {@code TU}, the spine columns, {@code ROW} with the features from field {@code firstFeature}
+     * and, with a TTL, the event instant in field 0) with whether the value counts, under the spine
+     * relations' and the view's names.
+     */
+    private SqlNode named(SqlNode windowed, boolean withKind, int firstFeature, List<SpineRelation> relations,
+            boolean inner, String viewAlias) {
+        List<String> keys = vs.keyAliases();
+        int spineColumns = relations.stream().mapToInt(r -> r.columns().size()).sum();
 
         // Spine rows only, with whether the value counts (exists, within the TTL).
         SqlNode has = Nodes.isNotNull(Nodes.id(ROW));
@@ -208,16 +233,19 @@ final class SpineUnionJoin {
         carriedItems.add(Nodes.id(ROW));
         carriedItems.add(Nodes.as(has, HAS));
         List<SqlNode> carriedWhere = new ArrayList<>();
-        carriedWhere.add(Nodes.eq(Nodes.id(KIND), Nodes.number(1)));
+        if (withKind) {
+            carriedWhere.add(Nodes.eq(Nodes.id(KIND), Nodes.number(1)));
+        }
         if (inner) {
             carriedWhere.add(has.clone(POS));
         }
-        SqlNode carried = Nodes.select(carriedItems, Nodes.as(windowed, "__w"), Nodes.and(carriedWhere), false);
+        SqlNode carried = Nodes.select(carriedItems, Nodes.as(windowed, "__w"),
+                carriedWhere.isEmpty() ? null : Nodes.and(carriedWhere), false);
         String carriedAlias = "__asof_" + viewAlias;
 
         // The spine relations and the view under their own names again.
         SqlNode from = Nodes.as(carried, carriedAlias);
-        column = 0;
+        int column = 0;
         for (SpineRelation r : relations) {
             List<SqlNode> items = new ArrayList<>();
             for (String c : r.columns()) {
@@ -235,6 +263,143 @@ final class SpineUnionJoin {
             viewItems.add(Nodes.as(Nodes.caseWhen(Nodes.id(carriedAlias, HAS), value, null), f.name()));
         }
         return lateral(from, viewItems, viewAlias);
+    }
+
+    /**
+     * Whether the spine is the source itself, row for row, probed at each row's own event time
+     * {@code EXCLUSIVE} (each row, the key's latest row strictly before it): the spine is one
+     * relation, the source's own table, unfiltered; the AS OF time is that relation's event time
+     * column (or a DATE event time cast to TIMESTAMP: its midnight, the same instant) and the keys
+     * are the columns the view keys by. Then the table need be read only once ({@link #oneScan}).
+     * Names compare without case, as Trino's do. Only without a created time, where a row's
+     * visibility instant is its event time.
+     */
+    private boolean readsSourceOnce(SqlNode spine, List<SpineRelation> relations, List<SqlNode> spineKeys,
+            SqlNode time, JDBCType timeType, boolean exclusive, List<SqlNode> pushed) {
+        if (!exclusive || !pushed.isEmpty() || relations.size() != 1 || vs.source().createdTime().isPresent()
+                || spine.getKind() != SqlKind.AS
+                || !(((SqlCall) spine).operand(0) instanceof SqlIdentifier table)
+                || !(vs.relation() instanceof SqlIdentifier source) || !sameName(table, source)) {
+            return false;
+        }
+        String alias = relations.get(0).alias();
+        String e = vs.source().eventTime();
+        SqlNode t = time;
+        if (t.getKind() == SqlKind.CAST && vs.columnType(e) == JDBCType.DATE && timeType == JDBCType.TIMESTAMP) {
+            t = ((SqlCall) t).operand(0);
+        }
+        if (!isColumn(t, alias, e)) {
+            return false;
+        }
+        for (int i = 0; i < spineKeys.size(); i++) {
+            if (!(vs.rawKey(i) instanceof SqlIdentifier key) || !key.isSimple()
+                    || !isColumn(spineKeys.get(i), alias, key.getSimple())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameName(SqlIdentifier a, SqlIdentifier b) {
+        if (a.names.size() != b.names.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.names.size(); i++) {
+            if (!a.names.get(i).equalsIgnoreCase(b.names.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code node} is {@code alias.column} (or {@code column} alone). */
+    private static boolean isColumn(SqlNode node, String alias, String column) {
+        return node instanceof SqlIdentifier id && id.names.get(id.names.size() - 1).equalsIgnoreCase(column)
+                && (id.names.size() == 1 || id.names.size() == 2 && id.names.get(0).equalsIgnoreCase(alias));
+    }
+
+    /**
+     * The spine that is the source itself ({@link #readsSourceOnce}), read once: every row of the
+     * table is a spine row, and a source row when its keys and event time are not NULL. Ordered
+     * per key by {@code (u, features NULLS FIRST)}, the tie rule, the answer of a row is the last
+     * source row of the rows at earlier instants, the same for every row at the same instant:
+     *
+     * <ol>
+     *   <li>{@code __p}: the last source row before this row ({@code last_value(…) IGNORE NULLS},
+     *       frame ending 1 PRECEDING), as {@code ROW(u, features)};
+     *   <li>the first row at each instant is the one whose {@code __p} is earlier (or none): its
+     *       {@code __p} is the answer for all rows at that instant, carried to them by a second
+     *       {@code last_value(…) IGNORE NULLS} ordered the same way, that first row first among
+     *       rows equal to it.
+     * </ol>
+     *
+     * Two windows over one sort order instead of one window over twice the rows, and one scan.
+     */
+    private SqlNode oneScan(SpineRelation relation, Set<JDBCType> times) {
+        List<String> keys = vs.keyAliases();
+        List<Feature> features = vs.nonKeyFeatures();
+        List<SqlNode> rowItems = new ArrayList<>();
+        List<SqlNode> eligible = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            rowItems.add(Nodes.as(vs.key(i), keys.get(i)));
+            eligible.add(Nodes.isNotNull(Nodes.id(keys.get(i))));
+        }
+        rowItems.add(Nodes.as(vs.eventInstant(times), TU));
+        eligible.add(Nodes.isNotNull(Nodes.id(TU)));
+        for (int i = 0; i < relation.columns().size(); i++) {
+            rowItems.add(Nodes.as(Nodes.id(relation.columns().get(i)), spineAlias(i)));
+        }
+        for (int i = 0; i < features.size(); i++) {
+            rowItems.add(Nodes.as(Expressions.parse(features.get(i).expression()), featureAlias(i)));
+        }
+        SqlNode rows = Nodes.select(rowItems, Nodes.as(vs.relation(), "__src"), null, false);
+
+        SqlNodeList partition = new SqlNodeList(keys.stream().map(k -> (SqlNode) Nodes.id(k)).toList(), POS);
+        List<SqlNode> order = new ArrayList<>();
+        order.add(SqlStdOperatorTable.NULLS_FIRST.createCall(POS, Nodes.id(TU)));
+        for (int i = 0; i < features.size(); i++) {
+            order.add(SqlStdOperatorTable.NULLS_FIRST.createCall(POS, Nodes.id(featureAlias(i))));
+        }
+        List<SqlNode> rowFields = new ArrayList<>();
+        rowFields.add(Nodes.id(TU));
+        for (int i = 0; i < features.size(); i++) {
+            rowFields.add(Nodes.id(featureAlias(i)));
+        }
+        SqlNode sourceRow = Nodes.caseWhen(Nodes.and(eligible), Nodes.function("ROW", rowFields.toArray(SqlNode[]::new)), null);
+        SqlWindow before = SqlWindow.create(null, null, partition, new SqlNodeList(order, POS),
+                SqlLiteral.createBoolean(true, POS), SqlWindow.createUnboundedPreceding(POS),
+                SqlWindow.createPreceding(Nodes.number(1), POS), null, POS);
+        List<SqlNode> previousItems = new ArrayList<>();
+        keys.forEach(k -> previousItems.add(Nodes.id(k)));
+        previousItems.add(Nodes.id(TU));
+        for (int i = 0; i < relation.columns().size(); i++) {
+            previousItems.add(Nodes.id(spineAlias(i)));
+        }
+        for (int i = 0; i < features.size(); i++) {
+            previousItems.add(Nodes.id(featureAlias(i)));
+        }
+        previousItems.add(Nodes.as(SqlStdOperatorTable.OVER.createCall(POS, SqlStdOperatorTable.IGNORE_NULLS.createCall(POS,
+                SqlStdOperatorTable.LAST_VALUE.createCall(POS, sourceRow)), before), PREVIOUS));
+        SqlNode previous = Nodes.select(previousItems, Nodes.as(rows, "__rows"), null, false);
+
+        SqlNode earlier = SqlStdOperatorTable.LESS_THAN.createCall(POS, field(Nodes.id(PREVIOUS), 0), Nodes.id(TU));
+        SqlNode first = SqlStdOperatorTable.OR.createCall(POS, SqlStdOperatorTable.IS_NULL.createCall(POS,
+                Nodes.id(PREVIOUS)), earlier.clone(POS));
+        List<SqlNode> carryOrder = new ArrayList<>(order.stream().map(o -> o.clone(POS)).toList());
+        carryOrder.add(SqlStdOperatorTable.DESC.createCall(POS, first));
+        SqlWindow upToHere = SqlWindow.create(null, null, partition.clone(POS), new SqlNodeList(carryOrder, POS),
+                SqlLiteral.createBoolean(true, POS), SqlWindow.createUnboundedPreceding(POS),
+                SqlWindow.createCurrentRow(POS), null, POS);
+        SqlNode answer = SqlStdOperatorTable.IGNORE_NULLS.createCall(POS, SqlStdOperatorTable.LAST_VALUE.createCall(POS,
+                Nodes.caseWhen(earlier, Nodes.id(PREVIOUS), null)));
+        List<SqlNode> items = new ArrayList<>();
+        keys.forEach(k -> items.add(Nodes.id(k)));
+        items.add(Nodes.id(TU));
+        for (int i = 0; i < relation.columns().size(); i++) {
+            items.add(Nodes.id(spineAlias(i)));
+        }
+        items.add(Nodes.as(SqlStdOperatorTable.OVER.createCall(POS, answer, upToHere), ROW));
+        return Nodes.select(items, Nodes.as(previous, "__p"), null, false);
     }
 
     /** {@code from CROSS JOIN LATERAL (SELECT items) AS alias}: a projection, no join, for the engine. */

@@ -15,8 +15,10 @@ import dev.asof.planner.validate.SqlTypes;
 import dev.asof.spi.ColumnMetadata;
 import java.sql.JDBCType;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -71,23 +73,49 @@ record ViewSource(EngineDialect dialect, FeatureView view, Entity entity, Source
     }
 
     /**
+     * The types of the times a plan compares: the source's event and created times and
+     * {@code spineType}, the type of the times it compares them with ({@link EngineDialect#instant(SqlNode,
+     * JDBCType, Set)}).
+     */
+    Set<JDBCType> timeTypes(JDBCType spineType) {
+        Set<JDBCType> types = EnumSet.of(spineType, columnType(source.eventTime()));
+        source.createdTime().ifPresent(c -> types.add(columnType(c)));
+        return types;
+    }
+
+    /** The source's event time as an instant, in a plan comparing times of the types {@code together}. */
+    SqlNode eventInstant(Set<JDBCType> together) {
+        return dialect.instant(Nodes.id(source.eventTime()), columnType(source.eventTime()), together);
+    }
+
+    /**
      * The instant a source row becomes visible: its event time, or its created time when that is
      * later.
      */
     SqlNode visibleInstant() {
-        SqlNode e = dialect.instant(Nodes.id(source.eventTime()), columnType(source.eventTime()));
-        return createdInstant().<SqlNode>map(c -> SqlLibraryOperators.GREATEST.createCall(POS, e, c)).orElse(e);
+        return visibleInstant(Set.of());
+    }
+
+    /** {@link #visibleInstant()} in a plan comparing times of the types {@code together}. */
+    SqlNode visibleInstant(Set<JDBCType> together) {
+        SqlNode e = eventInstant(together);
+        return createdInstant(together).<SqlNode>map(c -> SqlLibraryOperators.GREATEST.createCall(POS, e, c)).orElse(e);
     }
 
     /** The source's created time as an instant, NULL counting as the event time; empty when it has none. */
     Optional<SqlNode> createdInstant() {
+        return createdInstant(Set.of());
+    }
+
+    /** {@link #createdInstant()} in a plan comparing times of the types {@code together}. */
+    Optional<SqlNode> createdInstant(Set<JDBCType> together) {
         if (source.createdTime().isEmpty()) {
             return Optional.empty();
         }
         String c = source.createdTime().get();
         // A NULL created time counts as the event time: known as soon as it happened.
-        return Optional.of(SqlStdOperatorTable.COALESCE.createCall(POS, dialect.instant(Nodes.id(c), columnType(c)),
-                dialect.instant(Nodes.id(source.eventTime()), columnType(source.eventTime()))));
+        return Optional.of(SqlStdOperatorTable.COALESCE.createCall(POS,
+                dialect.instant(Nodes.id(c), columnType(c), together), eventInstant(together)));
     }
 
     SqlNode relation() {

@@ -2,21 +2,30 @@ package dev.asof.planner.sql;
 
 import static dev.asof.planner.sql.Nodes.POS;
 
-import dev.asof.spi.warehouse.EngineDialect;
-import dev.asof.spi.warehouse.FileFormat;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
+import dev.asof.planner.validate.SqlTypes;
+import dev.asof.spi.warehouse.EngineDialect;
+import dev.asof.spi.warehouse.FileFormat;
+import dev.asof.spi.warehouse.TieValue;
 import java.sql.JDBCType;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.dialect.TrinoSqlDialect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.util.DateString;
+import org.apache.calcite.util.TimestampString;
 
 /**
  * Trino spellings. Sessions run with time zone {@code UTC}, so a plain TIMESTAMP is a UTC wall
@@ -26,19 +35,25 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *   <li>Instants are {@code TIMESTAMP WITH TIME ZONE} values (plain timestamps and dates read as
  *       UTC with {@code with_timezone}): Trino compares them by instant at full precision.
  *       Epoch microseconds would need string work ({@code to_unixtime} is a double, not exact).
+ *       In a plan whose times are all plain TIMESTAMPs and DATEs, the plain timestamps
+ *       themselves, which order the same and cost nothing to compute.
  *   <li>Where exact epoch microseconds are needed (tiles of windowed aggregates), they are
  *       {@code date_diff('second', epoch, date_trunc('second', v)) * 1e6} plus the six fraction
  *       digits of {@code CAST(v AS TIMESTAMP(6))}'s text (the last six characters, whatever the
  *       year's width); a zoned value is first moved to UTC ({@code at_timezone}).
  *   <li>{@code max_by(value, key)} keeps NULL values (only NULL keys are skipped) and runs as a
  *       window function with a ROWS frame.
- *   <li>Trino refuses to order ROWs whose fields are NULL, so every nullable field of the
- *       ordering key is wrapped as an array of zero or one element ({@code ARRAY[]} for NULL):
- *       arrays compare element by element and a shorter prefix is smaller, which is exactly
- *       "NULL lowest, then by value" and never compares a NULL.
+ *   <li>Trino refuses to order ROWs whose fields are NULL, so a nullable field of an ordering
+ *       key is either a flag and a non-NULL stand-in ({@code v IS NOT NULL, COALESCE(v, 0)}) or,
+ *       for types without a stand-in here, an array of zero or one element ({@code ARRAY[]} for
+ *       NULL): arrays compare element by element and a shorter prefix is smaller, which is
+ *       exactly "NULL lowest, then by value" and never compares a NULL.
  * </ul>
  */
 public final class TrinoDialect implements EngineDialect {
+    /** The time types without a zone: read as UTC, they order as their wall clocks. */
+    private static final Set<JDBCType> PLAIN = EnumSet.of(JDBCType.TIMESTAMP, JDBCType.DATE);
+
     @Override
     public String name() {
         return "trino";
@@ -66,14 +81,52 @@ public final class TrinoDialect implements EngineDialect {
             case DATE -> Nodes.function("with_timezone", Nodes.cast(value, SqlTypeName.TIMESTAMP), literal("UTC"));
             default -> Nodes.function("with_timezone", value, literal("UTC"));
         };
-        String column = value instanceof org.apache.calcite.sql.SqlIdentifier id
-                && !id.names.get(id.names.size() - 1).startsWith("__")
-                ? "column '" + id.names.get(id.names.size() - 1) + "'"
-                : "the AS OF time";
         SqlNode year = Nodes.function("year", Nodes.function("at_timezone", instant.clone(POS), literal("UTC")));
         SqlNode outside = SqlStdOperatorTable.OR.createCall(POS,
                 SqlStdOperatorTable.LESS_THAN.createCall(POS, year, Nodes.number(1)),
                 SqlStdOperatorTable.GREATER_THAN.createCall(POS, year.clone(POS), Nodes.number(9999)));
+        return checked(outside, value, instant);
+    }
+
+    /**
+     * When every time the plan compares is a plain {@code TIMESTAMP} or {@code DATE}, the plain
+     * values themselves: read as UTC they order exactly as their wall clocks do, so no zone is
+     * attached. A DATE becomes {@code CAST(d AS TIMESTAMP)}, its midnight (exact; the reverse
+     * cast would drop the time of day), so dates and timestamps compare and a TTL can be
+     * subtracted. The range check compares the value with the limits of the range, which Trino
+     * does without extracting a field: {@code d < DATE '0001-01-01' OR d > DATE '9999-12-31'},
+     * {@code t < TIMESTAMP '0001-01-01 00:00:00' OR t > TIMESTAMP '9999-12-31 23:59:59.999999'}.
+     * Otherwise (a zoned time among them) the form of {@link #instant(SqlNode, JDBCType)}.
+     */
+    @Override
+    public SqlNode instant(SqlNode value, JDBCType type, Set<JDBCType> together) {
+        if (!together.contains(type) || !PLAIN.containsAll(together)) {
+            return instant(value, type);
+        }
+        SqlNode first;
+        SqlNode last;
+        SqlNode instant;
+        if (type == JDBCType.DATE) {
+            first = SqlLiteral.createDate(new DateString(1, 1, 1), POS);
+            last = SqlLiteral.createDate(new DateString(9999, 12, 31), POS);
+            instant = Nodes.cast(value.clone(POS), SqlTypeName.TIMESTAMP);
+        } else {
+            first = SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP, new TimestampString(1, 1, 1, 0, 0, 0), 0, POS);
+            last = SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP,
+                    new TimestampString(9999, 12, 31, 23, 59, 59).withFraction("999999"), 6, POS);
+            instant = value.clone(POS);
+        }
+        SqlNode outside = SqlStdOperatorTable.OR.createCall(POS,
+                SqlStdOperatorTable.LESS_THAN.createCall(POS, value, first),
+                SqlStdOperatorTable.GREATER_THAN.createCall(POS, value.clone(POS), last));
+        return checked(outside, value, instant);
+    }
+
+    /** {@code CASE WHEN outside THEN fail(<22008 naming the column of value>) ELSE instant END}. */
+    private static SqlNode checked(SqlNode outside, SqlNode value, SqlNode instant) {
+        String column = value instanceof SqlIdentifier id && !id.names.get(id.names.size() - 1).startsWith("__")
+                ? "column '" + id.names.get(id.names.size() - 1) + "'"
+                : "the AS OF time";
         // fail() has Trino's type "unknown", which the CASE coerces to the instant's type.
         return Nodes.caseWhen(outside, Nodes.function("fail", literal(Instants.outOfRangeMessage(column))), instant);
     }
@@ -134,16 +187,50 @@ public final class TrinoDialect implements EngineDialect {
 
     @Override
     public SqlNode orderingKey(List<SqlNode> fields) {
-        List<SqlNode> encoded = new ArrayList<>(fields.size());
-        for (SqlNode f : fields) {
-            // ARRAY[] when NULL, ARRAY[f] otherwise: orderable without comparing a NULL.
-            SqlNode empty = SqlStdOperatorTable.ARRAY_VALUE_CONSTRUCTOR.createCall(POS);
-            SqlNode one = SqlStdOperatorTable.ARRAY_VALUE_CONSTRUCTOR.createCall(POS, f.clone(POS));
-            encoded.add(SqlStdOperatorTable.CASE.createCall(POS, null,
-                    new org.apache.calcite.sql.SqlNodeList(List.of(Nodes.isNotNull(f)), POS),
-                    new org.apache.calcite.sql.SqlNodeList(List.of(one), POS), empty));
+        return SqlStdOperatorTable.ROW.createCall(POS, fields.stream().map(TrinoDialect::wrapped).toList());
+    }
+
+    /** {@code ARRAY[]} when NULL, {@code ARRAY[f]} otherwise: orderable without comparing a NULL. */
+    private static SqlNode wrapped(SqlNode f) {
+        SqlNode empty = SqlStdOperatorTable.ARRAY_VALUE_CONSTRUCTOR.createCall(POS);
+        SqlNode one = SqlStdOperatorTable.ARRAY_VALUE_CONSTRUCTOR.createCall(POS, f.clone(POS));
+        return SqlStdOperatorTable.CASE.createCall(POS, null, new SqlNodeList(List.of(Nodes.isNotNull(f)), POS),
+                new SqlNodeList(List.of(one), POS), empty);
+    }
+
+    /**
+     * {@code ROW(fields…, v IS NOT NULL, COALESCE(v, <a constant of v's type>), …)}: the flag
+     * orders NULL lowest and the constant only ever meets another NULL, so every field is a
+     * scalar that is never NULL and the ROW compares without arrays. A value of a type without
+     * such a constant here is wrapped as {@link #orderingKey} does.
+     */
+    @Override
+    public SqlNode tieKey(List<SqlNode> fields, List<TieValue> values) {
+        List<SqlNode> key = new ArrayList<>();
+        fields.forEach(f -> key.add(f.clone(POS)));
+        for (TieValue v : values) {
+            Optional<SqlNode> constant = constantOf(v.type());
+            if (constant.isPresent()) {
+                key.add(Nodes.isNotNull(v.value().clone(POS)));
+                key.add(SqlStdOperatorTable.COALESCE.createCall(POS, v.value().clone(POS), constant.get()));
+            } else {
+                key.add(wrapped(v.value()));
+            }
         }
-        return SqlStdOperatorTable.ROW.createCall(POS, encoded);
+        return SqlStdOperatorTable.ROW.createCall(POS, key);
+    }
+
+    /** A constant of the type, for the types Trino orders as scalars; empty for the others. */
+    private static Optional<SqlNode> constantOf(JDBCType type) {
+        return Optional.ofNullable(switch (type) {
+            case BIGINT, INTEGER, SMALLINT, TINYINT, DOUBLE, REAL, FLOAT ->
+                    Nodes.cast(Nodes.number(0), SqlTypes.sqlTypeName(type));
+            case VARCHAR -> literal("");
+            case BOOLEAN -> SqlLiteral.createBoolean(false, POS);
+            case DATE -> SqlLiteral.createDate(new DateString(1970, 1, 1), POS);
+            case TIMESTAMP -> SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP, new TimestampString(1970, 1, 1, 0, 0, 0), 0, POS);
+            default -> null;
+        });
     }
 
     @Override
@@ -159,11 +246,11 @@ public final class TrinoDialect implements EngineDialect {
 
     private static SqlNode epochLiteral() {
         return SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP,
-                new org.apache.calcite.util.TimestampString(1970, 1, 1, 0, 0, 0), 6, POS);
+                new TimestampString(1970, 1, 1, 0, 0, 0), 6, POS);
     }
 
     private static SqlNode dateLiteral() {
-        return SqlLiteral.createDate(new org.apache.calcite.util.DateString(1970, 1, 1), POS);
+        return SqlLiteral.createDate(new DateString(1970, 1, 1), POS);
     }
 
     private static SqlNode literal(String text) {

@@ -1,8 +1,13 @@
 package dev.asof.spi.warehouse;
 
 import java.sql.JDBCType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
  * What differs between warehouses in the SQL the planner generates: each warehouse connector
@@ -24,6 +29,18 @@ public interface EngineDialect {
      * @param type the value's type: {@code TIMESTAMP} is read as UTC, {@code DATE} as its midnight UTC
      */
     SqlNode instant(SqlNode value, JDBCType type);
+
+    /**
+     * {@link #instant(SqlNode, JDBCType)} in a plan whose compared times all have one of the types
+     * {@code together} ({@code value}'s among them): an engine may pick a cheaper form that orders
+     * the same for those types only, e.g. plain timestamps as they are when none has a zone (they
+     * order as their UTC instants). Every instant one plan compares, and {@link #instantMinus} of
+     * them, must be made with the same {@code together}. By default the form of
+     * {@link #instant(SqlNode, JDBCType)}, which compares with every other.
+     */
+    default SqlNode instant(SqlNode value, JDBCType type, Set<JDBCType> together) {
+        return instant(value, type);
+    }
 
     /**
      * A time value as exact epoch microseconds, a {@code BIGINT}: the integer arithmetic of
@@ -53,8 +70,23 @@ public interface EngineDialect {
      */
     SqlNode approxQuantile(SqlNode value, double quantile);
 
-    /** A composite sort key compared field by field. */
+    /** A composite sort key compared field by field; any field may be NULL. */
     SqlNode orderingKey(java.util.List<SqlNode> fields);
+
+    /**
+     * The ordering key of the latest-value tie rule: {@code fields} first (never NULL, e.g. the
+     * event and created instants), then each of {@code values} with NULL lowest, then by value. By
+     * default {@link #orderingKey} of the fields followed by {@code value IS NOT NULL, value} for
+     * each value.
+     */
+    default SqlNode tieKey(List<SqlNode> fields, List<TieValue> values) {
+        List<SqlNode> all = new ArrayList<>(fields);
+        for (TieValue v : values) {
+            all.add(SqlStdOperatorTable.IS_NOT_NULL.createCall(SqlParserPos.ZERO, v.value()));
+            all.add(v.value().clone(SqlParserPos.ZERO));
+        }
+        return orderingKey(all);
+    }
 
     /**
      * The relation that reads a file source.
