@@ -6,6 +6,7 @@ import dev.asof.planner.catalog.Entity;
 import dev.asof.planner.catalog.FeatureView;
 import dev.asof.planner.online.expression.LookupExpressionCompiler;
 import dev.asof.planner.plan.LookupPlan;
+import dev.asof.planner.sql.Nodes;
 import dev.asof.spi.ColumnMetadata;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
-import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlCharStringLiteral;
 import org.apache.calcite.sql.SqlDynamicParam;
@@ -200,7 +200,7 @@ public final class LookupPlanner {
                 return false;
             }
             Map<String, Boolean> matched = new HashMap<>();
-            for (SqlNode conjunct : conjuncts(join.getCondition())) {
+            for (SqlNode conjunct : Nodes.conjuncts(join.getCondition())) {
                 if (conjunct.getKind() != SqlKind.EQUALS) {
                     return false;
                 }
@@ -236,7 +236,7 @@ public final class LookupPlanner {
     private Optional<List<List<LookupPlan.KeyValue>>> keyTuples(SqlNode where, Relations relations) {
         List<ColumnMetadata> keys = relations.entity.keys();
         Map<String, List<LookupPlan.KeyValue>> valuesByKey = new HashMap<>();
-        for (SqlNode conjunct : conjuncts(where)) {
+        for (SqlNode conjunct : Nodes.conjuncts(where)) {
             SqlNode keyRef;
             List<SqlNode> values = new ArrayList<>();
             if (conjunct.getKind() == SqlKind.EQUALS) {
@@ -339,17 +339,6 @@ public final class LookupPlanner {
             }
         }
         return -1;
-    }
-
-    private static List<SqlNode> conjuncts(SqlNode node) {
-        if (node.getKind() == SqlKind.AND) {
-            List<SqlNode> out = new ArrayList<>();
-            for (SqlNode operand : ((SqlBasicCall) node).getOperandList()) {
-                out.addAll(conjuncts(operand));
-            }
-            return out;
-        }
-        return List.of(node);
     }
 
     private static String lower(String s) {

@@ -28,7 +28,6 @@ import java.util.Set;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
-import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlJoin;
@@ -250,7 +249,7 @@ public final class PitRewriter {
         Entity entity = entityOf(view);
         Map<String, SqlNode> keyExprs = new HashMap<>();
         boolean onlyKeyEqualities = true;
-        for (SqlNode conjunct : conjuncts(on)) {
+        for (SqlNode conjunct : Nodes.conjuncts(on)) {
             if (conjunct.getKind() != SqlKind.EQUALS) {
                 onlyKeyEqualities = false;
                 continue;
@@ -298,7 +297,7 @@ public final class PitRewriter {
         Set<String> probeAliases = aliasesOf(probeFrom);
         List<SqlNode> pushed = new ArrayList<>();
         if (select.getWhere() != null) {
-            for (SqlNode c : conjuncts(select.getWhere())) {
+            for (SqlNode c : Nodes.conjuncts(select.getWhere())) {
                 if (!Nodes.contains(c, call -> call instanceof SqlSelect || call.getKind() == SqlKind.SCALAR_QUERY) && probeAliases.containsAll(referencedAliases(c))) {
                     pushed.add(c.clone(POS));
                 }
@@ -352,7 +351,7 @@ public final class PitRewriter {
         spine.forEach(r -> spineAliases.add(r.alias().toLowerCase(Locale.ROOT)));
         List<SqlNode> pushed = new ArrayList<>();
         if (select.getWhere() != null && spineRowsPreserved(select.getFrom(), join)) {
-            for (SqlNode c : conjuncts(select.getWhere())) {
+            for (SqlNode c : Nodes.conjuncts(select.getWhere())) {
                 if (!Nodes.contains(c, call -> call instanceof SqlSelect || call.getKind() == SqlKind.SCALAR_QUERY
                                 || !call.getOperator().isDeterministic())
                         && spineAliases.containsAll(referencedAliases(c))) {
@@ -516,7 +515,7 @@ public final class PitRewriter {
         List<SqlNode> keyFilters = new ArrayList<>();
         if (!inJoin && select != null && select.getWhere() != null) {
             Entity entity = entityOf(view);
-            for (SqlNode c : conjuncts(select.getWhere())) {
+            for (SqlNode c : Nodes.conjuncts(select.getWhere())) {
                 if (onlyKeysOf(c, alias, entity)) {
                     keyFilters.add(c.clone(POS).accept(new SqlShuttle() {
                         @Override
@@ -623,18 +622,6 @@ public final class PitRewriter {
             return id.names.get(id.names.size() - 1);
         }
         return "t";
-    }
-
-    static List<SqlNode> conjuncts(SqlNode condition) {
-        List<SqlNode> out = new ArrayList<>();
-        if (condition.getKind() == SqlKind.AND) {
-            for (SqlNode operand : ((SqlCall) condition).getOperandList()) {
-                out.addAll(conjuncts(operand));
-            }
-        } else {
-            out.add(condition);
-        }
-        return out;
     }
 
     /** Lower-cased first parts of qualified column references in an expression. */

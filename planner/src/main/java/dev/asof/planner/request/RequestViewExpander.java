@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -286,7 +285,7 @@ public final class RequestViewExpander {
             return;
         }
         List<SqlNode> kept = new ArrayList<>();
-        for (SqlNode conjunct : conjuncts(select.getWhere())) {
+        for (SqlNode conjunct : Nodes.conjuncts(select.getWhere())) {
             if (!bind(conjunct, uses)) {
                 kept.add(conjunct);
             }
@@ -341,7 +340,7 @@ public final class RequestViewExpander {
         if (where == null) {
             return "";
         }
-        for (SqlNode conjunct : conjuncts(where)) {
+        for (SqlNode conjunct : Nodes.conjuncts(where)) {
             if (conjunct.getKind() == SqlKind.EQUALS) {
                 for (SqlNode operand : ((SqlCall) conjunct).getOperandList()) {
                     if (operand instanceof SqlIdentifier id && use.view().columns().stream()
@@ -546,17 +545,6 @@ public final class RequestViewExpander {
                 return new SqlDynamicParam(param.getIndex(), param.getParserPosition());
             }
         });
-    }
-
-    private static List<SqlNode> conjuncts(SqlNode node) {
-        if (node.getKind() == SqlKind.AND) {
-            List<SqlNode> out = new ArrayList<>();
-            for (SqlNode operand : ((SqlBasicCall) node).getOperandList()) {
-                out.addAll(conjuncts(operand));
-            }
-            return out;
-        }
-        return List.of(node);
     }
 
     private static String last(SqlIdentifier id) {

@@ -2,6 +2,7 @@ package dev.asof.planner.sql;
 
 import dev.asof.planner.catalog.SourceLocation;
 import dev.asof.spi.warehouse.EngineDialect;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
@@ -47,6 +48,18 @@ public final class Nodes {
             result = result == null ? c : SqlStdOperatorTable.AND.createCall(POS, result, c);
         }
         return result == null ? SqlLiteral.createBoolean(true, POS) : result;
+    }
+
+    /** The operands of a tree of ANDs, left to right ({@link #and}'s inverse); any other condition alone. */
+    public static List<SqlNode> conjuncts(SqlNode condition) {
+        if (condition.getKind() != SqlKind.AND) {
+            return List.of(condition);
+        }
+        List<SqlNode> out = new ArrayList<>();
+        for (SqlNode operand : ((SqlCall) condition).getOperandList()) {
+            out.addAll(conjuncts(operand));
+        }
+        return out;
     }
 
     public static SqlNode eq(SqlNode a, SqlNode b) {
