@@ -110,7 +110,7 @@ class OnlineWarehouseConsistencyTest {
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT * FROM " + view + " AS OF TIMESTAMP '" + at + "'")) {
             while (rs.next()) {
-                List<Object> row = row(rs);
+                List<Object> row = OnlineAnswers.row(rs);
                 offline.put(((Number) row.get(0)).longValue(), row);
             }
         }
@@ -121,40 +121,17 @@ class OnlineWarehouseConsistencyTest {
                 List<List<Object>> online = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        online.add(row(rs));
+                        online.add(OnlineAnswers.row(rs));
                     }
                 }
                 List<Object> expected = offline.get(key);
-                String what = view + " key " + key + " at " + at;
-                if (expected == null) {
-                    assertThat(online).as(what).isEmpty();
-                    continue;
-                }
-                present++;
-                assertThat(online).as(what).hasSize(1);
-                for (int i = 0; i < expected.size(); i++) {
-                    Object a = online.get(0).get(i);
-                    Object x = expected.get(i);
-                    if (x instanceof Double d) {
-                        assertThat((Double) a).as(what + " column " + i)
-                                .isCloseTo(d, org.assertj.core.data.Offset.offset(Math.abs(d) * 1e-9 + 1e-12));
-                    } else if (x instanceof Number n && a instanceof Number m) {
-                        assertThat(m.longValue()).as(what + " column " + i).isEqualTo(n.longValue());
-                    } else {
-                        assertThat(a).as(what + " column " + i).isEqualTo(x);
-                    }
+                OnlineAnswers.assertSameAnswer(view + " key " + key + " at " + at, online, expected);
+                if (expected != null) {
+                    present++;
                 }
             }
         }
         return present;
-    }
-
-    private static List<Object> row(ResultSet rs) throws SQLException {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-            row.add(rs.getObject(i));
-        }
-        return row;
     }
 
     /** Events in 5-minute steps from T1 - 1 day to T2 + 1 hour; a fifth of them loaded late. */

@@ -304,7 +304,7 @@ class PushedRowsConsistencyTest {
             while ((l = recorded.poll()) != null) {
                 List<Object> expected = offline.at(c, l.view(), l.at()).get(l.key());
                 String what = "concurrent lookup of " + l.view() + " key " + l.key() + " at " + l.at();
-                assertAnswer(what, l.rows(), expected);
+                OnlineAnswers.assertSameAnswer(what, l.rows(), expected);
                 counts.compared().incrementAndGet();
                 if (l.moving()) {
                     counts.whileMoving().incrementAndGet();
@@ -343,7 +343,7 @@ class PushedRowsConsistencyTest {
                     List<List<Object>> rows = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            rows.add(row(rs));
+                            rows.add(OnlineAnswers.row(rs));
                         }
                     } catch (SQLException e) {
                         if (e0.lagging() != null && epoch.get().lagging() != null) {
@@ -399,7 +399,7 @@ class PushedRowsConsistencyTest {
             try (Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT * FROM " + view + " AS OF TIMESTAMP '" + ts(t) + "'")) {
                 while (rs.next()) {
-                    List<Object> row = row(rs);
+                    List<Object> row = OnlineAnswers.row(rs);
                     byKey.put(((Number) row.get(0)).longValue(), row);
                 }
             }
@@ -429,34 +429,14 @@ class PushedRowsConsistencyTest {
                 List<List<Object>> online = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        online.add(row(rs));
+                        online.add(OnlineAnswers.row(rs));
                     }
                 }
-                assertAnswer(view + " key " + key + " at " + t, online, expected.get(key));
+                OnlineAnswers.assertSameAnswer(view + " key " + key + " at " + t, online, expected.get(key));
                 present += expected.containsKey(key) ? 1 : 0;
             }
         }
         return present;
-    }
-
-    private static void assertAnswer(String what, List<List<Object>> online, List<Object> expected) {
-        if (expected == null) {
-            assertThat(online).as(what).isEmpty();
-            return;
-        }
-        assertThat(online).as(what).hasSize(1);
-        for (int i = 0; i < expected.size(); i++) {
-            Object a = online.get(0).get(i);
-            Object x = expected.get(i);
-            if (x instanceof Double d) {
-                assertThat((Double) a).as(what + " column " + i)
-                        .isCloseTo(d, org.assertj.core.data.Offset.offset(Math.abs(d) * 1e-9 + 1e-12));
-            } else if (x instanceof Number n && a instanceof Number m) {
-                assertThat(m.longValue()).as(what + " column " + i).isEqualTo(n.longValue());
-            } else {
-                assertThat(a).as(what + " column " + i).isEqualTo(x);
-            }
-        }
     }
 
     /** The random rows pushed so far, to draw ties and duplicates from: (event_id, user_id, ts, amount, merchant). */
@@ -591,14 +571,6 @@ class PushedRowsConsistencyTest {
             }
             assertThat(n).isEqualTo(3);
         }
-    }
-
-    private static List<Object> row(ResultSet rs) throws SQLException {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-            row.add(rs.getObject(i));
-        }
-        return row;
     }
 
     private static String ts(Instant instant) {
