@@ -12,7 +12,6 @@ import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.spi.RowCursor;
 import dev.asof.spi.warehouse.QueryControl;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -117,16 +116,16 @@ class RequestTimeExpressionTest {
                 List<Object> parameters = new ArrayList<>();
                 c.parameters().forEach(p -> parameters.add(p.apply(random)));
                 parameters.add((long) random.nextInt(KEYS + 2));
-                Outcome expected = outcome(() -> rows(warehouseStatement, parameters));
-                Outcome actual = outcome(() -> rows(onlineStatement, parameters));
+                StatementOutcome expected = StatementOutcome.of(() -> rows(warehouseStatement, parameters));
+                StatementOutcome actual = StatementOutcome.of(() -> rows(onlineStatement, parameters));
                 assertThat(actual.failed()).as(c.expression() + " " + parameters + ": " + expected + " vs " + actual)
                         .isEqualTo(expected.failed());
                 if (actual.failed()) {
                     assertThat(actual.error().code().sqlState()).as(c.expression() + " " + parameters).startsWith("22");
                     errors++;
                 } else {
-                    assertThat(normalized(actual.rows())).as(c.expression() + " " + parameters)
-                            .isEqualTo(normalized(expected.rows()));
+                    assertThat(StatementOutcome.normalized(actual.rows())).as(c.expression() + " " + parameters)
+                            .isEqualTo(StatementOutcome.normalized(expected.rows()));
                     compared++;
                 }
             }
@@ -240,34 +239,6 @@ class RequestTimeExpressionTest {
     private Long firstKeyWith(String condition) {
         return (Long) rows(executor.prepare("SELECT min(customer_id) FROM lake.main.spend WHERE " + condition),
                 List.of()).get(0).get(0);
-    }
-
-    private record Outcome(List<List<Object>> rows, AsofException error) {
-        boolean failed() {
-            return error != null;
-        }
-
-        @Override
-        public String toString() {
-            return failed() ? "error " + error.getMessage() : String.valueOf(rows);
-        }
-    }
-
-    private static Outcome outcome(java.util.function.Supplier<List<List<Object>>> run) {
-        try {
-            return new Outcome(run.get(), null);
-        } catch (AsofException e) {
-            return new Outcome(null, e);
-        } catch (RuntimeException e) {
-            // The warehouse's own failure (e.g. DuckDB's overflow error) reaches here as a connector error.
-            return new Outcome(null, new AsofException(ErrorCode.ENGINE_ERROR, String.valueOf(e.getMessage())));
-        }
-    }
-
-    /** Numbers compared by value (the engines may pick INTEGER where Calcite picks BIGINT). */
-    private static List<List<Object>> normalized(List<List<Object>> rows) {
-        return rows.stream().map(r -> r.stream().map(v -> v instanceof Double || v instanceof Float || v == null
-                ? v : v instanceof Number n ? (Object) new BigDecimal(n.toString()) : v).toList()).toList();
     }
 
     private static String nullOr(Random random, java.util.function.Supplier<String> value) {

@@ -13,7 +13,6 @@ import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.spi.RowCursor;
 import dev.asof.spi.warehouse.QueryControl;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -119,15 +118,15 @@ class RequestViewTest {
             Integer qty = random.nextInt(6) == 0 ? null : random.nextInt(7) == 0 ? 0 : random.nextInt(2001) - 1000;
             long key = random.nextInt(KEYS + 2);
             List<Object> parameters = Arrays.asList(key, amount, merchant, qty);
-            Outcome expected = outcome(() -> rows(warehouse, parameters));
-            Outcome actual = outcome(() -> rows(online, parameters));
+            StatementOutcome expected = StatementOutcome.of(() -> rows(warehouse, parameters));
+            StatementOutcome actual = StatementOutcome.of(() -> rows(online, parameters));
             assertThat(actual.failed()).as(parameters + ": " + expected + " vs " + actual).isEqualTo(expected.failed());
             if (actual.failed()) {
                 assertThat(actual.error().code().sqlState()).as(parameters.toString()).startsWith("22");
                 errors++;
                 continue;
             }
-            assertThat(normalized(actual.rows())).as(parameters.toString()).isEqualTo(normalized(expected.rows()));
+            assertThat(StatementOutcome.normalized(actual.rows())).as(parameters.toString()).isEqualTo(StatementOutcome.normalized(expected.rows()));
             List<List<Object>> other = rows(reordered, Arrays.asList(qty, merchant, amount, key));
             assertThat(other).as(parameters.toString()).isEqualTo(actual.rows().stream()
                     .map(r -> Arrays.asList(r.get(3), r.get(0))).toList());
@@ -167,7 +166,7 @@ class RequestViewTest {
                 assertThat(expected.get(0)).as("request " + row).isNull();
                 continue;
             }
-            assertThat(normalized(List.of(actual))).as("request " + row).isEqualTo(normalized(List.of(expected)));
+            assertThat(StatementOutcome.normalized(List.of(actual))).as("request " + row).isEqualTo(StatementOutcome.normalized(List.of(expected)));
             withValue += expected.get(0) != null ? 1 : 0;
         }
         assertThat(withValue).isGreaterThan(30);
@@ -177,8 +176,8 @@ class RequestViewTest {
                 + " LEFT JOIN payment_risk AS OF l.ts r ON r.customer_id = l.customer_id WHERE l.request_id = 3"), List.of());
         List<Object> three = extract.get(3);
         assertThat(star).hasSize(1);
-        assertThat(normalized(List.of(star.get(0).subList(1, 8))))
-                .isEqualTo(normalized(List.of(Arrays.asList(three.get(2), three.get(3), three.get(4), three.get(5),
+        assertThat(StatementOutcome.normalized(List.of(star.get(0).subList(1, 8))))
+                .isEqualTo(StatementOutcome.normalized(List.of(Arrays.asList(three.get(2), three.get(3), three.get(4), three.get(5),
                         three.get(6), three.get(7), three.get(8)))));
     }
 
@@ -366,34 +365,6 @@ class RequestViewTest {
     private Long firstKeyWith(String condition) {
         return (Long) rows(executor.prepare("SELECT min(customer_id) FROM lake.main.spend WHERE " + condition),
                 List.of()).get(0).get(0);
-    }
-
-    private record Outcome(List<List<Object>> rows, AsofException error) {
-        boolean failed() {
-            return error != null;
-        }
-
-        @Override
-        public String toString() {
-            return failed() ? "error " + error.getMessage() : String.valueOf(rows);
-        }
-    }
-
-    private static Outcome outcome(java.util.function.Supplier<List<List<Object>>> run) {
-        try {
-            return new Outcome(run.get(), null);
-        } catch (AsofException e) {
-            return new Outcome(null, e);
-        } catch (RuntimeException e) {
-            // The warehouse's own failure (DuckDB's overflow error) reaches here as a connector error.
-            return new Outcome(null, new AsofException(ErrorCode.ENGINE_ERROR, String.valueOf(e.getMessage())));
-        }
-    }
-
-    /** Numbers compared by value (the engines may pick INTEGER where Calcite picks BIGINT). */
-    private static List<List<Object>> normalized(List<List<Object>> rows) {
-        return rows.stream().map(r -> r.stream().map(v -> v instanceof Double || v instanceof Float || v == null
-                ? v : v instanceof Number n ? (Object) new BigDecimal(n.toString()) : v).toList()).toList();
     }
 
     private static String nullOr(Random random, String value) {
