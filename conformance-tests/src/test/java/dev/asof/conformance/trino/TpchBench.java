@@ -53,6 +53,25 @@ class TpchBench {
             + " SELECT custkey, CAST(orderdate AS TIMESTAMP) AS ts, 0 AS kind, orderpriority AS prio FROM " + ORDERS
             + " UNION ALL SELECT custkey, ts, 1, NULL FROM (" + SPINE + ") s) u) w WHERE kind = 1";
 
+    /**
+     * Trino's own as-of join ({@code NEAREST}, Trino 481 and later), self-join. Like the
+     * hand-written queries it leaves ties to chance: it ranks candidates by the MATCH key only.
+     */
+    static final String NEAREST_SELF = "SELECT count(*) AS n, count(p.orderpriority) AS with_prev,"
+            + " count(DISTINCT p.orderpriority) AS d FROM " + ORDERS + " o LEFT JOIN NEAREST (FROM " + ORDERS + " p"
+            + " WHERE p.custkey = o.custkey MATCH p.orderdate < o.orderdate) ON TRUE";
+
+    /** Trino's {@code NEAREST} join for the general spine. */
+    static final String NEAREST_SPINE = "SELECT count(*) AS n, count(orderpriority) AS with_prev,"
+            + " count(DISTINCT orderpriority) AS d FROM (" + SPINE + ") s LEFT JOIN NEAREST (FROM " + ORDERS + " o"
+            + " WHERE o.custkey = s.custkey MATCH CAST(o.orderdate AS TIMESTAMP) <= s.ts) ON TRUE";
+
+    /**
+     * Whether to time the {@code NEAREST} queries as well ({@code -Dbench.nearest=true}); needs a
+     * Trino of 481 or later ({@code -Dasof.trino.server.dir}, BENCHMARKS.md says how to assemble one).
+     */
+    private static final boolean NEAREST = Boolean.getBoolean("bench.nearest");
+
     @Test
     void latestPreviousOrderPriority() throws Exception {
         try (TrinoEngine engine = new TrinoEngine();
@@ -68,8 +87,8 @@ class TpchBench {
             String general = "SELECT COUNT(*) AS n, COUNT(p.orderpriority) AS with_prev, COUNT(DISTINCT p.orderpriority) AS d"
                     + " FROM (" + SPINE + ") s LEFT JOIN bench_last_priority AS OF s.ts p ON p.custkey = s.custkey";
             System.out.printf(Locale.ROOT, "load before: %s%n", loadAverage());
-            compare(gw, direct, "self-join: each order, the customer's latest previous order", selfJoin, HAND);
-            compare(gw, direct, "general spine: each order's customer at order date + 12 h", general, HAND_SPINE);
+            compare(gw, direct, "self-join: each order, the customer's latest previous order", selfJoin, HAND, NEAREST_SELF);
+            compare(gw, direct, "general spine: each order's customer at order date + 12 h", general, HAND_SPINE, NEAREST_SPINE);
             System.out.printf(Locale.ROOT, "load after: %s%n", loadAverage());
         }
     }
@@ -79,7 +98,8 @@ class TpchBench {
      * directly) and Trino's own CPU time for the SQL asof generates (from EXPLAIN) and for the
      * hand-written SQL, both sent directly: CPU time is what a loaded machine distorts least.
      */
-    private static void compare(Connection gw, Connection direct, String title, String asof, String hand) throws SQLException {
+    private static void compare(Connection gw, Connection direct, String title, String asof, String hand, String nearest)
+            throws SQLException {
         String generated = generatedSql(gw, asof);
         System.out.println("\n== " + title + "\nasof result:         " + one(gw, asof));
         System.out.println("hand-written result: " + one(direct, hand));
@@ -98,6 +118,13 @@ class TpchBench {
                 + "  Trino CPU, asof's generated SQL  %8.0f ms%n"
                 + "  Trino CPU, hand-written SQL      %8.0f ms%n"
                 + "  ratio of CPU time: %.2fx%n", title, ORDERS, RUNS, g, h, d, g / d, h / d, gc, hc, gc / hc);
+        if (NEAREST) {
+            System.out.println("NEAREST result:      " + one(direct, nearest));
+            double n = median(direct, nearest);
+            double nc = medianCpu(direct, nearest);
+            System.out.printf(Locale.ROOT, "  Trino NEAREST join via trino-jdbc %7.0f ms (%.2fx hand-written), CPU %8.0f ms (%.2fx)%n",
+                    n, n / d, nc, nc / hc);
+        }
         if (Boolean.getBoolean("bench.explainAnalyze")) {
             // Trino's operator statistics for both: where the time of each goes.
             System.out.println("EXPLAIN ANALYZE, asof's generated SQL:\n" + explainAnalyze(direct, generated));

@@ -127,7 +127,9 @@ public final class TestingTrinoServer {
             Files.write(etc.resolve("config.properties"), config);
             Files.writeString(catalogs.resolve("memory.properties"), "connector.name=memory\nmemory.max-data-per-node=512MB\n");
             Files.writeString(catalogs.resolve("tpch.properties"), "connector.name=tpch\n");
+            // jdk.incubator.vector: Trino 481 and later refuse to start without the Vector API
             List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
+                    "--add-modules=jdk.incubator.vector",
                     "-XX:+UseContainerSupport", "-Djdk.attach.allowAttachSelf=true", "-XX:+EnableDynamicAgentLoading",
                     "--enable-native-access=ALL-UNNAMED", "-Dfile.encoding=UTF-8");
             Files.write(etc.resolve("jvm.config"), jvm); // for reference: the flags the server runs with
@@ -152,8 +154,8 @@ public final class TestingTrinoServer {
                 throw e;
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            System.err.printf(Locale.ROOT, "[asof tests] Trino 476 started on port %d in %.1f s (%s)%n",
-                    port, took.toMillis() / 1000.0, java);
+            System.err.printf(Locale.ROOT, "[asof tests] Trino started from %s on port %d in %.1f s (%s)%n",
+                    serverDir, port, took.toMillis() / 1000.0, java);
             return new TestingTrinoServer(p, port, instance, took);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Trino", e);
