@@ -50,6 +50,19 @@ class TrinoPitPlanTest {
         c.add(new Source("dated_updates", new SourceLocation.Table(TableName.of("lake", "crm", "dated_updates")),
                 "updated_ts", Optional.empty(), dated,
                 "CREATE SOURCE dated_updates FROM TABLE lake.crm.dated_updates EVENT TIME updated_ts"));
+        // Timestamps of millisecond and of microsecond precision, as Trino names their types.
+        for (int precision : new int[] {3, 6}) {
+            List<ColumnMetadata> columns = List.of(ColumnMetadata.of("customer_id", JDBCType.BIGINT),
+                    new ColumnMetadata("updated_ts", JDBCType.TIMESTAMP, "timestamp(" + precision + ")", 0, 0),
+                    ColumnMetadata.of("segment", JDBCType.VARCHAR), ColumnMetadata.of("credit_limit", JDBCType.DOUBLE));
+            String name = "ts" + precision + "_updates";
+            c.table(TableName.of("lake", "crm", name), columns);
+            c.add(new Source(name, new SourceLocation.Table(TableName.of("lake", "crm", name)), "updated_ts",
+                    Optional.empty(), columns, "CREATE SOURCE " + name + " FROM TABLE lake.crm." + name + " EVENT TIME updated_ts"));
+            c.add(new FeatureView("ts" + precision + "_segment", "customer", name, FEATURES, Optional.empty(), false,
+                    "CREATE FEATURE VIEW ts" + precision + "_segment ENTITY customer FROM " + name
+                            + " AS SELECT customer_id, segment, credit_limit"));
+        }
         c.add(new FeatureView("zoned_segment", "customer", "zoned_updates", FEATURES, Optional.empty(), false,
                 "CREATE FEATURE VIEW zoned_segment ENTITY customer FROM zoned_updates"
                         + " AS SELECT customer_id, segment, credit_limit"));
@@ -87,17 +100,20 @@ class TrinoPitPlanTest {
 
     /**
      * Without a created time: one union of spine and source rows, one window with {@code
-     * last_value(ROW(e, features)) IGNORE NULLS} ordered by instant, kind, then each feature NULLS
-     * FIRST (the tie rule as sort keys, no ROW/ARRAY key), the source read once, the spine once.
+     * last_value(ROW(e, features)) IGNORE NULLS} ordered by instant (NULL last), kind, then each
+     * feature NULLS FIRST (the tie rule as sort keys, no ROW/ARRAY key), the source read once and
+     * not filtered (a NULL key or time is checked on the spine row instead), the spine once.
      */
     @Test
     void latestValueWithoutCreatedTimeIsOneWindowOverSpineAndSource() {
         String sql = sql(SPINE + "LEFT JOIN customer_segment AS OF l.event_ts p ON p.customer_id = l.customer_id");
         assertThat(sql).doesNotContain("DISTINCT").doesNotContain("EXISTS").doesNotContain("MAX_BY")
-                .doesNotContain("ARRAY[").doesNotContain("__asof_t");
+                .doesNotContain("ARRAY[").doesNotContain("__asof_t").doesNotContain("\"updated_ts\" IS NOT NULL")
+                .doesNotContain("\"customer_id\" IS NOT NULL");
         assertThat(sql).contains("UNION ALL").contains("LAST_VALUE(CASE WHEN \"__kind\" = 0 THEN ROW(")
-                .contains("IGNORE NULLS OVER (PARTITION BY \"__k0\" ORDER BY \"__tu\" NULLS FIRST, \"__kind\","
+                .contains("IGNORE NULLS OVER (PARTITION BY \"__k0\" ORDER BY \"__tu\" NULLS LAST, \"__kind\","
                         + " \"__f0\" NULLS FIRST, \"__f1\" NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)")
+                .contains("\"__r\" IS NOT NULL AND \"__k0\" IS NOT NULL AND \"__tu\" IS NOT NULL AS \"__has\"")
                 .contains("CROSS JOIN LATERAL");
         assertThat(count(sql, "\"profile_updates\"")).isEqualTo(1);
         assertThat(count(sql, "\"labels\"")).isEqualTo(1);
@@ -108,7 +124,7 @@ class TrinoPitPlanTest {
     @Test
     void exclusiveOrdersSpineRowsFirstAtEqualInstants() {
         String sql = sql(SPINE + "LEFT JOIN customer_segment AS OF l.event_ts EXCLUSIVE p ON p.customer_id = l.customer_id");
-        assertThat(sql).contains("ORDER BY \"__tu\" NULLS FIRST, \"__kind\" DESC, \"__f0\" NULLS FIRST");
+        assertThat(sql).contains("ORDER BY \"__tu\" NULLS LAST, \"__kind\" DESC, \"__f0\" NULLS FIRST");
     }
 
     /**
@@ -238,12 +254,39 @@ class TrinoPitPlanTest {
                 .contains("UNION ALL");
     }
 
-    /** A DATE event time cast to TIMESTAMP is the same instant: still one scan. */
+    /**
+     * A DATE event time cast to TIMESTAMP is the same instant: still one scan, and one window:
+     * ordered by the time alone, the frame up to one day before the row is every earlier row, the
+     * greatest ROW(e, flag, stand-in, …) in it the latest by the tie rule.
+     */
     @Test
     void dateEventTimeCastToTimestampIsTheSameInstant() {
         String sql = sql("SELECT d.customer_id, p.segment FROM lake.crm.dated_updates d\n"
                 + "LEFT JOIN dated_segment AS OF CAST(d.updated_ts AS TIMESTAMP) EXCLUSIVE p ON p.customer_id = d.customer_id");
-        assertThat(sql).doesNotContain("UNION ALL");
+        assertThat(sql).doesNotContain("UNION ALL").doesNotContain("LAST_VALUE").doesNotContain("ARRAY[");
         assertThat(count(sql, "\"dated_updates\"")).isEqualTo(1);
+        assertThat(count(sql, " OVER ")).isEqualTo(1);
+        assertThat(sql).contains("MAX(CASE WHEN \"__tu\" IS NOT NULL THEN ROW(\"__tu\", \"__f0\" IS NOT NULL,"
+                        + " COALESCE(\"__f0\", ''), \"__f1\" IS NOT NULL, COALESCE(\"__f1\", CAST(0 AS DOUBLE))) ELSE NULL END)"
+                        + " OVER (PARTITION BY \"__k0\" ORDER BY \"__tu\" NULLS LAST"
+                        + " RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL '1' DAY PRECEDING) AS \"__r\"")
+                // Each feature: its flag, then its value.
+                .contains("CASE WHEN \"__asof_p\".\"__has\" AND \"__asof_p\".\"__r\"[2] THEN \"__asof_p\".\"__r\"[3] ELSE NULL END AS \"segment\"");
+    }
+
+    /**
+     * A timestamp of millisecond precision has an exact step too (Trino's interval offsets are
+     * milliseconds); a finer one keeps the two windows.
+     */
+    @Test
+    void millisecondTimestampsTakeOneWindowFinerOnesTwo() {
+        String ms = sql("SELECT u.customer_id, p.segment FROM lake.crm.ts3_updates u\n"
+                + "LEFT JOIN ts3_segment AS OF u.updated_ts EXCLUSIVE p ON p.customer_id = u.customer_id");
+        assertThat(count(ms, " OVER ")).isEqualTo(1);
+        assertThat(ms).contains("RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL '0.001' SECOND PRECEDING");
+        String us = sql("SELECT u.customer_id, p.segment FROM lake.crm.ts6_updates u\n"
+                + "LEFT JOIN ts6_segment AS OF u.updated_ts EXCLUSIVE p ON p.customer_id = u.customer_id");
+        assertThat(count(us, " OVER ")).isEqualTo(2);
+        assertThat(us).doesNotContain("RANGE").contains("ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING");
     }
 }

@@ -5,6 +5,7 @@ import static dev.asof.planner.sql.Nodes.POS;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.validate.SqlTypes;
+import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.spi.warehouse.FileFormat;
 import dev.asof.spi.warehouse.TieValue;
@@ -12,12 +13,17 @@ import java.sql.JDBCType;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.calcite.avatica.util.TimeUnit;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -53,6 +59,8 @@ import org.apache.calcite.util.TimestampString;
 public final class TrinoDialect implements EngineDialect {
     /** The time types without a zone: read as UTC, they order as their wall clocks. */
     private static final Set<JDBCType> PLAIN = EnumSet.of(JDBCType.TIMESTAMP, JDBCType.DATE);
+    /** Trino's name of a timestamp type, its precision in group 1 ({@code timestamp(3) with time zone}). */
+    private static final Pattern TIMESTAMP_PRECISION = Pattern.compile("timestamp\\((\\d+)\\)");
 
     @Override
     public String name() {
@@ -209,7 +217,7 @@ public final class TrinoDialect implements EngineDialect {
         List<SqlNode> key = new ArrayList<>();
         fields.forEach(f -> key.add(f.clone(POS)));
         for (TieValue v : values) {
-            Optional<SqlNode> constant = constantOf(v.type());
+            Optional<SqlNode> constant = tieStandIn(v.type());
             if (constant.isPresent()) {
                 key.add(Nodes.isNotNull(v.value().clone(POS)));
                 key.add(SqlStdOperatorTable.COALESCE.createCall(POS, v.value().clone(POS), constant.get()));
@@ -221,7 +229,8 @@ public final class TrinoDialect implements EngineDialect {
     }
 
     /** A constant of the type, for the types Trino orders as scalars; empty for the others. */
-    private static Optional<SqlNode> constantOf(JDBCType type) {
+    @Override
+    public Optional<SqlNode> tieStandIn(JDBCType type) {
         return Optional.ofNullable(switch (type) {
             case BIGINT, INTEGER, SMALLINT, TINYINT, DOUBLE, REAL, FLOAT ->
                     Nodes.cast(Nodes.number(0), SqlTypes.sqlTypeName(type));
@@ -231,6 +240,26 @@ public final class TrinoDialect implements EngineDialect {
             case TIMESTAMP -> SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP, new TimestampString(1970, 1, 1, 0, 0, 0), 0, POS);
             default -> null;
         });
+    }
+
+    /**
+     * One day for a {@code DATE}; one millisecond for a {@code TIMESTAMP(p)} with {@code p <= 3}
+     * (zoned or not). Trino's interval offsets are whole milliseconds, so a finer timestamp has no
+     * exact step.
+     */
+    @Override
+    public Optional<SqlNode> timeStep(ColumnMetadata column) {
+        return switch (column.jdbcType()) {
+            case DATE -> Optional.of(SqlLiteral.createInterval(1, "1", new SqlIntervalQualifier(TimeUnit.DAY, null, POS), POS));
+            case TIMESTAMP, TIMESTAMP_WITH_TIMEZONE -> {
+                Matcher m = TIMESTAMP_PRECISION.matcher(column.typeName().toLowerCase(Locale.ROOT));
+                yield m.lookingAt() && Integer.parseInt(m.group(1)) <= 3
+                        ? Optional.of(SqlLiteral.createInterval(1, "0.001",
+                                new SqlIntervalQualifier(TimeUnit.SECOND, null, POS), POS))
+                        : Optional.empty();
+            }
+            default -> Optional.empty();
+        };
     }
 
     @Override
