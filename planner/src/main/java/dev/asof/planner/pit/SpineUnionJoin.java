@@ -46,12 +46,15 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
  *       LATERAL (SELECT …)} projection each, so the rest of the query reads them as before.
  * </ol>
  *
- * <p>A spine row with a NULL key is alone in its partition and a NULL time sorts first: both see
- * no row, so their features are NULL (LEFT) or they are dropped (inner), as the contract says.
+ * <p>Without a created time the source rows are not filtered (in Trino's scan a filter costs more
+ * than the window's sort): a source row with a NULL time sorts last, after every spine row with a
+ * time, and a spine row with a NULL key or time gets no value whatever its partition holds, so its
+ * features are NULL (LEFT) or it is dropped (inner), as the contract says. With a created time the
+ * source rows with a NULL key or event time are filtered out (the max_by key cannot compare NULLs).
  *
  * <p>When the spine is the source itself probed {@code EXCLUSIVE} at each row's event time (each
- * row, the key's latest row strictly before it), the table is read once instead of twice
- * ({@link #oneScan}).
+ * row, the key's latest row strictly before it), the table is read once instead of twice: in one
+ * window when the event time has an exact step ({@link #oneWindow}), else in two ({@link #oneScan}).
  */
 final class SpineUnionJoin {
     /** A relation of the spine: its alias and its columns, in order. */

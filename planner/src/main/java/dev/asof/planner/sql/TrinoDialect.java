@@ -243,15 +243,15 @@ public final class TrinoDialect implements EngineDialect {
     }
 
     /**
-     * One day for a {@code DATE}; one millisecond for a {@code TIMESTAMP(p)} with {@code p <= 3}
-     * (zoned or not). Trino's interval offsets are whole milliseconds, so a finer timestamp has no
-     * exact step.
+     * One day for a {@code DATE}; one millisecond for a {@code TIMESTAMP(p)} with {@code p <= 3}.
+     * Trino's interval offsets are whole milliseconds, so a finer timestamp has no exact step
+     * (zoned timestamps are left to the general plan).
      */
     @Override
     public Optional<SqlNode> timeStep(ColumnMetadata column) {
         return switch (column.jdbcType()) {
             case DATE -> Optional.of(SqlLiteral.createInterval(1, "1", new SqlIntervalQualifier(TimeUnit.DAY, null, POS), POS));
-            case TIMESTAMP, TIMESTAMP_WITH_TIMEZONE -> {
+            case TIMESTAMP -> {
                 Matcher m = TIMESTAMP_PRECISION.matcher(column.typeName().toLowerCase(Locale.ROOT));
                 yield m.lookingAt() && Integer.parseInt(m.group(1)) <= 3
                         ? Optional.of(SqlLiteral.createInterval(1, "0.001",
