@@ -197,8 +197,8 @@ class TrinoSourceAsSpineTest extends ConformanceSupport {
             for (String ttl : new String[] {null, date ? "INTERVAL '2' DAY" : "INTERVAL '0.5' SECOND"}) {
                 Profile p = defineProfile(conn, t, false, ttl);
                 for (String join : new String[] {"LEFT JOIN", "JOIN"}) {
-                    for (String at : date ? new String[] {"e.event_ts", "CAST(e.event_ts AS TIMESTAMP)"}
-                            : new String[] {"e.event_ts"}) {
+                    // AS OF takes a timestamp: a DATE event time is probed at its midnight.
+                    for (String at : new String[] {date ? "CAST(e.event_ts AS TIMESTAMP)" : "e.event_ts"}) {
                         String once = selfJoinAt(t, p.view(), join, at);
                         String general = selfJoinAt(t + "_copy", p.view(), join, at);
                         String plan = explain(once);
