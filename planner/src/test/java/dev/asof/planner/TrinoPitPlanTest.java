@@ -50,19 +50,6 @@ class TrinoPitPlanTest {
         c.add(new Source("dated_updates", new SourceLocation.Table(TableName.of("lake", "crm", "dated_updates")),
                 "updated_ts", Optional.empty(), dated,
                 "CREATE SOURCE dated_updates FROM TABLE lake.crm.dated_updates EVENT TIME updated_ts"));
-        // Timestamps of millisecond and of microsecond precision, as Trino names their types.
-        for (int precision : new int[] {3, 6}) {
-            List<ColumnMetadata> columns = List.of(ColumnMetadata.of("customer_id", JDBCType.BIGINT),
-                    new ColumnMetadata("updated_ts", JDBCType.TIMESTAMP, "timestamp(" + precision + ")", 0, 0),
-                    ColumnMetadata.of("segment", JDBCType.VARCHAR), ColumnMetadata.of("credit_limit", JDBCType.DOUBLE));
-            String name = "ts" + precision + "_updates";
-            c.table(TableName.of("lake", "crm", name), columns);
-            c.add(new Source(name, new SourceLocation.Table(TableName.of("lake", "crm", name)), "updated_ts",
-                    Optional.empty(), columns, "CREATE SOURCE " + name + " FROM TABLE lake.crm." + name + " EVENT TIME updated_ts"));
-            c.add(new FeatureView("ts" + precision + "_segment", "customer", name, FEATURES, Optional.empty(), false,
-                    "CREATE FEATURE VIEW ts" + precision + "_segment ENTITY customer FROM " + name
-                            + " AS SELECT customer_id, segment, credit_limit"));
-        }
         c.add(new FeatureView("zoned_segment", "customer", "zoned_updates", FEATURES, Optional.empty(), false,
                 "CREATE FEATURE VIEW zoned_segment ENTITY customer FROM zoned_updates"
                         + " AS SELECT customer_id, segment, credit_limit"));
@@ -272,21 +259,5 @@ class TrinoPitPlanTest {
                         + " RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL '1' DAY PRECEDING) AS \"__r\"")
                 // Each feature: its flag, then its value.
                 .contains("CASE WHEN \"__asof_p\".\"__has\" AND \"__asof_p\".\"__r\"[2] THEN \"__asof_p\".\"__r\"[3] ELSE NULL END AS \"segment\"");
-    }
-
-    /**
-     * A timestamp of millisecond precision has an exact step too (Trino's interval offsets are
-     * milliseconds); a finer one keeps the two windows.
-     */
-    @Test
-    void millisecondTimestampsTakeOneWindowFinerOnesTwo() {
-        String ms = sql("SELECT u.customer_id, p.segment FROM lake.crm.ts3_updates u\n"
-                + "LEFT JOIN ts3_segment AS OF u.updated_ts EXCLUSIVE p ON p.customer_id = u.customer_id");
-        assertThat(count(ms, " OVER ")).isEqualTo(1);
-        assertThat(ms).contains("RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL '0.001' SECOND PRECEDING");
-        String us = sql("SELECT u.customer_id, p.segment FROM lake.crm.ts6_updates u\n"
-                + "LEFT JOIN ts6_segment AS OF u.updated_ts EXCLUSIVE p ON p.customer_id = u.customer_id");
-        assertThat(count(us, " OVER ")).isEqualTo(2);
-        assertThat(us).doesNotContain("RANGE").contains("ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING");
     }
 }

@@ -455,8 +455,8 @@ final class SpineUnionJoin {
 
     /**
      * The spine that is the source itself ({@link #readsSourceOnce}) in one window, when the event
-     * time has an exact step ({@link EngineDialect#timeStep}: a {@code DATE}, a timestamp of
-     * millisecond precision) and every feature a stand-in for NULL: ordered per key by the event
+     * time has an exact step ({@link EngineDialect#timeStep}: a {@code DATE} on Trino) and every
+     * feature a stand-in for NULL: ordered per key by the event
      * time alone, the frame {@code RANGE BETWEEN UNBOUNDED PRECEDING AND step PRECEDING} is exactly
      * the rows strictly before the row's instant, and the greatest {@code ROW(e, f IS NOT NULL,
      * COALESCE(f, <stand-in>), …)} in it is the latest row by the tie rule (NULL lowest; the

@@ -13,11 +13,8 @@ import java.sql.JDBCType;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.calcite.avatica.util.TimeUnit;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
@@ -59,8 +56,6 @@ import org.apache.calcite.util.TimestampString;
 public final class TrinoDialect implements EngineDialect {
     /** The time types without a zone: read as UTC, they order as their wall clocks. */
     private static final Set<JDBCType> PLAIN = EnumSet.of(JDBCType.TIMESTAMP, JDBCType.DATE);
-    /** Trino's name of a timestamp type, its precision in group 1 ({@code timestamp(3) with time zone}). */
-    private static final Pattern TIMESTAMP_PRECISION = Pattern.compile("timestamp\\((\\d+)\\)");
 
     @Override
     public String name() {
@@ -243,23 +238,15 @@ public final class TrinoDialect implements EngineDialect {
     }
 
     /**
-     * One day for a {@code DATE}; one millisecond for a {@code TIMESTAMP(p)} with {@code p <= 3}.
-     * Trino's interval offsets are whole milliseconds, so a finer timestamp has no exact step
-     * (zoned timestamps are left to the general plan).
+     * One day for a {@code DATE}. A timestamp has none here: Trino's interval offsets are whole
+     * milliseconds, exact only for {@code TIMESTAMP(p <= 3)}, and the column metadata asof keeps
+     * for a Trino timestamp column does not tell its precision.
      */
     @Override
     public Optional<SqlNode> timeStep(ColumnMetadata column) {
-        return switch (column.jdbcType()) {
-            case DATE -> Optional.of(SqlLiteral.createInterval(1, "1", new SqlIntervalQualifier(TimeUnit.DAY, null, POS), POS));
-            case TIMESTAMP -> {
-                Matcher m = TIMESTAMP_PRECISION.matcher(column.typeName().toLowerCase(Locale.ROOT));
-                yield m.lookingAt() && Integer.parseInt(m.group(1)) <= 3
-                        ? Optional.of(SqlLiteral.createInterval(1, "0.001",
-                                new SqlIntervalQualifier(TimeUnit.SECOND, null, POS), POS))
-                        : Optional.empty();
-            }
-            default -> Optional.empty();
-        };
+        return column.jdbcType() == JDBCType.DATE
+                ? Optional.of(SqlLiteral.createInterval(1, "1", new SqlIntervalQualifier(TimeUnit.DAY, null, POS), POS))
+                : Optional.empty();
     }
 
     @Override

@@ -101,7 +101,7 @@ public interface EngineDialect {
 
     /**
      * The distance from a value of the time column {@code column} to the next value it can hold
-     * (one day for a {@code DATE}, the precision's unit for a timestamp), as a window frame offset
+     * (one day for a {@code DATE}), as a window frame offset
      * ({@code RANGE BETWEEN … AND step PRECEDING}) that the engine evaluates exactly over that
      * column's values as ordered: then "every row strictly before the current row's time" is one
      * frame. Empty where the engine's offsets cannot express it exactly (by default always).
