@@ -87,17 +87,20 @@ class TrinoPitPlanTest {
 
     /**
      * Without a created time: one union of spine and source rows, one window with {@code
-     * last_value(ROW(e, features)) IGNORE NULLS} ordered by instant, kind, then each feature NULLS
-     * FIRST (the tie rule as sort keys, no ROW/ARRAY key), the source read once, the spine once.
+     * last_value(ROW(e, features)) IGNORE NULLS} ordered by instant (NULL last), kind, then each
+     * feature NULLS FIRST (the tie rule as sort keys, no ROW/ARRAY key), the source read once and
+     * not filtered (a NULL key or time is checked on the spine row instead), the spine once.
      */
     @Test
     void latestValueWithoutCreatedTimeIsOneWindowOverSpineAndSource() {
         String sql = sql(SPINE + "LEFT JOIN customer_segment AS OF l.event_ts p ON p.customer_id = l.customer_id");
         assertThat(sql).doesNotContain("DISTINCT").doesNotContain("EXISTS").doesNotContain("MAX_BY")
-                .doesNotContain("ARRAY[").doesNotContain("__asof_t");
+                .doesNotContain("ARRAY[").doesNotContain("__asof_t").doesNotContain("\"updated_ts\" IS NOT NULL")
+                .doesNotContain("\"customer_id\" IS NOT NULL");
         assertThat(sql).contains("UNION ALL").contains("LAST_VALUE(CASE WHEN \"__kind\" = 0 THEN ROW(")
-                .contains("IGNORE NULLS OVER (PARTITION BY \"__k0\" ORDER BY \"__tu\" NULLS FIRST, \"__kind\","
+                .contains("IGNORE NULLS OVER (PARTITION BY \"__k0\" ORDER BY \"__tu\" NULLS LAST, \"__kind\","
                         + " \"__f0\" NULLS FIRST, \"__f1\" NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)")
+                .contains("\"__r\" IS NOT NULL AND \"__k0\" IS NOT NULL AND \"__tu\" IS NOT NULL AS \"__has\"")
                 .contains("CROSS JOIN LATERAL");
         assertThat(count(sql, "\"profile_updates\"")).isEqualTo(1);
         assertThat(count(sql, "\"labels\"")).isEqualTo(1);
@@ -108,7 +111,7 @@ class TrinoPitPlanTest {
     @Test
     void exclusiveOrdersSpineRowsFirstAtEqualInstants() {
         String sql = sql(SPINE + "LEFT JOIN customer_segment AS OF l.event_ts EXCLUSIVE p ON p.customer_id = l.customer_id");
-        assertThat(sql).contains("ORDER BY \"__tu\" NULLS FIRST, \"__kind\" DESC, \"__f0\" NULLS FIRST");
+        assertThat(sql).contains("ORDER BY \"__tu\" NULLS LAST, \"__kind\" DESC, \"__f0\" NULLS FIRST");
     }
 
     /**
@@ -238,12 +241,23 @@ class TrinoPitPlanTest {
                 .contains("UNION ALL");
     }
 
-    /** A DATE event time cast to TIMESTAMP is the same instant: still one scan. */
+    /**
+     * A DATE event time cast to TIMESTAMP is the same instant: still one scan, and one window:
+     * ordered by the time alone, the frame up to one day before the row is every earlier row, the
+     * greatest ROW(e, flag, stand-in, …) in it the latest by the tie rule.
+     */
     @Test
     void dateEventTimeCastToTimestampIsTheSameInstant() {
         String sql = sql("SELECT d.customer_id, p.segment FROM lake.crm.dated_updates d\n"
                 + "LEFT JOIN dated_segment AS OF CAST(d.updated_ts AS TIMESTAMP) EXCLUSIVE p ON p.customer_id = d.customer_id");
-        assertThat(sql).doesNotContain("UNION ALL");
+        assertThat(sql).doesNotContain("UNION ALL").doesNotContain("LAST_VALUE").doesNotContain("ARRAY[");
         assertThat(count(sql, "\"dated_updates\"")).isEqualTo(1);
+        assertThat(count(sql, " OVER ")).isEqualTo(1);
+        assertThat(sql).contains("MAX(CASE WHEN \"__tu\" IS NOT NULL THEN ROW(\"__tu\", \"__f0\" IS NOT NULL,"
+                        + " COALESCE(\"__f0\", ''), \"__f1\" IS NOT NULL, COALESCE(\"__f1\", CAST(0 AS DOUBLE))) ELSE NULL END)"
+                        + " OVER (PARTITION BY \"__k0\" ORDER BY \"__tu\" NULLS LAST"
+                        + " RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL '1' DAY PRECEDING) AS \"__r\"")
+                // Each feature: its flag, then its value.
+                .contains("CASE WHEN \"__asof_p\".\"__has\" AND \"__asof_p\".\"__r\"[2] THEN \"__asof_p\".\"__r\"[3] ELSE NULL END AS \"segment\"");
     }
 }

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -57,8 +58,13 @@ class TrinoSourceAsSpineTest extends ConformanceSupport {
 
     /** A table {@code (customer_id, event_ts, loaded_at, segment, score)} with {@code values}, and its copy. */
     private String events(String values) throws SQLException {
+        return events("TIMESTAMP(6)", values);
+    }
+
+    /** {@link #events(String)} with an event time of type {@code timeType}. */
+    private String events(String timeType, String values) throws SQLException {
         String t = schema + "." + unique("ev");
-        exec(conn, "CREATE TABLE " + t + " (customer_id BIGINT, event_ts TIMESTAMP(6), loaded_at TIMESTAMP(6),"
+        exec(conn, "CREATE TABLE " + t + " (customer_id BIGINT, event_ts " + timeType + ", loaded_at TIMESTAMP(6),"
                 + " segment VARCHAR, score DOUBLE)");
         exec(conn, "INSERT INTO " + t + " VALUES " + values);
         exec(conn, "CREATE TABLE " + t + "_copy AS SELECT * FROM " + t);
@@ -150,6 +156,70 @@ class TrinoSourceAsSpineTest extends ConformanceSupport {
                 row(1L, 2L, "c", null, "a", 1.0),
                 row(1L, 2L, "c", null, "a", 1.0),
                 row(1L, 3L, null, 5.0, "c", null));
+    }
+
+    /**
+     * A DATE event time takes one window whose frame ends one day before the row; timestamps keep
+     * the two windows (rows here one millisecond and one microsecond apart). Random rows with many
+     * ties (the greatest feature tuple, NULL lowest), NULL features, keys and times, rows one step
+     * apart and exactly one TTL apart: each plan and the general plan agree row for row.
+     */
+    @Test
+    void oneWindowAgreesWithTheGeneralPlanOnRandomRows() throws SQLException {
+        Random random = new Random(7);
+        String[] segments = {"a", "b", null};
+        Double[] scores = {1.0, 2.0, null};
+        for (String type : new String[] {"DATE", "TIMESTAMP(3)", "TIMESTAMP(6)"}) {
+            boolean date = type.equals("DATE");
+            boolean micros = type.equals("TIMESTAMP(6)");
+            StringBuilder values = new StringBuilder();
+            for (int i = 0; i < 400; i++) {
+                int key = random.nextInt(10);
+                // Dates: 20 days; timestamps: 250 ms apart over 5 s, some one step (1 ms; 1 µs) later.
+                int step = random.nextInt(20);
+                int offset = random.nextInt(4) == 0 ? 1 : 0;
+                int millis = step * 250 + (micros ? 0 : offset);
+                String time = date
+                        ? "DATE '2025-01-01' + INTERVAL '" + step + "' DAY"
+                        : String.format(Locale.ROOT, "TIMESTAMP '2025-01-01 00:00:%02d.%03d%s'", millis / 1000, millis % 1000,
+                                micros ? String.format(Locale.ROOT, "%03d", offset) : "");
+                String segment = segments[random.nextInt(segments.length)];
+                Double score = scores[random.nextInt(scores.length)];
+                values.append(i == 0 ? "" : ", ").append('(')
+                        .append(key == 0 ? "NULL" : Integer.toString(key)).append(", ")
+                        .append(random.nextInt(40) == 0 ? "NULL" : time).append(", NULL, ")
+                        .append(segment == null ? "NULL" : "'" + segment + "'").append(", ")
+                        .append(score == null ? "NULL" : score.toString()).append(')');
+            }
+            String t = events(type, values.toString());
+            // TTL: two steps of the dates' grid (2 days, 500 ms), so rows exactly one TTL old exist.
+            for (String ttl : new String[] {null, date ? "INTERVAL '2' DAY" : "INTERVAL '0.5' SECOND"}) {
+                Profile p = defineProfile(conn, t, false, ttl);
+                for (String join : new String[] {"LEFT JOIN", "JOIN"}) {
+                    // AS OF takes a timestamp: a DATE event time is probed at its midnight.
+                    for (String at : new String[] {date ? "CAST(e.event_ts AS TIMESTAMP)" : "e.event_ts"}) {
+                        String once = selfJoinAt(t, p.view(), join, at);
+                        String general = selfJoinAt(t + "_copy", p.view(), join, at);
+                        String plan = explain(once);
+                        assertThat(plan).as(type).doesNotContain("UNION ALL");
+                        if (!date) {
+                            assertThat(plan).doesNotContain("RANGE BETWEEN");
+                        } else {
+                            assertThat(plan).contains("RANGE BETWEEN UNBOUNDED PRECEDING AND");
+                            assertThat(count(plan, " OVER ")).isEqualTo(1);
+                        }
+                        List<List<Object>> expected = sorted(general);
+                        assertThat(expected).as("the general plan answers rows").isNotEmpty();
+                        assertThat(sorted(once)).as(type + " " + join + " AS OF " + at + " TTL " + ttl).isEqualTo(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    private static String selfJoinAt(String spine, String view, String join, String at) {
+        return "SELECT e.customer_id, e.event_ts, e.segment, e.score, p.segment, p.score FROM " + spine + " e "
+                + join + " " + view + " AS OF " + at + " EXCLUSIVE p ON p.customer_id = e.customer_id";
     }
 
     /** Random rows with many ties and NULLs: one scan and the general plan agree row for row. */

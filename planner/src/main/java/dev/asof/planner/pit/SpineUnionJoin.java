@@ -12,6 +12,7 @@ import dev.asof.spi.warehouse.TieValue;
 import java.sql.JDBCType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
@@ -45,12 +46,15 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
  *       LATERAL (SELECT …)} projection each, so the rest of the query reads them as before.
  * </ol>
  *
- * <p>A spine row with a NULL key is alone in its partition and a NULL time sorts first: both see
- * no row, so their features are NULL (LEFT) or they are dropped (inner), as the contract says.
+ * <p>Without a created time the source rows are not filtered (in Trino's scan a filter costs more
+ * than the window's sort): a source row with a NULL time sorts last, after every spine row with a
+ * time, and a spine row with a NULL key or time gets no value whatever its partition holds, so its
+ * features are NULL (LEFT) or it is dropped (inner), as the contract says. With a created time the
+ * source rows with a NULL key or event time are filtered out (the max_by key cannot compare NULLs).
  *
  * <p>When the spine is the source itself probed {@code EXCLUSIVE} at each row's event time (each
- * row, the key's latest row strictly before it), the table is read once instead of twice
- * ({@link #oneScan}).
+ * row, the key's latest row strictly before it), the table is read once instead of twice: in one
+ * window when the event time has an exact step ({@link #oneWindow}), else in two ({@link #oneScan}).
  */
 final class SpineUnionJoin {
     /** A relation of the spine: its alias and its columns, in order. */
@@ -97,7 +101,13 @@ final class SpineUnionJoin {
         Set<JDBCType> times = vs.timeTypes(timeType);
         int spineColumns = relations.stream().mapToInt(r -> r.columns().size()).sum();
         if (readsSourceOnce(spine, relations, spineKeys, time, timeType, exclusive, pushed)) {
-            return named(oneScan(relations.get(0), times), false, 1, relations, inner, viewAlias);
+            Optional<SqlNode> step = vs.source().column(vs.source().eventTime()).flatMap(dialect::timeStep);
+            Optional<List<SqlNode>> standIns = standIns(features);
+            if (step.isPresent() && standIns.isPresent()) {
+                return named(oneWindow(relations.get(0), times, step.get(), standIns.get()), false, true, 1, true,
+                        relations, inner, viewAlias);
+            }
+            return named(oneScan(relations.get(0), times), false, false, 1, false, relations, inner, viewAlias);
         }
 
         // Spine rows: kind 1, every spine column, no features.
@@ -132,9 +142,14 @@ final class SpineUnionJoin {
         sourceItems.add(Nodes.as(Nodes.number(0), KIND));
         for (int i = 0; i < keys.size(); i++) {
             sourceItems.add(Nodes.as(vs.key(i), keys.get(i)));
-            sourceWhere.add(Nodes.isNotNull(vs.rawKey(i)));
+            if (created) {
+                sourceWhere.add(Nodes.isNotNull(vs.rawKey(i)));
+            }
         }
-        sourceWhere.add(Nodes.isNotNull(Nodes.id(vs.source().eventTime())));
+        if (created) {
+            // The max_by key compares (e, c): a NULL in it would fail the comparison.
+            sourceWhere.add(Nodes.isNotNull(Nodes.id(vs.source().eventTime())));
+        }
         sourceItems.add(Nodes.as(vs.visibleInstant(times), TU));
         for (int i = 0; i < spineColumns; i++) {
             sourceItems.add(Nodes.as(Nodes.nullLiteral(), spineAlias(i)));
@@ -158,7 +173,8 @@ final class SpineUnionJoin {
             sourceWhere.add(vs.probeKeysExist(Nodes.select(spineKeyItems, spine.clone(POS),
                     Nodes.and(pushed.stream().map(c -> c.clone(POS)).toList()), true)));
         }
-        SqlNode sourceRows = Nodes.select(sourceItems, Nodes.as(vs.relation(), "__src"), Nodes.and(sourceWhere), false);
+        SqlNode sourceRows = Nodes.select(sourceItems, Nodes.as(vs.relation(), "__src"),
+                sourceWhere.isEmpty() ? null : Nodes.and(sourceWhere), false);
 
         SqlNode union = SqlStdOperatorTable.UNION_ALL.createCall(POS, sourceRows, spineRows);
 
@@ -177,7 +193,11 @@ final class SpineUnionJoin {
         // is no row at all.
         SqlNode sourceRow = Nodes.function("ROW", rowFields.toArray(SqlNode[]::new));
         List<SqlNode> order = new ArrayList<>();
-        order.add(SqlStdOperatorTable.NULLS_FIRST.createCall(POS, Nodes.id(TU)));
+        // Without a created time the source rows are not filtered (on Trino a filter in the scan
+        // costs more than the window's sort): a row with a NULL time sorts after every spine row
+        // with a time, and a spine row with a NULL key or time has no value (named()).
+        order.add(created ? SqlStdOperatorTable.NULLS_FIRST.createCall(POS, Nodes.id(TU))
+                : SqlStdOperatorTable.NULLS_LAST.createCall(POS, Nodes.id(TU)));
         order.add(exclusive ? SqlStdOperatorTable.DESC.createCall(POS, Nodes.id(KIND)) : Nodes.id(KIND));
         SqlNode latest;
         if (created) {
@@ -205,22 +225,32 @@ final class SpineUnionJoin {
         }
         windowItems.add(Nodes.as(SqlStdOperatorTable.OVER.createCall(POS, latest, window), ROW));
         SqlNode windowed = Nodes.select(windowItems, Nodes.as(union, "__u"), null, false);
-        return named(windowed, true, firstFeature, relations, inner, viewAlias);
+        return named(windowed, true, !created, firstFeature, false, relations, inner, viewAlias);
     }
 
     /**
      * The spine rows of {@code windowed} (its columns: {@code KIND} when {@code withKind}, the keys,
      * {@code TU}, the spine columns, {@code ROW} with the features from field {@code firstFeature}
      * and, with a TTL, the event instant in field 0) with whether the value counts, under the spine
-     * relations' and the view's names.
+     * relations' and the view's names. With {@code nullSpine} a spine row whose key or time is NULL
+     * has no value whatever {@code ROW} holds (its partition may hold source rows with NULLs).
+     * With {@code flagged} each feature is two fields of {@code ROW}, {@code f IS NOT NULL} and
+     * {@code COALESCE(f, <stand-in>)} ({@link #oneWindow}).
      */
-    private SqlNode named(SqlNode windowed, boolean withKind, int firstFeature, List<SpineRelation> relations,
-            boolean inner, String viewAlias) {
+    private SqlNode named(SqlNode windowed, boolean withKind, boolean nullSpine, int firstFeature, boolean flagged,
+            List<SpineRelation> relations, boolean inner, String viewAlias) {
         List<String> keys = vs.keyAliases();
         int spineColumns = relations.stream().mapToInt(r -> r.columns().size()).sum();
 
         // Spine rows only, with whether the value counts (exists, within the TTL).
         SqlNode has = Nodes.isNotNull(Nodes.id(ROW));
+        if (nullSpine) {
+            List<SqlNode> conjuncts = new ArrayList<>();
+            conjuncts.add(has);
+            keys.forEach(k -> conjuncts.add(Nodes.isNotNull(Nodes.id(k))));
+            conjuncts.add(Nodes.isNotNull(Nodes.id(TU)));
+            has = Nodes.and(conjuncts);
+        }
         if (vs.view().ttl().isPresent()) {
             has = SqlStdOperatorTable.AND.createCall(POS, has, SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(POS,
                     field(Nodes.id(ROW), 0), dialect.instantMinus(Nodes.id(TU), vs.view().ttl().get())));
@@ -257,10 +287,18 @@ final class SpineUnionJoin {
         int featureIndex = 0;
         for (Feature f : vs.view().features()) {
             int keyIndex = vs.keyIndex(f.name());
-            SqlNode value = keyIndex >= 0
-                    ? Nodes.id(carriedAlias, keys.get(keyIndex))
-                    : field(Nodes.id(carriedAlias, ROW), firstFeature + featureIndex++);
-            viewItems.add(Nodes.as(Nodes.caseWhen(Nodes.id(carriedAlias, HAS), value, null), f.name()));
+            SqlNode counts = Nodes.id(carriedAlias, HAS);
+            SqlNode value;
+            if (keyIndex >= 0) {
+                value = Nodes.id(carriedAlias, keys.get(keyIndex));
+            } else if (flagged) {
+                int flag = firstFeature + 2 * featureIndex++;
+                counts = SqlStdOperatorTable.AND.createCall(POS, counts, field(Nodes.id(carriedAlias, ROW), flag));
+                value = field(Nodes.id(carriedAlias, ROW), flag + 1);
+            } else {
+                value = field(Nodes.id(carriedAlias, ROW), firstFeature + featureIndex++);
+            }
+            viewItems.add(Nodes.as(Nodes.caseWhen(counts, value, null), f.name()));
         }
         return lateral(from, viewItems, viewAlias);
     }
@@ -400,6 +438,71 @@ final class SpineUnionJoin {
         }
         items.add(Nodes.as(SqlStdOperatorTable.OVER.createCall(POS, answer, upToHere), ROW));
         return Nodes.select(items, Nodes.as(previous, "__p"), null, false);
+    }
+
+    /** For each feature, the engine's stand-in for NULL in a scalar tie key; empty if one has none. */
+    private Optional<List<SqlNode>> standIns(List<Feature> features) {
+        List<SqlNode> out = new ArrayList<>();
+        for (Feature f : features) {
+            Optional<SqlNode> standIn = dialect.tieStandIn(f.type().jdbcType());
+            if (standIn.isEmpty()) {
+                return Optional.empty();
+            }
+            out.add(standIn.get());
+        }
+        return Optional.of(out);
+    }
+
+    /**
+     * The spine that is the source itself ({@link #readsSourceOnce}) in one window, when the event
+     * time has an exact step ({@link EngineDialect#timeStep}: a {@code DATE} on Trino) and every
+     * feature a stand-in for NULL: ordered per key by the event
+     * time alone, the frame {@code RANGE BETWEEN UNBOUNDED PRECEDING AND step PRECEDING} is exactly
+     * the rows strictly before the row's instant, and the greatest {@code ROW(e, f IS NOT NULL,
+     * COALESCE(f, <stand-in>), …)} in it is the latest row by the tie rule (NULL lowest; the
+     * stand-in only ever meets another NULL), its features read back from the flag and the value.
+     * Rows with a NULL time sort last and take no part; a row whose key or time is NULL gets no
+     * value ({@link #named}).
+     */
+    private SqlNode oneWindow(SpineRelation relation, Set<JDBCType> times, SqlNode step, List<SqlNode> standIns) {
+        List<String> keys = vs.keyAliases();
+        List<Feature> features = vs.nonKeyFeatures();
+        List<SqlNode> rowItems = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            rowItems.add(Nodes.as(vs.key(i), keys.get(i)));
+        }
+        rowItems.add(Nodes.as(vs.eventInstant(times), TU));
+        for (int i = 0; i < relation.columns().size(); i++) {
+            rowItems.add(Nodes.as(Nodes.id(relation.columns().get(i)), spineAlias(i)));
+        }
+        for (int i = 0; i < features.size(); i++) {
+            rowItems.add(Nodes.as(Expressions.parse(features.get(i).expression()), featureAlias(i)));
+        }
+        SqlNode rows = Nodes.select(rowItems, Nodes.as(vs.relation(), "__src"), null, false);
+
+        List<SqlNode> tieFields = new ArrayList<>();
+        tieFields.add(Nodes.id(TU));
+        for (int i = 0; i < features.size(); i++) {
+            tieFields.add(Nodes.isNotNull(Nodes.id(featureAlias(i))));
+            tieFields.add(SqlStdOperatorTable.COALESCE.createCall(POS, Nodes.id(featureAlias(i)),
+                    standIns.get(i).clone(POS)));
+        }
+        // A ROW with a NULL field cannot be compared: rows without a time carry none.
+        SqlNode latest = SqlStdOperatorTable.MAX.createCall(POS, Nodes.caseWhen(Nodes.isNotNull(Nodes.id(TU)),
+                Nodes.function("ROW", tieFields.toArray(SqlNode[]::new)), null));
+        SqlNodeList partition = new SqlNodeList(keys.stream().map(k -> (SqlNode) Nodes.id(k)).toList(), POS);
+        SqlWindow before = SqlWindow.create(null, null, partition,
+                new SqlNodeList(List.of(SqlStdOperatorTable.NULLS_LAST.createCall(POS, Nodes.id(TU))), POS),
+                SqlLiteral.createBoolean(false, POS), SqlWindow.createUnboundedPreceding(POS),
+                SqlWindow.createPreceding(step, POS), null, POS);
+        List<SqlNode> items = new ArrayList<>();
+        keys.forEach(k -> items.add(Nodes.id(k)));
+        items.add(Nodes.id(TU));
+        for (int i = 0; i < relation.columns().size(); i++) {
+            items.add(Nodes.id(spineAlias(i)));
+        }
+        items.add(Nodes.as(SqlStdOperatorTable.OVER.createCall(POS, latest, before), ROW));
+        return Nodes.select(items, Nodes.as(rows, "__rows"), null, false);
     }
 
     /** {@code from CROSS JOIN LATERAL (SELECT items) AS alias}: a projection, no join, for the engine. */

@@ -5,6 +5,7 @@ import static dev.asof.planner.sql.Nodes.POS;
 import dev.asof.planner.error.AsofException;
 import dev.asof.planner.error.ErrorCode;
 import dev.asof.planner.validate.SqlTypes;
+import dev.asof.spi.ColumnMetadata;
 import dev.asof.spi.warehouse.EngineDialect;
 import dev.asof.spi.warehouse.FileFormat;
 import dev.asof.spi.warehouse.TieValue;
@@ -14,10 +15,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.calcite.avatica.util.TimeUnit;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -209,7 +212,7 @@ public final class TrinoDialect implements EngineDialect {
         List<SqlNode> key = new ArrayList<>();
         fields.forEach(f -> key.add(f.clone(POS)));
         for (TieValue v : values) {
-            Optional<SqlNode> constant = constantOf(v.type());
+            Optional<SqlNode> constant = tieStandIn(v.type());
             if (constant.isPresent()) {
                 key.add(Nodes.isNotNull(v.value().clone(POS)));
                 key.add(SqlStdOperatorTable.COALESCE.createCall(POS, v.value().clone(POS), constant.get()));
@@ -221,7 +224,8 @@ public final class TrinoDialect implements EngineDialect {
     }
 
     /** A constant of the type, for the types Trino orders as scalars; empty for the others. */
-    private static Optional<SqlNode> constantOf(JDBCType type) {
+    @Override
+    public Optional<SqlNode> tieStandIn(JDBCType type) {
         return Optional.ofNullable(switch (type) {
             case BIGINT, INTEGER, SMALLINT, TINYINT, DOUBLE, REAL, FLOAT ->
                     Nodes.cast(Nodes.number(0), SqlTypes.sqlTypeName(type));
@@ -231,6 +235,18 @@ public final class TrinoDialect implements EngineDialect {
             case TIMESTAMP -> SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP, new TimestampString(1970, 1, 1, 0, 0, 0), 0, POS);
             default -> null;
         });
+    }
+
+    /**
+     * One day for a {@code DATE}. A timestamp has none here: Trino's interval offsets are whole
+     * milliseconds, exact only for {@code TIMESTAMP(p <= 3)}, and the column metadata asof keeps
+     * for a Trino timestamp column does not tell its precision.
+     */
+    @Override
+    public Optional<SqlNode> timeStep(ColumnMetadata column) {
+        return column.jdbcType() == JDBCType.DATE
+                ? Optional.of(SqlLiteral.createInterval(1, "1", new SqlIntervalQualifier(TimeUnit.DAY, null, POS), POS))
+                : Optional.empty();
     }
 
     @Override

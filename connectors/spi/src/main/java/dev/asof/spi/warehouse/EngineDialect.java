@@ -1,8 +1,10 @@
 package dev.asof.spi.warehouse;
 
+import dev.asof.spi.ColumnMetadata;
 import java.sql.JDBCType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlNode;
@@ -86,6 +88,26 @@ public interface EngineDialect {
             all.add(v.value().clone(SqlParserPos.ZERO));
         }
         return orderingKey(all);
+    }
+
+    /**
+     * A constant of {@code type} that the engine orders as a scalar, to stand in for NULL in an
+     * ordering key next to a flag {@code value IS NOT NULL} (so that no field of the key is NULL);
+     * empty for types without one here (by default all).
+     */
+    default Optional<SqlNode> tieStandIn(JDBCType type) {
+        return Optional.empty();
+    }
+
+    /**
+     * The distance from a value of the time column {@code column} to the next value it can hold
+     * (one day for a {@code DATE}), as a window frame offset
+     * ({@code RANGE BETWEEN … AND step PRECEDING}) that the engine evaluates exactly over that
+     * column's values as ordered: then "every row strictly before the current row's time" is one
+     * frame. Empty where the engine's offsets cannot express it exactly (by default always).
+     */
+    default Optional<SqlNode> timeStep(ColumnMetadata column) {
+        return Optional.empty();
     }
 
     /**
