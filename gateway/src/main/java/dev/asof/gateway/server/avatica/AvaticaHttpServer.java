@@ -326,7 +326,7 @@ final class AvaticaHttpServer implements AutoCloseable {
          * thread when the request is refused).
          */
         void dispatch(byte[] body, String authorization, Peer peer, RequestIdentity.InFlight request,
-                ResponseSink done) {
+                PresentedHeader presented, ResponseSink done) {
             if (isJson(body)) {
                 done.accept(JSON_REFUSAL);
                 return;
@@ -337,7 +337,7 @@ final class AvaticaHttpServer implements AutoCloseable {
                 // Decoded once here: the request is served from this decoding when it runs on the event loop.
                 Service.ExecuteRequest execute = executeRequest(body);
                 Optional<Principal> principal = execute == null ? Optional.empty()
-                        : inProcessCaller(execute.statementHandle, authorization, peer);
+                        : inProcessCaller(execute.statementHandle, presented.of(authorization), peer);
                 if (principal.isPresent()) {
                     done.accept(identity.as(principal.get(), request, () -> serve(execute)));
                     return;
@@ -410,12 +410,12 @@ final class AvaticaHttpServer implements AutoCloseable {
          * process and the credentials are in the verification cache (checking others means hashing a
          * password, which takes milliseconds). Empty for every other request.
          */
-        private Optional<Principal> inProcessCaller(Meta.StatementHandle handle, String authorization, Peer peer) {
+        private Optional<Principal> inProcessCaller(Meta.StatementHandle handle,
+                Optional<Authenticator.Presented> credentials, Peer peer) {
             if (handle == null || handle.connectionId == null || !inProcess.executes(handle.connectionId, handle.id)) {
                 return Optional.empty();
             }
-            return BasicCredentials.parse(authorization)
-                    .flatMap(c -> identity.authenticator().cachedLogin(c.user(), c.password(), peer))
+            return credentials.flatMap(c -> identity.authenticator().cachedLogin(c, peer))
                     .map(Authenticator.Login::principal);
         }
 
@@ -521,6 +521,29 @@ final class AvaticaHttpServer implements AutoCloseable {
     }
 
     /**
+     * A connection's last {@code Authorization} header, prepared for the verification cache: a
+     * client sends the same header on every request, which is then not decoded and hashed again
+     * for each lookup. Only the preparation is kept; whether the credentials are valid is checked
+     * on every request ({@link Authenticator#cachedLogin(Authenticator.Presented, Peer)}).
+     */
+    private static final class PresentedHeader {
+        private String header;
+        private Optional<Authenticator.Presented> presented = Optional.empty();
+
+        Optional<Authenticator.Presented> of(String authorization) {
+            if (authorization == null) {
+                return Optional.empty();
+            }
+            if (!authorization.equals(header)) {
+                presented = BasicCredentials.parse(authorization)
+                        .flatMap(c -> Authenticator.present(c.user(), c.password()));
+                header = authorization;
+            }
+            return presented;
+        }
+    }
+
+    /**
      * One per connection; all its state is touched on the connection's event loop only. Holds the
      * requests that arrived while another was in service (HTTP/1.1 pipelining).
      */
@@ -532,6 +555,7 @@ final class AvaticaHttpServer implements AutoCloseable {
         private RequestIdentity.InFlight current;
         /** The client's address, read at its first request. */
         private Peer peer;
+        private final PresentedHeader presented = new PresentedHeader();
 
         ConnectionHandler(Dispatcher dispatcher) {
             this.dispatcher = dispatcher;
@@ -568,7 +592,7 @@ final class AvaticaHttpServer implements AutoCloseable {
             if (peer == null) {
                 peer = peer(ctx);
             }
-            dispatcher.dispatch(pending.body(), pending.authorization(), peer, current, response -> {
+            dispatcher.dispatch(pending.body(), pending.authorization(), peer, current, presented, response -> {
                 if (ctx.executor().inEventLoop()) {
                     respond(ctx, pending, response);
                 } else {
