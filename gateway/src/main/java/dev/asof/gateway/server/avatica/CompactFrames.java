@@ -79,7 +79,7 @@ final class CompactFrames {
                 out.value(v);
             }
         }
-        return new CompactRows(out.toByteArray());
+        return new CompactRows(out.buf, out.size);
     }
 
     /**
@@ -90,21 +90,30 @@ final class CompactFrames {
      * parsed it all.
      */
     static final class CompactRows extends AbstractList<Object> implements RandomAccess {
-        private final byte[] frame;
+        /** The encoded frame is the first {@code length} bytes (the encoder's buffer, not copied to size). */
+        private final byte[] buffer;
+        private final int length;
 
-        CompactRows(byte[] frame) {
-            this.frame = Objects.requireNonNull(frame, "frame");
+        CompactRows(byte[] buffer, int length) {
+            this.buffer = Objects.requireNonNull(buffer, "buffer");
+            Objects.checkFromIndexSize(0, length, buffer.length);
+            this.length = length;
         }
 
-        /** The encoded frame. */
+        /** A copy of the encoded frame. */
         byte[] frame() {
-            return frame;
+            return Arrays.copyOf(buffer, length);
+        }
+
+        /** The encoded frame as protobuf bytes, not copied. */
+        ByteString bytes() {
+            return UnsafeByteOperations.unsafeWrap(buffer, 0, length);
         }
 
         @Override
         public Object get(int index) {
             Objects.checkIndex(index, 1);
-            return new Object[] {frame};
+            return new Object[] {frame()};
         }
 
         @Override
@@ -190,7 +199,7 @@ final class CompactFrames {
 
         private static Common.Frame frame(Meta.Frame frame, CompactRows rows) {
             Common.TypedValue value = Common.TypedValue.newBuilder().setType(Common.Rep.BYTE_STRING)
-                    .setBytesValue(UnsafeByteOperations.unsafeWrap(rows.frame())).build();
+                    .setBytesValue(rows.bytes()).build();
             return Common.Frame.newBuilder().setOffset(frame.offset).setDone(frame.done)
                     .addRows(Common.Row.newBuilder().addValue(Common.ColumnValue.newBuilder().setScalarValue(value)))
                     .build();
@@ -323,10 +332,6 @@ final class CompactFrames {
             if (size + more > buf.length) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
             }
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(buf, size);
         }
     }
 
