@@ -42,8 +42,10 @@ import org.apache.hc.core5.util.TimeValue;
  *       unless the application set Avatica's {@code avatica.pooled.connections.per.route} /
  *       {@code avatica.pooled.connections.max} system properties. Connections are opened on demand.
  *   <li><b>No per-request steps the protocol never uses:</b> response decompression (the gateway
- *       does not compress), cookies, redirects and HttpClient's own retries (POSTs are not retried
- *       by it anyway; Avatica's client retries a request that got no response).
+ *       does not compress), cookies, redirects, HttpClient's own retries (POSTs are not retried
+ *       by it anyway; Avatica's client retries a request that got no response) and the
+ *       {@code User-Agent} header (written by the client and parsed by the gateway on every lookup,
+ *       read by no one).
  *   <li><b>One exact-size copy of the response body</b> when its length is known (Avatica's client
  *       reads it through a fresh 4 KB buffer into a growing one, then copies it out).
  *
@@ -105,6 +107,7 @@ public final class AsofHttpClient extends AvaticaCommonsHttpClientImpl {
         .disableCookieManagement()
         .disableRedirectHandling()
         .disableAutomaticRetries()
+        .disableDefaultUserAgent()
         .build();
   }
 

@@ -47,4 +47,48 @@ class WireNameTranslationTest {
     assertThat(WireMessage.parseFrom(bytes).getName()).startsWith("x.avatica.proto.Requests$");
     assertThat(translation.parseRequest(bytes)).isEqualTo(request);
   }
+
+  /** The spliced bytes are exactly those of the message rebuilt by protobuf with the new name. */
+  @Test
+  void splicingGivesTheBytesProtobufWouldWrite() throws Exception {
+    byte[] payload = new byte[300]; // a name length and a payload length of two varint bytes
+    for (int i = 0; i < payload.length; i++) {
+      payload[i] = (byte) (i * 7);
+    }
+    String shaded = "dev.asof.jdbc.shaded.org.apache.calcite.avatica.";
+    WireMessage original = WireMessage.newBuilder()
+        .setName(shaded + "proto.Responses$ExecuteResponse")
+        .setWrappedMessage(com.google.protobuf.ByteString.copyFrom(payload))
+        .build();
+    byte[] renamed = WireNameTranslation.rename(original.toByteArray(), new HashMap<>(), shaded,
+        "org.apache.calcite.avatica.");
+    assertThat(renamed).isEqualTo(original.toBuilder()
+        .setName("org.apache.calcite.avatica.proto.Responses$ExecuteResponse").build().toByteArray());
+    // and back
+    assertThat(WireNameTranslation.rename(renamed, new HashMap<>(), "org.apache.calcite.avatica.", shaded))
+        .isEqualTo(original.toByteArray());
+  }
+
+  @Test
+  void aNameOutsideThePrefixIsLeftAsItIs() throws Exception {
+    byte[] bytes = WireMessage.newBuilder().setName("other.Message")
+        .setWrappedMessage(com.google.protobuf.ByteString.copyFromUtf8("payload")).build().toByteArray();
+    assertThat(WireNameTranslation.rename(bytes, new HashMap<>(), "org.apache.calcite.avatica.", "x."))
+        .isSameAs(bytes);
+  }
+
+  /** Protobuf allows the fields in any order: a message whose name is not first is still renamed. */
+  @Test
+  void aNameThatIsNotTheFirstFieldIsRenamedToo() throws Exception {
+    com.google.protobuf.ByteString payload = com.google.protobuf.ByteString.copyFromUtf8("payload");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    com.google.protobuf.CodedOutputStream coded = com.google.protobuf.CodedOutputStream.newInstance(out);
+    coded.writeBytes(WireMessage.WRAPPED_MESSAGE_FIELD_NUMBER, payload);
+    coded.writeString(WireMessage.NAME_FIELD_NUMBER, "a.avatica.proto.Requests$FetchRequest");
+    coded.flush();
+    WireMessage parsed = WireMessage.parseFrom(WireNameTranslation.rename(out.toByteArray(),
+        new HashMap<>(), "a.avatica.", "b.avatica."));
+    assertThat(parsed.getName()).isEqualTo("b.avatica.proto.Requests$FetchRequest");
+    assertThat(parsed.getWrappedMessage()).isEqualTo(payload);
+  }
 }

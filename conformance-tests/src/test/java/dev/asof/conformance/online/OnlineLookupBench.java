@@ -285,6 +285,9 @@ class OnlineLookupBench {
                 return new Profile(null, null);
             }
             jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            // A phase lasts seconds: the profile's 10 ms between execution samples would give a few
+            // hundred samples of it.
+            r.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(1));
             r.start();
             return new Profile(r, Path.of(dir, String.format(Locale.ROOT, "%02d-%s.jfr", NEXT.incrementAndGet(), name)));
         }

@@ -151,20 +151,48 @@ public final class Authenticator {
     }
 
     /**
-     * The login {@link #login} would return, when it can be answered from the verification cache
-     * alone (no password hashing: microseconds); empty otherwise (no or unknown credentials, a
-     * pair not verified lately, a throttled pair), when {@link #login} must decide. Audits nothing.
+     * The login {@link #login} would return for {@code credentials} ({@link #present}), when it can
+     * be answered from the verification cache alone (no password hashing: microseconds); empty
+     * otherwise (an unknown user, a pair not verified lately or verified for an earlier password, a
+     * throttled pair), when {@link #login} must decide. Audits nothing. Credentials are prepared
+     * once so that a connection presenting the same ones on every request is not hashed again for
+     * each; the checks above are made on every call.
      */
-    public Optional<Login> cachedLogin(String user, String password, Peer peer) {
+    public Optional<Login> cachedLogin(Presented credentials, Peer peer) {
+        requireNonNull(credentials, "credentials");
         requireNonNull(peer, "peer");
+        String key = credentials.cacheKey.user();
+        if (throttle.blocked(key, peer.address()).isPresent()) {
+            return Optional.empty();
+        }
+        return cached(users.get(key), credentials.cacheKey, peer);
+    }
+
+    /**
+     * {@code user} and {@code password} prepared for {@link #cachedLogin(Presented, Peer)}: the
+     * user's key and a digest of the password (from which it cannot be read back); empty when
+     * either is missing.
+     */
+    public static Optional<Presented> present(String user, String password) {
         if (user == null || password == null || user.isEmpty()) {
             return Optional.empty();
         }
         String key = user.toLowerCase(Locale.ROOT);
-        if (throttle.blocked(key, peer.address()).isPresent()) {
-            return Optional.empty();
+        return Optional.of(new Presented(new CacheKey(key, digest(key, password))));
+    }
+
+    /** Credentials as the verification cache knows them ({@link #present}). */
+    public static final class Presented {
+        private final CacheKey cacheKey;
+
+        private Presented(CacheKey cacheKey) {
+            this.cacheKey = cacheKey;
         }
-        return cached(users.get(key), new CacheKey(key, digest(key, password)), peer);
+
+        @Override
+        public String toString() {
+            return "Presented[user=" + cacheKey.user() + "]";
+        }
     }
 
     /** The login of a verification cached for {@code cacheKey} that still holds; drops one that does not. */

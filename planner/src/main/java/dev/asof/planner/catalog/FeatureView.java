@@ -57,7 +57,13 @@ public record FeatureView(
 
     /** Whether the view's features are windowed aggregates rather than latest values. */
     public boolean windowed() {
-        return features.stream().anyMatch(f -> f.aggregate().isPresent());
+        // A loop, not a stream: asked for every record an online lookup reads.
+        for (Feature f : features) {
+            if (f.aggregate().isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The hop grid of a windowed view ({@link TileGrid#EXACT} without HOP). */

@@ -55,6 +55,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.metrics.noop.NoopMetricsSystem;
 import org.apache.calcite.avatica.proto.Common.WireMessage;
 import org.apache.calcite.avatica.proto.Requests;
@@ -62,6 +63,7 @@ import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.apache.calcite.avatica.remote.Handler.HandlerResponse;
 import org.apache.calcite.avatica.remote.JsonService;
 import org.apache.calcite.avatica.remote.ProtobufHandler;
+import org.apache.calcite.avatica.remote.ProtobufTranslation;
 import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
 import org.apache.calcite.avatica.remote.Service;
 import org.slf4j.Logger;
@@ -191,8 +193,8 @@ final class AvaticaHttpServer implements AutoCloseable {
     static AvaticaHttpServer start(Service service, RequestIdentity identity, InProcess inProcess, SslContext tls,
             String host, int port, Limits limits) {
         requireNonNull(identity, "identity");
-        ProtobufHandler handler = new ProtobufHandler(service, new CompactFrames.Translation(new ProtobufTranslationImpl()),
-                NoopMetricsSystem.getInstance());
+        ProtobufTranslation translation = new CompactFrames.Translation(new ProtobufTranslationImpl());
+        ProtobufHandler handler = new ProtobufHandler(service, translation, NoopMetricsSystem.getInstance());
         ThreadPoolExecutor overflowThreads = queueing("asof-jdbc-overflow", limits.overflowThreads(),
                 limits.overflowQueue());
         ThreadPoolExecutor requestThreads = new ThreadPoolExecutor(0, limits.requestThreads(), 60, TimeUnit.SECONDS,
@@ -204,7 +206,8 @@ final class AvaticaHttpServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         EventLoopGroup ioGroup = new MultiThreadIoEventLoopGroup(limits.ioThreads(),
                 new DefaultThreadFactory("asof-jdbc-io", true), NioIoHandler.newFactory());
-        Dispatcher dispatcher = new Dispatcher(handler, identity, inProcess, requestThreads, controlThreads);
+        Dispatcher dispatcher = new Dispatcher(service, translation, handler, identity, inProcess, requestThreads,
+                controlThreads);
         try {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, ioGroup)
@@ -298,14 +301,18 @@ final class AvaticaHttpServer implements AutoCloseable {
     private static final class Dispatcher {
         private static final String EXECUTE = Requests.ExecuteRequest.class.getName();
 
+        private final Service service;
+        private final ProtobufTranslation translation;
         private final ProtobufHandler handler;
         private final RequestIdentity identity;
         private final InProcess inProcess;
         private final Executor requestThreads;
         private final Executor controlThreads;
 
-        Dispatcher(ProtobufHandler handler, RequestIdentity identity, InProcess inProcess, Executor requestThreads,
-                Executor controlThreads) {
+        Dispatcher(Service service, ProtobufTranslation translation, ProtobufHandler handler, RequestIdentity identity,
+                InProcess inProcess, Executor requestThreads, Executor controlThreads) {
+            this.service = service;
+            this.translation = translation;
             this.handler = handler;
             this.identity = identity;
             this.inProcess = inProcess;
@@ -319,7 +326,7 @@ final class AvaticaHttpServer implements AutoCloseable {
          * thread when the request is refused).
          */
         void dispatch(byte[] body, String authorization, Peer peer, RequestIdentity.InFlight request,
-                ResponseSink done) {
+                PresentedHeader presented, ResponseSink done) {
             if (isJson(body)) {
                 done.accept(JSON_REFUSAL);
                 return;
@@ -327,9 +334,12 @@ final class AvaticaHttpServer implements AutoCloseable {
             WireMessage envelope = envelope(body);
             String name = envelope == null ? null : envelope.getName();
             if (EXECUTE.equals(name)) {
-                Optional<Principal> principal = inProcessCaller(envelope, authorization, peer);
+                // Decoded once here: the request is served from this decoding when it runs on the event loop.
+                Service.ExecuteRequest execute = executeRequest(body);
+                Optional<Principal> principal = execute == null ? Optional.empty()
+                        : inProcessCaller(execute.statementHandle, presented.of(authorization), peer);
                 if (principal.isPresent()) {
-                    done.accept(identity.as(principal.get(), request, () -> serve(body)));
+                    done.accept(identity.as(principal.get(), request, () -> serve(execute)));
                     return;
                 }
             }
@@ -374,6 +384,22 @@ final class AvaticaHttpServer implements AutoCloseable {
             }
         }
 
+        /** As {@link #serve(byte[])}, for an execute request already decoded (what Avatica's handler does with one). */
+        private HandlerResponse<byte[]> serve(Service.ExecuteRequest execute) {
+            try {
+                try {
+                    return new HandlerResponse<>(translation.serializeResponse(service.apply(execute)),
+                            HttpResponseStatus.OK.code());
+                } catch (Exception e) {
+                    return handler.convertToErrorResponse(e);
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.error("JDBC request failed", e);
+                return handler.convertToErrorResponse(clientError("internal error: the request failed",
+                        "XX000"));
+            }
+        }
+
         private HandlerResponse<byte[]> refused(String kind) {
             return handler.convertToErrorResponse(clientError("the gateway is overloaded: every " + kind
                     + " thread is busy; retry later", OVERLOADED_SQL_STATE));
@@ -384,19 +410,22 @@ final class AvaticaHttpServer implements AutoCloseable {
          * process and the credentials are in the verification cache (checking others means hashing a
          * password, which takes milliseconds). Empty for every other request.
          */
-        private Optional<Principal> inProcessCaller(WireMessage envelope, String authorization, Peer peer) {
-            org.apache.calcite.avatica.proto.Common.StatementHandle handle;
-            try {
-                handle = Requests.ExecuteRequest.parseFrom(envelope.getWrappedMessage()).getStatementHandle();
-            } catch (IOException e) {
-                return Optional.empty(); // not a valid message: the request pool reports the error
-            }
-            if (!inProcess.executes(handle.getConnectionId(), handle.getId())) {
+        private Optional<Principal> inProcessCaller(Meta.StatementHandle handle,
+                Optional<Authenticator.Presented> credentials, Peer peer) {
+            if (handle == null || handle.connectionId == null || !inProcess.executes(handle.connectionId, handle.id)) {
                 return Optional.empty();
             }
-            return BasicCredentials.parse(authorization)
-                    .flatMap(c -> identity.authenticator().cachedLogin(c.user(), c.password(), peer))
+            return credentials.flatMap(c -> identity.authenticator().cachedLogin(c, peer))
                     .map(Authenticator.Login::principal);
+        }
+
+        /** {@code body} decoded as an execute request; null when it is not a valid one (the request pool reports the error). */
+        private Service.ExecuteRequest executeRequest(byte[] body) {
+            try {
+                return translation.parseRequest(body) instanceof Service.ExecuteRequest execute ? execute : null;
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
         }
 
         /**
@@ -492,6 +521,29 @@ final class AvaticaHttpServer implements AutoCloseable {
     }
 
     /**
+     * A connection's last {@code Authorization} header, prepared for the verification cache: a
+     * client sends the same header on every request, which is then not decoded and hashed again
+     * for each lookup. Only the preparation is kept; whether the credentials are valid is checked
+     * on every request ({@link Authenticator#cachedLogin(Authenticator.Presented, Peer)}).
+     */
+    private static final class PresentedHeader {
+        private String header;
+        private Optional<Authenticator.Presented> presented = Optional.empty();
+
+        Optional<Authenticator.Presented> of(String authorization) {
+            if (authorization == null) {
+                return Optional.empty();
+            }
+            if (!authorization.equals(header)) {
+                presented = BasicCredentials.parse(authorization)
+                        .flatMap(c -> Authenticator.present(c.user(), c.password()));
+                header = authorization;
+            }
+            return presented;
+        }
+    }
+
+    /**
      * One per connection; all its state is touched on the connection's event loop only. Holds the
      * requests that arrived while another was in service (HTTP/1.1 pipelining).
      */
@@ -503,6 +555,7 @@ final class AvaticaHttpServer implements AutoCloseable {
         private RequestIdentity.InFlight current;
         /** The client's address, read at its first request. */
         private Peer peer;
+        private final PresentedHeader presented = new PresentedHeader();
 
         ConnectionHandler(Dispatcher dispatcher) {
             this.dispatcher = dispatcher;
@@ -539,7 +592,7 @@ final class AvaticaHttpServer implements AutoCloseable {
             if (peer == null) {
                 peer = peer(ctx);
             }
-            dispatcher.dispatch(pending.body(), pending.authorization(), peer, current, response -> {
+            dispatcher.dispatch(pending.body(), pending.authorization(), peer, current, presented, response -> {
                 if (ctx.executor().inEventLoop()) {
                     respond(ctx, pending, response);
                 } else {

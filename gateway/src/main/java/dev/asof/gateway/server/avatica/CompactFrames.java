@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.RandomAccess;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Message;
 import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import org.apache.calcite.avatica.Meta;
@@ -77,7 +79,7 @@ final class CompactFrames {
                 out.value(v);
             }
         }
-        return new CompactRows(out.toByteArray());
+        return new CompactRows(out.buf, out.size);
     }
 
     /**
@@ -88,21 +90,30 @@ final class CompactFrames {
      * parsed it all.
      */
     static final class CompactRows extends AbstractList<Object> implements RandomAccess {
-        private final byte[] frame;
+        /** The encoded frame is the first {@code length} bytes (the encoder's buffer, not copied to size). */
+        private final byte[] buffer;
+        private final int length;
 
-        CompactRows(byte[] frame) {
-            this.frame = Objects.requireNonNull(frame, "frame");
+        CompactRows(byte[] buffer, int length) {
+            this.buffer = Objects.requireNonNull(buffer, "buffer");
+            Objects.checkFromIndexSize(0, length, buffer.length);
+            this.length = length;
         }
 
-        /** The encoded frame. */
+        /** A copy of the encoded frame. */
         byte[] frame() {
-            return frame;
+            return Arrays.copyOf(buffer, length);
+        }
+
+        /** The encoded frame as protobuf bytes, not copied. */
+        ByteString bytes() {
+            return UnsafeByteOperations.unsafeWrap(buffer, 0, length);
         }
 
         @Override
         public Object get(int index) {
             Objects.checkIndex(index, 1);
-            return new Object[] {frame};
+            return new Object[] {frame()};
         }
 
         @Override
@@ -112,13 +123,16 @@ final class CompactFrames {
     }
 
     /**
-     * Avatica's protobuf translation, except that a compact frame's value is written once, as
-     * protobuf bytes: Avatica writes a {@code byte[]} four times (the legacy and the current value
-     * field, each as bytes and as Base64 text), which for a frame of 10,000 rows cost more than
-     * encoding it. The driver reads the bytes field, as Avatica's client does.
+     * Avatica's protobuf translation, except that a response carrying a compact frame is written
+     * here, in one pass: Avatica writes a {@code byte[]} four times (the legacy and the current
+     * value field, each as bytes and as Base64 text), which for a frame of 10,000 rows cost more
+     * than encoding it. The message is field for field the one Avatica writes (the same fields in
+     * the same order), with the frame's one value as protobuf bytes, which the driver reads as
+     * Avatica's client does. Every other response is Avatica's.
      */
     static final class Translation implements ProtobufTranslation {
-        private static final Meta.Frame PLACEHOLDER = Meta.Frame.create(0, true, List.of());
+        private static final ByteString EXECUTE_RESPONSE = name(Responses.ExecuteResponse.class);
+        private static final ByteString FETCH_RESPONSE = name(Responses.FetchResponse.class);
         private final ProtobufTranslation avatica;
 
         Translation(ProtobufTranslation avatica) {
@@ -129,48 +143,88 @@ final class CompactFrames {
         public byte[] serializeResponse(Service.Response response) throws IOException {
             if (response instanceof Service.FetchResponse fetch && fetch.frame != null
                     && fetch.frame.rows instanceof CompactRows rows) {
-                byte[] wire = avatica.serializeResponse(new Service.FetchResponse(PLACEHOLDER, fetch.missingStatement,
-                        fetch.missingResults, fetch.rpcMetadata));
-                Responses.FetchResponse proto = Responses.FetchResponse.parseFrom(unwrap(wire).getWrappedMessage());
-                return rewrap(wire, proto.toBuilder().setFrame(frame(fetch.frame, rows)).build().toByteString());
-            }
-            if (response instanceof Service.ExecuteResponse execute && execute.results != null
-                    && execute.results.stream().anyMatch(r -> r.firstFrame != null && r.firstFrame.rows instanceof CompactRows)) {
-                List<Service.ResultSetResponse> placeholders = execute.results.stream()
-                        .map(r -> r.firstFrame != null && r.firstFrame.rows instanceof CompactRows
-                                ? new Service.ResultSetResponse(r.connectionId, r.statementId, r.ownStatement, r.signature,
-                                        PLACEHOLDER, r.updateCount, r.rpcMetadata)
-                                : r)
-                        .toList();
-                byte[] wire = avatica.serializeResponse(new Service.ExecuteResponse(placeholders, execute.missingStatement,
-                        execute.rpcMetadata));
-                Responses.ExecuteResponse.Builder proto = Responses.ExecuteResponse
-                        .parseFrom(unwrap(wire).getWrappedMessage()).toBuilder();
-                for (int i = 0; i < execute.results.size(); i++) {
-                    Meta.Frame frame = execute.results.get(i).firstFrame;
-                    if (frame != null && frame.rows instanceof CompactRows rows) {
-                        proto.getResultsBuilder(i).setFirstFrame(frame(frame, rows));
-                    }
+                Responses.FetchResponse.Builder proto = Responses.FetchResponse.newBuilder()
+                        .setFrame(frame(fetch.frame, rows))
+                        .setMissingStatement(fetch.missingStatement)
+                        .setMissingResults(fetch.missingResults);
+                if (fetch.rpcMetadata != null) {
+                    proto.setMetadata(metadata(fetch.rpcMetadata));
                 }
-                return rewrap(wire, proto.build().toByteString());
+                return wire(FETCH_RESPONSE, proto.build());
+            }
+            if (response instanceof Service.ExecuteResponse execute && hasCompactFrame(execute)) {
+                Responses.ExecuteResponse.Builder proto = Responses.ExecuteResponse.newBuilder();
+                for (Service.ResultSetResponse r : execute.results) {
+                    proto.addResults(resultSet(r));
+                }
+                if (execute.rpcMetadata != null) {
+                    proto.setMetadata(metadata(execute.rpcMetadata));
+                }
+                return wire(EXECUTE_RESPONSE, proto.setMissingStatement(execute.missingStatement).build());
             }
             return avatica.serializeResponse(response);
         }
 
+        private static boolean hasCompactFrame(Service.ExecuteResponse execute) {
+            if (execute.results == null) {
+                return false;
+            }
+            for (Service.ResultSetResponse r : execute.results) {
+                if (r.firstFrame != null && r.firstFrame.rows instanceof CompactRows) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** As Avatica's {@code ResultSetResponse.serialize}, a compact first frame written once. */
+        private static Responses.ResultSetResponse resultSet(Service.ResultSetResponse r) {
+            Responses.ResultSetResponse.Builder proto = Responses.ResultSetResponse.newBuilder()
+                    .setStatementId(r.statementId).setOwnStatement(r.ownStatement).setUpdateCount(r.updateCount);
+            if (r.connectionId != null) {
+                proto.setConnectionId(r.connectionId);
+            }
+            if (r.signature != null) {
+                proto.setSignature(r.signature.toProto());
+            }
+            if (r.firstFrame != null) {
+                proto.setFirstFrame(r.firstFrame.rows instanceof CompactRows rows ? frame(r.firstFrame, rows)
+                        : r.firstFrame.toProto());
+            }
+            if (r.rpcMetadata != null) {
+                proto.setMetadata(metadata(r.rpcMetadata));
+            }
+            return proto.build();
+        }
+
         private static Common.Frame frame(Meta.Frame frame, CompactRows rows) {
             Common.TypedValue value = Common.TypedValue.newBuilder().setType(Common.Rep.BYTE_STRING)
-                    .setBytesValue(UnsafeByteOperations.unsafeWrap(rows.frame())).build();
+                    .setBytesValue(rows.bytes()).build();
             return Common.Frame.newBuilder().setOffset(frame.offset).setDone(frame.done)
                     .addRows(Common.Row.newBuilder().addValue(Common.ColumnValue.newBuilder().setScalarValue(value)))
                     .build();
         }
 
-        private static Common.WireMessage unwrap(byte[] wire) throws IOException {
-            return Common.WireMessage.parseFrom(wire);
+        private static Responses.RpcMetadata metadata(Service.RpcMetadataResponse metadata) {
+            return Responses.RpcMetadata.newBuilder().setServerAddress(metadata.serverAddress).build();
         }
 
-        private static byte[] rewrap(byte[] wire, ByteString message) throws IOException {
-            return unwrap(wire).toBuilder().setWrappedMessage(message).build().toByteArray();
+        /**
+         * {@code message} in Avatica's envelope ({@code WireMessage}: the message's class name, then
+         * the message), written straight into one exact-size array.
+         */
+        private static byte[] wire(ByteString name, Message message) throws IOException {
+            byte[] out = new byte[CodedOutputStream.computeBytesSize(Common.WireMessage.NAME_FIELD_NUMBER, name)
+                    + CodedOutputStream.computeMessageSize(Common.WireMessage.WRAPPED_MESSAGE_FIELD_NUMBER, message)];
+            CodedOutputStream coded = CodedOutputStream.newInstance(out);
+            coded.writeBytes(Common.WireMessage.NAME_FIELD_NUMBER, name);
+            coded.writeMessage(Common.WireMessage.WRAPPED_MESSAGE_FIELD_NUMBER, message);
+            coded.checkNoSpaceLeft();
+            return out;
+        }
+
+        private static ByteString name(Class<?> message) {
+            return ByteString.copyFromUtf8(message.getName());
         }
 
         @Override
@@ -278,10 +332,6 @@ final class CompactFrames {
             if (size + more > buf.length) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
             }
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(buf, size);
         }
     }
 

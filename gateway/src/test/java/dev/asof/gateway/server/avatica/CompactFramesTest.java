@@ -22,6 +22,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.proto.Common;
+import org.apache.calcite.avatica.proto.Responses;
 import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
 import org.apache.calcite.avatica.remote.Service;
 import org.junit.jupiter.api.Test;
@@ -175,5 +177,67 @@ class CompactFramesTest {
         List<?> row = (List<?>) back.results.get(0).firstFrame.rows.iterator().next();
         assertThat((byte[]) row.get(0)).isEqualTo(blob);
         assertThat(back.results.get(0).firstFrame.done).isTrue();
+    }
+
+    /**
+     * The responses the translation writes itself are, byte for byte, Avatica's own message with
+     * the frame's one value as protobuf bytes: every other field (ids, signature, update count,
+     * server address, missing flags) as Avatica writes it.
+     */
+    @Test
+    void responsesWrittenInOnePassAreAvaticasMessageWithTheFrameSwapped() throws Exception {
+        List<Object> rows = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            rows.add(new Object[] {(long) i, "v" + i, i * 0.5, null});
+        }
+        CompactFrames.CompactRows compact = (CompactFrames.CompactRows) CompactFrames.encode(rows, 4);
+        Service.RpcMetadataResponse server = new Service.RpcMetadataResponse("gateway:8765");
+        Meta.Signature signature = Meta.Signature.create(List.of(), "SELECT * FROM v WHERE k = ?", List.of(),
+                Meta.CursorFactory.LIST, Meta.StatementType.SELECT);
+        Meta.Frame plain = Meta.Frame.create(0, true, Collections.singletonList(new Object[] {7L, "x", 1.5, null}));
+        ProtobufTranslationImpl avatica = new ProtobufTranslationImpl();
+        CompactFrames.Translation translation = new CompactFrames.Translation(avatica);
+
+        Service.ExecuteResponse execute = new Service.ExecuteResponse(List.of(
+                new Service.ResultSetResponse("conn-1", 7, true, null, new Meta.Frame(0, true, compact), -1, server),
+                new Service.ResultSetResponse("conn-1", 8, false, signature, plain, -1, null),
+                new Service.ResultSetResponse(null, 9, false, signature, new Meta.Frame(20, false, compact), -1, server)),
+                false, server);
+        Responses.ExecuteResponse.Builder expected = Responses.ExecuteResponse.parseFrom(
+                Common.WireMessage.parseFrom(avatica.serializeResponse(execute)).getWrappedMessage()).toBuilder();
+        expected.getResultsBuilder(0).setFirstFrame(compactFrame(0, true, compact.frame()));
+        expected.getResultsBuilder(2).setFirstFrame(compactFrame(20, false, compact.frame()));
+        assertThat(translation.serializeResponse(execute)).isEqualTo(wire(avatica.serializeResponse(execute),
+                expected.build()));
+
+        for (Service.RpcMetadataResponse metadata : Arrays.asList(server, null)) {
+            Service.FetchResponse fetch = new Service.FetchResponse(new Meta.Frame(10_000, false, compact), false, true,
+                    metadata);
+            Responses.FetchResponse.Builder fetched = Responses.FetchResponse.parseFrom(
+                    Common.WireMessage.parseFrom(avatica.serializeResponse(fetch)).getWrappedMessage()).toBuilder();
+            fetched.setFrame(compactFrame(10_000, false, compact.frame()));
+            assertThat(translation.serializeResponse(fetch)).isEqualTo(wire(avatica.serializeResponse(fetch),
+                    fetched.build()));
+        }
+
+        // Responses without a compact frame are Avatica's, unchanged.
+        Service.ExecuteResponse noCompact = new Service.ExecuteResponse(List.of(
+                new Service.ResultSetResponse("conn-1", 8, false, signature, plain, -1, server)), false, server);
+        assertThat(translation.serializeResponse(noCompact)).isEqualTo(avatica.serializeResponse(noCompact));
+    }
+
+    /** A frame of one row holding {@code blob} as protobuf bytes, as the driver reads a compact frame. */
+    private static Common.Frame compactFrame(long offset, boolean done, byte[] blob) {
+        return Common.Frame.newBuilder().setOffset(offset).setDone(done)
+                .addRows(Common.Row.newBuilder().addValue(Common.ColumnValue.newBuilder().setScalarValue(
+                        Common.TypedValue.newBuilder().setType(Common.Rep.BYTE_STRING)
+                                .setBytesValue(com.google.protobuf.ByteString.copyFrom(blob)))))
+                .build();
+    }
+
+    /** {@code message} in the envelope of Avatica's {@code serialized} response. */
+    private static byte[] wire(byte[] serialized, com.google.protobuf.Message message) throws Exception {
+        return Common.WireMessage.parseFrom(serialized).toBuilder().setWrappedMessage(message.toByteString()).build()
+                .toByteArray();
     }
 }
