@@ -44,6 +44,10 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
  *   <li><b>The TTL</b> ({@link #live}): {@code e >= T - ttl} of the match, as the lateral join's
  *       condition.
  * </ol>
+ *
+ * <p>With a CREATED TIME, {@link CarriedLatestJoin} finds the greatest visible {@code e} without
+ * the as-of join and uses only the tie step ({@link #resolvedAt}) and the TTL ({@link #liveAt});
+ * the candidates here serve the queries it cannot carry.
  */
 final class AsofTable {
     /** The as-of join's ordering column of the candidates. */

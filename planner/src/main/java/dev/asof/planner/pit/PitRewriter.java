@@ -54,8 +54,10 @@ import org.apache.calcite.sql.validate.SqlValidatorNamespace;
  *       {@link ViewRelation} ({@link PitRelation} for latest values, {@link WindowRelation} for
  *       windowed aggregates) at the distinct (key, t) probe points of the spine, matched on key and
  *       {@code t}: one relation row per probe point, so spine rows are never dropped (LEFT) nor
- *       duplicated; for latest values an engine with a native as-of join uses it, and one without
- *       (Trino) carries the spine's rows through one union with the source ({@link SpineUnionJoin});
+ *       duplicated; for latest values an engine with a native as-of join uses it (for a view with
+ *       a CREATED TIME it carries the spine's rows through one window with the source instead,
+ *       {@link CarriedLatestJoin}), and one without (Trino) carries the spine's rows through one
+ *       union with the source ({@link SpineUnionJoin});
  *       a {@code LEFT JOIN} of a windowed view on its keys carries the spine's rows through the
  *       window pass ({@link SpineColumns});
  *   <li>{@code view AS OF t} on its own (t constant) is the view at t for every key;
