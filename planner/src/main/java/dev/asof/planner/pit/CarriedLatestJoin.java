@@ -11,11 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
-import org.apache.calcite.sql.SqlIdentifier;
-import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlWindow;
 import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.SqlWithItem;
@@ -23,8 +23,8 @@ import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 
 /**
- * {@code spine LEFT JOIN view AS OF T ON keys} for a view with a CREATED TIME on an engine with a
- * native as-of join, without it: the spine's rows (the columns the query reads, the keys, T) and
+ * {@code spine LEFT JOIN view AS OF T ON keys} for a view with a CREATED TIME on DuckDB, without
+ * its as-of join: the spine's rows (the columns the query reads, the keys, T) and
  * the source rows (key, {@code e}, the visibility instant {@code u = max(e, c)}) in one
  * {@code UNION ALL}, and one running maximum of {@code e} per key in {@code u} order, source rows
  * before spine rows at equal instants (after them when {@code EXCLUSIVE}), gives each spine row the
@@ -96,8 +96,9 @@ final class CarriedLatestJoin {
         if (plain) {
             String c = vs.source().createdTime().orElseThrow();
             spineItems.add(Nodes.as(asofJoin.checkedTimestamp(time), U));
-            sourceItems.add(Nodes.as(SqlLibraryOperators.GREATEST.createCall(POS, asofJoin.checkedTimestamp(e),
-                    SqlStdOperatorTable.COALESCE.createCall(POS, asofJoin.checkedTimestamp(Nodes.id(c)), e.clone(POS))), U));
+            SqlNode created = SqlStdOperatorTable.COALESCE.createCall(POS, asofJoin.checkedTimestamp(Nodes.id(c)),
+                    e.clone(POS));
+            sourceItems.add(Nodes.as(SqlLibraryOperators.GREATEST.createCall(POS, asofJoin.checkedTimestamp(e), created), U));
         } else {
             spineItems.add(Nodes.as(vs.dialect().instant(time, timeType), U));
             sourceItems.add(Nodes.as(vs.visibleInstant(), U));
@@ -139,7 +140,8 @@ final class CarriedLatestJoin {
         SqlNode values = Nodes.as(SqlStdOperatorTable.LATERAL.createCall(POS,
                 table.resolvedAt(ROW, MAX_E, U, plain, exclusive)), VALUES);
         SqlNode from = new SqlJoin(POS, Nodes.as(spineOnly, ROW), SqlLiteral.createBoolean(false, POS),
-                JoinType.LEFT.symbol(POS), values, JoinConditionType.ON.symbol(POS), table.liveAt(ROW, MAX_E, U, plain));
+                JoinType.LEFT.symbol(POS), values, JoinConditionType.ON.symbol(POS),
+                table.liveAt(ROW, MAX_E, U, plain));
         List<SqlNode> out = new ArrayList<>();
         for (int i = 0; i < carriedColumns.size(); i++) {
             out.add(Nodes.as(Nodes.id(ROW, WindowRelation.carriedAlias(i)), WindowRelation.carriedAlias(i)));

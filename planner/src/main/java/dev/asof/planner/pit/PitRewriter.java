@@ -459,8 +459,8 @@ public final class PitRewriter {
      * rows ({@link CarriedLatestJoin}), the spine columns the query reads above the join redirected
      * to it. The source is restricted to probed keys only when WHERE conditions filter the spine.
      */
-    private SqlNode carriedLatestJoin(AsofJoinDialect asofJoin, SqlJoin join, AsOfRef ref, Entity entity, List<SqlNode> spineKeys,
-            List<SqlNode> pushed, SpineColumns spine) {
+    private SqlNode carriedLatestJoin(AsofJoinDialect asofJoin, SqlJoin join, AsOfRef ref, Entity entity,
+            List<SqlNode> spineKeys, List<SqlNode> pushed, SpineColumns spine) {
         List<SqlNode> keys = new ArrayList<>();
         for (int i = 0; i < spineKeys.size(); i++) {
             keys.add(Nodes.cast(SpineColumns.detached(spineKeys.get(i)),
@@ -469,9 +469,9 @@ public final class PitRewriter {
         // Evaluated inside the derived table, over the spine as it is: not redirected.
         List<SqlNode> filter = pushed.stream().map(SpineColumns::detached).toList();
         ViewSource vs = new ViewSource(dialect, ref.view(), entity, sourceOf(ref.view()));
-        SqlNode carried = new CarriedLatestJoin(vs, asofJoin).carried(join.getLeft(), filter.isEmpty() ? null : Nodes.and(filter),
-                spine.columns(), keys, SpineColumns.detached(ref.time()), timeType(ref.time()), ref.exclusive(),
-                !pushed.isEmpty());
+        SqlNode carried = new CarriedLatestJoin(vs, asofJoin).carried(join.getLeft(),
+                filter.isEmpty() ? null : Nodes.and(filter), spine.columns(), keys, SpineColumns.detached(ref.time()),
+                timeType(ref.time()), ref.exclusive(), !pushed.isEmpty());
         spine.redirect(ref.alias());
         return Nodes.as(carried, ref.alias());
     }
