@@ -125,6 +125,61 @@ class DuckDbInfiniteTimeTest extends ConformanceSupport {
                 row(5L, 0L, null), row(6L, 0L, null), row(7L, 0L, null), row(8L, 0L, null));
     }
 
+    /**
+     * The same rules with a CREATED TIME (a plan that orders the plain timestamps as they are):
+     * a NULL created time counts as the event time; customer 2's row 'x' (e = 01-10) is created at
+     * +∞, so only a spine row at +∞ sees it, without EXCLUSIVE.
+     */
+    @Test
+    void infiniteTimesWithACreatedTime() throws SQLException {
+        String t = schema + ".events_c";
+        exec(conn, "CREATE TABLE " + t + " (customer_id BIGINT, event_ts TIMESTAMP, loaded_at TIMESTAMP, segment VARCHAR,"
+                + " score DOUBLE)");
+        exec(conn, "INSERT INTO " + t + " VALUES (1, '-infinity', NULL, 'old', 1.0), (1, '2025-01-10', '2025-01-10', 'mid', 2.0),"
+                + " (1, 'infinity', NULL, 'future', 3.0), (2, '2025-01-10', 'infinity', 'x', 10.0),"
+                + " (2, '2025-01-05', NULL, 'w', 5.0)");
+        String labels = labels();
+        Profile p = defineProfile(conn, t, true, null);
+        assertThat(query(conn, pit(labels, p.view(), false))).containsExactly(
+                row(1L, "old"), row(2L, "old"), row(3L, "mid"), row(4L, "future"),
+                row(5L, null), row(6L, "x"), row(7L, "w"), row(8L, "old"));
+        assertThat(query(conn, pit(labels, p.view(), true))).containsExactly(
+                row(1L, null), row(2L, "old"), row(3L, "old"), row(4L, "mid"),
+                row(5L, null), row(6L, "w"), row(7L, "w"), row(8L, "old"));
+        Profile ttl = defineProfile(conn, t, true, "INTERVAL '1' DAY");
+        assertThat(query(conn, pit(labels, ttl.view(), false))).containsExactly(
+                row(1L, "old"), row(2L, null), row(3L, "mid"), row(4L, "future"),
+                row(5L, null), row(6L, null), row(7L, null), row(8L, null));
+    }
+
+    /** With a CREATED TIME, a created time or a spine time beyond 9999-12-31 fails with 22008 naming its column. */
+    @Test
+    void outOfRangeCreatedOrSpineTimeFailsNamingTheColumn() throws SQLException {
+        String t = schema + ".far_c";
+        exec(conn, "CREATE TABLE " + t + " (customer_id BIGINT, event_ts TIMESTAMP, loaded_at TIMESTAMP, segment VARCHAR,"
+                + " score DOUBLE)");
+        exec(conn, "INSERT INTO " + t + " VALUES (1, '2025-01-01', '2025-01-01', 'a', 1.0), (2, '2025-01-01', '12000-01-01', 'z', 9.0)");
+        Profile p = defineProfile(conn, t, true, null);
+        SQLException e = expectError(conn, pit(labels(), p.view(), false));
+        assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("22008");
+        assertThat(e.getMessage()).contains("loaded_at").contains("9999-12-31").doesNotContain("\tat ");
+        assertUsable(conn);
+
+        String ok = schema + ".ok_c";
+        exec(conn, "CREATE TABLE " + ok + " AS SELECT * FROM " + t + " WHERE customer_id = 1");
+        String far = schema + ".far_labels";
+        exec(conn, "CREATE TABLE " + far + " (id BIGINT, customer_id BIGINT, spine_ts TIMESTAMP)");
+        exec(conn, "INSERT INTO " + far + " VALUES (1, 1, '2025-01-02'), (2, 1, '12000-01-01')");
+        Profile okView = defineProfile(conn, ok, true, null);
+        SQLException s = expectError(conn, "SELECT l.id, p.segment FROM " + far + " l LEFT JOIN " + okView.view()
+                + " AS OF l.spine_ts p ON p.customer_id = l.customer_id");
+        assertThat(s.getSQLState()).as(s.getMessage()).isEqualTo("22008");
+        assertThat(s.getMessage()).contains("spine_ts");
+        assertUsable(conn);
+        assertThat(query(conn, "SELECT l.id, p.segment FROM " + far + " l LEFT JOIN " + okView.view()
+                + " AS OF l.spine_ts p ON p.customer_id = l.customer_id WHERE l.id = 1")).containsExactly(row(1L, "a"));
+    }
+
     /** A finite time beyond 9999-12-31 in a source fails the query with 22008 naming the column. */
     @Test
     void outOfRangeSourceTimeFailsNamingTheColumn() throws SQLException {

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * The shape of a latest-value {@code LEFT JOIN … AS OF} on DuckDB: DuckDB's {@code ASOF LEFT JOIN}
  * over the candidate rows, then a {@code LEFT JOIN LATERAL} aggregate that applies the tie rule
  * (and the TTL) to the matched row. Without a CREATED TIME nothing sorts the source before the
- * join; with one, one window (three BIGINT sort keys) drops dominated rows. What each plan computes
+ * join. With one, the spine's rows and the source rows go through one window instead (no as-of
+ * join), unless the query reads the spine in ways that cannot be carried. What each plan computes
  * is tested against real DuckDB in the conformance suites; this pins what it costs.
  */
 class AsofJoinPlanTest {
@@ -108,16 +109,70 @@ class AsofJoinPlanTest {
     }
 
     /**
-     * CREATED TIME: one window pass over the source (the running maximum of e, RANGE frame, over
-     * one BIGINT ordering u), no DECIMAL encoding, no feature in the sort; ties are the lateral
-     * aggregate's, matched on (key, e) among the rows with c <= u of the match, ordered by c then
-     * the features, the time columns as they are; the TTL is the lateral join's condition on e.
+     * CREATED TIME: no as-of join. The spine's rows (only the column the query reads above the
+     * join, {@code l.id}) and the source rows in one union, one running maximum of e per key in
+     * visibility order (source rows first at equal instants), the plain timestamps compared as
+     * they are (each checked against the supported range, no EPOCH_US); ties are the lateral
+     * aggregate's, matched on (key, e) among the rows with c <= T, ordered by c then the
+     * features; the TTL is the lateral join's condition on e, in instants.
      */
     @Test
-    void createdTimeIsOneWindowOfOneBigintKey() {
+    void createdTimeIsOneWindowOverSpineAndSource() {
         String sql = sql(pit("customer_profile", ""));
+        assertThat(sql).doesNotContain("ASOF LEFT JOIN").contains("UNION ALL").contains("LEFT JOIN LATERAL")
+                .doesNotContain("DECIMAL").doesNotContain("VALUES").doesNotContain("LAG(").doesNotContain("DISTINCT");
+        assertThat(count(sql, " OVER ")).isEqualTo(1);
+        assertThat(sql).contains("MAX(\"__e\") OVER (PARTITION BY \"__k0\" ORDER BY \"__u\", \"__kind\""
+                + " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS \"__me\"").contains("WHERE \"__kind\" = 1");
+        // Only the spine column the query reads goes through the union.
+        assertThat(sql).contains("\"l\".\"id\" AS \"__sp0\"").doesNotContain("__sp1").doesNotContain("\"l\".\"name\"")
+                .startsWith("SELECT \"p\".\"__sp0\" AS \"id\"");
+        // The source is read twice: by the union and by the tie step.
+        assertThat(count(sql, "\"lake\".\"crm\".\"profile_updates\"")).isEqualTo(2);
+        String union = sql.substring(0, sql.indexOf("LEFT JOIN LATERAL"));
+        assertThat(union).doesNotContain("EPOCH_US").contains("ISINF(\"updated_ts\")").contains("ISINF(\"loaded_at\")")
+                .contains("ISINF(\"l\".\"event_ts\")").contains("column ''loaded_at''");
+        assertThat(sql).contains("\"updated_ts\" = \"__w\".\"__me\"")
+                .contains("COALESCE(\"loaded_at\", \"updated_ts\") <= \"__w\".\"__u\"")
+                .contains("(COALESCE(\"loaded_at\", \"updated_ts\"), \"segment\" IS NOT NULL, \"segment\"");
+        assertThat(sql).containsPattern("AS \"__v\" ON CASE .* - 2592000000000\\) AS \"p\"$");
+    }
+
+    /** EXCLUSIVE: spine rows sort before source rows at equal instants, and tied rows need c < T. */
+    @Test
+    void createdTimeExclusiveSortsSpineRowsFirst() {
+        String sql = sql(pit("customer_profile", " EXCLUSIVE"));
+        assertThat(sql).contains("ORDER BY \"__u\", \"__kind\" DESC ROWS")
+                .contains("COALESCE(\"loaded_at\", \"updated_ts\") < \"__w\".\"__u\"");
+    }
+
+    /**
+     * A spine filter filters the spine rows before the union and restricts the source to their
+     * keys; a zoned AS OF time compares instants.
+     */
+    @Test
+    void createdTimeWithSpineFilterAndZonedTime() {
+        String filtered = sql(pit("customer_profile", "") + " WHERE l.name = 'x'");
+        assertThat(filtered).contains("WITH \"__spine\" AS").contains("EXISTS (SELECT 1 FROM (SELECT DISTINCT \"__k0\" FROM \"__spine\")")
+                .endsWith("WHERE \"p\".\"__sp1\" = 'x'");
+        String zoned = sql(SPINE + "LEFT JOIN customer_profile AS OF CAST(l.event_ts AS TIMESTAMP WITH TIME ZONE) p"
+                + " ON p.customer_id = l.customer_id");
+        assertThat(zoned).contains("UNION ALL").doesNotContain("ISINF(").contains("EPOCH_US(\"loaded_at\")")
+                .contains("\"updated_ts\" = \"__w\".\"__me\"");
+    }
+
+    /**
+     * When the spine columns the query reads cannot all be found (a sub-query in the select
+     * list), the as-of join plan runs: one window pass over the source (the running maximum of
+     * e, RANGE frame, over one BIGINT ordering u), ties matched on (key, e) among the rows with
+     * c <= u of the match.
+     */
+    @Test
+    void createdTimeWithSubQueryKeepsTheAsofJoin() {
+        String sql = sql("SELECT l.id, p.segment, (SELECT 1) AS one FROM lake.ml.labels l\n"
+                + "LEFT JOIN customer_profile AS OF l.event_ts p ON p.customer_id = l.customer_id");
         assertThat(sql).contains("ASOF LEFT JOIN").contains("LEFT JOIN LATERAL").doesNotContain("DECIMAL")
-                .doesNotContain("VALUES").doesNotContain("LAG(");
+                .doesNotContain("UNION ALL").doesNotContain("LAG(");
         assertThat(count(sql, " OVER ")).isEqualTo(1);
         assertThat(sql).contains("MAX(\"__e\") OVER (PARTITION BY \"__k0\" ORDER BY \"__asof_r\""
                 + " RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS \"__me\"").contains("WHERE \"__e\" = \"__me\"");

@@ -116,7 +116,8 @@ class QualityStatementsTest {
         GeneratedQuery replay = new QualityQueries(catalog, new DuckDbDialect()).replay(view, log,
                 Optional.of(Instant.parse("2025-03-01T00:00:00Z")), Optional.empty());
         assertThat(replay.sql()).contains("\"lake\".\"asof_internal\".\"feature_log_customer_profile_3\"")
-                .contains("ASOF LEFT JOIN")
+                // A view with a CREATED TIME: the log's rows carried through one window with the source.
+                .contains("UNION ALL").contains("LEFT JOIN LATERAL")
                 .contains("TIMESTAMP '2025-03-01 00:00:00")
                 .contains("\"served_0\"").contains("\"offline_1\"");
         assertThat(replay.parameterOrder()).isEmpty();

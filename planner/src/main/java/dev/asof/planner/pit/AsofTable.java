@@ -4,6 +4,7 @@ import static dev.asof.planner.sql.Nodes.POS;
 import static java.util.Objects.requireNonNull;
 
 import dev.asof.planner.catalog.Feature;
+import dev.asof.planner.sql.AsofJoinDialect;
 import dev.asof.planner.sql.Expressions;
 import dev.asof.planner.sql.Nodes;
 import dev.asof.spi.ColumnMetadata;
@@ -43,6 +44,10 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
  *   <li><b>The TTL</b> ({@link #live}): {@code e >= T - ttl} of the match, as the lateral join's
  *       condition.
  * </ol>
+ *
+ * <p>With a CREATED TIME, {@link CarriedLatestJoin} finds the greatest visible {@code e} without
+ * the as-of join and uses only the tie step ({@link #resolvedAt}) and the TTL ({@link #liveAt});
+ * the candidates here serve the queries it cannot carry.
  */
 final class AsofTable {
     /** The as-of join's ordering column of the candidates. */
@@ -144,40 +149,115 @@ final class AsofTable {
      * @param candidate alias of the matched candidate row
      */
     SqlNode resolved(String candidate) {
-        List<String> keys = vs.keyAliases();
-        List<Feature> features = vs.nonKeyFeatures();
-        List<SqlNode> where = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            where.add(Nodes.eq(vs.key(i), Nodes.id(candidate, keys.get(i))));
-        }
         // Tie rule: the greatest (c, feature tuple) among the rows of the matched (key, e) visible
         // when the match became visible (c <= u), NULL lowest (one key pair per feature).
-        List<SqlNode> tieFields = new ArrayList<>();
+        List<SqlNode> match = new ArrayList<>();
+        SqlNode createdTie = null;
         if (created && exactTimes()) {
             // The columns as they are: the hash join then computes no instant per source row.
-            where.add(Nodes.eq(Nodes.id(vs.source().eventTime()), Nodes.id(candidate, RAW_E)));
-            where.add(SqlStdOperatorTable.LESS_THAN_OR_EQUAL.createCall(POS, rawCreated(),
+            match.add(Nodes.eq(Nodes.id(vs.source().eventTime()), Nodes.id(candidate, RAW_E)));
+            match.add(SqlStdOperatorTable.LESS_THAN_OR_EQUAL.createCall(POS, rawCreated(),
                     Nodes.id(candidate, RAW_U)));
-            tieFields.add(rawCreated());
+            createdTie = rawCreated();
         } else if (created) {
             SqlNode c = vs.createdInstant().orElseThrow();
-            where.add(Nodes.eq(eventInstant(), Nodes.id(candidate, E)));
-            where.add(SqlStdOperatorTable.LESS_THAN_OR_EQUAL.createCall(POS, c, Nodes.id(candidate, ORDERING)));
-            tieFields.add(c.clone(POS));
+            match.add(Nodes.eq(eventInstant(), Nodes.id(candidate, E)));
+            match.add(SqlStdOperatorTable.LESS_THAN_OR_EQUAL.createCall(POS, c, Nodes.id(candidate, ORDERING)));
+            createdTie = c.clone(POS);
         } else if (exactEventTime()) {
             // The column itself: the hash join then reads the source's values as they are.
-            where.add(Nodes.eq(Nodes.id(vs.source().eventTime()), Nodes.id(candidate, E)));
+            match.add(Nodes.eq(Nodes.id(vs.source().eventTime()), Nodes.id(candidate, E)));
         } else {
-            where.add(Nodes.eq(eventInstant(), Nodes.id(candidate, ORDERING)));
+            match.add(Nodes.eq(eventInstant(), Nodes.id(candidate, ORDERING)));
         }
-        for (Feature f : features) {
+        return tieAggregate(candidate, match, createdTie);
+    }
+
+    /**
+     * Whether {@link CarriedLatestJoin} may order and compare the times as they are (each checked
+     * against the supported range, {@link AsofJoinDialect#checkedTimestamp}) instead of as
+     * instants: the event time, the created time and the spine's T are all plain TIMESTAMPs of
+     * whole microseconds, which order as their instants (DuckDB's infinities included). Only
+     * with a CREATED TIME.
+     */
+    boolean plainTimes(JDBCType timeType) {
+        String c = vs.source().createdTime().orElseThrow();
+        return exactTimes() && timeType == JDBCType.TIMESTAMP
+                && vs.columnType(vs.source().eventTime()) == JDBCType.TIMESTAMP
+                && vs.columnType(c) == JDBCType.TIMESTAMP;
+    }
+
+    /**
+     * The event time as {@link CarriedLatestJoin}'s running maximum takes it, so that
+     * {@link #resolvedAt} can match it: the column as it is when the times hold whole
+     * microseconds, else its instant. Only with a CREATED TIME.
+     */
+    SqlNode maxEventTime() {
+        return exactTimes() ? Nodes.id(vs.source().eventTime()) : eventInstant();
+    }
+
+    /**
+     * The view's columns at a spine row of {@link CarriedLatestJoin}, as a sub-query correlated
+     * with it (to be joined {@code LATERAL}): among the source rows of the row's key whose
+     * {@code e} is the greatest visible at T ({@code maxE}, as {@link #maxEventTime} gives it),
+     * those created no later than T (before T when {@code exclusive}), which are exactly the rows
+     * tied on {@code e} visible at T; the greatest {@code c}, then the greatest feature tuple, NULL
+     * lowest. All NULL when the row has no visible row (a NULL {@code maxE}, key or T). Only with a
+     * CREATED TIME.
+     *
+     * @param row alias of the spine row
+     * @param maxE its column holding the greatest visible {@code e}
+     * @param time its column holding T: as it is when {@code plain} ({@link #plainTimes}), else
+     *     its instant
+     */
+    SqlNode resolvedAt(String row, String maxE, String time, boolean plain, boolean exclusive) {
+        List<SqlNode> match = new ArrayList<>();
+        match.add(Nodes.eq(exactTimes() ? Nodes.id(vs.source().eventTime()) : eventInstant(), Nodes.id(row, maxE)));
+        // Plain times are compared as they are: the hash join computes no instant per source row.
+        SqlNode c = plain ? rawCreated() : vs.createdInstant().orElseThrow();
+        match.add((exclusive ? SqlStdOperatorTable.LESS_THAN : SqlStdOperatorTable.LESS_THAN_OR_EQUAL)
+                .createCall(POS, c, Nodes.id(row, time)));
+        return tieAggregate(row, match, c.clone(POS));
+    }
+
+    /**
+     * {@link #live} for {@link #resolvedAt}: TRUE without a TTL, else {@code e >= T - ttl} of the
+     * row's greatest visible {@code e}, in instants.
+     */
+    SqlNode liveAt(String row, String maxE, String time, boolean plain) {
+        JDBCType eType = vs.columnType(vs.source().eventTime());
+        SqlNode e = exactTimes() ? dialect.instant(Nodes.id(row, maxE), eType) : Nodes.id(row, maxE);
+        SqlNode t = plain ? dialect.instant(Nodes.id(row, time), JDBCType.TIMESTAMP) : Nodes.id(row, time);
+        return vs.view().ttl().<SqlNode>map(d -> SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(POS, e,
+                        dialect.instantMinus(t, d)))
+                .orElse(SqlLiteral.createBoolean(true, POS));
+    }
+
+    /**
+     * The view's keys and features over the source rows of {@code row}'s key that meet
+     * {@code match}: the key as {@code MAX} (NULL when no row matches), each feature the
+     * {@code ARG_MAX_NULL} of the tie key ({@code createdTie} when not null, then per feature
+     * {@code f IS NOT NULL, f}).
+     */
+    private SqlNode tieAggregate(String row, List<SqlNode> match, SqlNode createdTie) {
+        List<String> keys = vs.keyAliases();
+        List<SqlNode> where = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            where.add(Nodes.eq(vs.key(i), Nodes.id(row, keys.get(i))));
+        }
+        where.addAll(match);
+        List<SqlNode> tieFields = new ArrayList<>();
+        if (createdTie != null) {
+            tieFields.add(createdTie);
+        }
+        for (Feature f : vs.nonKeyFeatures()) {
             tieFields.add(Nodes.isNotNull(Expressions.parse(f.expression())));
             tieFields.add(Expressions.parse(f.expression()));
         }
         List<SqlNode> items = new ArrayList<>();
         for (Feature f : vs.view().features()) {
             int keyIndex = vs.keyIndex(f.name());
-            // Every matched row has the candidate's key: MAX of it is that key, or NULL without a match.
+            // Every matched row has the row's key: MAX of it is that key, or NULL without a match.
             SqlNode value = keyIndex >= 0
                     ? SqlStdOperatorTable.MAX.createCall(POS, vs.key(keyIndex))
                     : dialect.argMax(Expressions.parse(f.expression()), dialect.orderingKey(

@@ -54,8 +54,10 @@ import org.apache.calcite.sql.validate.SqlValidatorNamespace;
  *       {@link ViewRelation} ({@link PitRelation} for latest values, {@link WindowRelation} for
  *       windowed aggregates) at the distinct (key, t) probe points of the spine, matched on key and
  *       {@code t}: one relation row per probe point, so spine rows are never dropped (LEFT) nor
- *       duplicated; for latest values an engine with a native as-of join uses it, and one without
- *       (Trino) carries the spine's rows through one union with the source ({@link SpineUnionJoin});
+ *       duplicated; for latest values an engine with a native as-of join uses it (for a view with
+ *       a CREATED TIME it carries the spine's rows through one window with the source instead,
+ *       {@link CarriedLatestJoin}), and one without (Trino) carries the spine's rows through one
+ *       union with the source ({@link SpineUnionJoin});
  *       a {@code LEFT JOIN} of a windowed view on its keys carries the spine's rows through the
  *       window pass ({@link SpineColumns});
  *   <li>{@code view AS OF t} on its own (t constant) is the view at t for every key;
@@ -307,6 +309,12 @@ public final class PitRewriter {
         // no spine column (AS OF TIMESTAMP '…', a snapshot joined to a snapshot) has nothing to compare.
         if (dialect instanceof AsofJoinDialect asofJoin && join.getJoinType() == JoinType.LEFT && !view.windowed()
                 && onlyKeyEqualities && namesAColumn(ref.time())) {
+            if (sourceOf(view).createdTime().isPresent()) {
+                Optional<SpineColumns> carried = SpineColumns.of(select, join);
+                if (carried.isPresent()) {
+                    return carriedLatestJoin(asofJoin, join, ref, entity, spineKeys, pushed, carried.get());
+                }
+            }
             return nativeAsofJoin(asofJoin, join, ref, entity, spineKeys, probeFrom, pushed);
         }
         if (!(dialect instanceof AsofJoinDialect) && !view.windowed() && onlyKeyEqualities && spine.isPresent()) {
@@ -441,6 +449,29 @@ public final class PitRewriter {
         List<SqlNode> filter = pushed.stream().map(SpineColumns::detached).toList();
         SqlNode carried = relation.carried(join.getLeft(), filter.isEmpty() ? null : Nodes.and(filter), spine.columns(),
                 keys, SpineColumns.detached(ref.time()), timeType(ref.time()), ref.exclusive(), !pushed.isEmpty());
+        spine.redirect(ref.alias());
+        return Nodes.as(carried, ref.alias());
+    }
+
+    /**
+     * {@code spine LEFT JOIN <latest-value view with a CREATED TIME> AS OF t s ON s.key = k} as one
+     * derived table {@code s}: the spine's rows carried through one window over spine and source
+     * rows ({@link CarriedLatestJoin}), the spine columns the query reads above the join redirected
+     * to it. The source is restricted to probed keys only when WHERE conditions filter the spine.
+     */
+    private SqlNode carriedLatestJoin(AsofJoinDialect asofJoin, SqlJoin join, AsOfRef ref, Entity entity,
+            List<SqlNode> spineKeys, List<SqlNode> pushed, SpineColumns spine) {
+        List<SqlNode> keys = new ArrayList<>();
+        for (int i = 0; i < spineKeys.size(); i++) {
+            keys.add(Nodes.cast(SpineColumns.detached(spineKeys.get(i)),
+                    SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType())));
+        }
+        // Evaluated inside the derived table, over the spine as it is: not redirected.
+        List<SqlNode> filter = pushed.stream().map(SpineColumns::detached).toList();
+        ViewSource vs = new ViewSource(dialect, ref.view(), entity, sourceOf(ref.view()));
+        SqlNode carried = new CarriedLatestJoin(vs, asofJoin).carried(join.getLeft(),
+                filter.isEmpty() ? null : Nodes.and(filter), spine.columns(), keys, SpineColumns.detached(ref.time()),
+                timeType(ref.time()), ref.exclusive(), !pushed.isEmpty());
         spine.redirect(ref.alias());
         return Nodes.as(carried, ref.alias());
     }

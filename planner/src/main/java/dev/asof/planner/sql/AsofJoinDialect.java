@@ -19,4 +19,12 @@ public interface AsofJoinDialect {
      */
     SqlNode asofLeftJoin(SqlNode left, SqlNode right, SqlNode keyEqualities, SqlNode probe, SqlNode ordering,
             boolean strict);
+
+    /**
+     * A plain {@code TIMESTAMP} as it is, failing the statement with SQLSTATE 22008 naming its
+     * column when it is finite and outside {@link Instants the supported range}: the check of
+     * {@code EngineDialect.instant} without computing the instant, for plans that order plain
+     * timestamps as they are (they order as their UTC instants, the engine's infinities included).
+     */
+    SqlNode checkedTimestamp(SqlNode value);
 }

@@ -12,6 +12,7 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.dialect.DuckDBSqlDialect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.util.TimestampString;
 
 /**
  * DuckDB spellings. Connections run with {@code TimeZone = 'UTC'}, so plain TIMESTAMP is UTC.
@@ -39,9 +40,7 @@ public final class DuckDbDialect implements EngineDialect, AsofJoinDialect {
     public SqlNode instant(SqlNode value, JDBCType type) {
         SqlNode v = type == JDBCType.DATE ? Nodes.cast(value, SqlTypeName.TIMESTAMP) : value;
         SqlNode micros = Nodes.function("EPOCH_US", v);
-        String column = value instanceof SqlIdentifier id && !id.names.get(id.names.size() - 1).startsWith("__")
-                ? "column '" + id.names.get(id.names.size() - 1) + "'"
-                : "the AS OF time";
+        String column = columnOf(value);
         SqlNode outOfRange = SqlStdOperatorTable.OR.createCall(Nodes.POS,
                 SqlStdOperatorTable.LESS_THAN.createCall(Nodes.POS, micros, Nodes.number(Instants.MIN_MICROS)),
                 SqlStdOperatorTable.GREATER_THAN.createCall(Nodes.POS, micros.clone(Nodes.POS), Nodes.number(Instants.MAX_MICROS)));
@@ -57,6 +56,33 @@ public final class DuckDbDialect implements EngineDialect, AsofJoinDialect {
                         Nodes.cast(Nodes.function("ERROR", SqlLiteral.createCharString(Instants.outOfRangeMessage(column), Nodes.POS)),
                                 SqlTypeName.BIGINT)),
                 micros.clone(Nodes.POS));
+    }
+
+    /**
+     * {@code CASE WHEN t < TIMESTAMP '0001-01-01 00:00:00' OR t > TIMESTAMP '9999-12-31
+     * 23:59:59.999999' THEN CASE WHEN ISINF(t) THEN t ELSE <22008> END ELSE t END}: two comparisons
+     * for a time in the range, no {@code EPOCH_US}.
+     */
+    @Override
+    public SqlNode checkedTimestamp(SqlNode value) {
+        SqlNode first = SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP, new TimestampString(1, 1, 1, 0, 0, 0), 0, Nodes.POS);
+        SqlNode last = SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP,
+                new TimestampString(9999, 12, 31, 23, 59, 59).withFraction("999999"), 6, Nodes.POS);
+        SqlNode outside = SqlStdOperatorTable.OR.createCall(Nodes.POS,
+                SqlStdOperatorTable.LESS_THAN.createCall(Nodes.POS, value, first),
+                SqlStdOperatorTable.GREATER_THAN.createCall(Nodes.POS, value.clone(Nodes.POS), last));
+        SqlNode fail = Nodes.cast(Nodes.function("ERROR",
+                SqlLiteral.createCharString(Instants.outOfRangeMessage(columnOf(value)), Nodes.POS)), SqlTypeName.TIMESTAMP);
+        return Nodes.caseWhen(outside,
+                Nodes.caseWhen(Nodes.function("ISINF", value.clone(Nodes.POS)), value.clone(Nodes.POS), fail),
+                value.clone(Nodes.POS));
+    }
+
+    /** How a range error names a time: its column, or "the AS OF time" for an expression or an internal column. */
+    private static String columnOf(SqlNode value) {
+        return value instanceof SqlIdentifier id && !id.names.get(id.names.size() - 1).startsWith("__")
+                ? "column '" + id.names.get(id.names.size() - 1) + "'"
+                : "the AS OF time";
     }
 
     /** {@code EPOCH_US} is already exact microseconds. */
