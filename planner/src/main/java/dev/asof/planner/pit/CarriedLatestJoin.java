@@ -37,7 +37,7 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
  * <p>Only the spine columns the query reads go through the union ({@link SpineColumns}): DuckDB
  * does not drop unused columns through a {@code UNION ALL}.
  */
-final class CarriedLatestJoin {
+final class CarriedLatestJoin implements SpineCarryingPlan {
     private static final String KIND = "__kind";
     private static final String U = "__u";
     private static final String E = "__e";
@@ -57,19 +57,11 @@ final class CarriedLatestJoin {
     }
 
     /**
-     * The join as one relation. Columns: {@code carriedColumns.get(i)} as
-     * {@link WindowRelation#carriedAlias carriedAlias(i)}, then every column of the view by name.
-     * A spine row whose key or time is NULL is carried with every feature NULL.
-     *
-     * @param spine the spine's FROM item(s)
-     * @param spineFilter conditions on the spine that the query applies anyway (pushed down), or
-     *     null
-     * @param carriedColumns spine expressions the query reads above the join
-     * @param spineKeys the spine's key expressions, of the entity's key types, in entity order
-     * @param time the AS OF time over the spine, of type {@code timeType}
-     * @param restrictToProbeKeys read only source rows whose key some spine row has
+     * The join as one relation ({@link SpineCarryingPlan#carried}). A spine row whose key or time
+     * is NULL is carried with every feature NULL.
      */
-    SqlNode carried(SqlNode spine, SqlNode spineFilter, List<SqlNode> carriedColumns, List<SqlNode> spineKeys,
+    @Override
+    public SqlNode carried(SqlNode spine, SqlNode spineFilter, List<SqlNode> carriedColumns, List<SqlNode> spineKeys,
             SqlNode time, JDBCType timeType, boolean exclusive, boolean restrictToProbeKeys) {
         List<String> keys = vs.keyAliases();
         List<SqlNode> spineItems = new ArrayList<>();

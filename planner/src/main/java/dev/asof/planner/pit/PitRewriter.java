@@ -312,7 +312,9 @@ public final class PitRewriter {
             if (sourceOf(view).createdTime().isPresent()) {
                 Optional<SpineColumns> carried = SpineColumns.of(select, join);
                 if (carried.isPresent()) {
-                    return carriedLatestJoin(asofJoin, join, ref, entity, spineKeys, pushed, carried.get());
+                    CarriedLatestJoin plan = new CarriedLatestJoin(
+                            new ViewSource(dialect, view, entity, sourceOf(view)), asofJoin);
+                    return carriedJoin(plan, join, ref, entity, spineKeys, pushed, carried.get());
                 }
             }
             return nativeAsofJoin(asofJoin, join, ref, entity, spineKeys, probeFrom, pushed);
@@ -324,7 +326,7 @@ public final class PitRewriter {
         if (relation instanceof WindowRelation windows && join.getJoinType() == JoinType.LEFT && onlyKeyEqualities) {
             Optional<SpineColumns> carried = SpineColumns.of(select, join);
             if (carried.isPresent()) {
-                return carriedWindowJoin(windows, join, ref, entity, spineKeys, pushed, carried.get());
+                return carriedJoin(windows, join, ref, entity, spineKeys, pushed, carried.get());
             }
         }
         List<SqlNode> probeItems = new ArrayList<>();
@@ -433,12 +435,14 @@ public final class PitRewriter {
     }
 
     /**
-     * {@code spine LEFT JOIN <windowed view> AS OF t s ON s.key = k} as one derived table {@code s}:
-     * the spine's rows carried through the window pass ({@link WindowRelation#carried}), the spine
-     * columns the query reads above the join redirected to it. The source is restricted to probed
-     * keys only when WHERE conditions filter the spine.
+     * {@code spine LEFT JOIN view AS OF t s ON s.key = k} as one derived table {@code s}: the
+     * spine's rows carried through {@code plan}'s pass over the source (a windowed view's window
+     * pass, {@link WindowRelation#carried}; one window over spine and source rows for latest
+     * values with a CREATED TIME, {@link CarriedLatestJoin}), the spine columns the query reads
+     * above the join redirected to it. The source is restricted to probed keys only when WHERE
+     * conditions filter the spine.
      */
-    private SqlNode carriedWindowJoin(WindowRelation relation, SqlJoin join, AsOfRef ref, Entity entity,
+    private SqlNode carriedJoin(SpineCarryingPlan plan, SqlJoin join, AsOfRef ref, Entity entity,
             List<SqlNode> spineKeys, List<SqlNode> pushed, SpineColumns spine) {
         List<SqlNode> keys = new ArrayList<>();
         for (int i = 0; i < spineKeys.size(); i++) {
@@ -447,31 +451,8 @@ public final class PitRewriter {
         }
         // Evaluated inside the derived table, over the spine as it is: not redirected.
         List<SqlNode> filter = pushed.stream().map(SpineColumns::detached).toList();
-        SqlNode carried = relation.carried(join.getLeft(), filter.isEmpty() ? null : Nodes.and(filter), spine.columns(),
+        SqlNode carried = plan.carried(join.getLeft(), filter.isEmpty() ? null : Nodes.and(filter), spine.columns(),
                 keys, SpineColumns.detached(ref.time()), timeType(ref.time()), ref.exclusive(), !pushed.isEmpty());
-        spine.redirect(ref.alias());
-        return Nodes.as(carried, ref.alias());
-    }
-
-    /**
-     * {@code spine LEFT JOIN <latest-value view with a CREATED TIME> AS OF t s ON s.key = k} as one
-     * derived table {@code s}: the spine's rows carried through one window over spine and source
-     * rows ({@link CarriedLatestJoin}), the spine columns the query reads above the join redirected
-     * to it. The source is restricted to probed keys only when WHERE conditions filter the spine.
-     */
-    private SqlNode carriedLatestJoin(AsofJoinDialect asofJoin, SqlJoin join, AsOfRef ref, Entity entity,
-            List<SqlNode> spineKeys, List<SqlNode> pushed, SpineColumns spine) {
-        List<SqlNode> keys = new ArrayList<>();
-        for (int i = 0; i < spineKeys.size(); i++) {
-            keys.add(Nodes.cast(SpineColumns.detached(spineKeys.get(i)),
-                    SqlTypes.sqlTypeName(entity.keys().get(i).jdbcType())));
-        }
-        // Evaluated inside the derived table, over the spine as it is: not redirected.
-        List<SqlNode> filter = pushed.stream().map(SpineColumns::detached).toList();
-        ViewSource vs = new ViewSource(dialect, ref.view(), entity, sourceOf(ref.view()));
-        SqlNode carried = new CarriedLatestJoin(vs, asofJoin).carried(join.getLeft(),
-                filter.isEmpty() ? null : Nodes.and(filter), spine.columns(), keys, SpineColumns.detached(ref.time()),
-                timeType(ref.time()), ref.exclusive(), !pushed.isEmpty());
         spine.redirect(ref.alias());
         return Nodes.as(carried, ref.alias());
     }

@@ -76,7 +76,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * {@code everyProbe} (counts 0 and other features NULL for empty windows), otherwise only the
  * points whose longest window has a row.
  */
-final class WindowRelation implements ViewRelation {
+final class WindowRelation implements ViewRelation, SpineCarryingPlan {
     private static final String KIND = "__kind";
     private static final String T = ViewSource.PROBE_TIME;
     /** The probe's T, or a row's visibility instant u = max(e, c), in epoch microseconds. */
@@ -193,7 +193,8 @@ final class WindowRelation implements ViewRelation {
      * @param time the AS OF time over the spine, of type {@code timeType}
      * @param restrictToProbeKeys read only source rows whose key some spine row has
      */
-    SqlNode carried(SqlNode spine, SqlNode spineFilter, List<SqlNode> carriedColumns, List<SqlNode> spineKeys,
+    @Override
+    public SqlNode carried(SqlNode spine, SqlNode spineFilter, List<SqlNode> carriedColumns, List<SqlNode> spineKeys,
             SqlNode time, JDBCType timeType, boolean exclusive, boolean restrictToProbeKeys) {
         List<String> keys = vs.keyAliases();
         List<Set<Need>> needs = needs(false);
