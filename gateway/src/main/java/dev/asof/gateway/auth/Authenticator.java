@@ -166,9 +166,10 @@ public final class Authenticator {
         }
         Optional<UserStore.User> found = users.get(key);
         CacheKey cacheKey = new CacheKey(key, digest(key, password));
-        Optional<Login> cached = cached(found, cacheKey, peer);
+        Verified entry = verified.get(cacheKey);
+        Optional<Login> cached = cached(found, cacheKey, entry, peer);
         if (cached.isPresent()) {
-            refreshIfAging(cacheKey, password);
+            refreshIfAging(cacheKey, entry, password);
             return cached.get();
         }
         boolean ok = found.isPresent() ? hasher.matches(password, found.get().passwordHash())
@@ -210,7 +211,7 @@ public final class Authenticator {
             // No password here to re-verify with: login() has it, answers from the cache too, and refreshes.
             return Optional.empty();
         }
-        return cached(users.get(key), credentials.cacheKey, peer);
+        return cached(users.get(key), credentials.cacheKey, v, peer);
     }
 
     /**
@@ -240,13 +241,12 @@ public final class Authenticator {
         }
     }
 
-    /** The login of a verification cached for {@code cacheKey} that still holds; drops one that does not. */
-    private Optional<Login> cached(Optional<UserStore.User> found, CacheKey cacheKey, Peer peer) {
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        Verified v = verified.get(cacheKey);
-        if (v == null) {
+    /**
+     * The login of {@code v}, the verification cached for {@code cacheKey} (or null), when it still
+     * holds; drops one that does not.
+     */
+    private Optional<Login> cached(Optional<UserStore.User> found, CacheKey cacheKey, Verified v, Peer peer) {
+        if (found.isEmpty() || v == null) {
             return Optional.empty();
         }
         if (v.credentialId() == found.get().credentialId() && nanoTime.getAsLong() - v.expiresAt() < 0) {
@@ -261,10 +261,9 @@ public final class Authenticator {
         return v.expiresAt() - nanoTime.getAsLong() <= cacheTtl.toNanos() / 5;
     }
 
-    /** Queues a re-verification of the entry for {@code cacheKey} when it is aging and none is queued. */
-    private void refreshIfAging(CacheKey cacheKey, String password) {
-        Verified v = verified.get(cacheKey);
-        if (v == null || !aging(v) || !refreshing.add(cacheKey)) {
+    /** Queues a re-verification of {@code v}, the entry for {@code cacheKey}, when it is aging and none is queued. */
+    private void refreshIfAging(CacheKey cacheKey, Verified v, String password) {
+        if (!aging(v) || !refreshing.add(cacheKey)) {
             return;
         }
         try {

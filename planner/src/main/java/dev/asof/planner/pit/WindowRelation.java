@@ -180,18 +180,8 @@ final class WindowRelation implements ViewRelation, SpineCarryingPlan {
      * is a probe in the union with the source rows, so duplicates stay duplicates. A spine row
      * whose key or time is NULL is still carried, with every feature NULL (its frame is evaluated
      * at {@code u = 0} and thrown away). Late rows and distinct counts, computed per distinct probe
-     * point of these spine rows, are joined on key and time.
-     *
-     * <p>Columns: {@code carriedColumns.get(i)} as {@link #carriedAlias carriedAlias(i)}, then
-     * every column of the view by name.
-     *
-     * @param spine the spine's FROM item(s)
-     * @param spineFilter conditions on the spine that the query applies anyway (pushed down), or
-     *     null
-     * @param carriedColumns spine expressions the query reads above the join
-     * @param spineKeys the spine's key expressions, of the entity's key types, in entity order
-     * @param time the AS OF time over the spine, of type {@code timeType}
-     * @param restrictToProbeKeys read only source rows whose key some spine row has
+     * point of these spine rows, are joined on key and time. Columns and parameters as
+     * {@link SpineCarryingPlan#carried} says.
      */
     @Override
     public SqlNode carried(SqlNode spine, SqlNode spineFilter, List<SqlNode> carriedColumns, List<SqlNode> spineKeys,
